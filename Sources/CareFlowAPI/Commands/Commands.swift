@@ -1,0 +1,11 @@
+import Vapor
+
+extension Application {
+    /// Registers CareFlow's CLI next to Vapor's `serve` and Fluent's `migrate`.
+    public func registerCareFlowCommands() {
+        asyncCommands.use(PlatformCommand(), as: "platform")
+        asyncCommands.use(TenantsCommand(), as: "tenants")
+        asyncCommands.use(KeysCommand(), as: "keys")
+        asyncCommands.use(AuditCommand(), as: "audit")
+    }
+}

@@ -1,0 +1,17 @@
+import CareFlowCore
+import Fluent
+import Vapor
+
+/// What `careflow serve` does before it listens: on the embedded database, migrate; on any
+/// database, onboard tenant files that have no tenant yet.
+public enum ServeBootstrap {
+    public static func prepare(_ app: Application) async throws {
+        if app.services.configuration.isEmbedded {
+            try await app.autoMigrate()
+        }
+        if let path = try await TenantSynchronizer(app: app).run() {
+            app.logger.notice("demo accounts created; their one-time passwords are in \(path)")
+            print("CareFlow demo accounts were created. Their one-time passwords are in: \(path)")
+        }
+    }
+}

@@ -1,0 +1,56 @@
+import CareFlowCore
+import Fluent
+import Vapor
+
+/// `careflow tenants onboard|list|suspend`
+struct TenantsCommand: AsyncCommandGroup {
+    var commands: [String: any AnyAsyncCommand] = ["onboard": Onboard(), "list": List(), "suspend": Suspend()]
+    var help: String { "Onboard, list and suspend tenants" }
+
+    struct Onboard: AsyncCommand {
+        struct Signature: CommandSignature {
+            @Option(name: "slug") var slug: String?
+            @Option(name: "name") var name: String?
+            @Option(name: "admin-email") var adminEmail: String?
+            @Option(name: "admin-password", help: "Without it the group admin is emailed an invitation")
+            var adminPassword: String?
+        }
+
+        var help: String { "Onboard a hospital group" }
+
+        func run(using context: CommandContext, signature: Signature) async throws {
+            guard let slug = signature.slug, let name = signature.name, let email = signature.adminEmail?.lowercased() else {
+                throw CLIError("--slug, --name and --admin-email are required")
+            }
+            let result = try await context.application.services.onboarding.onboard(
+                slug: slug, name: name, adminEmail: email, adminPassword: signature.adminPassword, actor: .system, origin: .none)
+            context.console.print("tenant \(slug) onboarded (\(result.tenant.id!.uuidString.lowercased())), \(result.facilities.count) facilities")
+            context.console.print(result.invitationSent ? "invitation emailed to \(email)" : "group admin \(email) is active")
+        }
+    }
+
+    struct List: AsyncCommand {
+        struct Signature: CommandSignature {}
+        var help: String { "List tenants" }
+
+        func run(using context: CommandContext, signature: Signature) async throws {
+            let tenants = try await Tenant.query(on: context.application.db).sort(\.$slug).all()
+            for t in tenants {
+                context.console.print("\(t.slug)\t\(t.status.rawValue)\t\(t.id!.uuidString.lowercased())\t\(t.name)")
+            }
+        }
+    }
+
+    struct Suspend: AsyncCommand {
+        struct Signature: CommandSignature {
+            @Argument(name: "slug") var slug: String
+        }
+
+        var help: String { "Suspend a tenant (ends its sessions)" }
+
+        func run(using context: CommandContext, signature: Signature) async throws {
+            let tenant = try await context.application.services.onboarding.suspend(slug: signature.slug, actor: .system, origin: .none)
+            context.console.print("tenant \(tenant.slug) suspended")
+        }
+    }
+}

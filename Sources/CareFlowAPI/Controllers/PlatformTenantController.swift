@@ -1,0 +1,52 @@
+import CareFlowCore
+import Vapor
+
+/// `/api/v1/platform/tenants`: the platform operator onboards, lists and suspends tenants.
+struct PlatformTenantController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        let tenants = routes.grouped("api", "v1", "platform", "tenants")
+        tenants.post(use: create)
+        tenants.get(use: list)
+        tenants.post(":tenantID", "suspend", use: suspend)
+        tenants.post(":tenantID", "reactivate", use: reactivate)
+    }
+
+    @Sendable
+    func create(req: Request) async throws -> Response {
+        let principal = try req.principal()
+        try await req.services.guardian.authorize(principal, .tenantCreate, on: .platform, origin: req.origin, db: req.db)
+        var body = FieldReader(try await req.jsonObject())
+        let slug = body.string("slug", maxLength: 63)
+        let name = body.string("name", maxLength: 200)
+        let adminEmail = body.email("admin_email")
+        try body.finish()
+        let result = try await req.services.onboarding.onboard(
+            slug: slug!, name: name!, adminEmail: adminEmail!, adminPassword: nil, actor: principal.auditActor, origin: req.origin)
+        let dto = OnboardedTenantDTO(tenant: TenantDTO(result.tenant), groupAdmin: UserSummaryDTO(result.admin),
+                                     invitationSent: result.invitationSent, facilities: result.facilities.map(FacilityDTO.init))
+        return try await dto.encodeResponse(status: .created, for: req)
+    }
+
+    @Sendable
+    func list(req: Request) async throws -> ListResponse<TenantDTO> {
+        let principal = try req.principal()
+        try await req.services.guardian.authorize(principal, .tenantList, on: .platform, origin: req.origin, db: req.db)
+        return ListResponse(try await req.services.onboarding.list(page: req.pageRequest()), TenantDTO.init)
+    }
+
+    @Sendable
+    func suspend(req: Request) async throws -> TenantDTO {
+        let principal = try req.principal()
+        try await req.services.guardian.authorize(principal, .tenantSuspend, on: .platform, origin: req.origin, db: req.db)
+        let id = try req.uuidParameter("tenantID", what: "Tenant")
+        return TenantDTO(try await req.services.onboarding.suspend(tenantID: id, actor: principal.auditActor, origin: req.origin))
+    }
+
+    @Sendable
+    func reactivate(req: Request) async throws -> TenantDTO {
+        let principal = try req.principal()
+        try await req.services.guardian.authorize(principal, .tenantSuspend, on: .platform, origin: req.origin, db: req.db)
+        let id = try req.uuidParameter("tenantID", what: "Tenant")
+        return TenantDTO(try await req.services.onboarding.reactivate(tenantID: id, actor: principal.auditActor, origin: req.origin))
+    }
+}

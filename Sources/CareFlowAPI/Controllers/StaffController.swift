@@ -1,0 +1,56 @@
+import CareFlowCore
+import Vapor
+
+/// `/api/v1/facilities/{id}/staff`: invitations, roles and removal of a facility's staff.
+struct StaffController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        let staff = routes.grouped("api", "v1", "facilities", ":facilityID", "staff")
+        staff.get(use: list)
+        staff.post(use: invite)
+        staff.put(":userID", "roles", use: changeRoles)
+        staff.delete(":userID", use: remove)
+    }
+
+    @Sendable
+    func list(req: Request) async throws -> ListResponse<StaffMemberDTO> {
+        let page = try await req.services.staff.list(
+            facilityID: req.uuidParameter("facilityID", what: "Facility"), in: req.tenantScope(), by: req.principal(),
+            origin: req.origin, page: req.pageRequest())
+        return ListResponse(page, StaffMemberDTO.init)
+    }
+
+    @Sendable
+    func invite(req: Request) async throws -> Response {
+        let facilityID = try req.uuidParameter("facilityID", what: "Facility")
+        let scope = try req.tenantScope()
+        var body = FieldReader(try await req.jsonObject())
+        let email = body.email("email")
+        let displayName = body.string("display_name", required: false, maxLength: 200)
+        let roles = body.enumerationArray("roles", Role.self)
+        try body.finish()
+        let member = try await req.services.staff.invite(
+            email: email!, displayName: displayName, roles: roles!, facilityID: facilityID, tenant: req.currentTenant(),
+            in: scope, by: req.principal(), origin: req.origin)
+        return try await StaffMemberDTO(member).encodeResponse(status: .created, for: req)
+    }
+
+    @Sendable
+    func changeRoles(req: Request) async throws -> StaffMemberDTO {
+        let facilityID = try req.uuidParameter("facilityID", what: "Facility")
+        let userID = try req.uuidParameter("userID", what: "Staff member")
+        var body = FieldReader(try await req.jsonObject())
+        let roles = body.enumerationArray("roles", Role.self)
+        try body.finish()
+        let member = try await req.services.staff.changeRoles(
+            userID: userID, to: roles!, facilityID: facilityID, in: req.tenantScope(), by: req.principal(), origin: req.origin)
+        return StaffMemberDTO(member)
+    }
+
+    @Sendable
+    func remove(req: Request) async throws -> Response {
+        try await req.services.staff.remove(
+            userID: req.uuidParameter("userID", what: "Staff member"), facilityID: req.uuidParameter("facilityID", what: "Facility"),
+            in: req.tenantScope(), by: req.principal(), origin: req.origin)
+        return Response(status: .noContent)
+    }
+}

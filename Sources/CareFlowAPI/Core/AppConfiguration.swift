@@ -1,0 +1,53 @@
+import Foundation
+import Vapor
+
+/// Everything CareFlow reads from its environment, read in one place (the composition root).
+struct AppConfiguration: Sendable {
+    enum DatabaseKind: Sendable, Equatable {
+        case sqlite(path: String)
+        case postgres(url: String)
+    }
+
+    var dataDirectory: String
+    var tenantsDirectory: String
+    var database: DatabaseKind
+    var publicURL: String
+    var bcryptCost: Int
+    var maxBodySize: String
+    /// Base64url Ed25519 private key given by the environment instead of the generated key file.
+    var signingKeyFromEnvironment: String?
+    var logLevel: Logger.Level
+    var jsonLogs: Bool
+
+    static func fromEnvironment(_ env: [String: String] = ProcessInfo.processInfo.environment) -> AppConfiguration {
+        let dataDir = env["CAREFLOW_DATA_DIR"].nonEmpty ?? "./data"
+        let database: DatabaseKind = if let url = env["DATABASE_URL"].nonEmpty {
+            .postgres(url: url)
+        } else {
+            .sqlite(path: (dataDir as NSString).appendingPathComponent("careflow.sqlite"))
+        }
+        return AppConfiguration(
+            dataDirectory: dataDir,
+            tenantsDirectory: env["CAREFLOW_TENANTS_DIR"].nonEmpty ?? "./tenants",
+            database: database,
+            publicURL: (env["CAREFLOW_PUBLIC_URL"].nonEmpty ?? "http://127.0.0.1:8080").trimmingCharacters(in: CharacterSet(charactersIn: "/")),
+            // 12 in production; tests lower it (never below bcrypt's minimum of 4).
+            bcryptCost: max(4, Int(env["CAREFLOW_BCRYPT_COST"] ?? "") ?? 12),
+            maxBodySize: env["CAREFLOW_MAX_BODY_SIZE"].nonEmpty ?? "1mb",
+            signingKeyFromEnvironment: env["CAREFLOW_JWT_SIGNING_KEY"].nonEmpty,
+            logLevel: Logger.Level(rawValue: env["LOG_LEVEL"]?.lowercased() ?? "") ?? .info,
+            jsonLogs: env["CAREFLOW_LOG_FORMAT"] != "text"
+        )
+    }
+
+    var keysDirectory: String { (dataDirectory as NSString).appendingPathComponent("keys") }
+    var consoleDirectory: String { (dataDirectory as NSString).appendingPathComponent("console") }
+    var isEmbedded: Bool { if case .sqlite = database { true } else { false } }
+}
+
+extension Optional where Wrapped == String {
+    var nonEmpty: String? {
+        guard let self, !self.isEmpty else { return nil }
+        return self
+    }
+}

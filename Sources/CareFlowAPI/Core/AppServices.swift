@@ -1,0 +1,44 @@
+import CareFlowCore
+import Fluent
+import Vapor
+
+/// The core services, built once by `configure` and shared by every request.
+struct AppServices: Sendable {
+    let configuration: AppConfiguration
+    let tenants: TenantDirectory
+    let audit: AuditLog
+    let guardian: AccessGuard
+    let signer: AccessTokenSigner
+    let signingKeys: SigningKeyStore
+    let hasher: any CareFlowCore.PasswordHasher
+    let auth: AuthService
+    let onboarding: OnboardingService
+    let facilities: FacilityService
+    let staff: StaffService
+    let invitations: InvitationService
+    let auditQuery: AuditQuery
+    let email: EmailAdapterRegistry
+}
+
+extension Application {
+    private struct ServicesKey: StorageKey {
+        typealias Value = AppServices
+    }
+
+    var services: AppServices {
+        get {
+            guard let services = storage[ServicesKey.self] else { fatalError("configure(_:) has not run") }
+            return services
+        }
+        set { storage[ServicesKey.self] = newValue }
+    }
+}
+
+extension Request {
+    var services: AppServices { application.services }
+
+    /// Request id and client address, for the audit trail.
+    var origin: RequestOrigin {
+        RequestOrigin(requestID: requestID, ip: remoteAddress?.ipAddress)
+    }
+}

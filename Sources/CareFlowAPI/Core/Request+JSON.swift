@@ -1,0 +1,35 @@
+import CareFlowCore
+import Vapor
+
+extension Request {
+    /// The body as a JSON object, after checking the media type. Field-level validation is the
+    /// caller's, with `FieldReader`, so every bad field is named in one answer.
+    func jsonObject() async throws -> [String: JSONValue] {
+        guard let type = headers.contentType, type.type == "application", type.subType == "json" || type.subType.hasSuffix("+json")
+        else {
+            if body.data == nil && headers.first(name: .contentLength).map({ $0 == "0" }) ?? true {
+                throw AppError.malformedBody("The request body is empty; a JSON object is expected")
+            }
+            throw AppError.unsupportedMediaType
+        }
+        let buffer = try await body.collect(upTo: application.routes.defaultMaxBodySize.value)
+        return try JSONValue.parseObject(Data(buffer: buffer))
+    }
+
+    func pageRequest() throws -> PageRequest {
+        var limit: Int?
+        if let raw = query[String.self, at: "limit"] {
+            guard let n = Int(raw) else { throw AppError.invalid("limit", "must be an integer") }
+            limit = n
+        }
+        return try PageRequest(limit: limit, cursor: Cursor.decode(query[String.self, at: "cursor"]))
+    }
+
+    func uuidParameter(_ name: String, what: String) throws -> UUID {
+        guard let raw = parameters.get(name), let id = UUID(uuidString: raw) else {
+            // A malformed id cannot name anything: same answer as a missing row.
+            throw AppError.notFound("\(what) not found")
+        }
+        return id
+    }
+}

@@ -1,0 +1,27 @@
+import CareFlowCore
+import Vapor
+
+extension Principal: Authenticatable {}
+
+extension Request {
+    /// The authenticated caller; routes behind `BearerAuthenticationMiddleware` always have one.
+    func principal() throws -> Principal {
+        guard let principal = auth.get(Principal.self) else { throw AppError.unauthenticated("Sign in first") }
+        return principal
+    }
+
+    /// The caller's tenant as a query scope. Platform admins have none: tenant routes are not theirs.
+    func tenantScope() throws -> TenantScope {
+        let principal = try principal()
+        guard let tenantID = principal.tenantID else {
+            throw AppError.forbidden("Platform administrators do not act inside a tenant")
+        }
+        return TenantScope(tenantID: tenantID, db: db)
+    }
+
+    func currentTenant() async throws -> Tenant {
+        let scope = try tenantScope()
+        guard let tenant = try await Tenant.find(scope.tenantID, on: db) else { throw AppError.unauthenticated("Unknown tenant") }
+        return tenant
+    }
+}

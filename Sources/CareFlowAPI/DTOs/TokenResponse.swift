@@ -1,0 +1,24 @@
+import CareFlowCore
+import Vapor
+
+/// OAuth 2.0 token response (RFC 6749 §5.1).
+struct TokenResponse: Content {
+    let accessToken: String
+    let refreshToken: String
+    let tokenType: String
+    let expiresIn: Int
+
+    init(_ pair: TokenPair) {
+        accessToken = pair.accessToken
+        refreshToken = pair.refreshToken
+        tokenType = "Bearer"
+        expiresIn = pair.expiresIn
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case accessToken = "access_token"
+        case refreshToken = "refresh_token"
+        case tokenType = "token_type"
+        case expiresIn = "expires_in"
+    }
+}

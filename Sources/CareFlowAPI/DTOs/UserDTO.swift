@@ -1,0 +1,75 @@
+import CareFlowCore
+import Vapor
+
+/// A user without any credential material.
+struct UserSummaryDTO: Content {
+    let id: UUID
+    let email: String
+    let displayName: String?
+    let status: String
+
+    init(_ u: User) {
+        id = u.id!
+        email = u.email
+        displayName = u.displayName
+        status = u.status.rawValue
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case id, email, status
+        case displayName = "display_name"
+    }
+}
+
+struct StaffMemberDTO: Content {
+    let id: UUID
+    let email: String
+    let displayName: String?
+    let status: String
+    let roles: [String]
+
+    init(_ m: StaffMember) {
+        id = m.user.id!
+        email = m.user.email
+        displayName = m.user.displayName
+        status = m.user.status.rawValue
+        roles = m.roles.map(\.rawValue)
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case id, email, status, roles
+        case displayName = "display_name"
+    }
+}
+
+struct RoleGrantDTO: Content {
+    let role: String
+    let facilityID: UUID?
+
+    init(_ g: RoleGrant) {
+        role = g.role.rawValue
+        facilityID = g.facilityID
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case role
+        case facilityID = "facility_id"
+    }
+}
+
+/// `GET /api/v1/me`.
+struct MeDTO: Content {
+    let id: UUID
+    let kind: String
+    let tenantID: UUID?
+    let email: String
+    let displayName: String?
+    let roles: [RoleGrantDTO]
+    let amr: [String]
+
+    enum CodingKeys: String, CodingKey {
+        case id, kind, email, roles, amr
+        case tenantID = "tenant_id"
+        case displayName = "display_name"
+    }
+}

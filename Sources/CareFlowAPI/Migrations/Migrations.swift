@@ -1,0 +1,15 @@
+import Fluent
+
+/// Every migration, in order. The same list runs on SQLite and PostgreSQL.
+enum CareFlowMigrations {
+    static let all: [any Migration] = [
+        CreateTenants(),
+        CreateFacilities(),
+        CreatePlatformAdmins(),
+        CreateUsers(),
+        CreateRoleAssignments(),
+        CreateAuthSessions(),
+        CreateInvitations(),
+        CreateAuditEvents(),
+    ]
+}

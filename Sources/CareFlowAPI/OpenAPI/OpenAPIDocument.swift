@@ -1,0 +1,130 @@
+import CareFlowCore
+import Foundation
+
+/// The OpenAPI 3.1 description served at `/openapi.json`.
+enum OpenAPIDocument {
+    static let operations: [APIOperation] = [
+        .init("get", "/health", "Liveness", tag: "system", auth: false, responses: [(200, "Status")]),
+        .init("get", "/ready", "Readiness: the database answers", tag: "system", auth: false, responses: [(200, "Status"), (503, "Problem")]),
+        .init("get", "/metrics", "Prometheus metrics (text exposition format)", tag: "system", auth: false, responses: [(200, nil)]),
+        .init("get", "/openapi.json", "This document", tag: "system", auth: false, responses: [(200, nil)]),
+        .init("get", "/docs", "Human-readable API documentation", tag: "system", auth: false, responses: [(200, nil)]),
+        .init("get", "/.well-known/jwks.json", "Public keys that verify access tokens", tag: "auth", auth: false, responses: [(200, "JWKS")]),
+        .init("post", "/api/v1/auth/login", "Password login (omit tenant for platform operators)", tag: "auth", auth: false,
+              request: "LoginRequest", responses: [(200, "TokenResponse"), (401, "Problem"), (422, "Problem")]),
+        .init("post", "/api/v1/auth/refresh", "Rotate a refresh token; reuse revokes the session", tag: "auth", auth: false,
+              request: "RefreshRequest", responses: [(200, "TokenResponse"), (401, "Problem")]),
+        .init("post", "/api/v1/auth/logout", "Revoke the session of the bearer token or of a refresh token", tag: "auth", auth: false,
+              request: "RefreshRequest", responses: [(204, nil), (401, "Problem")]),
+        .init("post", "/api/v1/auth/invitations/accept", "Accept an invitation and set the password", tag: "auth", auth: false,
+              request: "AcceptInvitationRequest", responses: [(204, nil), (410, "Problem"), (422, "Problem")]),
+        .init("get", "/api/v1/me", "The caller's account and roles", tag: "me", responses: [(200, "Me"), (401, "Problem")]),
+        .init("post", "/api/v1/platform/tenants", "Onboard a tenant and invite its group admin", tag: "platform",
+              request: "CreateTenantRequest", responses: [(201, "OnboardedTenant"), (403, "Problem"), (409, "Problem"), (422, "Problem")]),
+        .init("get", "/api/v1/platform/tenants", "List tenants", tag: "platform", responses: [(200, "TenantList"), (403, "Problem")]),
+        .init("post", "/api/v1/platform/tenants/{tenantID}/suspend", "Suspend a tenant and end its sessions", tag: "platform",
+              responses: [(200, "Tenant"), (403, "Problem"), (404, "Problem")]),
+        .init("post", "/api/v1/platform/tenants/{tenantID}/reactivate", "Reactivate a suspended tenant", tag: "platform",
+              responses: [(200, "Tenant"), (403, "Problem"), (404, "Problem")]),
+        .init("post", "/api/v1/facilities", "Onboard a facility", tag: "facilities", request: "CreateFacilityRequest",
+              responses: [(201, "Facility"), (403, "Problem"), (409, "Problem"), (422, "Problem")]),
+        .init("get", "/api/v1/facilities", "Facilities visible to the caller", tag: "facilities", responses: [(200, "FacilityList")]),
+        .init("get", "/api/v1/facilities/{facilityID}", "One facility", tag: "facilities",
+              responses: [(200, "Facility"), (403, "Problem"), (404, "Problem")]),
+        .init("get", "/api/v1/facilities/{facilityID}/staff", "Staff of a facility with their roles there", tag: "staff",
+              responses: [(200, "StaffList"), (403, "Problem"), (404, "Problem")]),
+        .init("post", "/api/v1/facilities/{facilityID}/staff", "Invite a person with roles (emails a single-use link)", tag: "staff",
+              request: "InviteStaffRequest", responses: [(201, "StaffMember"), (403, "Problem"), (404, "Problem"), (422, "Problem")]),
+        .init("put", "/api/v1/facilities/{facilityID}/staff/{userID}/roles", "Replace a member's roles at the facility", tag: "staff",
+              request: "ChangeRolesRequest", responses: [(200, "StaffMember"), (403, "Problem"), (404, "Problem"), (422, "Problem")]),
+        .init("delete", "/api/v1/facilities/{facilityID}/staff/{userID}", "Remove a member from the facility", tag: "staff",
+              responses: [(204, nil), (403, "Problem"), (404, "Problem")]),
+        .init("get", "/api/v1/audit-events", "The tenant's audit trail, newest first", tag: "audit",
+              responses: [(200, "AuditEventList"), (403, "Problem"), (422, "Problem")]),
+    ]
+
+    static func render(serverURL: String) -> JSONValue {
+        var paths: [String: JSONValue] = [:]
+        for op in operations {
+            var operation: [String: JSONValue] = [
+                "summary": .string(op.summary),
+                "tags": .array([.string(op.tag)]),
+                "operationId": .string(op.method + op.path.replacingOccurrences(of: "[^A-Za-z0-9]+", with: "_", options: .regularExpression)),
+            ]
+            let params = op.path.split(separator: "/").filter { $0.hasPrefix("{") }.map { p -> JSONValue in
+                .object(["name": .string(String(p.dropFirst().dropLast())), "in": .string("path"), "required": .bool(true),
+                         "schema": .object(["type": .string("string"), "format": .string("uuid")])])
+            }
+            var query: [JSONValue] = []
+            if op.method == "get" && op.responses.contains(where: { $0.1?.hasSuffix("List") == true }) {
+                query = [queryParam("limit", "integer", "Page size, 1–200 (default 50)"), queryParam("cursor", "string", "next_cursor of the previous page")]
+            }
+            if op.path == "/api/v1/audit-events" {
+                query += ["action", "actor_id", "target_id", "facility_id", "outcome", "from", "to"].map { queryParam($0, "string", "Filter") }
+            }
+            if !(params + query).isEmpty { operation["parameters"] = .array(params + query) }
+            if let request = op.requestSchema {
+                operation["requestBody"] = .object(["required": .bool(true), "content": .object([
+                    "application/json": .object(["schema": ref(request)])])])
+            }
+            var responses: [String: JSONValue] = [:]
+            for (status, schema) in op.responses {
+                var r: [String: JSONValue] = ["description": .string(HTTPStatusText.text(status))]
+                if let schema {
+                    let media = schema == "Problem" ? "application/problem+json" : "application/json"
+                    r["content"] = .object([media: .object(["schema": ref(schema)])])
+                }
+                responses[String(status)] = .object(r)
+            }
+            if op.authenticated {
+                operation["security"] = .array([.object(["bearer": .array([])])])
+                responses["401"] = responses["401"] ?? .object(["description": .string("Unauthorized"),
+                    "content": .object(["application/problem+json": .object(["schema": ref("Problem")])])])
+            }
+            operation["responses"] = .object(responses)
+            var item: [String: JSONValue] = [:]
+            if case .object(let existing)? = paths[op.path] { item = existing }
+            item[op.method] = .object(operation)
+            paths[op.path] = .object(item)
+        }
+        return .object([
+            "openapi": .string("3.1.0"),
+            "info": .object(["title": .string("CareFlow API"), "version": .string("1.0.0"),
+                             "description": .string("Multi-tenant healthcare gateway. Errors are RFC 9457 problem details.")]),
+            "servers": .array([.object(["url": .string(serverURL)])]),
+            "paths": .object(paths),
+            "components": .object([
+                "securitySchemes": .object(["bearer": .object(["type": .string("http"), "scheme": .string("bearer"), "bearerFormat": .string("JWT")])]),
+                "schemas": .object(OpenAPISchemas.all),
+            ]),
+        ])
+    }
+
+    private static func ref(_ name: String) -> JSONValue {
+        .object(["$ref": .string("#/components/schemas/\(name)")])
+    }
+
+    private static func queryParam(_ name: String, _ type: String, _ description: String) -> JSONValue {
+        .object(["name": .string(name), "in": .string("query"), "required": .bool(false), "description": .string(description),
+                 "schema": .object(["type": .string(type)])])
+    }
+}
+
+enum HTTPStatusText {
+    static func text(_ code: Int) -> String {
+        switch code {
+        case 200: "OK"
+        case 201: "Created"
+        case 204: "No Content"
+        case 400: "Malformed request"
+        case 401: "Unauthorized"
+        case 403: "Forbidden"
+        case 404: "Not found"
+        case 409: "Conflict"
+        case 410: "Gone"
+        case 422: "Validation failed"
+        case 503: "Unavailable"
+        default: "Status \(code)"
+        }
+    }
+}

@@ -1,0 +1,74 @@
+import CareFlowCore
+
+/// JSON Schemas of the request and response bodies (the DTOs in `DTOs/`).
+enum OpenAPISchemas {
+    static func object(_ properties: [String: JSONValue], required: [String] = []) -> JSONValue {
+        var o: [String: JSONValue] = ["type": .string("object"), "properties": .object(properties)]
+        if !required.isEmpty { o["required"] = .array(required.map { .string($0) }) }
+        return .object(o)
+    }
+
+    static func type(_ t: String, format: String? = nil, nullable: Bool = false) -> JSONValue {
+        var o: [String: JSONValue] = ["type": nullable ? .array([.string(t), .string("null")]) : .string(t)]
+        if let format { o["format"] = .string(format) }
+        return .object(o)
+    }
+
+    static func ref(_ name: String) -> JSONValue { .object(["$ref": .string("#/components/schemas/\(name)")]) }
+    static func array(_ items: JSONValue) -> JSONValue { .object(["type": .string("array"), "items": items]) }
+    static func list(_ item: String) -> JSONValue {
+        object(["items": array(ref(item)), "next_cursor": type("string", nullable: true)], required: ["items", "next_cursor"])
+    }
+
+    static let roleEnum: JSONValue = .object(["type": .string("string"), "enum": .array(Role.allCases.map { .string($0.rawValue) })])
+
+    static let all: [String: JSONValue] = [
+        "Problem": object([
+            "type": type("string", format: "uri"), "title": type("string"), "status": type("integer"), "detail": type("string"),
+            "instance": type("string"), "request_id": type("string"),
+            "errors": array(object(["field": type("string"), "reason": type("string")])),
+        ], required: ["type", "title", "status"]),
+        "Status": object(["status": type("string")]),
+        "JWKS": object(["keys": array(object(["kty": type("string"), "crv": type("string"), "x": type("string"), "kid": type("string"),
+                                              "use": type("string"), "alg": type("string")]))]),
+        "LoginRequest": object(["tenant": type("string"), "email": type("string", format: "email"), "password": type("string")],
+                               required: ["email", "password"]),
+        "RefreshRequest": object(["refresh_token": type("string")], required: ["refresh_token"]),
+        "AcceptInvitationRequest": object(["token": type("string"), "password": type("string")], required: ["token", "password"]),
+        "TokenResponse": object(["access_token": type("string"), "refresh_token": type("string"), "token_type": type("string"),
+                                 "expires_in": type("integer")], required: ["access_token", "refresh_token", "token_type", "expires_in"]),
+        "RoleGrant": object(["role": roleEnum, "facility_id": type("string", format: "uuid", nullable: true)]),
+        "Me": object(["id": type("string", format: "uuid"), "kind": type("string"), "tenant_id": type("string", format: "uuid", nullable: true),
+                      "email": type("string"), "display_name": type("string", nullable: true), "roles": array(ref("RoleGrant")),
+                      "amr": array(type("string"))]),
+        "CreateTenantRequest": object(["slug": type("string"), "name": type("string"), "admin_email": type("string", format: "email")],
+                                      required: ["slug", "name", "admin_email"]),
+        "Tenant": object(["id": type("string", format: "uuid"), "slug": type("string"), "name": type("string"),
+                          "status": .object(["type": .string("string"), "enum": .array([.string("active"), .string("suspended")])]),
+                          "created_at": type("string", format: "date-time")]),
+        "TenantList": list("Tenant"),
+        "UserSummary": object(["id": type("string", format: "uuid"), "email": type("string"), "display_name": type("string", nullable: true),
+                               "status": type("string")]),
+        "OnboardedTenant": object(["tenant": ref("Tenant"), "group_admin": ref("UserSummary"), "invitation_sent": type("boolean"),
+                                   "facilities": array(ref("Facility"))]),
+        "CreateFacilityRequest": object(["code": type("string"), "name": type("string"), "timezone": type("string")],
+                                        required: ["code", "name"]),
+        "Facility": object(["id": type("string", format: "uuid"), "code": type("string"), "name": type("string"),
+                            "timezone": type("string"), "active": type("boolean"), "created_at": type("string", format: "date-time")]),
+        "FacilityList": list("Facility"),
+        "InviteStaffRequest": object(["email": type("string", format: "email"), "display_name": type("string"), "roles": array(roleEnum)],
+                                     required: ["email", "roles"]),
+        "ChangeRolesRequest": object(["roles": array(roleEnum)], required: ["roles"]),
+        "StaffMember": object(["id": type("string", format: "uuid"), "email": type("string"), "display_name": type("string", nullable: true),
+                               "status": type("string"), "roles": array(roleEnum)]),
+        "StaffList": list("StaffMember"),
+        "AuditEvent": object(["id": type("string", format: "uuid"), "seq": type("integer"), "occurred_at": type("string", format: "date-time"),
+                              "facility_id": type("string", format: "uuid", nullable: true), "actor_kind": type("string"),
+                              "actor_id": type("string", format: "uuid", nullable: true), "action": type("string"),
+                              "outcome": type("string"), "target_type": type("string", nullable: true),
+                              "target_id": type("string", nullable: true), "request_id": type("string", nullable: true),
+                              "ip": type("string", nullable: true), "details": .object(["type": .string("object")]),
+                              "hash": type("string"), "prev_hash": type("string")]),
+        "AuditEventList": list("AuditEvent"),
+    ]
+}

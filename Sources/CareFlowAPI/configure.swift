@@ -1,0 +1,89 @@
+import CareFlowCore
+import Fluent
+import FluentPostgresDriver
+import FluentSQLiteDriver
+import Prometheus
+import Vapor
+
+/// The composition root: database, key material, tenant registry, adapters, services,
+/// middleware and routes are decided here and nowhere else.
+public func configure(_ app: Application, metrics: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) async throws {
+    let config = AppConfiguration.fromEnvironment()
+    try FileManager.default.createDirectory(atPath: config.dataDirectory, withIntermediateDirectories: true,
+                                            attributes: [.posixPermissions: 0o700])
+
+    switch config.database {
+    case .sqlite(let path):
+        app.databases.use(.sqlite(.file(path), sqlLogLevel: .debug), as: .sqlite)
+    case .postgres(let url):
+        try app.databases.use(.postgres(url: url, sqlLogLevel: .debug), as: .psql)
+    }
+    app.migrations.add(CareFlowMigrations.all)
+
+    let tenants: TenantDirectory
+    do {
+        tenants = try TenantDirectory.load(from: config.tenantsDirectory)
+    } catch {
+        // Refuse to start: the message names file, field and reason.
+        app.logger.critical("invalid tenant configuration", metadata: ["error": .string("\(error)")])
+        throw error
+    }
+
+    let tokenSettings = TokenSettings(issuer: config.publicURL)
+    let keyStore = SigningKeyStore(directory: config.keysDirectory, retention: tokenSettings.accessTokenLifetime + tokenSettings.leeway)
+    let signingKeys: [SigningKey]
+    if let fromEnv = config.signingKeyFromEnvironment {
+        signingKeys = [try SigningKey.fromEnvironment(fromEnv)]
+    } else {
+        signingKeys = try keyStore.loadOrCreate()
+    }
+    let signer = try await AccessTokenSigner(keys: signingKeys, settings: tokenSettings)
+
+    let db = app.db
+    let hasher = BcryptPasswordHasher(cost: config.bcryptCost)
+    let audit = AuditLog()
+    let guardian = AccessGuard(audit: audit)
+    let email = EmailAdapterRegistry(consoleDirectory: config.consoleDirectory, tenants: tenants)
+    let invitations = InvitationService(db: db, hasher: hasher, email: email, audit: audit, publicURL: config.publicURL)
+    app.services = AppServices(
+        configuration: config,
+        tenants: tenants,
+        audit: audit,
+        guardian: guardian,
+        signer: signer,
+        signingKeys: keyStore,
+        hasher: hasher,
+        auth: try AuthService(db: db, hasher: hasher, sessions: SessionIssuer(signer: signer, settings: tokenSettings),
+                              signer: signer, audit: audit),
+        onboarding: OnboardingService(db: db, directory: tenants, hasher: hasher, audit: audit, invitations: invitations),
+        facilities: FacilityService(audit: audit),
+        staff: StaffService(guardian: guardian, audit: audit, invitations: invitations),
+        invitations: invitations,
+        auditQuery: AuditQuery(guardian: guardian),
+        email: email
+    )
+
+    ContentConfiguration.global.use(encoder: JSONEncoder.custom(dates: .iso8601), for: .json)
+    ContentConfiguration.global.use(decoder: JSONDecoder.custom(dates: .iso8601), for: .json)
+    app.routes.defaultMaxBodySize = ByteCount(stringLiteral: config.maxBodySize)
+    app.middleware = Middlewares()
+    app.middleware.use(RequestIDMiddleware())
+    app.middleware.use(AccessLogMiddleware())
+    app.middleware.use(ProblemMiddleware())
+
+    try routes(app, metrics: metrics)
+}
+
+func routes(_ app: Application, metrics: PrometheusCollectorRegistry) throws {
+    try app.register(collection: SystemController())
+    try app.register(collection: DocsController())
+    try app.register(collection: MetricsController(registry: metrics))
+    try app.register(collection: AuthController())
+
+    let authenticated = app.grouped(BearerAuthenticationMiddleware())
+    try authenticated.register(collection: MeController())
+    try authenticated.register(collection: PlatformTenantController())
+    try authenticated.register(collection: FacilityController())
+    try authenticated.register(collection: StaffController())
+    try authenticated.register(collection: AuditController())
+}

@@ -1,0 +1,62 @@
+import FluentKit
+import Foundation
+
+/// Reads a tenant's audit trail with filters; facility admins see only their facilities' events.
+public struct AuditQuery: Sendable {
+    public struct Filters: Sendable {
+        public var action: String?
+        public var actorID: UUID?
+        public var targetID: String?
+        public var facilityID: UUID?
+        public var outcome: AuditOutcome?
+        public var from: Date?
+        public var to: Date?
+
+        public init(action: String? = nil, actorID: UUID? = nil, targetID: String? = nil, facilityID: UUID? = nil,
+                    outcome: AuditOutcome? = nil, from: Date? = nil, to: Date? = nil) {
+            self.action = action
+            self.actorID = actorID
+            self.targetID = targetID
+            self.facilityID = facilityID
+            self.outcome = outcome
+            self.from = from
+            self.to = to
+        }
+    }
+
+    let guardian: AccessGuard
+
+    public init(guardian: AccessGuard) {
+        self.guardian = guardian
+    }
+
+    /// Newest first.
+    public func list(_ filters: Filters, in scope: TenantScope, by principal: Principal, origin: RequestOrigin,
+                     page: PageRequest) async throws -> Page<AuditEvent> {
+        let visible = AccessDecision.facilities(for: principal, .auditRead)
+        if let facilityID = filters.facilityID {
+            try await guardian.authorize(principal, .auditRead, on: .facility(facilityID), origin: origin, db: scope.db)
+        } else if let visible, visible.isEmpty {
+            // No role that reads any audit: this denies and records the attempt.
+            try await guardian.authorize(principal, .auditRead, on: .tenant, origin: origin, db: scope.db)
+        }
+        var query = AuditEvent.query(on: scope.db)
+            .filter(\.$chain == AuditLog.chainKey(for: scope.tenantID))
+            .sort(\.$seq, .descending).limit(page.limit + 1)
+        if let visible { query = query.filter(\.$facilityID ~~ Array(visible)) }
+        if let f = filters.facilityID { query = query.filter(\.$facilityID == f) }
+        if let a = filters.action { query = query.filter(\.$action == a) }
+        if let a = filters.actorID { query = query.filter(\.$actorID == a) }
+        if let t = filters.targetID { query = query.filter(\.$targetID == t) }
+        if let o = filters.outcome { query = query.filter(\.$outcome == o.rawValue) }
+        if let from = filters.from { query = query.filter(\.$occurredAtMs >= Int64(from.timeIntervalSince1970 * 1000)) }
+        if let to = filters.to { query = query.filter(\.$occurredAtMs < Int64(to.timeIntervalSince1970 * 1000)) }
+        if let cursor = page.cursor {
+            guard let seq = Int(cursor.key) else { throw AppError.invalid("cursor", "is not a cursor returned by this API") }
+            query = query.filter(\.$seq < seq)
+        }
+        let rows = try await query.all()
+        let items = Array(rows.prefix(page.limit))
+        return Page(items: items, nextCursor: rows.count > page.limit ? Cursor(key: String(items.last!.seq)).encoded : nil)
+    }
+}

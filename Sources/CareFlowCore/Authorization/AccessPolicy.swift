@@ -1,0 +1,52 @@
+/// How far a role's permission for an action reaches.
+public enum PermissionScope: String, Sendable {
+    /// Platform-wide operations (no tenant data).
+    case platform
+    /// Every facility of the caller's tenant.
+    case tenant
+    /// Only the facility where the role is held.
+    case facility
+    /// Only the caller's own account.
+    case `self`
+}
+
+/// The RBAC policy table: role × action → scope. This table is the single source of truth; the
+/// README shows it (a test keeps the two identical) and `AccessGuard` enforces it.
+public enum AccessPolicy {
+    public typealias Row = (action: Action, grants: [Role: PermissionScope])
+
+    public static let table: [Row] = [
+        (.tenantCreate, [.platformAdmin: .platform]),
+        (.tenantList, [.platformAdmin: .platform]),
+        (.tenantSuspend, [.platformAdmin: .platform]),
+        (.facilityCreate, [.groupAdmin: .tenant]),
+        (.facilityRead, [.groupAdmin: .tenant, .facilityAdmin: .facility, .doctor: .facility, .nurse: .facility,
+                         .receptionist: .facility, .billing: .facility]),
+        (.staffRead, [.groupAdmin: .tenant, .facilityAdmin: .facility]),
+        (.staffInvite, [.groupAdmin: .tenant, .facilityAdmin: .facility]),
+        (.staffChangeRoles, [.groupAdmin: .tenant, .facilityAdmin: .facility]),
+        (.staffDeactivate, [.groupAdmin: .tenant, .facilityAdmin: .facility]),
+        (.auditRead, [.groupAdmin: .tenant, .facilityAdmin: .facility]),
+        (.profileRead, [.platformAdmin: .self, .groupAdmin: .self, .facilityAdmin: .self, .doctor: .self,
+                        .nurse: .self, .receptionist: .self, .billing: .self, .patient: .self]),
+    ]
+
+    private static let index: [Action: [Role: PermissionScope]] = Dictionary(
+        uniqueKeysWithValues: table.map { ($0.action, $0.grants) })
+
+    public static func scope(of role: Role, for action: Action) -> PermissionScope? {
+        index[action]?[role]
+    }
+
+    /// The table as Markdown, as the README shows it.
+    public static func markdownTable() -> String {
+        let roles = Role.allCases
+        var lines = ["| action | " + roles.map(\.rawValue).joined(separator: " | ") + " |"]
+        lines.append("|---|" + roles.map { _ in "---" }.joined(separator: "|") + "|")
+        for row in table {
+            let cells = roles.map { row.grants[$0]?.rawValue ?? "–" }
+            lines.append("| `\(row.action.rawValue)` | " + cells.joined(separator: " | ") + " |")
+        }
+        return lines.joined(separator: "\n")
+    }
+}

@@ -1,0 +1,97 @@
+import Crypto
+import Foundation
+import JWTKit
+
+/// Signs and verifies access tokens with the Ed25519 keys of a `SigningKeyStore`.
+///
+/// Verification pins the algorithm: the header must say `EdDSA` and name a `kid` of our key
+/// set; `alg: none`, HS256-with-the-public-key and unknown keys never reach a verifier.
+public actor AccessTokenSigner {
+    private let settings: TokenSettings
+    private var keys = JWTKeyCollection()
+    private var currentKid: String
+    private var publicKeys: [String: Curve25519.Signing.PublicKey] = [:]
+
+    public init(keys signingKeys: [SigningKey], settings: TokenSettings) async throws {
+        self.settings = settings
+        self.currentKid = ""
+        try await install(signingKeys)
+    }
+
+    /// Replaces the key set (after `keys rotate-signing`, without a restart).
+    public func install(_ signingKeys: [SigningKey]) async throws {
+        guard let current = signingKeys.last(where: { $0.retiredAt == nil }) else { throw SigningKeyError.noCurrentKey }
+        let collection = JWTKeyCollection()
+        var publics: [String: Curve25519.Signing.PublicKey] = [:]
+        for key in signingKeys {
+            let curve = try key.curveKey()
+            await collection.add(eddsa: EdDSA.PrivateKey(backing: curve), kid: JWKIdentifier(string: key.kid))
+            publics[key.kid] = curve.publicKey
+        }
+        keys = collection
+        publicKeys = publics
+        currentKid = current.kid
+    }
+
+    public func sign(_ claims: AccessTokenClaims) async throws -> String {
+        var header = JWTHeader()
+        header.typ = "JWT"
+        header.alg = "EdDSA"
+        return try await keys.sign(claims, kid: JWKIdentifier(string: currentKid), header: header)
+    }
+
+    /// The public half of every live key, as `/.well-known/jwks.json` serves it.
+    public func jwks() -> JWKSDocument {
+        JWKSDocument(keys: publicKeys.keys.sorted().map { kid in
+            JWKSDocument.Key(kty: "OKP", crv: "Ed25519", x: Base64URL.encode(publicKeys[kid]!.rawRepresentation),
+                             kid: kid, use: "sig", alg: "EdDSA")
+        })
+    }
+
+    public func verify(_ token: String, now: Date = Date()) async throws(AppError) -> AccessTokenClaims {
+        let parts = token.split(separator: ".", omittingEmptySubsequences: false)
+        guard token.utf8.count < 8192, parts.count == 3,
+              let headerData = Base64URL.decode(String(parts[0])),
+              let header = try? JSONDecoder().decode(PinnedHeader.self, from: headerData)
+        else { throw .unauthenticated("The access token is malformed") }
+        guard header.alg == "EdDSA" else { throw .unauthenticated("The access token's algorithm is not accepted") }
+        guard let kid = header.kid, publicKeys[kid] != nil else {
+            throw .unauthenticated("The access token was signed by an unknown key")
+        }
+        let claims: AccessTokenClaims
+        do {
+            claims = try await keys.verify(token, as: AccessTokenClaims.self)
+        } catch {
+            throw .unauthenticated("The access token's signature is invalid")
+        }
+        guard claims.iss.value == settings.issuer, claims.aud.value.contains(settings.audience) else {
+            throw .unauthenticated("The access token is not meant for this service")
+        }
+        guard claims.exp.value.addingTimeInterval(settings.leeway) > now else {
+            throw .unauthenticated("The access token has expired")
+        }
+        guard claims.nbf.value.addingTimeInterval(-settings.leeway) <= now else {
+            throw .unauthenticated("The access token is not valid yet")
+        }
+        return claims
+    }
+
+    private struct PinnedHeader: Decodable {
+        let alg: String?
+        let kid: String?
+    }
+}
+
+/// RFC 7517 key set with OKP (Ed25519) keys.
+public struct JWKSDocument: Codable, Sendable, Equatable {
+    public struct Key: Codable, Sendable, Equatable {
+        public let kty: String
+        public let crv: String
+        public let x: String
+        public let kid: String
+        public let use: String
+        public let alg: String
+    }
+
+    public let keys: [Key]
+}

@@ -1,0 +1,82 @@
+import FluentKit
+import Foundation
+
+/// Issues single-use, expiring invitation links by email and turns an accepted one into an
+/// active account with a password.
+public struct InvitationService: Sendable {
+    let db: any Database
+    let hasher: any PasswordHasher
+    let email: any EmailSenderDirectory
+    let audit: AuditLog
+    /// Where the link points, e.g. `https://care.example.org`.
+    let publicURL: String
+    public let lifetime: TimeInterval
+
+    public init(db: any Database, hasher: any PasswordHasher, email: any EmailSenderDirectory, audit: AuditLog,
+                publicURL: String, lifetime: TimeInterval = 72 * 3600) {
+        self.db = db
+        self.hasher = hasher
+        self.email = email
+        self.audit = audit
+        self.publicURL = publicURL
+        self.lifetime = lifetime
+    }
+
+    /// Creates the invitation row and emails its link. Earlier open invitations of the same
+    /// user stop working: only the newest link is valid.
+    public func send(to user: User, tenant: Tenant, facility: Facility?, invitedBy: UUID?, roles: [Role], origin: RequestOrigin) async throws {
+        let token = SecureToken.generate()
+        let scope = TenantScope(tenantID: tenant.id!, db: db)
+        try await scope.transaction { scope in
+            try await scope.query(Invitation.self)
+                .filter(\.$userID == user.id!).filter(\.$acceptedAt == nil).filter(\.$purpose == .invitation)
+                .set(\.$expiresAt, to: Date()).update()
+            try await scope.create(Invitation(
+                tenantID: tenant.id!, userID: user.id!, facilityID: facility?.id, tokenHash: SecureToken.digest(token),
+                purpose: .invitation, invitedBy: invitedBy, expiresAt: Date().addingTimeInterval(lifetime)))
+        }
+        let place = facility.map { "\($0.name) (\(tenant.name))" } ?? tenant.name
+        let link = "\(publicURL)/invitations/accept?token=\(token)"
+        let body = """
+            You have been invited to CareFlow at \(place) as \(roles.map(\.rawValue).joined(separator: ", ")).
+
+            Set your password here (the link works once and expires in \(Int(lifetime / 3600)) hours):
+            \(link)
+            """
+        try await email.emailSender(forTenant: tenant.slug).send(
+            OutgoingEmail(to: user.email, subject: "Your CareFlow invitation", body: body))
+        try await audit.append(
+            AuditRecord(tenantID: tenant.id, facilityID: facility?.id, actor: invitedBy.map(AuditActor.user) ?? .system,
+                        action: "invitation.send", targetType: "user", targetID: user.id!.uuidString.lowercased(),
+                        details: ["roles": roles.map(\.rawValue).joined(separator: ",")]),
+            origin: origin, on: db)
+    }
+
+    /// Sets the password and activates the account. The token works once.
+    public func accept(token: String, password: String, origin: RequestOrigin, now: Date = Date()) async throws {
+        let invalid = AppError.gone("This invitation link is invalid, used or expired")
+        guard let invitation = try await Invitation.query(on: db)
+            .filter(\.$tokenHash == SecureToken.digest(token)).filter(\.$purpose == .invitation).first()
+        else { throw invalid }
+        guard invitation.acceptedAt == nil, invitation.expiresAt > now else { throw invalid }
+        let scope = TenantScope(tenantID: invitation.tenantID, db: db)
+        guard let tenant = try await Tenant.find(invitation.tenantID, on: db), tenant.status == .active,
+              let user = try await scope.find(User.self, invitation.userID), user.status != .deactivated
+        else { throw invalid }
+        let problems = PasswordPolicy.problems(with: password, email: user.email)
+        if !problems.isEmpty { throw AppError.validation(problems.map { FieldError(field: "password", reason: $0) }) }
+        let hash = try hasher.hash(password)
+        try await scope.transaction { scope in
+            // Claim the invitation first so two concurrent accepts cannot both succeed.
+            guard try await RowClaim.claim(table: Invitation.schema, column: "accepted_at", id: invitation.id!, at: now, on: scope.db)
+            else { throw invalid }
+            user.passwordHash = hash
+            user.status = .active
+            try await scope.update(user)
+        }
+        try await audit.append(
+            AuditRecord(tenantID: tenant.id, facilityID: invitation.facilityID, actor: .user(user.id!),
+                        action: "invitation.accept", targetType: "user", targetID: user.id!.uuidString.lowercased()),
+            origin: origin, on: db)
+    }
+}

@@ -1,0 +1,7 @@
+import Foundation
+
+/// A user as seen from one facility: their account and the roles they hold there.
+public struct StaffMember: Sendable {
+    public let user: User
+    public let roles: [Role]
+}

@@ -1,0 +1,195 @@
+import FluentKit
+import Foundation
+
+/// Staff management inside a facility: invitations, role changes, removal. Enforces the
+/// policy table and `RoleGrantPolicy`; refused escalations are audited.
+public struct StaffService: Sendable {
+    let guardian: AccessGuard
+    let audit: AuditLog
+    let invitations: InvitationService
+
+    public init(guardian: AccessGuard, audit: AuditLog, invitations: InvitationService) {
+        self.guardian = guardian
+        self.audit = audit
+        self.invitations = invitations
+    }
+
+    public func list(facilityID: UUID, in scope: TenantScope, by principal: Principal, origin: RequestOrigin,
+                     page: PageRequest) async throws -> Page<StaffMember> {
+        let facility = try await scope.require(Facility.self, facilityID, name: "Facility")
+        try await guardian.authorize(principal, .staffRead, on: .facility(facility.id!), origin: origin, db: scope.db)
+        let assignments = try await scope.query(RoleAssignment.self).filter(\.$facilityID == facility.id!).all()
+        let rolesByUser = Dictionary(grouping: assignments, by: \.userID).mapValues { $0.map(\.role) }
+        var query = scope.query(User.self).filter(\.$id ~~ Array(rolesByUser.keys)).sort(\.$id).limit(page.limit + 1)
+        if let cursor = page.cursor, let after = UUID(uuidString: cursor.key) { query = query.filter(\.$id > after) }
+        let users = try await query.all()
+        let items = users.prefix(page.limit).map { StaffMember(user: $0, roles: Self.sorted(rolesByUser[$0.id!] ?? [])) }
+        let next = users.count > page.limit ? Cursor(key: items.last!.user.id!.uuidString).encoded : nil
+        return Page(items: Array(items), nextCursor: next)
+    }
+
+    /// Invites a person to the facility with roles. An existing account of the tenant gets the
+    /// roles added; a new one is created as `invited` and emailed a link.
+    public func invite(email: String, displayName: String?, roles: [Role], facilityID: UUID, tenant: Tenant,
+                       in scope: TenantScope, by principal: Principal, origin: RequestOrigin) async throws -> StaffMember {
+        let facility = try await scope.require(Facility.self, facilityID, name: "Facility")
+        try await guardian.authorize(principal, .staffInvite, on: .facility(facility.id!), origin: origin, db: scope.db)
+        try await checkGrantable(roles, facility: facility, scope: scope, principal: principal, origin: origin)
+
+        let existing = try await scope.query(User.self).filter(\.$email == email).first()
+        if let existing, existing.id == principal.subjectID {
+            try await refuse("self_grant", roles: roles, facility: facility, scope: scope, principal: principal, origin: origin)
+        }
+        let (user, added, needsInvitation) = try await scope.transaction { scope -> (User, [Role], Bool) in
+            let user: User
+            if let existing {
+                user = existing
+                if user.status == .deactivated {
+                    user.status = .invited
+                    user.passwordHash = nil
+                    try await scope.update(user)
+                }
+            } else {
+                user = User(tenantID: scope.tenantID, email: email, displayName: displayName, status: .invited)
+                try await scope.create(user)
+            }
+            let held = try await scope.query(RoleAssignment.self)
+                .filter(\.$userID == user.id!).filter(\.$facilityID == facility.id!).all().map(\.role)
+            let added = roles.filter { !held.contains($0) }
+            for role in added {
+                try await scope.create(RoleAssignment(tenantID: scope.tenantID, userID: user.id!, role: role,
+                                                      facilityID: facility.id!, grantedBy: principal.subjectID))
+            }
+            return (user, added, user.status == .invited)
+        }
+        for role in added {
+            try await audit.append(
+                AuditRecord(tenantID: scope.tenantID, facilityID: facility.id, actor: principal.auditActor, action: "role.grant",
+                            targetType: "user", targetID: user.id!.uuidString.lowercased(), details: ["role": role.rawValue]),
+                origin: origin, on: scope.db)
+        }
+        if needsInvitation {
+            try await invitations.send(to: user, tenant: tenant, facility: facility, invitedBy: principal.subjectID,
+                                       roles: roles, origin: origin)
+        } else if !added.isEmpty {
+            // Their current tokens list the old roles.
+            try await SessionRevoker.revokeAll(ofUser: user.id!, reason: "roles_changed", on: scope.db)
+        }
+        return try await member(user, at: facility, scope: scope)
+    }
+
+    /// Replaces the user's roles at the facility.
+    public func changeRoles(userID: UUID, to roles: [Role], facilityID: UUID, in scope: TenantScope,
+                            by principal: Principal, origin: RequestOrigin) async throws -> StaffMember {
+        let facility = try await scope.require(Facility.self, facilityID, name: "Facility")
+        try await guardian.authorize(principal, .staffChangeRoles, on: .facility(facility.id!), origin: origin, db: scope.db)
+        let (user, held) = try await staffMember(userID, at: facility, scope: scope)
+        try await checkManageable(user: user, held: held, requested: roles, facility: facility, scope: scope,
+                                  principal: principal, origin: origin)
+        let removed = held.filter { !roles.contains($0) }
+        let added = roles.filter { !held.contains($0) }
+        try await scope.transaction { scope in
+            if !removed.isEmpty {
+                try await scope.query(RoleAssignment.self)
+                    .filter(\.$userID == user.id!).filter(\.$facilityID == facility.id!).filter(\.$role ~~ removed).delete()
+            }
+            for role in added {
+                try await scope.create(RoleAssignment(tenantID: scope.tenantID, userID: user.id!, role: role,
+                                                      facilityID: facility.id!, grantedBy: principal.subjectID))
+            }
+            try await SessionRevoker.revokeAll(ofUser: user.id!, reason: "roles_changed", on: scope.db)
+        }
+        for (action, changed) in [("role.revoke", removed), ("role.grant", added)] {
+            for role in changed {
+                try await audit.append(
+                    AuditRecord(tenantID: scope.tenantID, facilityID: facility.id, actor: principal.auditActor, action: action,
+                                targetType: "user", targetID: user.id!.uuidString.lowercased(), details: ["role": role.rawValue]),
+                    origin: origin, on: scope.db)
+            }
+        }
+        return try await member(user, at: facility, scope: scope)
+    }
+
+    /// Removes the user from the facility; an account left with no role anywhere is deactivated.
+    public func remove(userID: UUID, facilityID: UUID, in scope: TenantScope, by principal: Principal,
+                       origin: RequestOrigin) async throws {
+        let facility = try await scope.require(Facility.self, facilityID, name: "Facility")
+        try await guardian.authorize(principal, .staffDeactivate, on: .facility(facility.id!), origin: origin, db: scope.db)
+        let (user, held) = try await staffMember(userID, at: facility, scope: scope)
+        try await checkManageable(user: user, held: held, requested: [], facility: facility, scope: scope,
+                                  principal: principal, origin: origin)
+        let deactivated = try await scope.transaction { scope -> Bool in
+            try await scope.query(RoleAssignment.self).filter(\.$userID == user.id!).filter(\.$facilityID == facility.id!).delete()
+            let remaining = try await scope.query(RoleAssignment.self).filter(\.$userID == user.id!).count()
+            if remaining == 0 {
+                user.status = .deactivated
+                try await scope.update(user)
+            }
+            try await SessionRevoker.revokeAll(ofUser: user.id!, reason: "removed_from_facility", on: scope.db)
+            return remaining == 0
+        }
+        try await audit.append(
+            AuditRecord(tenantID: scope.tenantID, facilityID: facility.id, actor: principal.auditActor, action: "staff.remove",
+                        targetType: "user", targetID: user.id!.uuidString.lowercased(),
+                        details: ["roles": held.map(\.rawValue).joined(separator: ","), "account_deactivated": String(deactivated)]),
+            origin: origin, on: scope.db)
+    }
+
+    // MARK: - Rules
+
+    private func staffMember(_ userID: UUID, at facility: Facility, scope: TenantScope) async throws -> (User, [Role]) {
+        let held = try await scope.query(RoleAssignment.self)
+            .filter(\.$userID == userID).filter(\.$facilityID == facility.id!).all().map(\.role)
+        guard !held.isEmpty, let user = try await scope.find(User.self, userID) else {
+            throw AppError.notFound("Staff member not found")
+        }
+        return (user, held)
+    }
+
+    /// An admin may only manage people whose every role at the facility is one they could grant,
+    /// and never themself (that is how an admin would hand themself clinical access).
+    private func checkManageable(user: User, held: [Role], requested: [Role], facility: Facility, scope: TenantScope,
+                                 principal: Principal, origin: RequestOrigin) async throws {
+        if user.id == principal.subjectID {
+            try await refuse("self_change", roles: requested, facility: facility, scope: scope, principal: principal, origin: origin)
+        }
+        let allowed = RoleGrantPolicy.grantableRoles(by: principal, at: facility.id!)
+        if held.contains(where: { !allowed.contains($0) }) {
+            try await refuse("target_outranks_actor", roles: held, facility: facility, scope: scope, principal: principal, origin: origin)
+        }
+        try await checkGrantable(requested, facility: facility, scope: scope, principal: principal, origin: origin)
+    }
+
+    private func checkGrantable(_ roles: [Role], facility: Facility, scope: TenantScope, principal: Principal,
+                                origin: RequestOrigin) async throws {
+        let refused = RoleGrantPolicy.refused(roles, by: principal, at: facility.id!)
+        if !refused.isEmpty {
+            try await refuse("role_not_grantable", roles: refused, facility: facility, scope: scope, principal: principal, origin: origin)
+        }
+    }
+
+    private func refuse(_ reason: String, roles: [Role], facility: Facility, scope: TenantScope, principal: Principal,
+                        origin: RequestOrigin) async throws -> Never {
+        try await audit.append(
+            AuditRecord(tenantID: scope.tenantID, facilityID: facility.id, actor: principal.auditActor, action: "role.grant",
+                        outcome: .denied, targetType: "facility", targetID: facility.id!.uuidString.lowercased(),
+                        details: ["reason": reason, "roles": roles.map(\.rawValue).joined(separator: ",")]),
+            origin: origin, on: scope.db)
+        let message = switch reason {
+        case "self_grant", "self_change": "You cannot change your own roles"
+        case "target_outranks_actor": "You cannot manage a member who holds roles you cannot grant"
+        default: "You cannot grant: " + roles.map(\.rawValue).joined(separator: ", ")
+        }
+        throw AppError.forbidden(message)
+    }
+
+    private func member(_ user: User, at facility: Facility, scope: TenantScope) async throws -> StaffMember {
+        let roles = try await scope.query(RoleAssignment.self)
+            .filter(\.$userID == user.id!).filter(\.$facilityID == facility.id!).all().map(\.role)
+        return StaffMember(user: user, roles: Self.sorted(roles))
+    }
+
+    static func sorted(_ roles: [Role]) -> [Role] {
+        roles.sorted { Role.allCases.firstIndex(of: $0)! < Role.allCases.firstIndex(of: $1)! }
+    }
+}

@@ -1,0 +1,50 @@
+import FluentKit
+import Foundation
+
+/// The database as seen from inside one tenant. Every query it builds is filtered by the
+/// tenant's id; a row of another tenant is indistinguishable from a row that does not exist.
+public struct TenantScope: Sendable {
+    public let tenantID: UUID
+    public let db: any Database
+
+    public init(tenantID: UUID, db: any Database) {
+        self.tenantID = tenantID
+        self.db = db
+    }
+
+    public func query<M: TenantOwned>(_ type: M.Type) -> QueryBuilder<M> {
+        M.query(on: db).filter(M.tenantIDField == tenantID)
+    }
+
+    public func find<M: TenantOwned>(_ type: M.Type, _ id: UUID?) async throws -> M? {
+        guard let id else { return nil }
+        return try await query(type).filter(\M._$id == id).first()
+    }
+
+    /// Finds a row of this tenant or fails with a 404 that does not reveal whether the id
+    /// exists elsewhere.
+    public func require<M: TenantOwned>(_ type: M.Type, _ id: UUID?, name: String) async throws -> M {
+        guard let row = try await find(type, id) else { throw AppError.notFound("\(name) not found") }
+        return row
+    }
+
+    public func create<M: TenantOwned>(_ model: M) async throws {
+        model.tenantID = tenantID
+        try await model.create(on: db)
+    }
+
+    public func update<M: TenantOwned>(_ model: M) async throws {
+        precondition(model.tenantID == tenantID, "a row of another tenant reached this tenant's scope")
+        try await model.update(on: db)
+    }
+
+    /// The same scope on another connection (inside a transaction).
+    public func on(_ db: any Database) -> TenantScope {
+        TenantScope(tenantID: tenantID, db: db)
+    }
+
+    public func transaction<T: Sendable>(_ body: @escaping @Sendable (TenantScope) async throws -> T) async throws -> T {
+        let tenantID = self.tenantID
+        return try await db.transaction { db in try await body(TenantScope(tenantID: tenantID, db: db)) }
+    }
+}

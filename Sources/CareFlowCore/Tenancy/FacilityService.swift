@@ -1,0 +1,48 @@
+import FluentKit
+import Foundation
+
+/// Facilities of one tenant.
+public struct FacilityService: Sendable {
+    let audit: AuditLog
+
+    public init(audit: AuditLog) {
+        self.audit = audit
+    }
+
+    public static let codePattern = #"^[a-z0-9][a-z0-9-]{1,40}$"#
+
+    public func create(code: String, name: String, timezone: String, in scope: TenantScope,
+                       actor: Principal, origin: RequestOrigin) async throws -> Facility {
+        var errors: [FieldError] = []
+        if code.range(of: Self.codePattern, options: .regularExpression) == nil {
+            errors.append(FieldError(field: "code", reason: "must be 2-41 lowercase letters, digits or dashes"))
+        }
+        if TimeZone(identifier: timezone) == nil {
+            errors.append(FieldError(field: "timezone", reason: "must be an IANA time zone such as Africa/Kigali"))
+        }
+        if !errors.isEmpty { throw AppError.validation(errors) }
+        if try await scope.query(Facility.self).filter(\.$code == code).first() != nil {
+            throw AppError.conflict("A facility with this code already exists")
+        }
+        let facility = Facility(tenantID: scope.tenantID, code: code, name: name, timezone: timezone)
+        try await scope.create(facility)
+        try await audit.append(
+            AuditRecord(tenantID: scope.tenantID, facilityID: facility.id, actor: actor.auditActor, action: "facility.create",
+                        targetType: "facility", targetID: facility.id!.uuidString.lowercased(), details: ["code": code]),
+            origin: origin, on: scope.db)
+        return facility
+    }
+
+    /// The facilities the principal may see: all of them for tenant-wide roles, otherwise those
+    /// where they hold a role.
+    public func list(visibleTo principal: Principal, in scope: TenantScope, page: PageRequest) async throws -> Page<Facility> {
+        var query = scope.query(Facility.self).sort(\.$code).limit(page.limit + 1)
+        if let allowed = AccessDecision.facilities(for: principal, .facilityRead) {
+            query = query.filter(\.$id ~~ Array(allowed))
+        }
+        if let cursor = page.cursor { query = query.filter(\.$code > cursor.key) }
+        let rows = try await query.all()
+        let items = Array(rows.prefix(page.limit))
+        return Page(items: items, nextCursor: rows.count > page.limit ? Cursor(key: items.last!.code).encoded : nil)
+    }
+}

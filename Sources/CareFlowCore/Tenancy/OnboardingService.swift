@@ -1,0 +1,131 @@
+import FluentKit
+import Foundation
+
+/// Onboards hospital groups: the tenant row, its configuration file, its initial facilities
+/// and its first group admin.
+public struct OnboardingService: Sendable {
+    let db: any Database
+    let directory: TenantDirectory
+    let hasher: any PasswordHasher
+    let audit: AuditLog
+    let invitations: InvitationService
+
+    public init(db: any Database, directory: TenantDirectory, hasher: any PasswordHasher, audit: AuditLog, invitations: InvitationService) {
+        self.db = db
+        self.directory = directory
+        self.hasher = hasher
+        self.audit = audit
+        self.invitations = invitations
+    }
+
+    public static let slugPattern = #"^[a-z0-9][a-z0-9-]{1,62}$"#
+    /// Slugs that would collide with routes or the platform chain.
+    public static let reservedSlugs: Set<String> = ["platform", "api", "admin", "webhooks", "health", "metrics"]
+
+    public struct Result: Sendable {
+        public let tenant: Tenant
+        public let admin: User
+        /// Set when the admin was invited rather than given a password.
+        public let invitationSent: Bool
+        public let facilities: [Facility]
+    }
+
+    /// Creates a tenant. Uses `tenants/<slug>.yaml` when it exists, otherwise writes one with
+    /// console adapters. With no password the group admin receives an invitation link.
+    public func onboard(
+        slug: String, name: String, adminEmail: String, adminPassword: String?,
+        actor: AuditActor, origin: RequestOrigin
+    ) async throws -> Result {
+        var errors: [FieldError] = []
+        if slug.range(of: Self.slugPattern, options: .regularExpression) == nil {
+            errors.append(FieldError(field: "slug", reason: "must be 2-63 lowercase letters, digits or dashes"))
+        } else if Self.reservedSlugs.contains(slug) {
+            errors.append(FieldError(field: "slug", reason: "is reserved"))
+        }
+        if let adminPassword {
+            for p in PasswordPolicy.problems(with: adminPassword, email: adminEmail) {
+                errors.append(FieldError(field: "admin_password", reason: p))
+            }
+        }
+        if !errors.isEmpty { throw AppError.validation(errors) }
+        if try await Tenant.query(on: db).filter(\.$slug == slug).first() != nil {
+            throw AppError.conflict("A tenant with this slug already exists")
+        }
+        let config = directory[slug] ?? TenantConfiguration(slug: slug, name: name, timezone: "UTC")
+        let passwordHash = try adminPassword.map { try hasher.hash($0) }
+
+        let (tenant, admin, facilities) = try await db.transaction { tx -> (Tenant, User, [Facility]) in
+            let tenant = Tenant(slug: slug, name: name)
+            try await tenant.create(on: tx)
+            let scope = TenantScope(tenantID: tenant.id!, db: tx)
+            var facilities: [Facility] = []
+            for seed in config.facilities {
+                let f = Facility(tenantID: tenant.id!, code: seed.code, name: seed.name, timezone: seed.timezone ?? config.timezone)
+                try await scope.create(f)
+                facilities.append(f)
+            }
+            let admin = User(tenantID: tenant.id!, email: adminEmail, displayName: "Group administrator",
+                             status: passwordHash == nil ? .invited : .active)
+            admin.passwordHash = passwordHash
+            try await scope.create(admin)
+            try await scope.create(RoleAssignment(tenantID: tenant.id!, userID: admin.id!, role: .groupAdmin, facilityID: nil, grantedBy: nil))
+            return (tenant, admin, facilities)
+        }
+        try directory.register(config, writeFile: true)
+        let details = ["slug": slug, "facilities": String(facilities.count)]
+        try await audit.append(AuditRecord(tenantID: nil, actor: actor, action: "tenant.onboard", targetType: "tenant",
+                                           targetID: tenant.id!.uuidString.lowercased(), details: details), origin: origin, on: db)
+        try await audit.append(AuditRecord(tenantID: tenant.id, actor: actor, action: "tenant.onboard", targetType: "tenant",
+                                           targetID: tenant.id!.uuidString.lowercased(), details: details), origin: origin, on: db)
+        try await audit.append(AuditRecord(tenantID: tenant.id, actor: actor, action: "role.grant", targetType: "user",
+                                           targetID: admin.id!.uuidString.lowercased(), details: ["role": Role.groupAdmin.rawValue]),
+                               origin: origin, on: db)
+        if passwordHash == nil {
+            try await invitations.send(to: admin, tenant: tenant, facility: nil, invitedBy: nil, roles: [.groupAdmin], origin: origin)
+        }
+        return Result(tenant: tenant, admin: admin, invitationSent: passwordHash == nil, facilities: facilities)
+    }
+
+    public func list(page: PageRequest) async throws -> Page<Tenant> {
+        var query = Tenant.query(on: db).sort(\.$slug).limit(page.limit + 1)
+        if let cursor = page.cursor { query = query.filter(\.$slug > cursor.key) }
+        let rows = try await query.all()
+        let items = Array(rows.prefix(page.limit))
+        return Page(items: items, nextCursor: rows.count > page.limit ? Cursor(key: items.last!.slug).encoded : nil)
+    }
+
+    /// Suspends a tenant: no login, no refresh, and every live session ends now.
+    public func suspend(tenantID: UUID, actor: AuditActor, origin: RequestOrigin) async throws -> Tenant {
+        guard let tenant = try await Tenant.find(tenantID, on: db) else { throw AppError.notFound("Tenant not found") }
+        try await setStatus(tenant, .suspended, actor: actor, origin: origin)
+        return tenant
+    }
+
+    public func suspend(slug: String, actor: AuditActor, origin: RequestOrigin) async throws -> Tenant {
+        guard let tenant = try await Tenant.query(on: db).filter(\.$slug == slug).first() else { throw AppError.notFound("Tenant not found") }
+        try await setStatus(tenant, .suspended, actor: actor, origin: origin)
+        return tenant
+    }
+
+    public func reactivate(tenantID: UUID, actor: AuditActor, origin: RequestOrigin) async throws -> Tenant {
+        guard let tenant = try await Tenant.find(tenantID, on: db) else { throw AppError.notFound("Tenant not found") }
+        try await setStatus(tenant, .active, actor: actor, origin: origin)
+        return tenant
+    }
+
+    private func setStatus(_ tenant: Tenant, _ status: Tenant.Status, actor: AuditActor, origin: RequestOrigin) async throws {
+        guard tenant.status != status else { return }
+        try await db.transaction { tx in
+            tenant.status = status
+            try await tenant.update(on: tx)
+            if status == .suspended {
+                try await SessionRevoker.revokeAll(ofTenant: tenant.id!, reason: "tenant_suspended", on: tx)
+            }
+        }
+        let action = status == .suspended ? "tenant.suspend" : "tenant.reactivate"
+        for chainTenant in [nil, tenant.id] {
+            try await audit.append(AuditRecord(tenantID: chainTenant, actor: actor, action: action, targetType: "tenant",
+                                               targetID: tenant.id!.uuidString.lowercased()), origin: origin, on: db)
+        }
+    }
+}

@@ -1,0 +1,39 @@
+import Foundation
+import Synchronization
+
+/// The validated tenant configuration files, by slug. Read at start-up; replaced as a whole.
+public final class TenantDirectory: Sendable {
+    private let configs: Mutex<[String: TenantConfiguration]>
+    public let path: String
+
+    public init(path: String, configurations: [TenantConfiguration]) {
+        self.path = path
+        self.configs = Mutex(Dictionary(uniqueKeysWithValues: configurations.map { ($0.slug, $0) }))
+    }
+
+    /// Loads every `*.yaml` of the folder; an invalid file throws with file, field and reason.
+    public static func load(from path: String) throws -> TenantDirectory {
+        let configs = FileManager.default.fileExists(atPath: path) ? try TenantConfigurationLoader.loadDirectory(path) : []
+        return TenantDirectory(path: path, configurations: configs)
+    }
+
+    public subscript(slug: String) -> TenantConfiguration? {
+        configs.withLock { $0[slug] }
+    }
+
+    public var all: [TenantConfiguration] {
+        configs.withLock { $0.values.sorted { $0.slug < $1.slug } }
+    }
+
+    /// Writes `tenants/<slug>.yaml` for a tenant onboarded without one, and registers it.
+    public func register(_ config: TenantConfiguration, writeFile: Bool) throws {
+        if writeFile {
+            try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+            let file = (path as NSString).appendingPathComponent("\(config.slug).yaml")
+            if !FileManager.default.fileExists(atPath: file) {
+                try TenantConfigurationLoader.render(config).write(toFile: file, atomically: true, encoding: .utf8)
+            }
+        }
+        configs.withLock { $0[config.slug] = config }
+    }
+}

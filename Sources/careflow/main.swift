@@ -1,0 +1,33 @@
+import CareFlowAPI
+import Logging
+import Metrics
+import Prometheus
+import Vapor
+
+// The executable: logging and metrics are process-wide, so they are bootstrapped here once;
+// everything else is decided by `configure`.
+var env = try Environment.detect()
+let level = Logger.Level(rawValue: ProcessInfo.processInfo.environment["LOG_LEVEL"]?.lowercased() ?? "") ?? .info
+if ProcessInfo.processInfo.environment["CAREFLOW_LOG_FORMAT"] == "text" {
+    try LoggingSystem.bootstrap(from: &env)
+} else {
+    LoggingSystem.bootstrap { label in JSONLogHandler(label: label, level: level) }
+}
+let registry = PrometheusCollectorRegistry()
+MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
+
+let app = try await Application.make(env)
+do {
+    try await configure(app, metrics: registry)
+    app.registerCareFlowCommands()
+    let command = env.arguments.dropFirst().first
+    if command == nil || command == "serve" {
+        try await ServeBootstrap.prepare(app)
+    }
+    try await app.execute()
+} catch {
+    app.logger.critical("careflow stopped", metadata: ["error": .string(String(describing: error))])
+    try? await app.asyncShutdown()
+    exit(1)
+}
+try await app.asyncShutdown()
