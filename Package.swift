@@ -72,7 +72,11 @@ let package = Package(
             name: "CareFlowAPITests",
             dependencies: [
                 "CareFlowAPI",
+                "CareFlowCore",
                 .product(name: "VaporTesting", package: "vapor"),
+                .product(name: "JWTKit", package: "jwt-kit"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "SQLKit", package: "sql-kit"),
             ]
         ),
     ]

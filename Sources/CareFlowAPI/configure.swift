@@ -7,16 +7,21 @@ import Vapor
 
 /// The composition root: database, key material, tenant registry, adapters, services,
 /// middleware and routes are decided here and nowhere else.
-public func configure(_ app: Application, metrics: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) async throws {
-    let config = AppConfiguration.fromEnvironment()
+public func configure(
+    _ app: Application,
+    configuration config: AppConfiguration = .fromEnvironment(),
+    metrics: PrometheusCollectorRegistry = PrometheusCollectorRegistry()
+) async throws {
     try FileManager.default.createDirectory(atPath: config.dataDirectory, withIntermediateDirectories: true,
                                             attributes: [.posixPermissions: 0o700])
 
     switch config.database {
     case .sqlite(let path):
         app.databases.use(.sqlite(.file(path), sqlLogLevel: .debug), as: .sqlite)
-    case .postgres(let url):
-        try app.databases.use(.postgres(url: url, sqlLogLevel: .debug), as: .psql)
+    case .postgres(let url, let searchPath):
+        var postgres = try SQLPostgresConfiguration(url: url)
+        if let searchPath { postgres.searchPath = [searchPath] }
+        app.databases.use(.postgres(configuration: postgres, sqlLogLevel: .debug), as: .psql)
     }
     app.migrations.add(CareFlowMigrations.all)
 
@@ -56,7 +61,7 @@ public func configure(_ app: Application, metrics: PrometheusCollectorRegistry =
         auth: try AuthService(db: db, hasher: hasher, sessions: SessionIssuer(signer: signer, settings: tokenSettings),
                               signer: signer, audit: audit),
         onboarding: OnboardingService(db: db, directory: tenants, hasher: hasher, audit: audit, invitations: invitations),
-        facilities: FacilityService(audit: audit),
+        facilities: FacilityService(audit: audit, guardian: guardian),
         staff: StaffService(guardian: guardian, audit: audit, invitations: invitations),
         invitations: invitations,
         auditQuery: AuditQuery(guardian: guardian),
@@ -83,7 +88,10 @@ func routes(_ app: Application, metrics: PrometheusCollectorRegistry) throws {
     let authenticated = app.grouped(BearerAuthenticationMiddleware())
     try authenticated.register(collection: MeController())
     try authenticated.register(collection: PlatformTenantController())
-    try authenticated.register(collection: FacilityController())
-    try authenticated.register(collection: StaffController())
-    try authenticated.register(collection: AuditController())
+
+    // Everything below acts inside the caller's tenant.
+    let tenant = authenticated.grouped(TenantMemberMiddleware())
+    try tenant.register(collection: FacilityController())
+    try tenant.register(collection: StaffController())
+    try tenant.register(collection: AuditController())
 }

@@ -7,5 +7,6 @@ extension Application {
         asyncCommands.use(TenantsCommand(), as: "tenants")
         asyncCommands.use(KeysCommand(), as: "keys")
         asyncCommands.use(AuditCommand(), as: "audit")
+        asyncCommands.use(DocsCommand(), as: "docs")
     }
 }

@@ -30,7 +30,7 @@ struct FacilityController: RouteCollection {
     @Sendable
     func list(req: Request) async throws -> ListResponse<FacilityDTO> {
         let principal = try req.principal()
-        let page = try await req.services.facilities.list(visibleTo: principal, in: req.tenantScope(), page: req.pageRequest())
+        let page = try await req.services.facilities.list(visibleTo: principal, in: req.tenantScope(), origin: req.origin, page: req.pageRequest())
         return ListResponse(page, FacilityDTO.init)
     }
 

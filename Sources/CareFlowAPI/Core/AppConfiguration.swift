@@ -2,10 +2,11 @@ import Foundation
 import Vapor
 
 /// Everything CareFlow reads from its environment, read in one place (the composition root).
-struct AppConfiguration: Sendable {
-    enum DatabaseKind: Sendable, Equatable {
+public struct AppConfiguration: Sendable {
+    public enum DatabaseKind: Sendable, Equatable {
         case sqlite(path: String)
-        case postgres(url: String)
+        /// `searchPath` isolates test runs in their own schema; nil in production.
+        case postgres(url: String, searchPath: String? = nil)
     }
 
     var dataDirectory: String
@@ -19,7 +20,7 @@ struct AppConfiguration: Sendable {
     var logLevel: Logger.Level
     var jsonLogs: Bool
 
-    static func fromEnvironment(_ env: [String: String] = ProcessInfo.processInfo.environment) -> AppConfiguration {
+    public static func fromEnvironment(_ env: [String: String] = ProcessInfo.processInfo.environment) -> AppConfiguration {
         let dataDir = env["CAREFLOW_DATA_DIR"].nonEmpty ?? "./data"
         let database: DatabaseKind = if let url = env["DATABASE_URL"].nonEmpty {
             .postgres(url: url)

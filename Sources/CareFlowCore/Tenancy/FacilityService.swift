@@ -4,9 +4,11 @@ import Foundation
 /// Facilities of one tenant.
 public struct FacilityService: Sendable {
     let audit: AuditLog
+    let guardian: AccessGuard
 
-    public init(audit: AuditLog) {
+    public init(audit: AuditLog, guardian: AccessGuard) {
         self.audit = audit
+        self.guardian = guardian
     }
 
     public static let codePattern = #"^[a-z0-9][a-z0-9-]{1,40}$"#
@@ -35,9 +37,15 @@ public struct FacilityService: Sendable {
 
     /// The facilities the principal may see: all of them for tenant-wide roles, otherwise those
     /// where they hold a role.
-    public func list(visibleTo principal: Principal, in scope: TenantScope, page: PageRequest) async throws -> Page<Facility> {
+    public func list(visibleTo principal: Principal, in scope: TenantScope, origin: RequestOrigin,
+                     page: PageRequest) async throws -> Page<Facility> {
+        let allowed = AccessDecision.facilities(for: principal, .facilityRead)
+        if let allowed, allowed.isEmpty {
+            // No role that sees any facility (a patient): deny and record it.
+            try await guardian.authorize(principal, .facilityRead, on: .tenant, origin: origin, db: scope.db)
+        }
         var query = scope.query(Facility.self).sort(\.$code).limit(page.limit + 1)
-        if let allowed = AccessDecision.facilities(for: principal, .facilityRead) {
+        if let allowed {
             query = query.filter(\.$id ~~ Array(allowed))
         }
         if let cursor = page.cursor { query = query.filter(\.$code > cursor.key) }

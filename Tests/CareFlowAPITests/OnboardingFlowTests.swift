@@ -1,0 +1,87 @@
+@testable import CareFlowAPI
+import CareFlowCore
+import Fluent
+import Foundation
+import Testing
+import VaporTesting
+
+@Suite("Onboarding end to end")
+struct OnboardingFlowTests {
+    @Test("platform onboards a tenant; invitations arrive on the console and work once", arguments: TestBackend.enabled)
+    func flow(backend: TestBackend) async throws {
+        try await withCareFlow(backend) { app in
+            let platform = try await Fixtures.platformAdmin(app)
+            let created = try await app.send(.POST, "/api/v1/platform/tenants", token: platform.token,
+                                             json: jsonBody(["slug": "nyanza", "name": "Nyanza Health", "admin_email": "Boss@Nyanza.test"]))
+            #expect(created.status == .created, "\(created.text)")
+            #expect(created.json["invitation_sent"] as? Bool == true)
+            // The tenant file was written and is valid.
+            let file = app.services.configuration.tenantsDirectory + "/nyanza.yaml"
+            let config = try TenantConfigurationLoader.parse(yaml: String(contentsOfFile: file, encoding: .utf8), fileName: "nyanza.yaml")
+            #expect(config.name == "Nyanza Health")
+            // Duplicate slug.
+            let dup = try await app.send(.POST, "/api/v1/platform/tenants", token: platform.token,
+                                         json: jsonBody(["slug": "nyanza", "name": "Again", "admin_email": "x@y.test"]))
+            #expect(dup.status == .conflict)
+
+            // The group admin's invitation.
+            let adminToken = try #require(try lastInvitationToken(app, slug: "nyanza", to: "boss@nyanza.test"))
+            let weak = try await app.send(.POST, "/api/v1/auth/invitations/accept", json: jsonBody(["token": adminToken, "password": "short"]))
+            #expect(weak.status == .unprocessableEntity)
+            let accepted = try await app.send(.POST, "/api/v1/auth/invitations/accept", json: jsonBody(["token": adminToken, "password": testPassword]))
+            #expect(accepted.status == .noContent)
+            let reused = try await app.send(.POST, "/api/v1/auth/invitations/accept", json: jsonBody(["token": adminToken, "password": testPassword]))
+            #expect(reused.status == .gone)
+            let login = try await app.send(.POST, "/api/v1/auth/login", json: jsonBody(["tenant": "nyanza", "email": "boss@nyanza.test", "password": testPassword]))
+            let groupAdmin = try #require(login.json["access_token"] as? String)
+
+            // Group admin onboards a facility and appoints a facility admin.
+            let facility = try await app.send(.POST, "/api/v1/facilities", token: groupAdmin,
+                                              json: jsonBody(["code": "nyanza-district", "name": "Nyanza District Hospital"]))
+            #expect(facility.status == .created)
+            #expect(facility.json["timezone"] as? String == "UTC")
+            let facilityID = try #require(facility.json["id"] as? String)
+            let appoint = try await app.send(.POST, "/api/v1/facilities/\(facilityID)/staff", token: groupAdmin,
+                                             json: jsonBody(["email": "fa@nyanza.test", "roles": ["facility_admin"]]))
+            #expect(appoint.status == .created)
+            #expect(appoint.json["status"] as? String == "invited")
+            let faToken = try #require(try lastInvitationToken(app, slug: "nyanza", to: "fa@nyanza.test"))
+            #expect(try await app.send(.POST, "/api/v1/auth/invitations/accept", json: jsonBody(["token": faToken, "password": testPassword])).status == .noContent)
+            let faLogin = try await app.send(.POST, "/api/v1/auth/login", json: jsonBody(["tenant": "nyanza", "email": "fa@nyanza.test", "password": testPassword]))
+            let fa = try #require(faLogin.json["access_token"] as? String)
+
+            // The facility admin invites a nurse; the nurse appears in the staff list.
+            let invite = try await app.send(.POST, "/api/v1/facilities/\(facilityID)/staff", token: fa,
+                                            json: jsonBody(["email": "nurse@nyanza.test", "roles": ["nurse"], "display_name": "Night nurse"]))
+            #expect(invite.status == .created)
+            let staff = try await app.send(.GET, "/api/v1/facilities/\(facilityID)/staff", token: fa)
+            let emails = (staff.json["items"] as? [[String: Any]] ?? []).compactMap { $0["email"] as? String }
+            #expect(Set(emails) == ["fa@nyanza.test", "nurse@nyanza.test"])
+            // An expired invitation does not work.
+            let nurseToken = try #require(try lastInvitationToken(app, slug: "nyanza", to: "nurse@nyanza.test"))
+            try await Invitation.query(on: app.db).filter(\.$tokenHash == SecureToken.digest(nurseToken))
+                .set(\.$expiresAt, to: Date().addingTimeInterval(-1)).update()
+            #expect(try await app.send(.POST, "/api/v1/auth/invitations/accept", json: jsonBody(["token": nurseToken, "password": testPassword])).status == .gone)
+
+            let report = try await AuditChainVerifier().verify(on: app.db)
+            #expect(report.ok)
+            let actions = Set(try await AuditEvent.query(on: app.db).all().map(\.action))
+            #expect(actions.isSuperset(of: ["tenant.onboard", "invitation.send", "invitation.accept", "facility.create", "role.grant", "auth.login"]))
+        }
+    }
+
+    /// Reads the newest invitation link sent to `to` from the console adapter's journal.
+    func lastInvitationToken(_ app: Application, slug: String, to: String) throws -> String? {
+        let path = app.services.configuration.consoleDirectory + "/\(slug).jsonl"
+        let lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n")
+        for line in lines.reversed() {
+            let message = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] ?? [:]
+            #expect(message["capability"] as? String == "email")
+            #expect(message["at"] is String)
+            guard message["to"] as? String == to, let body = message["body"] as? String,
+                  let match = body.firstMatch(of: /invitations\/accept\?token=([A-Za-z0-9_-]+)/) else { continue }
+            return String(match.1)
+        }
+        return nil
+    }
+}

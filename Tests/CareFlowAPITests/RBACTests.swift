@@ -1,0 +1,140 @@
+@testable import CareFlowAPI
+import CareFlowCore
+import Fluent
+import Foundation
+import Testing
+import VaporTesting
+
+/// Every (role, endpoint) pair against the policy table: allowed where `AccessPolicy.table`
+/// has an entry for the role and the endpoint's action, 403 (with an audit event) elsewhere.
+@Suite("RBAC follows the policy table")
+struct RBACTests {
+    struct Call {
+        let method: HTTPMethod
+        let path: String
+        let json: String?
+        let success: HTTPStatus
+    }
+
+    /// An endpoint, its action, and how to build a fresh request for it (mutating calls get
+    /// their own target each time so one role's attempt cannot affect the next).
+    struct Endpoint: Sendable, CustomStringConvertible {
+        let name: String
+        let action: Action
+        let make: @Sendable (Application, TestTenant) async throws -> Call
+        var description: String { name }
+    }
+
+    static let endpoints: [Endpoint] = [
+        Endpoint(name: "GET /platform/tenants", action: .tenantList) { _, _ in
+            Call(method: .GET, path: "/api/v1/platform/tenants", json: nil, success: .ok)
+        },
+        Endpoint(name: "POST /platform/tenants", action: .tenantCreate) { _, _ in
+            let slug = "new-\(UUID().uuidString.prefix(8).lowercased())"
+            return Call(method: .POST, path: "/api/v1/platform/tenants",
+                        json: jsonBody(["slug": slug, "name": "New Group", "admin_email": "admin@\(slug).test"]), success: .created)
+        },
+        Endpoint(name: "POST /platform/tenants/{id}/suspend", action: .tenantSuspend) { app, _ in
+            let victim = try await app.services.onboarding.onboard(
+                slug: "victim-\(UUID().uuidString.prefix(8).lowercased())", name: "Victim", adminEmail: "a@victim.test",
+                adminPassword: nil, actor: .system, origin: .none)
+            return Call(method: .POST, path: "/api/v1/platform/tenants/\(victim.tenant.id!)/suspend", json: nil, success: .ok)
+        },
+        Endpoint(name: "POST /facilities", action: .facilityCreate) { _, _ in
+            Call(method: .POST, path: "/api/v1/facilities",
+                 json: jsonBody(["code": "fac-\(UUID().uuidString.prefix(8).lowercased())", "name": "New"]), success: .created)
+        },
+        Endpoint(name: "GET /facilities", action: .facilityRead) { _, _ in
+            Call(method: .GET, path: "/api/v1/facilities", json: nil, success: .ok)
+        },
+        Endpoint(name: "GET /facilities/{id}", action: .facilityRead) { _, t in
+            Call(method: .GET, path: "/api/v1/facilities/\(t.f1.id!)", json: nil, success: .ok)
+        },
+        Endpoint(name: "GET /facilities/{id}/staff", action: .staffRead) { _, t in
+            Call(method: .GET, path: "/api/v1/facilities/\(t.f1.id!)/staff", json: nil, success: .ok)
+        },
+        Endpoint(name: "POST /facilities/{id}/staff", action: .staffInvite) { _, t in
+            Call(method: .POST, path: "/api/v1/facilities/\(t.f1.id!)/staff",
+                 json: jsonBody(["email": "new-\(UUID().uuidString.prefix(8))@\(t.tenant.slug).test", "roles": ["nurse"]]), success: .created)
+        },
+        Endpoint(name: "PUT /facilities/{id}/staff/{user}/roles", action: .staffChangeRoles) { app, t in
+            let target = try await Fixtures.user(app, tenant: t.tenant, email: "t-\(UUID().uuidString.prefix(8))@x.test", role: .nurse, facility: t.f1.id)
+            return Call(method: .PUT, path: "/api/v1/facilities/\(t.f1.id!)/staff/\(target.id)/roles",
+                        json: jsonBody(["roles": ["receptionist"]]), success: .ok)
+        },
+        Endpoint(name: "DELETE /facilities/{id}/staff/{user}", action: .staffDeactivate) { app, t in
+            let target = try await Fixtures.user(app, tenant: t.tenant, email: "t-\(UUID().uuidString.prefix(8))@x.test", role: .nurse, facility: t.f1.id)
+            return Call(method: .DELETE, path: "/api/v1/facilities/\(t.f1.id!)/staff/\(target.id)", json: nil, success: .noContent)
+        },
+        Endpoint(name: "GET /audit-events", action: .auditRead) { _, _ in
+            Call(method: .GET, path: "/api/v1/audit-events", json: nil, success: .ok)
+        },
+        Endpoint(name: "GET /me", action: .profileRead) { _, _ in
+            Call(method: .GET, path: "/api/v1/me", json: nil, success: .ok)
+        },
+    ]
+
+    @Test("each role on each endpoint", arguments: TestBackend.enabled)
+    func policyTable(backend: TestBackend) async throws {
+        try await withCareFlow(backend) { app in
+            let tenant = try await Fixtures.tenant(app, slug: "rbac")
+            let platform = try await Fixtures.platformAdmin(app)
+            var callers: [(Role, TestUser)] = tenant.users.map { ($0.key, $0.value) }
+            callers.append((.platformAdmin, platform))
+            var checked = 0
+            for endpoint in Self.endpoints {
+                for (role, user) in callers.sorted(by: { $0.0.rawValue < $1.0.rawValue }) {
+                    let allowed = AccessPolicy.scope(of: role, for: endpoint.action) != nil
+                    let call = try await endpoint.make(app, tenant)
+                    let deniedBefore = try await AuditEvent.query(on: app.db).filter(\.$outcome == "denied").count()
+                    let res = try await app.send(call.method, call.path, token: user.token, json: call.json)
+                    let deniedAfter = try await AuditEvent.query(on: app.db).filter(\.$outcome == "denied").count()
+                    if allowed {
+                        #expect(res.status == call.success, "\(role.rawValue) on \(endpoint.name): \(res.status) \(res.text)")
+                        #expect(deniedAfter == deniedBefore, "\(role.rawValue) on \(endpoint.name) wrote a denial")
+                    } else {
+                        #expect(res.status == .forbidden, "\(role.rawValue) on \(endpoint.name): \(res.status) \(res.text)")
+                        #expect(res.isProblem, "\(role.rawValue) on \(endpoint.name): not problem+json")
+                        #expect(deniedAfter == deniedBefore + 1, "\(role.rawValue) on \(endpoint.name): denial not audited")
+                    }
+                    checked += 1
+                }
+            }
+            #expect(checked == Self.endpoints.count * Role.allCases.count)
+        }
+    }
+
+    @Test("every action of the policy table has an endpoint in this test")
+    func everyActionCovered() {
+        #expect(Set(Self.endpoints.map(\.action)) == Set(Action.allCases))
+    }
+
+    @Test("facility-scoped roles reach only their own facility", arguments: TestBackend.enabled)
+    func facilityScope(backend: TestBackend) async throws {
+        try await withCareFlow(backend) { app in
+            let t = try await Fixtures.tenant(app, slug: "scope")
+            // Facility admin of f1 on f2's staff: denied, audited.
+            for (method, path, json) in [
+                (HTTPMethod.GET, "/api/v1/facilities/\(t.f2.id!)/staff", nil as String?),
+                (.POST, "/api/v1/facilities/\(t.f2.id!)/staff", jsonBody(["email": "x@scope.test", "roles": ["nurse"]])),
+                (.PUT, "/api/v1/facilities/\(t.f2.id!)/staff/\(t.f2Admin.id)/roles", jsonBody(["roles": ["nurse"]])),
+                (.DELETE, "/api/v1/facilities/\(t.f2.id!)/staff/\(t.f2Admin.id)", nil),
+                (.GET, "/api/v1/facilities/\(t.f2.id!)", nil),
+            ] {
+                let res = try await app.send(method, path, token: t[.facilityAdmin].token, json: json)
+                #expect(res.status == .forbidden, "\(method) \(path): \(res.status)")
+            }
+            // Staff of f1 see only f1 in the facility list; the group admin sees both.
+            let doctorList = try await app.send(.GET, "/api/v1/facilities", token: t[.doctor].token)
+            #expect((doctorList.json["items"] as? [[String: Any]])?.compactMap { $0["code"] as? String } == ["scope-f1"])
+            let adminList = try await app.send(.GET, "/api/v1/facilities", token: t[.groupAdmin].token)
+            #expect((adminList.json["items"] as? [[String: Any]])?.count == 2)
+            // The facility admin of f1 reads only f1's audit events.
+            let audit = try await app.send(.GET, "/api/v1/audit-events?limit=200", token: t[.facilityAdmin].token)
+            let facilities = Set((audit.json["items"] as? [[String: Any]] ?? []).compactMap { $0["facility_id"] as? String }.map { $0.lowercased() })
+            #expect(facilities.isSubset(of: [t.f1.id!.uuidString.lowercased()]))
+            let f2Audit = try await app.send(.GET, "/api/v1/audit-events?facility_id=\(t.f2.id!)", token: t[.facilityAdmin].token)
+            #expect(f2Audit.status == .forbidden)
+        }
+    }
+}

@@ -1,0 +1,71 @@
+@testable import CareFlowAPI
+import CareFlowCore
+import Fluent
+import Foundation
+import VaporTesting
+
+let testPassword = "correct-horse-battery-staple"
+
+/// A signed-in test user.
+struct TestUser: Sendable {
+    let id: UUID
+    let email: String
+    let role: Role
+    let facilityID: UUID?
+    let tokens: TokenPair
+    var token: String { tokens.accessToken }
+}
+
+/// A tenant with two facilities and one signed-in user per role. Facility roles are held at
+/// the first facility (`f1`); `f2Admin` administers the second.
+struct TestTenant: Sendable {
+    let tenant: Tenant
+    let f1: Facility
+    let f2: Facility
+    let users: [Role: TestUser]
+    let f2Admin: TestUser
+    var id: UUID { tenant.id! }
+    subscript(role: Role) -> TestUser { users[role]! }
+}
+
+enum Fixtures {
+    static func tenant(_ app: Application, slug: String) async throws -> TestTenant {
+        let result = try await app.services.onboarding.onboard(
+            slug: slug, name: "Tenant \(slug)", adminEmail: "group-admin@\(slug).test", adminPassword: testPassword,
+            actor: .system, origin: .none)
+        let tenant = result.tenant
+        let scope = TenantScope(tenantID: tenant.id!, db: app.db)
+        let f1 = Facility(tenantID: tenant.id!, code: "\(slug)-f1", name: "Facility One", timezone: "Africa/Kigali")
+        let f2 = Facility(tenantID: tenant.id!, code: "\(slug)-f2", name: "Facility Two", timezone: "Africa/Kigali")
+        try await scope.create(f1)
+        try await scope.create(f2)
+        var users: [Role: TestUser] = [.groupAdmin: try await login(app, slug: slug, email: result.admin.email, id: result.admin.id!, role: .groupAdmin, facility: nil)]
+        for role in [Role.facilityAdmin, .doctor, .nurse, .receptionist, .billing, .patient] {
+            let facility = role.scope == .facility ? f1.id : nil
+            users[role] = try await user(app, tenant: tenant, email: "\(role.rawValue)@\(slug).test", role: role, facility: facility)
+        }
+        let f2Admin = try await user(app, tenant: tenant, email: "f2-admin@\(slug).test", role: .facilityAdmin, facility: f2.id)
+        return TestTenant(tenant: tenant, f1: f1, f2: f2, users: users, f2Admin: f2Admin)
+    }
+
+    static func user(_ app: Application, tenant: Tenant, email: String, role: Role, facility: UUID?) async throws -> TestUser {
+        let scope = TenantScope(tenantID: tenant.id!, db: app.db)
+        let user = User(tenantID: tenant.id!, email: email, displayName: nil, status: .active)
+        user.passwordHash = try app.services.hasher.hash(testPassword)
+        try await scope.create(user)
+        try await scope.create(RoleAssignment(tenantID: tenant.id!, userID: user.id!, role: role, facilityID: facility, grantedBy: nil))
+        return try await login(app, slug: tenant.slug, email: email, id: user.id!, role: role, facility: facility)
+    }
+
+    static func login(_ app: Application, slug: String?, email: String, id: UUID, role: Role, facility: UUID?) async throws -> TestUser {
+        let tokens = try await app.services.auth.login(tenantSlug: slug, email: email, password: testPassword, origin: .none)
+        return TestUser(id: id, email: email, role: role, facilityID: facility, tokens: tokens)
+    }
+
+    static func platformAdmin(_ app: Application) async throws -> TestUser {
+        let email = "operator@platform.test"
+        let admin = PlatformAdmin(email: email, passwordHash: try app.services.hasher.hash(testPassword))
+        try await admin.create(on: app.db)
+        return try await login(app, slug: nil, email: email, id: admin.id!, role: .platformAdmin, facility: nil)
+    }
+}

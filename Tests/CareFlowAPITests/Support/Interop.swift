@@ -1,0 +1,43 @@
+import Foundation
+import Testing
+
+/// Runs independent implementations (Python packages, command-line tools) from tests.
+/// When `CAREFLOW_REQUIRE_INTEROP=1` (as in `.ci/run`) a missing tool fails the test; on a
+/// developer machine without it the check is skipped with a note.
+enum Interop {
+    static var required: Bool { ProcessInfo.processInfo.environment["CAREFLOW_REQUIRE_INTEROP"] == "1" }
+
+    /// Output of `python3 -c script args…`, or nil when Python or the module is missing and
+    /// interop is not required.
+    static func python(script: String, arguments: [String], requiredModule: String) throws -> String? {
+        let probe = try run("/usr/bin/env", ["python3", "-c", "import \(requiredModule)"])
+        if probe.status != 0 {
+            if required { Issue.record("python3 module \(requiredModule) is missing; interop is required") }
+            return nil
+        }
+        let result = try run("/usr/bin/env", ["python3", "-c", script] + arguments)
+        if result.status != 0 { Issue.record("python interop failed: \(result.stderr)") }
+        return result.stdout
+    }
+
+    struct Output {
+        let status: Int32
+        let stdout: String
+        let stderr: String
+    }
+
+    static func run(_ executable: String, _ arguments: [String]) throws -> Output {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let stdout = out.fileHandleForReading.readDataToEndOfFile()
+        let stderr = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Output(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
+                      stderr: String(decoding: stderr, as: UTF8.self))
+    }
+}
