@@ -12,6 +12,7 @@ public func configure(
     configuration config: AppConfiguration = .fromEnvironment(),
     metrics: PrometheusCollectorRegistry = PrometheusCollectorRegistry()
 ) async throws {
+    app.logger.logLevel = config.logLevel
     try FileManager.default.createDirectory(atPath: config.dataDirectory, withIntermediateDirectories: true,
                                             attributes: [.posixPermissions: 0o700])
 

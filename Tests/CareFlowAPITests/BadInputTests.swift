@@ -24,7 +24,7 @@ struct BadInputTests {
                  [], .unprocessableEntity, ["email", "roles[1]", "roles[2]"]),
                 ("empty roles", .POST, "/api/v1/facilities/\(t.f1.id!)/staff", #"{"email": "a@b.test", "roles": []}"#, [], .unprocessableEntity, ["roles"]),
                 ("bad facility", .POST, "/api/v1/facilities", #"{"code": "Bad Code!", "name": "", "timezone": "Mars/Olympus"}"#, [],
-                 .unprocessableEntity, ["code", "name"]),
+                 .unprocessableEntity, ["code", "name", "timezone"]),
                 ("bad timezone", .POST, "/api/v1/facilities", #"{"code": "ok-code", "name": "X", "timezone": "Mars/Olympus"}"#, [],
                  .unprocessableEntity, ["timezone"]),
                 ("bad limit", .GET, "/api/v1/facilities?limit=100000", nil, [], .unprocessableEntity, ["limit"]),

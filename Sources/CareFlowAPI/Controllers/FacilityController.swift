@@ -16,9 +16,13 @@ struct FacilityController: RouteCollection {
         let scope = try req.tenantScope()
         try await req.services.guardian.authorize(principal, .facilityCreate, on: .tenant, origin: req.origin, db: req.db)
         var body = FieldReader(try await req.jsonObject())
-        let code = body.string("code", maxLength: 41)
+        let code = body.string("code", maxLength: 41, pattern: FacilityService.codePattern,
+                               patternHint: "must be 2-41 lowercase letters, digits or dashes")
         let name = body.string("name", maxLength: 200)
         let timezone = body.string("timezone", required: false, maxLength: 64)
+        if let timezone, TimeZone(identifier: timezone) == nil {
+            body.fail("timezone", "must be an IANA time zone such as Africa/Kigali")
+        }
         try body.finish()
         let tenant = try await req.currentTenant()
         let zone = timezone ?? req.services.tenants[tenant.slug]?.timezone ?? "UTC"
