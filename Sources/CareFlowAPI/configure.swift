@@ -43,14 +43,29 @@ public func configure(
     } else {
         signingKeys = try keyStore.loadOrCreate()
     }
-    let signer = try await AccessTokenSigner(keys: signingKeys, settings: tokenSettings)
+    let reloadFromFile: @Sendable () throws -> [SigningKey] = { try keyStore.loadOrCreate() }
+    let reload = config.signingKeyFromEnvironment == nil ? reloadFromFile : nil
+    let signer = try await AccessTokenSigner(keys: signingKeys, settings: tokenSettings, reload: reload)
+
+    let masterKeys: MasterKeys
+    if let value = config.masterKeys {
+        masterKeys = try MasterKeys.parse(value)
+    } else {
+        let path = (config.keysDirectory as NSString).appendingPathComponent("master.key")
+        masterKeys = try MasterKeys.loadOrCreateDemo(at: path)
+        app.logger.warning("CAREFLOW_MASTER_KEYS is not set: using the demo master key in the data folder; set it in production")
+    }
+    let keyring = Keyring(master: masterKeys)
 
     let db = app.db
+    let sessions = SessionIssuer(signer: signer, settings: tokenSettings)
+    let throttle = LoginThrottle(db: db, policy: config.throttle)
     let hasher = BcryptPasswordHasher(cost: config.bcryptCost)
     let audit = AuditLog()
     let guardian = AccessGuard(audit: audit)
+    let mfa = MFAService(db: db, keyring: keyring, audit: audit, sessions: sessions, throttle: throttle)
     let email = EmailAdapterRegistry(consoleDirectory: config.consoleDirectory, tenants: tenants)
-    let invitations = InvitationService(db: db, hasher: hasher, email: email, audit: audit, publicURL: config.publicURL)
+    let invitations = InvitationService(db: db, hasher: hasher, email: email, audit: audit, keyring: keyring, publicURL: config.publicURL)
     app.services = AppServices(
         configuration: config,
         tenants: tenants,
@@ -59,14 +74,17 @@ public func configure(
         signer: signer,
         signingKeys: keyStore,
         hasher: hasher,
-        auth: try AuthService(db: db, hasher: hasher, sessions: SessionIssuer(signer: signer, settings: tokenSettings),
-                              signer: signer, audit: audit),
-        onboarding: OnboardingService(db: db, directory: tenants, hasher: hasher, audit: audit, invitations: invitations),
+        auth: try AuthService(db: db, hasher: hasher, sessions: sessions, signer: signer, audit: audit, keyring: keyring,
+                              mfa: mfa, throttle: throttle, tenants: tenants),
+        onboarding: OnboardingService(db: db, directory: tenants, hasher: hasher, audit: audit, invitations: invitations,
+                                      keyring: keyring),
         facilities: FacilityService(audit: audit, guardian: guardian),
-        staff: StaffService(guardian: guardian, audit: audit, invitations: invitations),
+        staff: StaffService(guardian: guardian, audit: audit, invitations: invitations, keyring: keyring),
         invitations: invitations,
         auditQuery: AuditQuery(guardian: guardian),
-        email: email
+        email: email,
+        keyring: keyring,
+        mfa: mfa
     )
 
     ContentConfiguration.global.use(encoder: JSONEncoder.custom(dates: .iso8601), for: .json)
@@ -84,7 +102,9 @@ func routes(_ app: Application, metrics: PrometheusCollectorRegistry) throws {
     try app.register(collection: SystemController())
     try app.register(collection: DocsController())
     try app.register(collection: MetricsController(registry: metrics))
-    try app.register(collection: AuthController())
+    try app.grouped(AuthRateLimitMiddleware(requestsPerMinute: app.services.configuration.authRequestsPerMinute))
+        .register(collection: AuthController())
+    try app.register(collection: MFAController())
 
     let authenticated = app.grouped(BearerAuthenticationMiddleware())
     try authenticated.register(collection: MeController())

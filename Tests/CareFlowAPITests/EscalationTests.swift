@@ -21,8 +21,7 @@ struct EscalationTests {
                 #expect(try await deniedGrants(app) == before + 1, "granting \(roles) was not audited")
             }
             // Nothing was half-written: no account for the refused invitations.
-            let scope = TenantScope(tenantID: t.id, db: app.db)
-            #expect(try await scope.query(User.self).filter(\.$email == "climber@esc.test").count() == 0)
+            #expect(try await Fixtures.directory(app, t.id).find(email: "climber@esc.test") == nil)
 
             // Promoting an existing nurse to facility admin, or changing one's own roles: refused.
             let promote = try await app.send(.PUT, "/api/v1/facilities/\(t.f1.id!)/staff/\(t[.nurse].id)/roles",

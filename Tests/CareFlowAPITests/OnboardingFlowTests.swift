@@ -32,8 +32,7 @@ struct OnboardingFlowTests {
             #expect(accepted.status == .noContent)
             let reused = try await app.send(.POST, "/api/v1/auth/invitations/accept", json: jsonBody(["token": adminToken, "password": testPassword]))
             #expect(reused.status == .gone)
-            let login = try await app.send(.POST, "/api/v1/auth/login", json: jsonBody(["tenant": "nyanza", "email": "boss@nyanza.test", "password": testPassword]))
-            let groupAdmin = try #require(login.json["access_token"] as? String)
+            let groupAdmin = try await signInEnrollingTOTP(app, tenant: "nyanza", email: "boss@nyanza.test")
 
             // Group admin onboards a facility and appoints a facility admin.
             let facility = try await app.send(.POST, "/api/v1/facilities", token: groupAdmin,
@@ -47,8 +46,7 @@ struct OnboardingFlowTests {
             #expect(appoint.json["status"] as? String == "invited")
             let faToken = try #require(try lastInvitationToken(app, slug: "nyanza", to: "fa@nyanza.test"))
             #expect(try await app.send(.POST, "/api/v1/auth/invitations/accept", json: jsonBody(["token": faToken, "password": testPassword])).status == .noContent)
-            let faLogin = try await app.send(.POST, "/api/v1/auth/login", json: jsonBody(["tenant": "nyanza", "email": "fa@nyanza.test", "password": testPassword]))
-            let fa = try #require(faLogin.json["access_token"] as? String)
+            let fa = try await signInEnrollingTOTP(app, tenant: "nyanza", email: "fa@nyanza.test")
 
             // The facility admin invites a nurse; the nurse appears in the staff list.
             let invite = try await app.send(.POST, "/api/v1/facilities/\(facilityID)/staff", token: fa,
@@ -68,6 +66,24 @@ struct OnboardingFlowTests {
             let actions = Set(try await AuditEvent.query(on: app.db).all().map(\.action))
             #expect(actions.isSuperset(of: ["tenant.onboard", "invitation.send", "invitation.accept", "facility.create", "role.grant", "auth.login"]))
         }
+    }
+
+    /// What a new admin does: sign in (enrolment-only token), enrol TOTP, sign in again with
+    /// the second factor (here a recovery code). Returns a full access token.
+    func signInEnrollingTOTP(_ app: Application, tenant: String, email: String) async throws -> String {
+        let credentials = jsonBody(["tenant": tenant, "email": email, "password": testPassword])
+        let first = try await app.send(.POST, "/api/v1/auth/login", json: credentials)
+        let limited = try #require(first.json["access_token"] as? String)
+        let start = try await app.send(.POST, "/api/v1/me/mfa/totp", token: limited)
+        let secretText = try #require(start.json["secret"] as? String)
+        let secret = try #require(Base32.decode(secretText))
+        let confirm = try await app.send(.POST, "/api/v1/me/mfa/totp/confirm", token: limited,
+                                         json: jsonBody(["code": TOTP(secret: secret).code(at: Date())]))
+        let recovery = try #require(confirm.json["recovery_codes"] as? [String])
+        let second = try await app.send(.POST, "/api/v1/auth/login", json: credentials)
+        let mfaToken = try #require(second.json["mfa_token"] as? String)
+        let verified = try await app.send(.POST, "/api/v1/auth/mfa/verify", json: jsonBody(["mfa_token": mfaToken, "code": recovery[0]]))
+        return try #require(verified.json["access_token"] as? String)
     }
 
     /// Reads the newest invitation link sent to `to` from the console adapter's journal.

@@ -66,6 +66,10 @@ struct RBACTests {
             let target = try await Fixtures.user(app, tenant: t.tenant, email: "t-\(UUID().uuidString.prefix(8))@x.test", role: .nurse, facility: t.f1.id)
             return Call(method: .DELETE, path: "/api/v1/facilities/\(t.f1.id!)/staff/\(target.id)", json: nil, success: .noContent)
         },
+        Endpoint(name: "DELETE /facilities/{id}/staff/{user}/mfa", action: .staffResetMFA) { app, t in
+            let target = try await Fixtures.user(app, tenant: t.tenant, email: "t-\(UUID().uuidString.prefix(8))@x.test", role: .nurse, facility: t.f1.id)
+            return Call(method: .DELETE, path: "/api/v1/facilities/\(t.f1.id!)/staff/\(target.id)/mfa", json: nil, success: .noContent)
+        },
         Endpoint(name: "GET /audit-events", action: .auditRead) { _, _ in
             Call(method: .GET, path: "/api/v1/audit-events", json: nil, success: .ok)
         },

@@ -8,5 +8,6 @@ extension Application {
         asyncCommands.use(KeysCommand(), as: "keys")
         asyncCommands.use(AuditCommand(), as: "audit")
         asyncCommands.use(DocsCommand(), as: "docs")
+        asyncCommands.use(BenchCommand(), as: "bench")
     }
 }

@@ -18,8 +18,11 @@ struct MeController: RouteCollection {
             guard let admin = try await PlatformAdmin.find(principal.subjectID, on: req.db) else { throw AppError.notFound("Account not found") }
             return MeDTO(id: admin.id!, kind: "platform_admin", tenantID: nil, email: admin.email, displayName: nil, roles: roles, amr: principal.amr)
         case .user:
-            let user = try await req.tenantScope().require(User.self, principal.subjectID, name: "Account")
-            return MeDTO(id: user.id!, kind: "user", tenantID: user.tenantID, email: user.email, displayName: user.displayName,
+            let scope = try req.tenantScope()
+            let user = try await scope.require(User.self, principal.subjectID, name: "Account")
+            let profile = try UserDirectory(scope: scope, cipher: await req.services.keyring.cipher(forTenant: scope.tenantID, on: req.db))
+                .profile(user)
+            return MeDTO(id: user.id!, kind: "user", tenantID: user.tenantID, email: profile.email, displayName: profile.displayName,
                          roles: roles, amr: principal.amr)
         }
     }

@@ -22,7 +22,8 @@ struct PlatformTenantController: RouteCollection {
         try body.finish()
         let result = try await req.services.onboarding.onboard(
             slug: slug!, name: name!, adminEmail: adminEmail!, adminPassword: nil, actor: principal.auditActor, origin: req.origin)
-        let dto = OnboardedTenantDTO(tenant: TenantDTO(result.tenant), groupAdmin: UserSummaryDTO(result.admin),
+        let dto = OnboardedTenantDTO(tenant: TenantDTO(result.tenant), groupAdmin: UserSummaryDTO(id: result.admin.id!, email: result.adminEmail, displayName: nil,
+                                                                     status: result.admin.status.rawValue),
                                      invitationSent: result.invitationSent, facilities: result.facilities.map(FacilityDTO.init))
         return try await dto.encodeResponse(status: .created, for: req)
     }

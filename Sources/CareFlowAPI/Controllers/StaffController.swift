@@ -9,6 +9,7 @@ struct StaffController: RouteCollection {
         staff.post(use: invite)
         staff.put(":userID", "roles", use: changeRoles)
         staff.delete(":userID", use: remove)
+        staff.delete(":userID", "mfa", use: resetMFA)
     }
 
     @Sendable
@@ -44,6 +45,15 @@ struct StaffController: RouteCollection {
         let member = try await req.services.staff.changeRoles(
             userID: userID, to: roles!, facilityID: facilityID, in: req.tenantScope(), by: req.principal(), origin: req.origin)
         return StaffMemberDTO(member)
+    }
+
+    /// An admin clears a member's TOTP (lost device); audited, the member's sessions end.
+    @Sendable
+    func resetMFA(req: Request) async throws -> Response {
+        try await req.services.staff.resetMFA(
+            userID: req.uuidParameter("userID", what: "Staff member"), facilityID: req.uuidParameter("facilityID", what: "Facility"),
+            in: req.tenantScope(), by: req.principal(), mfa: req.services.mfa, origin: req.origin)
+        return Response(status: .noContent)
     }
 
     @Sendable

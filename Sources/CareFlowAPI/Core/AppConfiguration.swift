@@ -1,4 +1,5 @@
 import Foundation
+import CareFlowCore
 import Vapor
 
 /// Everything CareFlow reads from its environment, read in one place (the composition root).
@@ -17,8 +18,16 @@ public struct AppConfiguration: Sendable {
     var maxBodySize: String
     /// Base64url Ed25519 private key given by the environment instead of the generated key file.
     var signingKeyFromEnvironment: String?
+    /// `CAREFLOW_MASTER_KEYS`: Fernet keys, comma-separated, first = current. Unset: a demo
+    /// key is generated into the data folder (with a warning).
+    var masterKeys: String? = nil
     var logLevel: Logger.Level
     var jsonLogs: Bool
+    /// Addresses of reverse proxies whose `X-Forwarded-For` is believed (audit IPs, throttling).
+    var trustedProxies: Set<String> = []
+    /// Requests per minute per client address on `/api/v1/auth/*`.
+    var authRequestsPerMinute: Int = 60
+    var throttle = ThrottlePolicy()
 
     public static func fromEnvironment(_ env: [String: String] = ProcessInfo.processInfo.environment) -> AppConfiguration {
         let dataDir = env["CAREFLOW_DATA_DIR"].nonEmpty ?? "./data"
@@ -36,8 +45,12 @@ public struct AppConfiguration: Sendable {
             bcryptCost: max(4, Int(env["CAREFLOW_BCRYPT_COST"] ?? "") ?? 12),
             maxBodySize: env["CAREFLOW_MAX_BODY_SIZE"].nonEmpty ?? "1mb",
             signingKeyFromEnvironment: env["CAREFLOW_JWT_SIGNING_KEY"].nonEmpty,
+            masterKeys: env["CAREFLOW_MASTER_KEYS"].nonEmpty,
             logLevel: Logger.Level(rawValue: env["LOG_LEVEL"]?.lowercased() ?? "") ?? .info,
-            jsonLogs: env["CAREFLOW_LOG_FORMAT"] != "text"
+            jsonLogs: env["CAREFLOW_LOG_FORMAT"] != "text",
+            trustedProxies: Set((env["CAREFLOW_TRUSTED_PROXIES"] ?? "").split(separator: ",")
+                .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }),
+            authRequestsPerMinute: Int(env["CAREFLOW_AUTH_RATE_LIMIT"] ?? "") ?? 60
         )
     }
 

@@ -18,6 +18,8 @@ struct AppServices: Sendable {
     let invitations: InvitationService
     let auditQuery: AuditQuery
     let email: EmailAdapterRegistry
+    let keyring: Keyring
+    let mfa: MFAService
 }
 
 extension Application {
@@ -39,6 +41,17 @@ extension Request {
 
     /// Request id and client address, for the audit trail.
     var origin: RequestOrigin {
-        RequestOrigin(requestID: requestID, ip: remoteAddress?.ipAddress)
+        RequestOrigin(requestID: requestID, ip: clientAddress)
+    }
+
+    /// The client's address: the peer, or — when the peer is a trusted reverse proxy — the
+    /// address that proxy appended last to `X-Forwarded-For` (the only entry it vouches for).
+    var clientAddress: String? {
+        let peer = remoteAddress?.ipAddress
+        guard let peer, services.configuration.trustedProxies.contains(peer),
+              let forwarded = headers.first(name: .xForwardedFor)?.split(separator: ",").last
+        else { return peer }
+        let candidate = forwarded.trimmingCharacters(in: .whitespaces)
+        return IPAddress.isValid(candidate) ? candidate : peer
     }
 }

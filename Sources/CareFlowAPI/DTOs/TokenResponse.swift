@@ -22,3 +22,16 @@ struct TokenResponse: Content {
         case expiresIn = "expires_in"
     }
 }
+
+/// The password was right; a second factor is needed (PRODUCT §2).
+struct MFARequiredResponse: Content {
+    let mfaRequired = true
+    let mfaToken: String
+    let methods = ["totp", "recovery_code"]
+
+    enum CodingKeys: String, CodingKey {
+        case mfaRequired = "mfa_required"
+        case mfaToken = "mfa_token"
+        case methods
+    }
+}

@@ -8,11 +8,18 @@ struct UserSummaryDTO: Content {
     let displayName: String?
     let status: String
 
-    init(_ u: User) {
-        id = u.id!
-        email = u.email
-        displayName = u.displayName
-        status = u.status.rawValue
+    init(id: UUID, email: String, displayName: String?, status: String) {
+        self.id = id
+        self.email = email
+        self.displayName = displayName
+        self.status = status
+    }
+
+    init(_ p: UserProfile) {
+        id = p.id
+        email = p.email
+        displayName = p.displayName
+        status = p.user.status.rawValue
     }
 
     enum CodingKeys: String, CodingKey {
@@ -29,9 +36,9 @@ struct StaffMemberDTO: Content {
     let roles: [String]
 
     init(_ m: StaffMember) {
-        id = m.user.id!
-        email = m.user.email
-        displayName = m.user.displayName
+        id = m.profile.id
+        email = m.profile.email
+        displayName = m.profile.displayName
         status = m.user.status.rawValue
         roles = m.roles.map(\.rawValue)
     }

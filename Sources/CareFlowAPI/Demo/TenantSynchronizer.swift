@@ -29,9 +29,17 @@ struct TenantSynchronizer {
             if try await Tenant.query(on: app.db).filter(\.$slug == config.slug).first() != nil { continue }
             let adminEmail = "group-admin@\(config.slug).example"
             let adminPassword = config.demo ? Self.oneTimePassword() : nil
-            let result = try await services.onboarding.onboard(
-                slug: config.slug, name: config.name, adminEmail: adminEmail, adminPassword: adminPassword,
-                actor: .system, origin: .none)
+            let result: OnboardingService.Result
+            do {
+                result = try await services.onboarding.onboard(
+                    slug: config.slug, name: config.name, adminEmail: adminEmail, adminPassword: adminPassword,
+                    actor: .system, origin: .none)
+            } catch let error as any DatabaseError where error.isConstraintFailure {
+                // Another replica starting at the same moment onboarded it first.
+                continue
+            } catch AppError.conflict {
+                continue
+            }
             app.logger.info("tenant onboarded from file", metadata: ["tenant": .string(config.slug)])
             guard config.demo, let adminPassword else { continue }
             created.append(Credential(tenant: config.slug, role: "group_admin", email: adminEmail, password: adminPassword))
@@ -44,14 +52,14 @@ struct TenantSynchronizer {
     private func seedDemoUsers(tenant: Tenant, facilities: [Facility]) async throws -> [Credential] {
         guard let facility = facilities.first else { return [] }
         let scope = TenantScope(tenantID: tenant.id!, db: app.db)
+        let directory = UserDirectory(scope: scope, cipher: try await app.services.keyring.cipher(forTenant: tenant.id, on: app.db))
         var credentials: [Credential] = []
         let roles: [Role] = [.facilityAdmin, .doctor, .nurse, .receptionist, .billing, .patient]
         for role in roles {
             let email = "\(role.rawValue.replacingOccurrences(of: "_", with: "-"))@\(tenant.slug).example"
             let password = Self.oneTimePassword()
-            let user = User(tenantID: tenant.id!, email: email, displayName: "Demo \(role.rawValue)", status: .active)
-            user.passwordHash = try app.services.hasher.hash(password)
-            try await scope.create(user)
+            let user = try await directory.create(email: email, displayName: "Demo \(role.rawValue)", status: .active,
+                                                  passwordHash: try app.services.hasher.hash(password))
             try await scope.create(RoleAssignment(tenantID: tenant.id!, userID: user.id!, role: role,
                                                   facilityID: role.scope == .facility ? facility.id : nil, grantedBy: nil))
             credentials.append(Credential(tenant: tenant.slug, role: role.rawValue, email: email, password: password))

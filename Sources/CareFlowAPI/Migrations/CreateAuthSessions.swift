@@ -8,6 +8,7 @@ struct CreateAuthSessions: AsyncMigration {
             .field("subject_id", .uuid, .required)
             .field("subject_kind", .string, .required)
             .field("amr", .string, .required)
+            .field("enrolment_only", .bool, .required)
             .field("revoked_at", .datetime)
             .field("revoked_reason", .string)
             .field("expires_at", .datetime, .required)

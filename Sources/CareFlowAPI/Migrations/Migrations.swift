@@ -4,6 +4,7 @@ import Fluent
 enum CareFlowMigrations {
     static let all: [any Migration] = [
         CreateTenants(),
+        CreateWrappedKeys(),
         CreateFacilities(),
         CreatePlatformAdmins(),
         CreateUsers(),
@@ -11,5 +12,6 @@ enum CareFlowMigrations {
         CreateAuthSessions(),
         CreateInvitations(),
         CreateAuditEvents(),
+        CreateMFATables(),
     ]
 }

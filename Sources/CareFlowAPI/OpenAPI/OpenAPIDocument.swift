@@ -11,7 +11,17 @@ enum OpenAPIDocument {
         .init("get", "/docs", "Human-readable API documentation", tag: "system", auth: false, responses: [(200, nil)]),
         .init("get", "/.well-known/jwks.json", "Public keys that verify access tokens", tag: "auth", auth: false, responses: [(200, "JWKS")]),
         .init("post", "/api/v1/auth/login", "Password login (omit tenant for platform operators)", tag: "auth", auth: false,
-              request: "LoginRequest", responses: [(200, "TokenResponse"), (401, "Problem"), (422, "Problem")]),
+              request: "LoginRequest", responses: [(200, "LoginResponse"), (401, "Problem"), (422, "Problem"), (429, "Problem")]),
+        .init("post", "/api/v1/auth/mfa/verify", "Second login step: a TOTP or recovery code for the mfa_token", tag: "auth", auth: false,
+              request: "MFAVerifyRequest", responses: [(200, "TokenResponse"), (401, "Problem"), (429, "Problem")]),
+        .init("post", "/api/v1/me/mfa/totp", "Start TOTP enrolment (allowed with an enrolment-only token)", tag: "mfa",
+              responses: [(201, "TOTPEnrolment"), (409, "Problem")]),
+        .init("post", "/api/v1/me/mfa/totp/confirm", "Activate TOTP with a first code; returns 10 recovery codes once", tag: "mfa",
+              request: "CodeRequest", responses: [(200, "RecoveryCodes"), (409, "Problem"), (422, "Problem")]),
+        .init("post", "/api/v1/me/mfa/recovery-codes", "Replace the recovery codes (needs a current code)", tag: "mfa",
+              request: "CodeRequest", responses: [(200, "RecoveryCodes"), (409, "Problem"), (422, "Problem")]),
+        .init("post", "/api/v1/me/mfa/totp/disable", "Turn TOTP off with a current code, where no role makes it mandatory", tag: "mfa",
+              request: "CodeRequest", responses: [(204, nil), (403, "Problem"), (422, "Problem")]),
         .init("post", "/api/v1/auth/refresh", "Rotate a refresh token; reuse revokes the session", tag: "auth", auth: false,
               request: "RefreshRequest", responses: [(200, "TokenResponse"), (401, "Problem")]),
         .init("post", "/api/v1/auth/logout", "Revoke the session of the bearer token or of a refresh token", tag: "auth", auth: false,
@@ -38,6 +48,8 @@ enum OpenAPIDocument {
         .init("put", "/api/v1/facilities/{facilityID}/staff/{userID}/roles", "Replace a member's roles at the facility", tag: "staff",
               request: "ChangeRolesRequest", responses: [(200, "StaffMember"), (403, "Problem"), (404, "Problem"), (422, "Problem")]),
         .init("delete", "/api/v1/facilities/{facilityID}/staff/{userID}", "Remove a member from the facility", tag: "staff",
+              responses: [(204, nil), (403, "Problem"), (404, "Problem")]),
+        .init("delete", "/api/v1/facilities/{facilityID}/staff/{userID}/mfa", "Reset a member's TOTP (lost device)", tag: "staff",
               responses: [(204, nil), (403, "Problem"), (404, "Problem")]),
         .init("get", "/api/v1/audit-events", "The tenant's audit trail, newest first", tag: "audit",
               responses: [(200, "AuditEventList"), (403, "Problem"), (422, "Problem")]),
@@ -123,6 +135,7 @@ enum HTTPStatusText {
         case 409: "Conflict"
         case 410: "Gone"
         case 422: "Validation failed"
+        case 429: "Too many requests (Retry-After)"
         case 503: "Unavailable"
         default: "Status \(code)"
         }

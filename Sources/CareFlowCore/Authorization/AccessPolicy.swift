@@ -26,6 +26,7 @@ public enum AccessPolicy {
         (.staffInvite, [.groupAdmin: .tenant, .facilityAdmin: .facility]),
         (.staffChangeRoles, [.groupAdmin: .tenant, .facilityAdmin: .facility]),
         (.staffDeactivate, [.groupAdmin: .tenant, .facilityAdmin: .facility]),
+        (.staffResetMFA, [.groupAdmin: .tenant, .facilityAdmin: .facility]),
         (.auditRead, [.groupAdmin: .tenant, .facilityAdmin: .facility]),
         (.profileRead, [.platformAdmin: .self, .groupAdmin: .self, .facilityAdmin: .self, .doctor: .self,
                         .nurse: .self, .receptionist: .self, .billing: .self, .patient: .self]),

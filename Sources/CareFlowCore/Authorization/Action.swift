@@ -9,6 +9,7 @@ public enum Action: String, Sendable, CaseIterable, Codable {
     case staffInvite = "staff.invite"
     case staffChangeRoles = "staff.change_roles"
     case staffDeactivate = "staff.deactivate"
+    case staffResetMFA = "staff.reset_mfa"
     case auditRead = "audit.read"
     case profileRead = "profile.read"
 }

@@ -10,8 +10,12 @@ public struct Principal: Sendable, Equatable {
     public let sessionID: UUID
     public let grants: [RoleGrant]
     public let amr: [String]
+    /// An admin who must enrol TOTP before doing anything else.
+    public let enrolmentOnly: Bool
 
-    public init(subjectID: UUID, kind: SubjectKind, tenantID: UUID?, sessionID: UUID, grants: [RoleGrant], amr: [String]) {
+    public init(subjectID: UUID, kind: SubjectKind, tenantID: UUID?, sessionID: UUID, grants: [RoleGrant], amr: [String],
+                enrolmentOnly: Bool = false) {
+        self.enrolmentOnly = enrolmentOnly
         self.subjectID = subjectID
         self.kind = kind
         self.tenantID = tenantID

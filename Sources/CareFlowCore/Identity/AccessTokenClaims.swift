@@ -12,6 +12,8 @@ public struct AccessTokenClaims: JWTPayload, Equatable {
     public var amr: [String]
     /// The session (refresh-token family) the token belongs to; revoking it ends the token.
     public var sid: String
+    /// `mfa_enrolment` on tokens that may only enrol TOTP; absent otherwise.
+    public var scope: String?
     public var iat: IssuedAtClaim
     public var nbf: NotBeforeClaim
     public var exp: ExpirationClaim
@@ -19,8 +21,9 @@ public struct AccessTokenClaims: JWTPayload, Equatable {
 
     public init(
         iss: String, aud: String, sub: String, tid: String?, roles: [RoleGrant], amr: [String], sid: String,
-        issuedAt: Date, lifetime: TimeInterval, jti: String
+        issuedAt: Date, lifetime: TimeInterval, jti: String, scope: String? = nil
     ) {
+        self.scope = scope
         self.iss = IssuerClaim(value: iss)
         self.aud = AudienceClaim(value: [aud])
         self.sub = SubjectClaim(value: sub)

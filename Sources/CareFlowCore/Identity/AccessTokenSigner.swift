@@ -11,11 +11,26 @@ public actor AccessTokenSigner {
     private var keys = JWTKeyCollection()
     private var currentKid: String
     private var publicKeys: [String: Curve25519.Signing.PublicKey] = [:]
+    /// Re-reads the key set: another replica may have rotated it.
+    private let reload: (@Sendable () throws -> [SigningKey])?
+    private var lastReload = ContinuousClock.now
 
-    public init(keys signingKeys: [SigningKey], settings: TokenSettings) async throws {
+    public init(keys signingKeys: [SigningKey], settings: TokenSettings,
+                reload: (@Sendable () throws -> [SigningKey])? = nil) async throws {
         self.settings = settings
         self.currentKid = ""
+        self.reload = reload
         try await install(signingKeys)
+    }
+
+    /// On an unknown `kid`, re-read the key file at most every 10 s, so a rotation done by the
+    /// CLI or another replica is picked up without a restart (and forged kids cannot make us
+    /// hammer the disk).
+    private func reloadIfStale(after interval: Duration = .seconds(10)) async -> Bool {
+        guard let reload, ContinuousClock.now - lastReload > interval else { return false }
+        lastReload = ContinuousClock.now
+        guard let keys = try? reload() else { return false }
+        return (try? await install(keys)) != nil
     }
 
     /// Replaces the key set (after `keys rotate-signing`, without a restart).
@@ -34,6 +49,9 @@ public actor AccessTokenSigner {
     }
 
     public func sign(_ claims: AccessTokenClaims) async throws -> String {
+        // Follow rotations made elsewhere, so this replica never signs with a key the others
+        // have already dropped.
+        _ = await reloadIfStale(after: .seconds(60))
         var header = JWTHeader()
         header.typ = "JWT"
         header.alg = "EdDSA"
@@ -55,7 +73,8 @@ public actor AccessTokenSigner {
               let header = try? JSONDecoder().decode(PinnedHeader.self, from: headerData)
         else { throw .unauthenticated("The access token is malformed") }
         guard header.alg == "EdDSA" else { throw .unauthenticated("The access token's algorithm is not accepted") }
-        guard let kid = header.kid, publicKeys[kid] != nil else {
+        guard let kid = header.kid else { throw .unauthenticated("The access token was signed by an unknown key") }
+        if publicKeys[kid] == nil, await !reloadIfStale() || publicKeys[kid] == nil {
             throw .unauthenticated("The access token was signed by an unknown key")
         }
         let claims: AccessTokenClaims

@@ -9,11 +9,20 @@ public struct AuthService: Sendable {
     let sessions: SessionIssuer
     let signer: AccessTokenSigner
     let audit: AuditLog
+    let keyring: Keyring
+    let mfa: MFAService
+    let throttle: LoginThrottle
+    let tenants: TenantDirectory
     /// A real bcrypt hash of a random password, checked when the account does not exist so an
     /// unknown email costs the same time as a wrong password.
     let decoyHash: String
 
-    public init(db: any Database, hasher: any PasswordHasher, sessions: SessionIssuer, signer: AccessTokenSigner, audit: AuditLog) throws {
+    public init(db: any Database, hasher: any PasswordHasher, sessions: SessionIssuer, signer: AccessTokenSigner,
+                audit: AuditLog, keyring: Keyring, mfa: MFAService, throttle: LoginThrottle, tenants: TenantDirectory) throws {
+        self.keyring = keyring
+        self.mfa = mfa
+        self.throttle = throttle
+        self.tenants = tenants
         self.db = db
         self.hasher = hasher
         self.sessions = sessions
@@ -24,52 +33,73 @@ public struct AuthService: Sendable {
 
     static let invalidCredentials = AppError.unauthenticated("The email or password is incorrect")
 
-    public func login(tenantSlug: String?, email: String, password: String, origin: RequestOrigin) async throws -> TokenPair {
-        guard let tenantSlug else { return try await platformLogin(email: email, password: password, origin: origin) }
+    /// The password step. Answers tokens, or a challenge for the TOTP step; an admin without
+    /// TOTP gets tokens good only for enrolment. Unknown accounts, wrong passwords and locked
+    /// accounts cost the same bcrypt time and answer alike.
+    public func login(tenantSlug: String?, email: String, password: String, origin: RequestOrigin) async throws -> LoginOutcome {
+        let keys = LoginThrottle.Keys(scope: tenantSlug ?? "platform", email: email, ip: origin.ip)
+        try await throttle.check(keys)
+        guard let tenantSlug else { return try await platformLogin(email: email, password: password, keys: keys, origin: origin) }
         let tenant = try await Tenant.query(on: db).filter(\.$slug == tenantSlug).first()
         let user: User? = if let tenantID = tenant?.id {
-            try await TenantScope(tenantID: tenantID, db: db).query(User.self).filter(\.$email == email).first()
+            try await UserDirectory(scope: TenantScope(tenantID: tenantID, db: db),
+                                    cipher: keyring.cipher(forTenant: tenantID, on: db)).find(email: email)
         } else { nil }
         let passwordOK = try hasher.verify(password, against: user?.passwordHash ?? decoyHash)
         guard let tenant, let tenantID = tenant.id, let user, let userID = user.id, passwordOK, user.status == .active else {
+            let locked = try await throttle.recordFailure(keys)
             if let tenantID = tenant?.id {
+                var details = ["reason": user == nil ? "unknown_account" : (passwordOK ? "account_not_active" : "bad_password")]
+                if locked { details["effect"] = "account_locked" }
                 try await audit.append(
                     AuditRecord(tenantID: tenantID, actor: user?.id.map(AuditActor.user) ?? .anonymous,
                                 action: "auth.login", outcome: .failure, targetType: "user", targetID: user?.id?.uuidString.lowercased(),
-                                details: ["reason": user == nil ? "unknown_account" : (passwordOK ? "account_not_active" : "bad_password")]),
+                                details: details),
                     origin: origin, on: db)
             }
             throw Self.invalidCredentials
         }
+        try await throttle.recordSuccess(keys)
         guard tenant.status == .active else { throw AppError.tenantSuspended }
         let grants = try await Self.grants(ofUser: userID, tenantID: tenantID, on: db)
-        let pair = try await sessions.start(tenantID: tenantID, subjectID: userID, kind: .user, grants: grants, amr: ["pwd"], on: db)
         user.lastLoginAt = Date()
         try await user.update(on: db)
-        try await audit.append(
-            AuditRecord(tenantID: tenantID, actor: .user(userID), action: "auth.login", targetType: "user",
-                        targetID: userID.uuidString.lowercased(), details: ["amr": "pwd"]),
-            origin: origin, on: db)
-        return pair
+        return try await afterPassword(tenantID: tenantID, subjectID: userID, kind: .user, grants: grants,
+                                       tenantRequires: tenants[tenant.slug]?.mfaRequiredFor ?? [], origin: origin)
     }
 
-    private func platformLogin(email: String, password: String, origin: RequestOrigin) async throws -> TokenPair {
-        let admin = try await PlatformAdmin.query(on: db).filter(\.$email == email).first()
+    private func platformLogin(email: String, password: String, keys: LoginThrottle.Keys, origin: RequestOrigin) async throws -> LoginOutcome {
+        let admin = try await PlatformAdmin.query(on: db).filter(\.$email == BlindIndexKind.email.normalise(email)).first()
         let passwordOK = try hasher.verify(password, against: admin?.passwordHash ?? decoyHash)
         guard let admin, let adminID = admin.id, admin.active, passwordOK else {
+            let locked = try await throttle.recordFailure(keys)
+            var details = ["reason": admin == nil ? "unknown_account" : "bad_password"]
+            if locked { details["effect"] = "account_locked" }
             try await audit.append(
                 AuditRecord(tenantID: nil, actor: admin?.id.map(AuditActor.platformAdmin) ?? .anonymous, action: "auth.login",
-                            outcome: .failure, details: ["reason": admin == nil ? "unknown_account" : "bad_password"]),
+                            outcome: .failure, details: details),
                 origin: origin, on: db)
             throw Self.invalidCredentials
         }
-        let pair = try await sessions.start(
-            tenantID: nil, subjectID: adminID, kind: .platformAdmin, grants: [RoleGrant(role: .platformAdmin)], amr: ["pwd"], on: db)
+        try await throttle.recordSuccess(keys)
+        return try await afterPassword(tenantID: nil, subjectID: adminID, kind: .platformAdmin, grants: [RoleGrant(role: .platformAdmin)],
+                                       tenantRequires: [], origin: origin)
+    }
+
+    private func afterPassword(tenantID: UUID?, subjectID: UUID, kind: SubjectKind, grants: [RoleGrant], tenantRequires: [Role],
+                               origin: RequestOrigin) async throws -> LoginOutcome {
+        if try await mfa.hasConfirmedTOTP(subjectID) {
+            return .mfaRequired(mfaToken: try await mfa.createChallenge(tenantID: tenantID, subjectID: subjectID, kind: kind))
+        }
+        let enrolmentOnly = MFAPolicy.isRequired(for: grants, tenantRequires: tenantRequires)
+        let pair = try await sessions.start(tenantID: tenantID, subjectID: subjectID, kind: kind, grants: grants, amr: ["pwd"],
+                                            enrolmentOnly: enrolmentOnly, on: db)
         try await audit.append(
-            AuditRecord(tenantID: nil, actor: .platformAdmin(adminID), action: "auth.login", targetType: "platform_admin",
-                        targetID: adminID.uuidString.lowercased()),
+            AuditRecord(tenantID: tenantID, actor: kind == .platformAdmin ? .platformAdmin(subjectID) : .user(subjectID),
+                        action: "auth.login", targetType: kind.rawValue, targetID: subjectID.uuidString.lowercased(),
+                        details: enrolmentOnly ? ["amr": "pwd", "scope": "mfa_enrolment"] : ["amr": "pwd"]),
             origin: origin, on: db)
-        return pair
+        return .tokens(pair)
     }
 
     /// Rotates a refresh token. Presenting one that was already used revokes its whole session:
@@ -134,7 +164,7 @@ public struct AuthService: Sendable {
               session.tenantID?.uuidString.lowercased() == claims.tid
         else { throw AppError.unauthenticated("The session has ended; sign in again") }
         return Principal(subjectID: subjectID, kind: session.subjectKind, tenantID: session.tenantID,
-                         sessionID: sessionID, grants: claims.roles, amr: claims.amr)
+                         sessionID: sessionID, grants: claims.roles, amr: claims.amr, enrolmentOnly: session.enrolmentOnly)
     }
 
     public static func grants(ofUser userID: UUID, tenantID: UUID, on db: any Database) async throws -> [RoleGrant] {
@@ -147,4 +177,11 @@ public struct AuthService: Sendable {
     static func actor(of session: AuthSession) -> AuditActor {
         session.subjectKind == .platformAdmin ? .platformAdmin(session.subjectID) : .user(session.subjectID)
     }
+}
+
+/// What the password step answers.
+public enum LoginOutcome: Sendable, Equatable {
+    case tokens(TokenPair)
+    /// The user has TOTP: present a code with this token to `/api/v1/auth/mfa/verify`.
+    case mfaRequired(mfaToken: String)
 }

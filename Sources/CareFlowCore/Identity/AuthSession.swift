@@ -13,6 +13,8 @@ public final class AuthSession: Model, @unchecked Sendable {
     @Field(key: "subject_kind") public var subjectKind: SubjectKind
     /// Authentication methods of this login (`pwd`, `otp`), as the `amr` claim.
     @Field(key: "amr") public var amr: String
+    /// Tokens of this session may only enrol TOTP.
+    @Field(key: "enrolment_only") public var enrolmentOnly: Bool
     @OptionalField(key: "revoked_at") public var revokedAt: Date?
     @OptionalField(key: "revoked_reason") public var revokedReason: String?
     @Field(key: "expires_at") public var expiresAt: Date
@@ -20,7 +22,9 @@ public final class AuthSession: Model, @unchecked Sendable {
 
     public init() {}
 
-    public init(id: UUID = UUID(), tenantID: UUID?, subjectID: UUID, subjectKind: SubjectKind, amr: [String], expiresAt: Date) {
+    public init(id: UUID = UUID(), tenantID: UUID?, subjectID: UUID, subjectKind: SubjectKind, amr: [String],
+                enrolmentOnly: Bool = false, expiresAt: Date) {
+        self.enrolmentOnly = enrolmentOnly
         self.id = id
         self.tenantID = tenantID
         self.subjectID = subjectID

@@ -8,12 +8,14 @@ public struct InvitationService: Sendable {
     let hasher: any PasswordHasher
     let email: any EmailSenderDirectory
     let audit: AuditLog
+    let keyring: Keyring
     /// Where the link points, e.g. `https://care.example.org`.
     let publicURL: String
     public let lifetime: TimeInterval
 
     public init(db: any Database, hasher: any PasswordHasher, email: any EmailSenderDirectory, audit: AuditLog,
-                publicURL: String, lifetime: TimeInterval = 72 * 3600) {
+                keyring: Keyring, publicURL: String, lifetime: TimeInterval = 72 * 3600) {
+        self.keyring = keyring
         self.db = db
         self.hasher = hasher
         self.email = email
@@ -24,9 +26,11 @@ public struct InvitationService: Sendable {
 
     /// Creates the invitation row and emails its link. Earlier open invitations of the same
     /// user stop working: only the newest link is valid.
-    public func send(to user: User, tenant: Tenant, facility: Facility?, invitedBy: UUID?, roles: [Role], origin: RequestOrigin) async throws {
+    public func send(to user: UserProfile, tenant: Tenant, facility: Facility?, invitedBy: UUID?, roles: [Role], origin: RequestOrigin) async throws {
         let token = SecureToken.generate()
         let scope = TenantScope(tenantID: tenant.id!, db: db)
+        let user = user.user
+        let address = try await keyring.cipher(forTenant: tenant.id, on: db).open(user.emailSealed)
         try await scope.transaction { scope in
             try await scope.query(Invitation.self)
                 .filter(\.$userID == user.id!).filter(\.$acceptedAt == nil).filter(\.$purpose == .invitation)
@@ -44,7 +48,7 @@ public struct InvitationService: Sendable {
             \(link)
             """
         try await email.emailSender(forTenant: tenant.slug).send(
-            OutgoingEmail(to: user.email, subject: "Your CareFlow invitation", body: body))
+            OutgoingEmail(to: address, subject: "Your CareFlow invitation", body: body))
         try await audit.append(
             AuditRecord(tenantID: tenant.id, facilityID: facility?.id, actor: invitedBy.map(AuditActor.user) ?? .system,
                         action: "invitation.send", targetType: "user", targetID: user.id!.uuidString.lowercased(),
@@ -63,7 +67,8 @@ public struct InvitationService: Sendable {
         guard let tenant = try await Tenant.find(invitation.tenantID, on: db), tenant.status == .active,
               let user = try await scope.find(User.self, invitation.userID), user.status != .deactivated
         else { throw invalid }
-        let problems = PasswordPolicy.problems(with: password, email: user.email)
+        let email = try await keyring.cipher(forTenant: tenant.id, on: db).open(user.emailSealed)
+        let problems = PasswordPolicy.problems(with: password, email: email)
         if !problems.isEmpty { throw AppError.validation(problems.map { FieldError(field: "password", reason: $0) }) }
         let hash = try hasher.hash(password)
         try await scope.transaction { scope in

@@ -14,11 +14,13 @@ public struct SessionIssuer: Sendable {
 
     public func start(
         tenantID: UUID?, subjectID: UUID, kind: SubjectKind, grants: [RoleGrant], amr: [String],
-        on db: any Database, now: Date = Date()
+        enrolmentOnly: Bool, on db: any Database, now: Date = Date()
     ) async throws -> TokenPair {
+        // An enrolment-only session is short: it exists to reach the enrolment endpoints.
+        let lifetime = enrolmentOnly ? settings.accessTokenLifetime : settings.sessionLifetime
         let session = AuthSession(
-            tenantID: tenantID, subjectID: subjectID, subjectKind: kind, amr: amr,
-            expiresAt: now.addingTimeInterval(settings.sessionLifetime))
+            tenantID: tenantID, subjectID: subjectID, subjectKind: kind, amr: amr, enrolmentOnly: enrolmentOnly,
+            expiresAt: now.addingTimeInterval(lifetime))
         try await session.create(on: db)
         return try await tokens(for: session, grants: grants, on: db, now: now)
     }
@@ -35,7 +37,7 @@ public struct SessionIssuer: Sendable {
             iss: settings.issuer, aud: settings.audience, sub: session.subjectID.uuidString.lowercased(),
             tid: session.tenantID?.uuidString.lowercased(), roles: grants, amr: session.amrList,
             sid: session.id!.uuidString.lowercased(), issuedAt: issuedAt, lifetime: settings.accessTokenLifetime,
-            jti: UUID().uuidString.lowercased())
+            jti: UUID().uuidString.lowercased(), scope: session.enrolmentOnly ? "mfa_enrolment" : nil)
         let access = try await signer.sign(claims)
         return TokenPair(accessToken: access, refreshToken: refresh, expiresIn: Int(settings.accessTokenLifetime))
     }

@@ -7,8 +7,10 @@ public struct StaffService: Sendable {
     let guardian: AccessGuard
     let audit: AuditLog
     let invitations: InvitationService
+    let keyring: Keyring
 
-    public init(guardian: AccessGuard, audit: AuditLog, invitations: InvitationService) {
+    public init(guardian: AccessGuard, audit: AuditLog, invitations: InvitationService, keyring: Keyring) {
+        self.keyring = keyring
         self.guardian = guardian
         self.audit = audit
         self.invitations = invitations
@@ -23,7 +25,10 @@ public struct StaffService: Sendable {
         var query = scope.query(User.self).filter(\.$id ~~ Array(rolesByUser.keys)).sort(\.$id).limit(page.limit + 1)
         if let cursor = page.cursor, let after = UUID(uuidString: cursor.key) { query = query.filter(\.$id > after) }
         let users = try await query.all()
-        let items = users.prefix(page.limit).map { StaffMember(user: $0, roles: Self.sorted(rolesByUser[$0.id!] ?? [])) }
+        let directory = try await directory(scope)
+        let items = try users.prefix(page.limit).map {
+            StaffMember(profile: try directory.profile($0), roles: Self.sorted(rolesByUser[$0.id!] ?? []))
+        }
         let next = users.count > page.limit ? Cursor(key: items.last!.user.id!.uuidString).encoded : nil
         return Page(items: Array(items), nextCursor: next)
     }
@@ -36,7 +41,8 @@ public struct StaffService: Sendable {
         try await guardian.authorize(principal, .staffInvite, on: .facility(facility.id!), origin: origin, db: scope.db)
         try await checkGrantable(roles, facility: facility, scope: scope, principal: principal, origin: origin)
 
-        let existing = try await scope.query(User.self).filter(\.$email == email).first()
+        let directory = try await directory(scope)
+        let existing = try await directory.find(email: email)
         if let existing, existing.id == principal.subjectID {
             try await refuse("self_grant", roles: roles, facility: facility, scope: scope, principal: principal, origin: origin)
         }
@@ -50,8 +56,7 @@ public struct StaffService: Sendable {
                     try await scope.update(user)
                 }
             } else {
-                user = User(tenantID: scope.tenantID, email: email, displayName: displayName, status: .invited)
-                try await scope.create(user)
+                user = try await directory.on(scope.db).create(email: email, displayName: displayName, status: .invited)
             }
             let held = try await scope.query(RoleAssignment.self)
                 .filter(\.$userID == user.id!).filter(\.$facilityID == facility.id!).all().map(\.role)
@@ -69,7 +74,7 @@ public struct StaffService: Sendable {
                 origin: origin, on: scope.db)
         }
         if needsInvitation {
-            try await invitations.send(to: user, tenant: tenant, facility: facility, invitedBy: principal.subjectID,
+            try await invitations.send(to: directory.profile(user), tenant: tenant, facility: facility, invitedBy: principal.subjectID,
                                        roles: roles, origin: origin)
         } else if !added.isEmpty {
             // Their current tokens list the old roles.
@@ -135,6 +140,18 @@ public struct StaffService: Sendable {
             origin: origin, on: scope.db)
     }
 
+    /// Clears a member's TOTP (a lost phone). Same reach as changing their roles: never oneself,
+    /// never someone holding a role the admin could not grant.
+    public func resetMFA(userID: UUID, facilityID: UUID, in scope: TenantScope, by principal: Principal,
+                         mfa: MFAService, origin: RequestOrigin) async throws {
+        let facility = try await scope.require(Facility.self, facilityID, name: "Facility")
+        try await guardian.authorize(principal, .staffResetMFA, on: .facility(facility.id!), origin: origin, db: scope.db)
+        let (user, held) = try await staffMember(userID, at: facility, scope: scope)
+        try await checkManageable(user: user, held: held, requested: [], facility: facility, scope: scope,
+                                  principal: principal, origin: origin)
+        try await mfa.reset(userID: user.id!, tenantID: scope.tenantID, facilityID: facility.id, by: principal, origin: origin)
+    }
+
     // MARK: - Rules
 
     private func staffMember(_ userID: UUID, at facility: Facility, scope: TenantScope) async throws -> (User, [Role]) {
@@ -186,7 +203,11 @@ public struct StaffService: Sendable {
     private func member(_ user: User, at facility: Facility, scope: TenantScope) async throws -> StaffMember {
         let roles = try await scope.query(RoleAssignment.self)
             .filter(\.$userID == user.id!).filter(\.$facilityID == facility.id!).all().map(\.role)
-        return StaffMember(user: user, roles: Self.sorted(roles))
+        return StaffMember(profile: try await directory(scope).profile(user), roles: Self.sorted(roles))
+    }
+
+    private func directory(_ scope: TenantScope) async throws -> UserDirectory {
+        UserDirectory(scope: scope, cipher: try await keyring.cipher(forTenant: scope.tenantID, on: scope.db))
     }
 
     static func sorted(_ roles: [Role]) -> [Role] {

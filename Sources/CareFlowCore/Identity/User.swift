@@ -11,9 +11,11 @@ public final class User: Model, TenantOwned, @unchecked Sendable {
 
     @ID(key: .id) public var id: UUID?
     @Field(key: "tenant_id") public var tenantID: UUID
-    /// Lower-cased; unique per tenant.
-    @Field(key: "email") public var email: String
-    @OptionalField(key: "display_name") public var displayName: String?
+    /// Encrypted under the tenant's data key; found through `emailIndex`.
+    @Field(key: "email_sealed") public var emailSealed: Sealed<String>
+    /// Blind index of the normalised email; unique per tenant.
+    @Field(key: "email_index") public var emailIndex: String
+    @OptionalField(key: "display_name_sealed") public var displayNameSealed: Sealed<String>?
     /// Nil until the invitation is accepted.
     @OptionalField(key: "password_hash") public var passwordHash: String?
     @Field(key: "status") public var status: Status
@@ -23,11 +25,12 @@ public final class User: Model, TenantOwned, @unchecked Sendable {
 
     public init() {}
 
-    public init(id: UUID? = nil, tenantID: UUID, email: String, displayName: String? = nil, status: Status) {
-        self.id = id
+    /// Use `UserDirectory.create`, which seals and indexes the identifying fields.
+    init(tenantID: UUID, emailSealed: Sealed<String>, emailIndex: String, displayNameSealed: Sealed<String>?, status: Status) {
         self.tenantID = tenantID
-        self.email = email
-        self.displayName = displayName
+        self.emailSealed = emailSealed
+        self.emailIndex = emailIndex
+        self.displayNameSealed = displayNameSealed
         self.status = status
     }
 }

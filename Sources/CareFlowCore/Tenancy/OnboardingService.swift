@@ -9,8 +9,11 @@ public struct OnboardingService: Sendable {
     let hasher: any PasswordHasher
     let audit: AuditLog
     let invitations: InvitationService
+    let keyring: Keyring
 
-    public init(db: any Database, directory: TenantDirectory, hasher: any PasswordHasher, audit: AuditLog, invitations: InvitationService) {
+    public init(db: any Database, directory: TenantDirectory, hasher: any PasswordHasher, audit: AuditLog,
+                invitations: InvitationService, keyring: Keyring) {
+        self.keyring = keyring
         self.db = db
         self.directory = directory
         self.hasher = hasher
@@ -25,6 +28,7 @@ public struct OnboardingService: Sendable {
     public struct Result: Sendable {
         public let tenant: Tenant
         public let admin: User
+        public let adminEmail: String
         /// Set when the admin was invited rather than given a password.
         public let invitationSent: Bool
         public let facilities: [Facility]
@@ -54,22 +58,25 @@ public struct OnboardingService: Sendable {
         let config = directory[slug] ?? TenantConfiguration(slug: slug, name: name, timezone: "UTC")
         let passwordHash = try adminPassword.map { try hasher.hash($0) }
 
-        let (tenant, admin, facilities) = try await db.transaction { tx -> (Tenant, User, [Facility]) in
+        let master = keyring.master
+        let (tenant, admin, facilities) = try await db.transaction { tx -> (Tenant, UserProfile, [Facility]) in
             let tenant = Tenant(slug: slug, name: name)
             try await tenant.create(on: tx)
+            // The tenant's own data and index keys, wrapped under the master key.
+            try await Keyring.createKeys(owner: WrappedKey.owner(for: tenant.id), master: master, on: tx)
             let scope = TenantScope(tenantID: tenant.id!, db: tx)
+            let cipher = try await Keyring(master: master).cipher(forTenant: tenant.id, on: tx)
+            let users = UserDirectory(scope: scope, cipher: cipher)
             var facilities: [Facility] = []
             for seed in config.facilities {
                 let f = Facility(tenantID: tenant.id!, code: seed.code, name: seed.name, timezone: seed.timezone ?? config.timezone)
                 try await scope.create(f)
                 facilities.append(f)
             }
-            let admin = User(tenantID: tenant.id!, email: adminEmail, displayName: "Group administrator",
-                             status: passwordHash == nil ? .invited : .active)
-            admin.passwordHash = passwordHash
-            try await scope.create(admin)
+            let admin = try await users.create(email: adminEmail, displayName: "Group administrator",
+                                               status: passwordHash == nil ? .invited : .active, passwordHash: passwordHash)
             try await scope.create(RoleAssignment(tenantID: tenant.id!, userID: admin.id!, role: .groupAdmin, facilityID: nil, grantedBy: nil))
-            return (tenant, admin, facilities)
+            return (tenant, try users.profile(admin), facilities)
         }
         try directory.register(config, writeFile: true)
         let details = ["slug": slug, "facilities": String(facilities.count)]
@@ -78,12 +85,12 @@ public struct OnboardingService: Sendable {
         try await audit.append(AuditRecord(tenantID: tenant.id, actor: actor, action: "tenant.onboard", targetType: "tenant",
                                            targetID: tenant.id!.uuidString.lowercased(), details: details), origin: origin, on: db)
         try await audit.append(AuditRecord(tenantID: tenant.id, actor: actor, action: "role.grant", targetType: "user",
-                                           targetID: admin.id!.uuidString.lowercased(), details: ["role": Role.groupAdmin.rawValue]),
+                                           targetID: admin.id.uuidString.lowercased(), details: ["role": Role.groupAdmin.rawValue]),
                                origin: origin, on: db)
         if passwordHash == nil {
             try await invitations.send(to: admin, tenant: tenant, facility: nil, invitedBy: nil, roles: [.groupAdmin], origin: origin)
         }
-        return Result(tenant: tenant, admin: admin, invitationSent: passwordHash == nil, facilities: facilities)
+        return Result(tenant: tenant, admin: admin.user, adminEmail: admin.email, invitationSent: passwordHash == nil, facilities: facilities)
     }
 
     public func list(page: PageRequest) async throws -> Page<Tenant> {

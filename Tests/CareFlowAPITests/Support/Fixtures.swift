@@ -2,6 +2,7 @@
 import CareFlowCore
 import Fluent
 import Foundation
+import Testing
 import VaporTesting
 
 let testPassword = "correct-horse-battery-staple"
@@ -13,6 +14,8 @@ struct TestUser: Sendable {
     let role: Role
     let facilityID: UUID?
     let tokens: TokenPair
+    /// Set for users enrolled in TOTP (every admin).
+    let totpSecret: [UInt8]?
     var token: String { tokens.accessToken }
 }
 
@@ -39,7 +42,9 @@ enum Fixtures {
         let f2 = Facility(tenantID: tenant.id!, code: "\(slug)-f2", name: "Facility Two", timezone: "Africa/Kigali")
         try await scope.create(f1)
         try await scope.create(f2)
-        var users: [Role: TestUser] = [.groupAdmin: try await login(app, slug: slug, email: result.admin.email, id: result.admin.id!, role: .groupAdmin, facility: nil)]
+        let adminSecret = try await enrolTOTP(app, tenantID: tenant.id, subjectID: result.admin.id!, kind: .user)
+        var users: [Role: TestUser] = [.groupAdmin: try await login(app, slug: slug, email: result.adminEmail, id: result.admin.id!,
+                                                                   role: .groupAdmin, facility: nil, totpSecret: adminSecret)]
         for role in [Role.facilityAdmin, .doctor, .nurse, .receptionist, .billing, .patient] {
             let facility = role.scope == .facility ? f1.id : nil
             users[role] = try await user(app, tenant: tenant, email: "\(role.rawValue)@\(slug).test", role: role, facility: facility)
@@ -50,22 +55,49 @@ enum Fixtures {
 
     static func user(_ app: Application, tenant: Tenant, email: String, role: Role, facility: UUID?) async throws -> TestUser {
         let scope = TenantScope(tenantID: tenant.id!, db: app.db)
-        let user = User(tenantID: tenant.id!, email: email, displayName: nil, status: .active)
-        user.passwordHash = try app.services.hasher.hash(testPassword)
-        try await scope.create(user)
+        let user = try await directory(app, tenant.id!).create(email: email, displayName: nil, status: .active,
+                                                              passwordHash: try app.services.hasher.hash(testPassword))
         try await scope.create(RoleAssignment(tenantID: tenant.id!, userID: user.id!, role: role, facilityID: facility, grantedBy: nil))
-        return try await login(app, slug: tenant.slug, email: email, id: user.id!, role: role, facility: facility)
+        let secret = role.requiresMFA ? try await enrolTOTP(app, tenantID: tenant.id, subjectID: user.id!, kind: .user) : nil
+        return try await login(app, slug: tenant.slug, email: email, id: user.id!, role: role, facility: facility, totpSecret: secret)
     }
 
-    static func login(_ app: Application, slug: String?, email: String, id: UUID, role: Role, facility: UUID?) async throws -> TestUser {
-        let tokens = try await app.services.auth.login(tenantSlug: slug, email: email, password: testPassword, origin: .none)
-        return TestUser(id: id, email: email, role: role, facilityID: facility, tokens: tokens)
+    /// A confirmed TOTP credential, as if the user had enrolled.
+    static func enrolTOTP(_ app: Application, tenantID: UUID?, subjectID: UUID, kind: SubjectKind) async throws -> [UInt8] {
+        let secret = TOTP.generateSecret()
+        let cipher = try await app.services.keyring.cipher(forTenant: tenantID, on: app.db)
+        let credential = TOTPCredential(tenantID: tenantID, subjectID: subjectID, subjectKind: kind, secretSealed: try cipher.seal(Base32.encode(secret)))
+        credential.confirmedAt = Date()
+        try await credential.create(on: app.db)
+        return secret
+    }
+
+    static func directory(_ app: Application, _ tenantID: UUID) async throws -> UserDirectory {
+        UserDirectory(scope: TenantScope(tenantID: tenantID, db: app.db),
+                      cipher: try await app.services.keyring.cipher(forTenant: tenantID, on: app.db))
+    }
+
+    /// Password login, then the TOTP step when the user has TOTP. Fixtures may log one user in
+    /// several times within a time step, so the stored step is cleared first (tests of the
+    /// once-only rule go through the service without this).
+    static func login(_ app: Application, slug: String?, email: String, id: UUID, role: Role, facility: UUID?,
+                      totpSecret: [UInt8]? = nil) async throws -> TestUser {
+        switch try await app.services.auth.login(tenantSlug: slug, email: email, password: testPassword, origin: .none) {
+        case .tokens(let tokens):
+            return TestUser(id: id, email: email, role: role, facilityID: facility, tokens: tokens, totpSecret: totpSecret)
+        case .mfaRequired(let mfaToken):
+            let secret = try #require(totpSecret, "\(email) has TOTP but the fixture has no secret")
+            try await TOTPCredential.query(on: app.db).filter(\.$subjectID == id).set(\.$lastStep, to: nil).update()
+            let tokens = try await app.services.mfa.verifyChallenge(token: mfaToken, code: TOTP(secret: secret).code(at: Date()), origin: .none)
+            return TestUser(id: id, email: email, role: role, facilityID: facility, tokens: tokens, totpSecret: secret)
+        }
     }
 
     static func platformAdmin(_ app: Application) async throws -> TestUser {
         let email = "operator@platform.test"
         let admin = PlatformAdmin(email: email, passwordHash: try app.services.hasher.hash(testPassword))
         try await admin.create(on: app.db)
-        return try await login(app, slug: nil, email: email, id: admin.id!, role: .platformAdmin, facility: nil)
+        let secret = try await enrolTOTP(app, tenantID: nil, subjectID: admin.id!, kind: .platformAdmin)
+        return try await login(app, slug: nil, email: email, id: admin.id!, role: .platformAdmin, facility: nil, totpSecret: secret)
     }
 }

@@ -10,6 +10,7 @@ import VaporTesting
 func withCareFlow<T>(
     _ backend: TestBackend,
     tenantFiles: [String: String] = [:],
+    configure adjust: (inout AppConfiguration) -> Void = { _ in },
     _ body: (Application) async throws -> T
 ) async throws -> T {
     let dir = FileManager.default.temporaryDirectory.appendingPathComponent("careflow-test-\(UUID().uuidString)").path
@@ -23,9 +24,13 @@ func withCareFlow<T>(
     case .sqlite: .sqlite(path: (dir as NSString).appendingPathComponent("careflow.sqlite"))
     case .postgres: .postgres(url: TestBackend.postgresURL!, searchPath: schema)
     }
-    let config = AppConfiguration(
+    var config = AppConfiguration(
         dataDirectory: dir, tenantsDirectory: tenantsDir, database: database, publicURL: "http://careflow.test",
         bcryptCost: 4, maxBodySize: "64kb", signingKeyFromEnvironment: nil, logLevel: .warning, jsonLogs: false)
+    // In-memory requests have no client address: they would all share one rate-limit bucket.
+    config.authRequestsPerMinute = 100_000
+    config.throttle.ipThreshold = 10_000
+    adjust(&config)
     let app = try await Application.make(.testing)
     func cleanUp() async {
         if backend == .postgres, let sql = app.db as? any SQLDatabase {

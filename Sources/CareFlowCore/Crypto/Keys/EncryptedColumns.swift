@@ -1,0 +1,14 @@
+/// Every column that holds `Sealed` values, by table. Key rotation re-encrypts exactly these;
+/// a table with sealed columns that is missing here would keep old-key ciphertext, so new
+/// sealed columns must be added in the same change.
+public enum EncryptedColumns {
+    public struct Table: Sendable {
+        public let name: String
+        public let columns: [String]
+    }
+
+    public static let all: [Table] = [
+        Table(name: "users", columns: ["email_sealed", "display_name_sealed"]),
+        Table(name: "totp_credentials", columns: ["secret_sealed"]),
+    ]
+}

@@ -1,0 +1,230 @@
+import FluentKit
+import Foundation
+
+/// TOTP enrolment, the second login step, recovery codes, and resets. Secrets are sealed
+/// under the owner's data key; a time step, once accepted, never works again.
+public struct MFAService: Sendable {
+    let db: any Database
+    let keyring: Keyring
+    let audit: AuditLog
+    let sessions: SessionIssuer
+    let throttle: LoginThrottle
+
+    public init(db: any Database, keyring: Keyring, audit: AuditLog, sessions: SessionIssuer, throttle: LoginThrottle) {
+        self.db = db
+        self.keyring = keyring
+        self.audit = audit
+        self.sessions = sessions
+        self.throttle = throttle
+    }
+
+    /// Recovery codes carry ≥ 50 random bits, so a moderate PBKDF2 cost suffices.
+    static let recoveryHashIterations = 25_000
+
+    public struct Enrolment: Sendable {
+        public let secret: String
+        public let otpauthURI: String
+    }
+
+    // MARK: - Enrolment
+
+    /// Starts (or restarts) enrolment with a fresh secret. Refused while a confirmed one exists:
+    /// replacing it needs `disable` with a current code, or an admin reset.
+    public func startEnrolment(_ principal: Principal, issuer: String, account: String, origin: RequestOrigin) async throws -> Enrolment {
+        if let existing = try await credential(of: principal.subjectID), existing.confirmedAt != nil {
+            throw AppError.conflict("TOTP is already active; disable it with a current code first")
+        }
+        let secret = TOTP.generateSecret()
+        let base32 = Base32.encode(secret)
+        let cipher = try await keyring.cipher(forTenant: principal.tenantID, on: db)
+        try await db.transaction { tx in
+            try await TOTPCredential.query(on: tx).filter(\.$subjectID == principal.subjectID).delete()
+            try await TOTPCredential(tenantID: principal.tenantID, subjectID: principal.subjectID, subjectKind: principal.kind,
+                                     secretSealed: cipher.seal(base32)).create(on: tx)
+        }
+        try await record(principal, "mfa.enrolment_started", origin: origin)
+        let uri = OTPAuthURI(totp: TOTP(secret: secret), issuer: issuer, account: account).string
+        return Enrolment(secret: base32, otpauthURI: uri)
+    }
+
+    /// Activates TOTP with a first code and returns ten single-use recovery codes (shown once).
+    /// An enrolment-only session ends here: the next login goes through TOTP.
+    public func confirm(_ principal: Principal, code: String, origin: RequestOrigin) async throws -> [String] {
+        guard let credential = try await credential(of: principal.subjectID), credential.confirmedAt == nil else {
+            throw AppError.conflict("There is no pending TOTP enrolment; start one first")
+        }
+        try await requireCode(code, credential: credential, principal: principal, origin: origin)
+        credential.confirmedAt = Date()
+        try await credential.update(on: db)
+        let codes = try await replaceRecoveryCodes(principal)
+        if principal.enrolmentOnly {
+            try await SessionRevoker.revoke(sessionID: principal.sessionID, reason: "mfa_enrolled", on: db)
+        }
+        try await record(principal, "mfa.enrolled", origin: origin)
+        return codes
+    }
+
+    public func regenerateRecoveryCodes(_ principal: Principal, code: String, origin: RequestOrigin) async throws -> [String] {
+        let credential = try await requireConfirmed(principal)
+        try await requireCode(code, credential: credential, principal: principal, origin: origin)
+        let codes = try await replaceRecoveryCodes(principal)
+        try await record(principal, "mfa.recovery_codes_regenerated", origin: origin)
+        return codes
+    }
+
+    /// Turns TOTP off with a fresh code, unless a role or the tenant makes it mandatory.
+    public func disable(_ principal: Principal, code: String, mandatory: Bool, origin: RequestOrigin) async throws {
+        let credential = try await requireConfirmed(principal)
+        if mandatory { throw AppError.forbidden("Two-factor authentication is mandatory for your roles") }
+        try await requireCode(code, credential: credential, principal: principal, origin: origin)
+        try await remove(subjectID: principal.subjectID)
+        try await record(principal, "mfa.disabled", origin: origin)
+    }
+
+    /// An administrator clears another user's TOTP (lost phone): their sessions end and their
+    /// next login asks them to enrol again.
+    public func reset(userID: UUID, tenantID: UUID, facilityID: UUID?, by admin: Principal, origin: RequestOrigin) async throws {
+        try await remove(subjectID: userID)
+        try await SessionRevoker.revokeAll(ofUser: userID, reason: "mfa_reset", on: db)
+        try await audit.append(
+            AuditRecord(tenantID: tenantID, facilityID: facilityID, actor: admin.auditActor, action: "mfa.reset",
+                        targetType: "user", targetID: userID.uuidString.lowercased()),
+            origin: origin, on: db)
+    }
+
+    public func hasConfirmedTOTP(_ subjectID: UUID) async throws -> Bool {
+        try await credential(of: subjectID)?.confirmedAt != nil
+    }
+
+    // MARK: - Login challenge
+
+    public func createChallenge(tenantID: UUID?, subjectID: UUID, kind: SubjectKind, now: Date = Date()) async throws -> String {
+        let token = SecureToken.generate()
+        try await MFAChallenge(tenantID: tenantID, subjectID: subjectID, subjectKind: kind, tokenHash: SecureToken.digest(token),
+                               expiresAt: now.addingTimeInterval(MFAChallenge.lifetime)).create(on: db)
+        return token
+    }
+
+    /// The second login step: a TOTP code or a recovery code against the challenge.
+    public func verifyChallenge(token: String, code: String, origin: RequestOrigin, now: Date = Date()) async throws -> TokenPair {
+        let invalid = AppError.unauthenticated("The MFA token is invalid or expired; sign in again")
+        guard let challenge = try await MFAChallenge.query(on: db).filter(\.$tokenHash == SecureToken.digest(token)).first(),
+              challenge.usedAt == nil, challenge.expiresAt > now, challenge.attempts < MFAChallenge.maxAttempts
+        else { throw invalid }
+        let keys = LoginThrottle.Keys(subjectID: challenge.subjectID, ip: origin.ip)
+        try await throttle.check(keys, now: now)
+        challenge.attempts += 1
+        try await challenge.update(on: db)
+
+        let principalLike = Principal(subjectID: challenge.subjectID, kind: challenge.subjectKind, tenantID: challenge.tenantID,
+                                      sessionID: challenge.id!, grants: [], amr: ["pwd"])
+        guard let credential = try await credential(of: challenge.subjectID), credential.confirmedAt != nil else { throw invalid }
+        var method = "totp"
+        var accepted = try await acceptTOTP(code, credential: credential, now: now)
+        if !accepted, try await useRecoveryCode(code, subjectID: challenge.subjectID, now: now) {
+            accepted = true
+            method = "recovery_code"
+        }
+        guard accepted else {
+            let locked = try await throttle.recordFailure(keys, now: now)
+            try await audit.append(
+                AuditRecord(tenantID: challenge.tenantID, actor: principalLike.auditActor, action: "auth.mfa", outcome: .failure,
+                            targetType: challenge.subjectKind.rawValue, targetID: challenge.subjectID.uuidString.lowercased(),
+                            details: locked ? ["reason": "bad_code", "effect": "account_locked"] : ["reason": "bad_code"]),
+                origin: origin, on: db)
+            throw AppError.unauthenticated("The code is not valid")
+        }
+        guard try await RowClaim.claim(table: MFAChallenge.schema, column: "used_at", id: challenge.id!, at: now, on: db) else {
+            throw invalid
+        }
+        try await throttle.recordSuccess(keys)
+        let grants = try await currentGrants(of: challenge)
+        let pair = try await sessions.start(tenantID: challenge.tenantID, subjectID: challenge.subjectID, kind: challenge.subjectKind,
+                                            grants: grants, amr: ["pwd", "otp"], enrolmentOnly: false, on: db, now: now)
+        try await audit.append(
+            AuditRecord(tenantID: challenge.tenantID, actor: principalLike.auditActor, action: "auth.login",
+                        targetType: challenge.subjectKind.rawValue, targetID: challenge.subjectID.uuidString.lowercased(),
+                        details: ["amr": "pwd otp", "method": method]),
+            origin: origin, on: db)
+        return pair
+    }
+
+    // MARK: - Internals
+
+    private func currentGrants(of challenge: MFAChallenge) async throws -> [RoleGrant] {
+        switch challenge.subjectKind {
+        case .platformAdmin: return [RoleGrant(role: .platformAdmin)]
+        case .user:
+            guard let tenantID = challenge.tenantID else { return [] }
+            return try await AuthService.grants(ofUser: challenge.subjectID, tenantID: tenantID, on: db)
+        }
+    }
+
+    private func credential(of subjectID: UUID) async throws -> TOTPCredential? {
+        try await TOTPCredential.query(on: db).filter(\.$subjectID == subjectID).first()
+    }
+
+    private func requireConfirmed(_ principal: Principal) async throws -> TOTPCredential {
+        guard let credential = try await credential(of: principal.subjectID), credential.confirmedAt != nil else {
+            throw AppError.conflict("TOTP is not active")
+        }
+        return credential
+    }
+
+    /// A code the caller types to prove possession (enrolment, regeneration, disabling).
+    private func requireCode(_ code: String, credential: TOTPCredential, principal: Principal, origin: RequestOrigin) async throws {
+        let keys = LoginThrottle.Keys(subjectID: principal.subjectID, ip: origin.ip)
+        try await throttle.check(keys)
+        guard try await acceptTOTP(code, credential: credential, now: Date()) else {
+            try await throttle.recordFailure(keys)
+            try await record(principal, "mfa.code_rejected", outcome: .failure, origin: origin)
+            throw AppError.invalid("code", "is not the current code of your authenticator")
+        }
+    }
+
+    /// Checks the code and records its time step in one conditional update, so two requests
+    /// racing with the same code cannot both pass.
+    private func acceptTOTP(_ code: String, credential: TOTPCredential, now: Date) async throws -> Bool {
+        let cipher = try await keyring.cipher(forTenant: credential.tenantID, on: db)
+        guard let secret = Base32.decode(try cipher.open(credential.secretSealed)),
+              let step = TOTP(secret: secret).verify(code, at: now, window: 1, lastAcceptedStep: credential.lastStep)
+        else { return false }
+        let claimed = try await db.claimStep(credentialID: credential.id!, step: step)
+        if claimed { credential.lastStep = step }
+        return claimed
+    }
+
+    private func useRecoveryCode(_ code: String, subjectID: UUID, now: Date) async throws -> Bool {
+        let normalised = RecoveryCodes.normalise(code)
+        guard normalised.count >= 10 else { return false }
+        let unused = try await RecoveryCodeRecord.query(on: db).filter(\.$subjectID == subjectID).filter(\.$usedAt == nil).all()
+        guard let match = unused.first(where: { RecoveryCodes.verify(code, against: $0.codeHash) }) else { return false }
+        return try await RowClaim.claim(table: RecoveryCodeRecord.schema, column: "used_at", id: match.id!, at: now, on: db)
+    }
+
+    private func replaceRecoveryCodes(_ principal: Principal) async throws -> [String] {
+        let codes = RecoveryCodes.generate(count: 10)
+        let hashes = codes.map { RecoveryCodes.hash($0, iterations: Self.recoveryHashIterations) }
+        try await db.transaction { tx in
+            try await RecoveryCodeRecord.query(on: tx).filter(\.$subjectID == principal.subjectID).delete()
+            for hash in hashes {
+                try await RecoveryCodeRecord(tenantID: principal.tenantID, subjectID: principal.subjectID, codeHash: hash).create(on: tx)
+            }
+        }
+        return codes
+    }
+
+    private func remove(subjectID: UUID) async throws {
+        try await db.transaction { tx in
+            try await TOTPCredential.query(on: tx).filter(\.$subjectID == subjectID).delete()
+            try await RecoveryCodeRecord.query(on: tx).filter(\.$subjectID == subjectID).delete()
+        }
+    }
+
+    private func record(_ principal: Principal, _ action: String, outcome: AuditOutcome = .success, origin: RequestOrigin) async throws {
+        try await audit.append(
+            AuditRecord(tenantID: principal.tenantID, actor: principal.auditActor, action: action, outcome: outcome,
+                        targetType: principal.kind.rawValue, targetID: principal.subjectID.uuidString.lowercased()),
+            origin: origin, on: db)
+    }
+}
