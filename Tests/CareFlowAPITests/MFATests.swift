@@ -24,16 +24,22 @@ struct MFATests {
             let claims = try JSONSerialization.jsonObject(with: Base64URL.decode(String(limited.split(separator: ".")[1]))!) as! [String: Any]
             #expect(claims["scope"] as? String == "mfa_enrolment")
 
-            // Nothing but enrolment is reachable.
-            for (method, path) in [(HTTPMethod.GET, "/api/v1/me"), (.GET, "/api/v1/facilities"), (.GET, "/api/v1/facilities/\(t.f1.id!)/staff"),
-                                   (.GET, "/api/v1/audit-events"), (.POST, "/api/v1/me/mfa/recovery-codes")] {
-                let res = try await app.send(method, path, token: limited, json: method == .POST ? jsonBody(["code": "000000"]) : nil)
-                #expect(res.status == .forbidden, "\(path): \(res.status)")
-                #expect(res.json["type"] as? String == AppError.mfaEnrolmentRequired.typeURI)
+            // Nothing but enrolment is reachable: every other authenticated operation is refused.
+            let enrolmentPaths: Set<String> = ["/api/v1/me/mfa/totp", "/api/v1/me/mfa/totp/confirm"]
+            let guarded = OpenAPIDocument.operations.filter { $0.authenticated && !enrolmentPaths.contains($0.path) }
+            for op in guarded {
+                let path = op.path.replacingOccurrences(of: "{facilityID}", with: t.f1.id!.uuidString)
+                    .replacingOccurrences(of: "{userID}", with: t[.nurse].id.uuidString)
+                    .replacingOccurrences(of: "{tenantID}", with: t.id.uuidString)
+                let method = HTTPMethod(rawValue: op.method.uppercased())
+                let res = try await app.send(method, path, token: limited, json: op.requestSchema == nil ? nil : "{}")
+                #expect(res.status == .forbidden, "\(op.method) \(path): \(res.status)")
+                #expect(res.json["type"] as? String == AppError.mfaEnrolmentRequired.typeURI, "\(op.method) \(path)")
             }
+            #expect(guarded.count >= 15)
             let denied = try await AuditEvent.query(on: app.db).filter(\.$action == "access.denied").all()
                 .filter { $0.details.contains("mfa_enrolment_required") }
-            #expect(denied.count == 5)
+            #expect(denied.count == guarded.count)
 
             let start = try await app.send(.POST, "/api/v1/me/mfa/totp", token: limited)
             #expect(start.status == .created)
