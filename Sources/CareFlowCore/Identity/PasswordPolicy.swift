@@ -10,7 +10,8 @@ public enum PasswordPolicy {
         if password.count < minimumLength { problems.append("must be at least \(minimumLength) characters") }
         if password.utf8.count > maximumBytes { problems.append("must be at most \(maximumBytes) bytes") }
         if Set(password).count < 4 { problems.append("must use at least 4 different characters") }
-        if let email, password.lowercased().contains(email.lowercased().split(separator: "@").first.map(String.init) ?? email) {
+        // The mailbox name is guessable; very short ones would match almost any password.
+        if let local = email?.lowercased().split(separator: "@").first, local.count >= 4, password.lowercased().contains(local) {
             problems.append("must not contain the email address")
         }
         return problems
