@@ -66,7 +66,9 @@ let package = Package(
         ),
         .testTarget(
             name: "CareFlowCoreTests",
-            dependencies: ["CareFlowCore"]
+            dependencies: ["CareFlowCore"],
+            // Test vectors, read from the source tree through #filePath.
+            exclude: ["Fixtures"]
         ),
         .testTarget(
             name: "CareFlowAPITests",

@@ -259,7 +259,7 @@ func fernetZeroize(_ buffer: UnsafeMutableRawBufferPointer) {
 }
 
 enum FernetRandom {
-    /// 16 bytes from the system CSPRNG (`getrandom`/`arc4random`, via the standard library).
+    /// 16 bytes from the system CSPRNG (`getrandom(2)` on Linux, via the standard library).
     static func iv() -> (UInt64, UInt64) {
         var generator = SystemRandomNumberGenerator()
         return (generator.next(), generator.next())
