@@ -84,7 +84,8 @@ public func configure(
         auditQuery: AuditQuery(guardian: guardian),
         email: email,
         keyring: keyring,
-        mfa: mfa
+        mfa: mfa,
+        patientAccess: PatientAccess(guardian: guardian, audit: audit)
     )
 
     ContentConfiguration.global.use(encoder: JSONEncoder.custom(dates: .iso8601), for: .json)

@@ -20,6 +20,7 @@ struct AppServices: Sendable {
     let email: EmailAdapterRegistry
     let keyring: Keyring
     let mfa: MFAService
+    let patientAccess: PatientAccess
 }
 
 extension Application {

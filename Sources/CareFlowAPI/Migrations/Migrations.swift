@@ -13,5 +13,6 @@ enum CareFlowMigrations {
         CreateInvitations(),
         CreateAuditEvents(),
         CreateMFATables(),
+        CreatePatients(),
     ]
 }

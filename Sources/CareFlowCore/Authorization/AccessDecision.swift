@@ -15,6 +15,14 @@ public enum AccessDecision {
                 return grant.facilityID == facilityID
             case (.self, .account(let accountID)):
                 return accountID == principal.subjectID
+            case (.tenant, .patient):
+                return principal.tenantID != nil
+            case (.facility, .patient(let patient)):
+                return grant.facilityID.map { patient.facilityIDs.contains($0) } ?? false
+            case (.careTeam, .patient(let patient)):
+                return patient.doctorIDs.contains(principal.subjectID)
+            case (.self, .patient(let patient)):
+                return patient.userID == principal.subjectID
             default:
                 return false
             }

@@ -29,6 +29,7 @@ public struct AccessGuard: Sendable {
         case .tenant: "tenant"
         case .facility(let id): "facility:\(id.uuidString.lowercased())"
         case .account(let id): "account:\(id.uuidString.lowercased())"
+        case .patient(let p): "patient:\(p.patientID.uuidString.lowercased())"
         }
     }
 }

@@ -4,8 +4,11 @@ public enum PermissionScope: String, Sendable {
     case platform
     /// Every facility of the caller's tenant.
     case tenant
-    /// Only the facility where the role is held.
+    /// Only the facility where the role is held; for a patient: patients whose home facility
+    /// it is or who have an appointment there.
     case facility
+    /// Only patients the doctor cares for: an active care relationship or an appointment.
+    case careTeam = "care_team"
     /// Only the caller's own account.
     case `self`
 }
@@ -28,6 +31,14 @@ public enum AccessPolicy {
         (.staffDeactivate, [.groupAdmin: .tenant, .facilityAdmin: .facility]),
         (.staffResetMFA, [.groupAdmin: .tenant, .facilityAdmin: .facility]),
         (.auditRead, [.groupAdmin: .tenant, .facilityAdmin: .facility]),
+        (.patientCreate, [.groupAdmin: .tenant, .facilityAdmin: .facility, .receptionist: .facility, .doctor: .facility]),
+        (.patientRead, [.groupAdmin: .tenant, .facilityAdmin: .tenant, .receptionist: .tenant, .billing: .tenant,
+                        .doctor: .careTeam, .nurse: .facility, .patient: .self]),
+        (.patientReadClinical, [.doctor: .careTeam, .nurse: .facility, .patient: .self]),
+        (.patientUpdate, [.groupAdmin: .tenant, .facilityAdmin: .tenant, .receptionist: .tenant, .doctor: .careTeam, .patient: .self]),
+        (.patientUpdateClinical, [.doctor: .careTeam, .nurse: .facility]),
+        (.patientDelete, [.groupAdmin: .tenant, .facilityAdmin: .facility]),
+        (.careRelationshipManage, [.groupAdmin: .tenant, .facilityAdmin: .tenant, .receptionist: .tenant, .doctor: .careTeam]),
         (.profileRead, [.platformAdmin: .self, .groupAdmin: .self, .facilityAdmin: .self, .doctor: .self,
                         .nurse: .self, .receptionist: .self, .billing: .self, .patient: .self]),
     ]

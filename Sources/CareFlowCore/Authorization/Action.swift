@@ -11,5 +11,14 @@ public enum Action: String, Sendable, CaseIterable, Codable {
     case staffDeactivate = "staff.deactivate"
     case staffResetMFA = "staff.reset_mfa"
     case auditRead = "audit.read"
+    case patientCreate = "patient.create"
+    /// Demographics: names, birth date, sex, contact, address, insurance, identifiers.
+    case patientRead = "patient.read"
+    /// Clinical content: conditions, allergies, blood type (and records, notes, documents).
+    case patientReadClinical = "patient.read_clinical"
+    case patientUpdate = "patient.update"
+    case patientUpdateClinical = "patient.update_clinical"
+    case patientDelete = "patient.delete"
+    case careRelationshipManage = "care_relationship.manage"
     case profileRead = "profile.read"
 }

@@ -39,9 +39,38 @@ public enum AccessTarget: Sendable, Equatable {
     case tenant
     case facility(UUID)
     case account(UUID)
+    case patient(PatientContext)
 
     var facilityID: UUID? {
-        if case .facility(let id) = self { return id }
-        return nil
+        switch self {
+        case .facility(let id): id
+        case .patient(let p): p.homeFacilityID
+        default: nil
+        }
+    }
+}
+
+/// What access decisions need to know about one patient: who cares for them and where they
+/// are seen. Built by `PatientAccess` from relationships and appointments.
+public struct PatientContext: Sendable, Equatable {
+    public let patientID: UUID
+    /// The patient's own account, if any.
+    public let userID: UUID?
+    public let homeFacilityID: UUID?
+    /// Doctors with an active care relationship or a live or past appointment.
+    public let doctorIDs: Set<UUID>
+    /// Facilities where the patient has an appointment.
+    public let visitFacilityIDs: Set<UUID>
+
+    public init(patientID: UUID, userID: UUID?, homeFacilityID: UUID?, doctorIDs: Set<UUID>, visitFacilityIDs: Set<UUID>) {
+        self.patientID = patientID
+        self.userID = userID
+        self.homeFacilityID = homeFacilityID
+        self.doctorIDs = doctorIDs
+        self.visitFacilityIDs = visitFacilityIDs
+    }
+
+    public var facilityIDs: Set<UUID> {
+        visitFacilityIDs.union(homeFacilityID.map { [$0] } ?? [])
     }
 }
