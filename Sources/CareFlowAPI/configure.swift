@@ -63,6 +63,7 @@ public func configure(
     let hasher = BcryptPasswordHasher(cost: config.bcryptCost)
     let audit = AuditLog()
     let guardian = AccessGuard(audit: audit)
+    let patientAccess = PatientAccess(guardian: guardian, audit: audit)
     let mfa = MFAService(db: db, keyring: keyring, audit: audit, sessions: sessions, throttle: throttle)
     let email = EmailAdapterRegistry(consoleDirectory: config.consoleDirectory, tenants: tenants)
     let invitations = InvitationService(db: db, hasher: hasher, email: email, audit: audit, keyring: keyring, publicURL: config.publicURL)
@@ -85,7 +86,9 @@ public func configure(
         email: email,
         keyring: keyring,
         mfa: mfa,
-        patientAccess: PatientAccess(guardian: guardian, audit: audit)
+        patientAccess: patientAccess,
+        patients: PatientService(access: patientAccess, guardian: guardian, keyring: keyring, audit: audit),
+        careTeam: CareTeamService(access: patientAccess, audit: audit)
     )
 
     ContentConfiguration.global.use(encoder: JSONEncoder.custom(dates: .iso8601), for: .json)
@@ -116,4 +119,7 @@ func routes(_ app: Application, metrics: PrometheusCollectorRegistry) throws {
     try tenant.register(collection: FacilityController())
     try tenant.register(collection: StaffController())
     try tenant.register(collection: AuditController())
+    try tenant.register(collection: PatientController())
+    try tenant.register(collection: CareTeamController())
+    try tenant.register(collection: SeedPatientController())
 }

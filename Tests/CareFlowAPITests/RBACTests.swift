@@ -73,6 +73,29 @@ struct RBACTests {
         Endpoint(name: "GET /audit-events", action: .auditRead) { _, _ in
             Call(method: .GET, path: "/api/v1/audit-events", json: nil, success: .ok)
         },
+        Endpoint(name: "POST /patients", action: .patientCreate) { _, t in
+            Call(method: .POST, path: "/api/v1/patients",
+                 json: jsonBody(["given_name": "New", "family_name": "Patient", "sex": "male", "home_facility_id": t.f1.id!.uuidString]),
+                 success: .created)
+        },
+        Endpoint(name: "GET /patients/{id}", action: .patientRead) { app, t in
+            Call(method: .GET, path: "/api/v1/patients/\(try await Fixtures.patient(app, t))", json: nil, success: .ok)
+        },
+        Endpoint(name: "PATCH /patients/{id} demographics", action: .patientUpdate) { app, t in
+            Call(method: .PATCH, path: "/api/v1/patients/\(try await Fixtures.patient(app, t))",
+                 json: jsonBody(["phone": "+250788000001"]), success: .ok)
+        },
+        Endpoint(name: "PATCH /patients/{id} clinical", action: .patientUpdateClinical) { app, t in
+            Call(method: .PATCH, path: "/api/v1/patients/\(try await Fixtures.patient(app, t))",
+                 json: jsonBody(["allergies": ["latex"]]), success: .ok)
+        },
+        Endpoint(name: "DELETE /patients/{id}", action: .patientDelete) { app, t in
+            Call(method: .DELETE, path: "/api/v1/patients/\(try await Fixtures.patient(app, t))", json: nil, success: .noContent)
+        },
+        Endpoint(name: "POST /patients/{id}/care-team", action: .careRelationshipManage) { app, t in
+            Call(method: .POST, path: "/api/v1/patients/\(try await Fixtures.patient(app, t))/care-team",
+                 json: jsonBody(["doctor_id": t[.doctor].id.uuidString, "kind": "primary"]), success: .created)
+        },
         Endpoint(name: "GET /me", action: .profileRead) { _, _ in
             Call(method: .GET, path: "/api/v1/me", json: nil, success: .ok)
         },

@@ -21,6 +21,8 @@ struct AppServices: Sendable {
     let keyring: Keyring
     let mfa: MFAService
     let patientAccess: PatientAccess
+    let patients: PatientService
+    let careTeam: CareTeamService
 }
 
 extension Application {

@@ -14,5 +14,6 @@ enum CareFlowMigrations {
         CreateAuditEvents(),
         CreateMFATables(),
         CreatePatients(),
+        CreateAppointments(),
     ]
 }

@@ -51,6 +51,26 @@ enum OpenAPIDocument {
               responses: [(204, nil), (403, "Problem"), (404, "Problem")]),
         .init("delete", "/api/v1/facilities/{facilityID}/staff/{userID}/mfa", "Reset a member's TOTP (lost device)", tag: "staff",
               responses: [(204, nil), (403, "Problem"), (404, "Problem")]),
+        .init("post", "/api/v1/patients", "Register a patient (MRN generated)", tag: "patients", request: "PatientWrite",
+              responses: [(201, "Patient"), (403, "Problem"), (409, "Problem"), (422, "Problem")]),
+        .init("get", "/api/v1/patients", "Search patients (blind-index exact match on mrn, national_id, phone, email, name words; filters)",
+              tag: "patients", responses: [(200, "PatientList"), (403, "Problem"), (422, "Problem")]),
+        .init("get", "/api/v1/patients/{patientID}", "One patient; clinical members only for the care team", tag: "patients",
+              responses: [(200, "Patient"), (403, "Problem"), (404, "Problem")]),
+        .init("patch", "/api/v1/patients/{patientID}", "Change members of a patient (null clears)", tag: "patients", request: "PatientWrite",
+              responses: [(200, "Patient"), (403, "Problem"), (404, "Problem"), (409, "Problem"), (422, "Problem")]),
+        .init("delete", "/api/v1/patients/{patientID}", "Soft-delete a patient", tag: "patients",
+              responses: [(204, nil), (403, "Problem"), (404, "Problem")]),
+        .init("post", "/api/patients", "Seed contract: register from {name, age, gender, blood_type, diagnosis}", tag: "patients",
+              request: "SeedPatient", responses: [(201, "SeedPatientCreated"), (403, "Problem"), (422, "Problem")]),
+        .init("post", "/api/v1/patients/{patientID}/care-team", "Add a doctor to the patient's care team", tag: "patients",
+              request: "CareRelationshipWrite", responses: [(201, "CareRelationship"), (403, "Problem"), (404, "Problem"), (422, "Problem")]),
+        .init("get", "/api/v1/patients/{patientID}/care-team", "The patient's care relationships", tag: "patients",
+              responses: [(200, "CareRelationshipList"), (403, "Problem"), (404, "Problem")]),
+        .init("delete", "/api/v1/patients/{patientID}/care-team/{relationshipID}", "End a care relationship", tag: "patients",
+              responses: [(204, nil), (403, "Problem"), (404, "Problem")]),
+        .init("get", "/api/v1/doctors/me/patients", "The calling doctor's current patients", tag: "patients",
+              responses: [(200, "PatientList"), (403, "Problem")]),
         .init("get", "/api/v1/audit-events", "The tenant's audit trail, newest first", tag: "audit",
               responses: [(200, "AuditEventList"), (403, "Problem"), (422, "Problem")]),
     ]
@@ -70,6 +90,10 @@ enum OpenAPIDocument {
             var query: [JSONValue] = []
             if op.method == "get" && op.responses.contains(where: { $0.1?.hasSuffix("List") == true }) {
                 query = [queryParam("limit", "integer", "Page size, 1–200 (default 50)"), queryParam("cursor", "string", "next_cursor of the previous page")]
+            }
+            if op.path == "/api/v1/patients" && op.method == "get" {
+                query += ["mrn", "national_id", "phone", "email", "name", "age_min", "age_max", "birth_year_from", "birth_year_to",
+                          "sex", "condition", "facility_id", "doctor_id", "sort"].map { queryParam($0, "string", "Search or filter") }
             }
             if op.path == "/api/v1/audit-events" {
                 query += ["action", "actor_id", "target_id", "facility_id", "outcome", "from", "to"].map { queryParam($0, "string", "Filter") }

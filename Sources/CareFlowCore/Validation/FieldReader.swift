@@ -130,6 +130,89 @@ public struct FieldReader {
         return ok ? result : nil
     }
 
+    /// A nested object read by `body`; its problems are reported as `key.field`.
+    public mutating func object<T>(_ key: String, required: Bool = false, _ body: (inout FieldReader) -> T?) -> T? {
+        guard let value = raw(key, required: required) else { return nil }
+        guard case .object(let inner) = value else {
+            fail(key, "must be an object, not \(value.typeName)")
+            return nil
+        }
+        return nestedRead(prefix: key, inner, body)
+    }
+
+    /// An array of objects, each read by `body`; problems are reported as `key[i].field`.
+    public mutating func objectArray<T>(_ key: String, maxCount: Int = 100, _ body: (inout FieldReader) -> T?) -> [T]? {
+        guard let value = raw(key, required: false) else { return nil }
+        guard case .array(let items) = value else {
+            fail(key, "must be an array, not \(value.typeName)")
+            return nil
+        }
+        guard items.count <= maxCount else {
+            fail(key, "must have at most \(maxCount) elements")
+            return nil
+        }
+        var result: [T] = []
+        for (i, item) in items.enumerated() {
+            guard case .object(let inner) = item else {
+                fail("\(key)[\(i)]", "must be an object, not \(item.typeName)")
+                continue
+            }
+            if let t = nestedRead(prefix: "\(key)[\(i)]", inner, body) { result.append(t) }
+        }
+        return result.count == items.count ? result : nil
+    }
+
+    /// An array of non-empty strings.
+    public mutating func stringArray(_ key: String, maxCount: Int = 100, maxLength: Int = 200) -> [String]? {
+        guard let value = raw(key, required: false) else { return nil }
+        guard case .array(let items) = value else {
+            fail(key, "must be an array, not \(value.typeName)")
+            return nil
+        }
+        guard items.count <= maxCount else {
+            fail(key, "must have at most \(maxCount) elements")
+            return nil
+        }
+        var result: [String] = []
+        for (i, item) in items.enumerated() {
+            guard case .string(let s) = item, !s.trimmingCharacters(in: .whitespaces).isEmpty, s.count <= maxLength else {
+                fail("\(key)[\(i)]", "must be a non-empty string of at most \(maxLength) characters")
+                continue
+            }
+            result.append(s.trimmingCharacters(in: .whitespaces))
+        }
+        return result.count == items.count ? result : nil
+    }
+
+    public mutating func integer(_ key: String, required: Bool = true, range: ClosedRange<Int>) -> Int? {
+        guard let value = raw(key, required: required) else { return nil }
+        guard case .number(let n) = value, n.rounded() == n, let i = Int(exactly: n) else {
+            fail(key, "must be an integer, not \(value.typeName)")
+            return nil
+        }
+        guard range.contains(i) else {
+            fail(key, "must be between \(range.lowerBound) and \(range.upperBound)")
+            return nil
+        }
+        return i
+    }
+
+    /// Whether the body names the field at all (PATCH: absent = unchanged).
+    public func has(_ key: String) -> Bool {
+        object[key] != nil
+    }
+
+    private mutating func nestedRead<T>(prefix: String, _ inner: [String: JSONValue], _ body: (inout FieldReader) -> T?) -> T? {
+        var sub = FieldReader(inner)
+        let result = body(&sub)
+        var subErrors = sub.errors
+        for key in inner.keys.sorted() where !sub.seen.contains(key) {
+            subErrors.append(FieldError(field: key, reason: "is not a known field"))
+        }
+        errors += subErrors.map { FieldError(field: "\(prefix).\($0.field)", reason: $0.reason) }
+        return subErrors.isEmpty ? result : nil
+    }
+
     /// Throws a validation error naming every bad and every unknown field.
     public func finish() throws(AppError) {
         var all = errors

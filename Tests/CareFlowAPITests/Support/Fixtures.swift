@@ -93,6 +93,25 @@ enum Fixtures {
         }
     }
 
+    /// A patient of `t` at f1, linked to `t[.patient]`'s account, with `t[.doctor]` as primary doctor.
+    static func patient(_ app: Application, _ t: TestTenant, given: String = "Aline", family: String = "Uwase",
+                        nationalID: String? = nil, phone: String? = nil) async throws -> UUID {
+        let admin = try await app.services.auth.authenticate(bearer: t[.groupAdmin].token)
+        let scope = TenantScope(tenantID: t.id, db: app.db)
+        let view = try await app.services.patients.register(
+            PatientInput(givenName: given, familyName: family, birthDate: "1988-04-12", sex: .female, phone: phone,
+                         nationalID: nationalID, homeFacilityID: t.f1.id,
+                         details: PatientDetails(bloodType: "O+", allergies: ["penicillin"]),
+                         conditions: [ConditionInput(code: "I10", note: "Essential hypertension")]),
+            in: scope, by: admin, origin: .none)
+        let patient = view.patient
+        patient.userID = t[.patient].id
+        try await scope.update(patient)
+        try await scope.create(CareRelationship(tenantID: t.id, patientID: patient.id!, doctorID: t[.doctor].id, kind: .primary,
+                                                referredBy: nil, endsOn: nil))
+        return patient.id!
+    }
+
     static func platformAdmin(_ app: Application) async throws -> TestUser {
         let email = "operator@platform.test"
         let admin = PlatformAdmin(email: email, passwordHash: try app.services.hasher.hash(testPassword))

@@ -13,5 +13,6 @@ public enum EncryptedColumns {
         Table(name: "patients", columns: ["mrn_sealed", "given_name_sealed", "family_name_sealed", "birth_date_sealed",
                                           "phone_sealed", "email_sealed", "national_id_sealed", "details_sealed"]),
         Table(name: "patient_conditions", columns: ["note_sealed"]),
+        Table(name: "appointments", columns: ["reason_sealed"]),
     ]
 }

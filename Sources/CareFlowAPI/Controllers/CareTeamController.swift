@@ -1,0 +1,58 @@
+import CareFlowCore
+import Vapor
+
+/// `/api/v1/patients/{id}/care-team` and `/api/v1/doctors/me/patients`.
+struct CareTeamController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        let team = routes.grouped("api", "v1", "patients", ":patientID", "care-team")
+        team.post(use: assign)
+        team.get(use: list)
+        team.delete(":relationshipID", use: end)
+        routes.get("api", "v1", "doctors", "me", "patients", use: myPatients)
+    }
+
+    @Sendable
+    func assign(req: Request) async throws -> Response {
+        var body = FieldReader(try await req.jsonObject())
+        let doctor = body.uuid("doctor_id")
+        let kind = body.enumeration("kind", CareRelationship.Kind.self)
+        let referredBy = body.uuid("referred_by", required: false)
+        let endsOnText = body.string("ends_on", required: false, maxLength: 10, pattern: #"^\d{4}-\d{2}-\d{2}$"#, patternHint: "must be a date YYYY-MM-DD")
+        try body.finish()
+        let endsOn = endsOnText.flatMap { ISO8601DateFormatter().date(from: $0 + "T00:00:00Z") }
+        let relationship = try await req.services.careTeam.assign(
+            patientID: req.uuidParameter("patientID", what: "Patient"), doctorID: doctor!, kind: kind!, referredBy: referredBy,
+            endsOn: endsOn, in: req.tenantScope(), by: req.principal(), origin: req.origin)
+        return try await CareRelationshipDTO(relationship).encodeResponse(status: .created, for: req)
+    }
+
+    @Sendable
+    func list(req: Request) async throws -> ListResponse<CareRelationshipDTO> {
+        let rows = try await req.services.careTeam.list(patientID: req.uuidParameter("patientID", what: "Patient"), in: req.tenantScope(),
+                                                        by: req.principal(), origin: req.origin)
+        return ListResponse(Page(items: rows, nextCursor: nil), CareRelationshipDTO.init)
+    }
+
+    @Sendable
+    func end(req: Request) async throws -> Response {
+        try await req.services.careTeam.end(patientID: req.uuidParameter("patientID", what: "Patient"),
+                                            relationshipID: req.uuidParameter("relationshipID", what: "Care relationship"),
+                                            in: req.tenantScope(), by: req.principal(), origin: req.origin)
+        return Response(status: .noContent)
+    }
+
+    /// The calling doctor's current patients (demographics; clinical detail per patient).
+    @Sendable
+    func myPatients(req: Request) async throws -> ListResponse<PatientDTO> {
+        let principal = try req.principal()
+        guard principal.holds(.doctor) else {
+            try await req.services.guardian.authorize(principal, .patientReadClinical, on: .tenant, origin: req.origin, db: req.db)
+            throw AppError.forbidden("Only doctors have patients")
+        }
+        var query = PatientQuery()
+        query.doctorID = principal.subjectID
+        let page = try await req.services.patients.search(query, in: req.tenantScope(), by: principal, origin: req.origin,
+                                                          page: req.pageRequest())
+        return ListResponse(page, PatientDTO.init)
+    }
+}

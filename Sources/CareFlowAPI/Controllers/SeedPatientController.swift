@@ -1,0 +1,63 @@
+import CareFlowCore
+import Vapor
+
+/// `POST /api/patients/`: the seed application's published contract
+/// `{"name","age","gender","blood_type","diagnosis"}`, kept as a thin alias onto the same
+/// registration service.
+struct SeedPatientController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        routes.post("api", "patients", use: create)
+    }
+
+    /// Free-text diagnoses of the seed contract mapped to ICD-10; anything else is kept as
+    /// R69 ("illness, unspecified") with the text as the note.
+    static let knownDiagnoses: [String: String] = [
+        "hypertension": "I10", "diabetes": "E11", "type 2 diabetes": "E11", "type 1 diabetes": "E10", "asthma": "J45",
+        "malaria": "B54", "tuberculosis": "A15", "hiv": "B20", "pneumonia": "J18.9", "copd": "J44.9",
+        "heart failure": "I50.9", "obesity": "E66.9", "depression": "F32.9", "anemia": "D64.9", "migraine": "G43.9",
+    ]
+
+    struct SeedPatientResponse: Content {
+        let id: UUID
+        let mrn: String
+        let name: String
+        let age: Int
+        let gender: String
+        let bloodType: String?
+        let diagnosis: String?
+
+        enum CodingKeys: String, CodingKey {
+            case id, mrn, name, age, gender, diagnosis
+            case bloodType = "blood_type"
+        }
+    }
+
+    @Sendable
+    func create(req: Request) async throws -> Response {
+        var body = FieldReader(try await req.jsonObject())
+        let name = body.string("name", maxLength: 200)
+        let age = body.integer("age", range: 0...130)
+        let gender = body.string("gender", maxLength: 10)
+        let blood = body.string("blood_type", required: false, maxLength: 3)
+        let diagnosis = body.string("diagnosis", required: false, maxLength: 200)
+        let sex = gender.flatMap { Patient.Sex(rawValue: $0.lowercased()) }
+        if gender != nil && sex == nil { body.fail("gender", "must be one of: female, male, other, unknown") }
+        if let blood, !PatientBodyReader.bloodTypes.contains(blood) {
+            body.fail("blood_type", "must be one of: " + PatientBodyReader.bloodTypes.joined(separator: ", "))
+        }
+        try body.finish()
+        let parts = name!.split(separator: " ", maxSplits: 1).map(String.init)
+        let year = Calendar(identifier: .gregorian).component(.year, from: Date())
+        let conditions = diagnosis.map { d in
+            ConditionInput(code: Self.knownDiagnoses[d.lowercased()] ?? "R69", note: d)
+        }.map { [$0] } ?? []
+        // The seed API had no facilities: register at the caller's facility when they work at one.
+        let principal = try req.principal()
+        let home = principal.grants.first { AccessPolicy.scope(of: $0.role, for: .patientCreate) == .facility }?.facilityID
+        let input = PatientInput(givenName: parts[0], familyName: parts.count > 1 ? parts[1] : parts[0], birthYear: year - age!,
+                                 sex: sex!, homeFacilityID: home, details: PatientDetails(bloodType: blood), conditions: conditions)
+        let view = try await req.services.patients.register(input, in: req.tenantScope(), by: req.principal(), origin: req.origin)
+        return try await SeedPatientResponse(id: view.patient.id!, mrn: view.mrn, name: name!, age: age!, gender: sex!.rawValue,
+                                             bloodType: blood, diagnosis: diagnosis).encodeResponse(status: .created, for: req)
+    }
+}

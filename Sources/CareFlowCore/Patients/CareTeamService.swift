@@ -1,0 +1,78 @@
+import FluentKit
+import Foundation
+
+/// Patient–doctor relationships: who may read a patient as their doctor.
+public struct CareTeamService: Sendable {
+    let access: PatientAccess
+    let audit: AuditLog
+
+    public init(access: PatientAccess, audit: AuditLog) {
+        self.access = access
+        self.audit = audit
+    }
+
+    public func assign(patientID: UUID, doctorID: UUID, kind: CareRelationship.Kind, referredBy: UUID?, endsOn: Date?,
+                       in scope: TenantScope, by principal: Principal, origin: RequestOrigin) async throws -> CareRelationship {
+        try await access.authorize(principal, .careRelationshipManage, patientID: patientID, in: scope, origin: origin)
+        var errors: [FieldError] = []
+        if try await !isDoctor(doctorID, scope: scope) { errors.append(FieldError(field: "doctor_id", reason: "is not a doctor of this tenant")) }
+        switch kind {
+        case .referral:
+            if referredBy == nil { errors.append(FieldError(field: "referred_by", reason: "is required for a referral")) }
+            else if try await !isDoctor(referredBy!, scope: scope) {
+                errors.append(FieldError(field: "referred_by", reason: "is not a doctor of this tenant"))
+            }
+        case .temporary:
+            if endsOn == nil { errors.append(FieldError(field: "ends_on", reason: "is required for a temporary relationship")) }
+            else if endsOn! <= Date() { errors.append(FieldError(field: "ends_on", reason: "must be in the future")) }
+        case .primary:
+            break
+        }
+        if !errors.isEmpty { throw AppError.validation(errors) }
+        let relationship = try await scope.transaction { scope -> CareRelationship in
+            if kind == .primary {
+                // One primary doctor at a time: the previous one steps down.
+                try await scope.query(CareRelationship.self).filter(\.$patientID == patientID).filter(\.$kind == .primary)
+                    .filter(\.$endedAt == nil).set(\.$endedAt, to: Date()).update()
+            }
+            let r = CareRelationship(tenantID: scope.tenantID, patientID: patientID, doctorID: doctorID, kind: kind,
+                                     referredBy: referredBy, endsOn: endsOn)
+            try await scope.create(r)
+            return r
+        }
+        try await audit.append(
+            AuditRecord(tenantID: scope.tenantID, actor: principal.auditActor, action: "care_relationship.create", targetType: "patient",
+                        targetID: patientID.uuidString.lowercased(),
+                        details: ["doctor_id": doctorID.uuidString.lowercased(), "kind": kind.rawValue]),
+            origin: origin, on: scope.db)
+        return relationship
+    }
+
+    public func list(patientID: UUID, in scope: TenantScope, by principal: Principal, origin: RequestOrigin) async throws -> [CareRelationship] {
+        try await access.authorize(principal, .patientRead, patientID: patientID, in: scope, origin: origin)
+        return try await scope.query(CareRelationship.self).filter(\.$patientID == patientID).sort(\.$createdAt).all()
+    }
+
+    public func end(patientID: UUID, relationshipID: UUID, in scope: TenantScope, by principal: Principal, origin: RequestOrigin) async throws {
+        try await access.authorize(principal, .careRelationshipManage, patientID: patientID, in: scope, origin: origin)
+        guard let r = try await scope.find(CareRelationship.self, relationshipID), r.patientID == patientID, r.endedAt == nil else {
+            throw AppError.notFound("Care relationship not found")
+        }
+        r.endedAt = Date()
+        try await scope.update(r)
+        try await audit.append(
+            AuditRecord(tenantID: scope.tenantID, actor: principal.auditActor, action: "care_relationship.end", targetType: "patient",
+                        targetID: patientID.uuidString.lowercased(), details: ["doctor_id": r.doctorID.uuidString.lowercased()]),
+            origin: origin, on: scope.db)
+    }
+
+    /// The patients a doctor currently cares for.
+    public func patientIDs(ofDoctor doctorID: UUID, in scope: TenantScope) async throws -> [UUID] {
+        Array(Set(try await scope.query(CareRelationship.self).filter(\.$doctorID == doctorID).filter(\.$endedAt == nil).all()
+            .filter { $0.isActive() }.map(\.patientID)))
+    }
+
+    private func isDoctor(_ userID: UUID, scope: TenantScope) async throws -> Bool {
+        try await scope.query(RoleAssignment.self).filter(\.$userID == userID).filter(\.$role == .doctor).first() != nil
+    }
+}

@@ -1,0 +1,280 @@
+import FluentKit
+import Foundation
+
+/// Registration, reading, updating, deleting and searching patients. Plaintext in, plaintext
+/// out; the database only ever receives sealed values and blind indexes.
+public struct PatientService: Sendable {
+    let access: PatientAccess
+    let guardian: AccessGuard
+    let keyring: Keyring
+    let audit: AuditLog
+
+    public init(access: PatientAccess, guardian: AccessGuard, keyring: Keyring, audit: AuditLog) {
+        self.access = access
+        self.guardian = guardian
+        self.keyring = keyring
+        self.audit = audit
+    }
+
+    // MARK: - Create
+
+    public func register(_ input: PatientInput, in scope: TenantScope, by principal: Principal, origin: RequestOrigin) async throws -> PatientView {
+        let target: AccessTarget = input.homeFacilityID.map { .patient(PatientContext(
+            patientID: UUID(), userID: nil, homeFacilityID: $0, doctorIDs: [], visitFacilityIDs: [])) } ?? .tenant
+        try await guardian.authorize(principal, .patientCreate, on: target, origin: origin, db: scope.db)
+        if let facilityID = input.homeFacilityID, try await scope.find(Facility.self, facilityID) == nil {
+            throw AppError.invalid("home_facility_id", "is not a facility of this tenant")
+        }
+        let cipher = try await keyring.cipher(forTenant: scope.tenantID, on: scope.db)
+        if let nationalID = input.nationalID,
+           try await scope.query(Patient.self).filter(\.$nationalIDIndex == cipher.index(nationalID, as: .nationalID))
+               .filter(\.$deletedAt == nil).first() != nil {
+            throw AppError.conflict("A patient with this national id is already registered")
+        }
+        let patient = try await scope.transaction { scope -> Patient in
+            let patient = Patient()
+            patient.mrnSealed = try cipher.seal(try await MRNAllocator.next(tenantID: scope.tenantID, on: scope.db))
+            patient.mrnIndex = cipher.index(try cipher.open(patient.mrnSealed), as: .mrn)
+            try apply(input, to: patient, cipher: cipher)
+            try await scope.create(patient)
+            try await writeNameTokens(patient, given: input.givenName, family: input.familyName, cipher: cipher, scope: scope)
+            try await writeConditions(input.conditions, of: patient, cipher: cipher, scope: scope)
+            return patient
+        }
+        try await audit.append(
+            AuditRecord(tenantID: scope.tenantID, facilityID: input.homeFacilityID, actor: principal.auditActor, action: "patient.create",
+                        targetType: "patient", targetID: patient.id!.uuidString.lowercased()),
+            origin: origin, on: scope.db)
+        return try await view(patient, clinical: true, cipher: cipher, scope: scope)
+    }
+
+    // MARK: - Read
+
+    public func read(_ patientID: UUID, in scope: TenantScope, by principal: Principal, origin: RequestOrigin) async throws -> PatientView {
+        let (patient, context) = try await access.authorize(principal, .patientRead, patientID: patientID, in: scope, origin: origin)
+        let clinical = access.canReadClinical(principal, context)
+        try await access.recordRead(principal, patientID: patientID, what: clinical ? "demographics,clinical" : "demographics",
+                                    origin: origin, on: scope.db)
+        return try await view(patient, clinical: clinical, cipher: keyring.cipher(forTenant: scope.tenantID, on: scope.db), scope: scope)
+    }
+
+    // MARK: - Update
+
+    public func update(_ patientID: UUID, _ changes: PatientChanges, in scope: TenantScope, by principal: Principal,
+                       origin: RequestOrigin) async throws -> PatientView {
+        let (patient, context) = try await access.context(of: patientID, in: scope)
+        if changes.touchesDemographics || !changes.touchesClinical {
+            try await guardian.authorize(principal, .patientUpdate, on: .patient(context), origin: origin, db: scope.db)
+        }
+        if changes.touchesClinical {
+            try await guardian.authorize(principal, .patientUpdateClinical, on: .patient(context), origin: origin, db: scope.db)
+        }
+        if let facility = changes.homeFacilityID, let id = facility, try await scope.find(Facility.self, id) == nil {
+            throw AppError.invalid("home_facility_id", "is not a facility of this tenant")
+        }
+        let cipher = try await keyring.cipher(forTenant: scope.tenantID, on: scope.db)
+        var merged = try await currentInput(patient, cipher: cipher, scope: scope)
+        merge(changes, into: &merged)
+        let input = merged
+        if changes.nationalID != nil, let nationalID = input.nationalID,
+           let other = try await scope.query(Patient.self).filter(\.$nationalIDIndex == cipher.index(nationalID, as: .nationalID))
+               .filter(\.$deletedAt == nil).first(), other.id != patient.id {
+            throw AppError.conflict("A patient with this national id is already registered")
+        }
+        try await scope.transaction { scope in
+            try apply(input, to: patient, cipher: cipher)
+            try await scope.update(patient)
+            if changes.givenName != nil || changes.familyName != nil {
+                try await scope.query(PatientNameToken.self).filter(\.$patientID == patient.id!).delete()
+                try await writeNameTokens(patient, given: input.givenName, family: input.familyName, cipher: cipher, scope: scope)
+            }
+            if changes.conditions != nil {
+                try await scope.query(PatientCondition.self).filter(\.$patientID == patient.id!).delete()
+                try await writeConditions(input.conditions, of: patient, cipher: cipher, scope: scope)
+            }
+        }
+        var changed: [String] = []
+        if changes.touchesDemographics { changed.append("demographics") }
+        if changes.touchesClinical { changed.append("clinical") }
+        try await audit.append(
+            AuditRecord(tenantID: scope.tenantID, actor: principal.auditActor, action: "patient.update", targetType: "patient",
+                        targetID: patientID.uuidString.lowercased(), details: ["parts": changed.joined(separator: ",")]),
+            origin: origin, on: scope.db)
+        return try await view(patient, clinical: access.canReadClinical(principal, context), cipher: cipher, scope: scope)
+    }
+
+    // MARK: - Delete
+
+    /// Soft delete: the row stays (records refer to it) but the patient disappears from every read.
+    public func delete(_ patientID: UUID, in scope: TenantScope, by principal: Principal, origin: RequestOrigin) async throws {
+        let (patient, _) = try await access.authorize(principal, .patientDelete, patientID: patientID, in: scope, origin: origin)
+        patient.deletedAt = Date()
+        try await scope.update(patient)
+        try await audit.append(
+            AuditRecord(tenantID: scope.tenantID, facilityID: patient.homeFacilityID, actor: principal.auditActor, action: "patient.delete",
+                        targetType: "patient", targetID: patientID.uuidString.lowercased()),
+            origin: origin, on: scope.db)
+    }
+
+    // MARK: - Search
+
+    public func search(_ query: PatientQuery, in scope: TenantScope, by principal: Principal, origin: RequestOrigin,
+                       page: PageRequest) async throws -> Page<PatientView> {
+        let cipher = try await keyring.cipher(forTenant: scope.tenantID, on: scope.db)
+        var q = scope.query(Patient.self).filter(\.$deletedAt == nil)
+        if let visible = try await visiblePatientIDs(principal, scope: scope) {
+            if visible.isEmpty {
+                try await guardian.authorize(principal, .patientRead, on: .tenant, origin: origin, db: scope.db)
+            }
+            q = q.filter(\.$id ~~ Array(visible))
+        }
+        if let v = query.mrn { q = q.filter(\.$mrnIndex == cipher.index(v, as: .mrn)) }
+        if let v = query.nationalID { q = q.filter(\.$nationalIDIndex == cipher.index(v, as: .nationalID)) }
+        if let v = query.phone { q = q.filter(\.$phoneIndex == cipher.index(v, as: .phone)) }
+        if let v = query.email { q = q.filter(\.$emailIndex == cipher.index(v, as: .email)) }
+        if let v = query.birthYearFrom { q = q.filter(\.$birthYear >= v) }
+        if let v = query.birthYearTo { q = q.filter(\.$birthYear <= v) }
+        if let v = query.sex { q = q.filter(\.$sex == v) }
+        if let v = query.facilityID { q = q.filter(\.$homeFacilityID == v) }
+        if let name = query.name {
+            let tokens = BlindIndexKind.nameTokens(name)
+            if tokens.isEmpty { throw AppError.invalid("name", "must contain a letter or digit") }
+            var ids: Set<UUID>? = nil
+            for token in Set(tokens) {
+                let matches = Set(try await scope.query(PatientNameToken.self)
+                    .filter(\.$tokenIndex == cipher.index(token, as: .nameToken)).all().map(\.patientID))
+                ids = ids.map { $0.intersection(matches) } ?? matches
+            }
+            q = q.filter(\.$id ~~ Array(ids ?? []))
+        }
+        if let code = query.conditionCode {
+            let ids = try await scope.query(PatientCondition.self).filter(\.$code == code.uppercased()).all().map(\.patientID)
+            q = q.filter(\.$id ~~ Array(Set(ids)))
+        }
+        if let doctorID = query.doctorID {
+            let ids = try await scope.query(CareRelationship.self).filter(\.$doctorID == doctorID).filter(\.$endedAt == nil).all()
+                .filter { $0.isActive() }.map(\.patientID)
+            q = q.filter(\.$id ~~ Array(Set(ids)))
+        }
+        if let cursor = page.cursor {
+            guard let after = UUID(uuidString: cursor.key) else { throw AppError.invalid("cursor", "is not a cursor returned by this API") }
+            q = query.newestFirst ? q.filter(\.$id < after) : q.filter(\.$id > after)
+        }
+        let rows = try await q.sort(\.$id, query.newestFirst ? .descending : .ascending).limit(page.limit + 1).all()
+        let items = Array(rows.prefix(page.limit))
+        if !items.isEmpty {
+            try await audit.append(
+                AuditRecord(tenantID: scope.tenantID, actor: principal.auditActor, action: "phi.read", targetType: "patient_list",
+                            details: ["what": "demographics", "count": String(items.count),
+                                      "patients": items.map { $0.id!.uuidString.lowercased() }.joined(separator: ",")]),
+                origin: origin, on: scope.db)
+        }
+        var views: [PatientView] = []
+        for patient in items { views.append(try await view(patient, clinical: false, cipher: cipher, scope: scope)) }
+        return Page(items: views, nextCursor: rows.count > page.limit ? Cursor(key: items.last!.id!.uuidString).encoded : nil)
+    }
+
+    /// nil = every patient of the tenant; otherwise the ids the principal may list.
+    func visiblePatientIDs(_ principal: Principal, scope: TenantScope) async throws -> Set<UUID>? {
+        var ids = Set<UUID>()
+        for grant in principal.grants {
+            switch AccessPolicy.scope(of: grant.role, for: .patientRead) {
+            case .tenant?:
+                return nil
+            case .careTeam?:
+                ids.formUnion(try await scope.query(CareRelationship.self).filter(\.$doctorID == principal.subjectID).all()
+                    .filter { $0.isActive() }.map(\.patientID))
+                ids.formUnion(try await scope.query(Appointment.self).filter(\.$doctorID == principal.subjectID)
+                    .filter(\.$status != .cancelled).all().map(\.patientID))
+            case .facility?:
+                guard let facility = grant.facilityID else { continue }
+                ids.formUnion(try await scope.query(Patient.self).filter(\.$homeFacilityID == facility).all().compactMap(\.id))
+                ids.formUnion(try await scope.query(Appointment.self).filter(\.$facilityID == facility)
+                    .filter(\.$status != .cancelled).all().map(\.patientID))
+            case .self?:
+                ids.formUnion(try await scope.query(Patient.self).filter(\.$userID == principal.subjectID).all().compactMap(\.id))
+            default:
+                continue
+            }
+        }
+        return ids
+    }
+
+    // MARK: - Mapping
+
+    private func apply(_ input: PatientInput, to patient: Patient, cipher: FieldCipher) throws {
+        patient.givenNameSealed = try cipher.seal(input.givenName)
+        patient.familyNameSealed = try cipher.seal(input.familyName)
+        patient.birthDateSealed = try input.birthDate.map { try cipher.seal($0) }
+        patient.birthYear = input.birthDate.flatMap { Int($0.prefix(4)) } ?? input.birthYear
+        patient.sex = input.sex
+        patient.phoneSealed = try input.phone.map { try cipher.seal($0) }
+        patient.phoneIndex = input.phone.map { cipher.index($0, as: .phone) }
+        patient.emailSealed = try input.email.map { try cipher.seal(BlindIndexKind.email.normalise($0)) }
+        patient.emailIndex = input.email.map { cipher.index($0, as: .email) }
+        patient.nationalIDSealed = try input.nationalID.map { try cipher.seal($0) }
+        patient.nationalIDIndex = input.nationalID.map { cipher.index($0, as: .nationalID) }
+        patient.homeFacilityID = input.homeFacilityID
+        patient.detailsSealed = try cipher.seal(input.details)
+    }
+
+    private func writeNameTokens(_ patient: Patient, given: String, family: String, cipher: FieldCipher, scope: TenantScope) async throws {
+        for token in Set(BlindIndexKind.nameTokens(given + " " + family)) {
+            try await scope.create(PatientNameToken(tenantID: scope.tenantID, patientID: patient.id!,
+                                                    tokenIndex: cipher.index(token, as: .nameToken)))
+        }
+    }
+
+    private func writeConditions(_ conditions: [ConditionInput], of patient: Patient, cipher: FieldCipher, scope: TenantScope) async throws {
+        for c in conditions {
+            try await scope.create(PatientCondition(tenantID: scope.tenantID, patientID: patient.id!, code: c.code.uppercased(),
+                                                    noteSealed: try c.note.map { try cipher.seal($0) }))
+        }
+    }
+
+    private func currentInput(_ patient: Patient, cipher: FieldCipher, scope: TenantScope) async throws -> PatientInput {
+        let conditions = try await scope.query(PatientCondition.self).filter(\.$patientID == patient.id!).all()
+        return PatientInput(
+            givenName: try cipher.open(patient.givenNameSealed), familyName: try cipher.open(patient.familyNameSealed),
+            birthDate: try cipher.open(patient.birthDateSealed), birthYear: patient.birthYear, sex: patient.sex,
+            phone: try cipher.open(patient.phoneSealed), email: try cipher.open(patient.emailSealed),
+            nationalID: try cipher.open(patient.nationalIDSealed), homeFacilityID: patient.homeFacilityID,
+            details: try cipher.open(patient.detailsSealed),
+            conditions: try conditions.map { ConditionInput(code: $0.code, note: try cipher.open($0.noteSealed)) })
+    }
+
+    private func merge(_ c: PatientChanges, into input: inout PatientInput) {
+        if let v = c.givenName { input.givenName = v }
+        if let v = c.familyName { input.familyName = v }
+        if let v = c.birthDate { input.birthDate = v; if v == nil { input.birthYear = nil } }
+        if let v = c.sex { input.sex = v }
+        if let v = c.phone { input.phone = v }
+        if let v = c.email { input.email = v }
+        if let v = c.nationalID { input.nationalID = v }
+        if let v = c.homeFacilityID { input.homeFacilityID = v }
+        if let v = c.address { input.details.address = v }
+        if let v = c.insurance { input.details.insurance = v }
+        if let v = c.emergencyContact { input.details.emergencyContact = v }
+        if let v = c.bloodType { input.details.bloodType = v }
+        if let v = c.allergies { input.details.allergies = v }
+        if let v = c.conditions { input.conditions = v }
+    }
+
+    func view(_ patient: Patient, clinical: Bool, cipher: FieldCipher, scope: TenantScope) async throws -> PatientView {
+        let details = try cipher.open(patient.detailsSealed)
+        var clinicalPart: PatientView.Clinical? = nil
+        if clinical {
+            let conditions = try await scope.query(PatientCondition.self).filter(\.$patientID == patient.id!).all()
+            clinicalPart = PatientView.Clinical(
+                bloodType: details.bloodType, allergies: details.allergies,
+                conditions: try conditions.map { ConditionInput(code: $0.code, note: try cipher.open($0.noteSealed)) }
+                    .sorted { $0.code < $1.code })
+        }
+        return PatientView(
+            patient: patient, mrn: try cipher.open(patient.mrnSealed), givenName: try cipher.open(patient.givenNameSealed),
+            familyName: try cipher.open(patient.familyNameSealed), birthDate: try cipher.open(patient.birthDateSealed),
+            phone: try cipher.open(patient.phoneSealed), email: try cipher.open(patient.emailSealed),
+            nationalID: try cipher.open(patient.nationalIDSealed), address: details.address, insurance: details.insurance,
+            emergencyContact: details.emergencyContact, clinical: clinicalPart)
+    }
+}
