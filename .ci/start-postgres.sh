@@ -2,6 +2,8 @@
 # Starts a PostgreSQL server on 127.0.0.1:5432 with a `careflow` role and a `careflow_test`
 # database, and prints the URL. Idempotent: safe to run when it is already up.
 set -euo pipefail
+# Only the URL goes to stdout (callers capture it); everything else to stderr.
+exec 3>&1 1>&2
 version=$(ls /usr/lib/postgresql | sort -n | tail -1)
 if ! pg_lsclusters -h 2>/dev/null | grep -q "^$version main"; then
   pg_createcluster "$version" main >/dev/null
@@ -21,4 +23,4 @@ END $$;
 SELECT 'CREATE DATABASE careflow_test OWNER careflow'
 WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = 'careflow_test')\gexec
 SQL
-echo "postgres://careflow:careflow@127.0.0.1:5432/careflow_test"
+echo "postgres://careflow:careflow@127.0.0.1:5432/careflow_test" >&3

@@ -32,8 +32,9 @@ func withCareFlow<T>(
     config.throttle.ipThreshold = 10_000
     adjust(&config)
     let app = try await Application.make(.testing)
+    var configured = false
     func cleanUp() async {
-        if backend == .postgres, let sql = app.db as? any SQLDatabase {
+        if configured, backend == .postgres, let sql = app.db as? any SQLDatabase {
             try? await sql.raw("DROP SCHEMA IF EXISTS \(ident: schema) CASCADE").run()
         }
         try? await app.asyncShutdown()
@@ -41,6 +42,7 @@ func withCareFlow<T>(
     }
     do {
         try await configure(app, configuration: config)
+        configured = true
         if backend == .postgres, let sql = app.db as? any SQLDatabase {
             try await sql.raw("CREATE SCHEMA \(ident: schema)").run()
         }
