@@ -9,5 +9,6 @@ extension Application {
         asyncCommands.use(AuditCommand(), as: "audit")
         asyncCommands.use(DocsCommand(), as: "docs")
         asyncCommands.use(BenchCommand(), as: "bench")
+        asyncCommands.use(ImportCommand(), as: "import")
     }
 }

@@ -77,9 +77,13 @@ final class ProgressPrinter: @unchecked Sendable {
     }
 
     func show(_ p: KeyRotationService.Progress) {
+        show(label: p.table, done: p.done, total: p.total)
+    }
+
+    func show(label: String, done: Int, total: Int) {
         let width = 30
-        let filled = p.total == 0 ? width : min(width, p.done * width / max(p.total, 1))
-        let line = "\(p.table) [" + String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled) + "] \(p.done)/\(p.total)"
+        let filled = total == 0 ? width : min(width, done * width / max(total, 1))
+        let line = "\(label) [" + String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled) + "] \(done)/\(total)"
         guard line != lastLine else { return }
         lastLine = line
         console.output(("\r" + line).consoleText(), newLine: false)

@@ -14,6 +14,8 @@ struct MeController: RouteCollection {
         try await req.services.guardian.authorize(principal, .profileRead, on: .account(principal.subjectID), origin: req.origin, db: req.db)
         let roles = principal.grants.map(RoleGrantDTO.init)
         switch principal.kind {
+        case .system:
+            throw AppError.notFound("Account not found")
         case .platformAdmin:
             guard let admin = try await PlatformAdmin.find(principal.subjectID, on: req.db) else { throw AppError.notFound("Account not found") }
             return MeDTO(id: admin.id!, kind: "platform_admin", tenantID: nil, email: admin.email, displayName: nil, roles: roles, amr: principal.amr)

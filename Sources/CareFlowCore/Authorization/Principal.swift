@@ -25,7 +25,17 @@ public struct Principal: Sendable, Equatable {
     }
 
     public var auditActor: AuditActor {
-        kind == .platformAdmin ? .platformAdmin(subjectID) : .user(subjectID)
+        switch kind {
+        case .platformAdmin: .platformAdmin(subjectID)
+        case .user: .user(subjectID)
+        case .system: .system
+        }
+    }
+
+    /// The operator's command line acting inside one tenant with group-admin powers (imports).
+    public static func system(tenantID: UUID) -> Principal {
+        Principal(subjectID: UUID(uuid: (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)), kind: .system, tenantID: tenantID,
+                  sessionID: UUID(uuid: (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)), grants: [RoleGrant(role: .groupAdmin)], amr: [])
     }
 
     public func holds(_ role: Role, at facilityID: UUID? = nil) -> Bool {

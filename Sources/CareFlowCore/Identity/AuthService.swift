@@ -121,6 +121,8 @@ public struct AuthService: Sendable {
         }
         let grants: [RoleGrant]
         switch session.subjectKind {
+        case .system:
+            throw invalid
         case .platformAdmin:
             guard let admin = try await PlatformAdmin.find(session.subjectID, on: db), admin.active else { throw invalid }
             grants = [RoleGrant(role: .platformAdmin)]

@@ -40,4 +40,6 @@ public final class AuthSession: Model, @unchecked Sendable {
 public enum SubjectKind: String, Codable, Sendable {
     case user
     case platformAdmin = "platform_admin"
+    /// CareFlow itself acting from the command line (imports); never holds a session.
+    case system
 }

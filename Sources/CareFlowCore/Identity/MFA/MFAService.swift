@@ -154,6 +154,7 @@ public struct MFAService: Sendable {
     private func currentGrants(of challenge: MFAChallenge) async throws -> [RoleGrant] {
         switch challenge.subjectKind {
         case .platformAdmin: return [RoleGrant(role: .platformAdmin)]
+        case .system: return []
         case .user:
             guard let tenantID = challenge.tenantID else { return [] }
             return try await AuthService.grants(ofUser: challenge.subjectID, tenantID: tenantID, on: db)
