@@ -5,16 +5,18 @@
 # usage: benchmarks/api.sh [DURATION=10] [CONNECTIONS=16]
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# BUILD_PATH: the SwiftPM scratch folder of the release build (default .build).
+BUILD_PATH=${BUILD_PATH:-.build}
 DURATION=${1:-10}
 CONNECTIONS=${2:-16}
 PORT=${PORT:-8181}
 command -v wrk >/dev/null || { echo "wrk is required (apt-get install wrk)"; exit 1; }
 
-swift build -c release --product careflow >/dev/null
+swift build -c release --product careflow --scratch-path "$BUILD_PATH" >/dev/null
 tmp=$(mktemp -d)
 trap 'kill $server 2>/dev/null || true; rm -rf "$tmp"' EXIT
 export CAREFLOW_DATA_DIR=$tmp CAREFLOW_TENANTS_DIR=$PWD/tenants LOG_LEVEL=error CAREFLOW_PUBLIC_URL=http://127.0.0.1:$PORT
-.build/release/careflow serve --port "$PORT" >"$tmp/serve.log" 2>&1 &
+"$BUILD_PATH/release/careflow" serve --port "$PORT" >"$tmp/serve.log" 2>&1 &
 server=$!
 for _ in $(seq 1 60); do curl -sf "http://127.0.0.1:$PORT/health" >/dev/null && break; sleep 0.5; done
 

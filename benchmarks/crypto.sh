@@ -6,12 +6,14 @@
 #   CAREFLOW_BIN=path  use that binary instead of building .build/release/careflow
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# BUILD_PATH: the SwiftPM scratch folder of the release build (default .build).
+BUILD_PATH=${BUILD_PATH:-.build}
 ITERATIONS=${1:-200000}
 TIME_LIMIT=2
 
 if [[ -z "${CAREFLOW_BIN:-}" ]]; then
-  swift build -c release --product careflow >/dev/null
-  CAREFLOW_BIN=.build/release/careflow
+  swift build -c release --product careflow --scratch-path "$BUILD_PATH" >/dev/null
+  CAREFLOW_BIN=$BUILD_PATH/release/careflow
 fi
 swift_out=$(timeout 60 "$CAREFLOW_BIN" bench crypto --iterations "$ITERATIONS") || {
   echo "careflow bench crypto failed: $swift_out" >&2; exit 1; }

@@ -4,8 +4,10 @@
 # usage: benchmarks/totp.sh [ITERATIONS=200000]
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# BUILD_PATH: the SwiftPM scratch folder of the release build (default .build).
+BUILD_PATH=${BUILD_PATH:-.build}
 ITERATIONS=${1:-200000}
 
-swift build -c release --product careflow >/dev/null
+swift build -c release --product careflow --scratch-path "$BUILD_PATH" >/dev/null
 echo "CareFlow TOTP benchmark: $ITERATIONS verifications, $(nproc) cores"
-.build/release/careflow bench totp --iterations "$ITERATIONS"
+"$BUILD_PATH/release/careflow" bench totp --iterations "$ITERATIONS"
