@@ -88,7 +88,12 @@ public func configure(
         mfa: mfa,
         patientAccess: patientAccess,
         patients: PatientService(access: patientAccess, guardian: guardian, keyring: keyring, audit: audit),
-        careTeam: CareTeamService(access: patientAccess, audit: audit)
+        careTeam: CareTeamService(access: patientAccess, audit: audit),
+        medicalRecords: MedicalRecordService(patients: patientAccess, keyring: keyring, audit: audit),
+        visitNotes: VisitNoteService(patients: patientAccess, keyring: keyring, audit: audit),
+        documents: DocumentService(patients: patientAccess, keyring: keyring, audit: audit,
+                                   blobs: DocumentBlobStore(root: config.blobsDirectory),
+                                   maxSize: ByteCount(stringLiteral: config.maxDocumentSize).value)
     )
 
     ContentConfiguration.global.use(encoder: JSONEncoder.custom(dates: .iso8601), for: .json)
@@ -122,4 +127,7 @@ func routes(_ app: Application, metrics: PrometheusCollectorRegistry) throws {
     try tenant.register(collection: PatientController())
     try tenant.register(collection: CareTeamController())
     try tenant.register(collection: SeedPatientController())
+    try tenant.register(collection: RecordController())
+    try tenant.register(collection: NoteController())
+    try tenant.register(collection: DocumentController())
 }

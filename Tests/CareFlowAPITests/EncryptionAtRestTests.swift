@@ -180,3 +180,78 @@ final class Counter: @unchecked Sendable {
         return value
     }
 }
+
+@Suite("Key rotation survives a killed process")
+struct KilledRotationTests {
+    static var executable: String {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent(".build/debug/careflow").path
+    }
+
+    @Test("SIGKILL half-way through `careflow keys rotate --tenant`, then a rerun completes it")
+    func killAndResume() async throws {
+        guard FileManager.default.isExecutableFile(atPath: Self.executable) else {
+            Issue.record("\(Self.executable) is missing: run `swift build` before `swift test`")
+            return
+        }
+        try await withCareFlow(.sqlite) { app in
+            let t = try await Fixtures.tenant(app, slug: "killed")
+            let directory = try await Fixtures.directory(app, t.id)
+            for i in 0..<1500 {
+                _ = try await directory.create(email: "k\(i)@killed.test", displayName: "Killed \(i)", status: .invited)
+            }
+            let config = app.services.configuration
+            var env = ProcessInfo.processInfo.environment
+            env["CAREFLOW_DATA_DIR"] = config.dataDirectory
+            env["CAREFLOW_TENANTS_DIR"] = config.tenantsDirectory
+            env["LOG_LEVEL"] = "error"
+            env["DATABASE_URL"] = nil
+            env["CAREFLOW_MASTER_KEYS"] = nil
+            let log = config.dataDirectory + "/rotate.log"
+            FileManager.default.createFile(atPath: log, contents: nil)
+            func rotate() throws -> Process {
+                let p = Process()
+                p.executableURL = URL(fileURLWithPath: Self.executable)
+                p.arguments = ["keys", "rotate", "--tenant", "killed", "--batch-size", "5", "--no-wait"]
+                p.environment = env
+                let out = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
+                out.seekToEndOfFile()
+                p.standardOutput = out
+                p.standardError = out
+                try p.run()
+                return p
+            }
+            let owner = WrappedKey.owner(for: t.id)
+            let first = try rotate()
+            // Wait until the new key exists and some rows moved, then kill -9.
+            var rotatedSome = false
+            for _ in 0..<200 where !rotatedSome {
+                try await Task.sleep(for: .milliseconds(50))
+                let keys = try await WrappedKey.query(on: app.db).filter(\.$owner == owner).filter(\.$purpose == .data).all()
+                if let active = keys.first(where: { $0.status == .active && $0.version == 2 }) {
+                    let fresh = Fernet(key: try await app.services.keyring.unwrap(active))
+                    let users = try await TenantScope(tenantID: t.id, db: app.db).query(User.self).all()
+                    rotatedSome = users.filter { (try? fresh.decrypt($0.emailSealed.token)) != nil }.count > 20
+                }
+            }
+            kill(first.processIdentifier, SIGKILL)
+            first.waitUntilExit()
+            #expect(first.terminationReason == .uncaughtSignal, "the rotation finished before it could be killed")
+            let midway = try await WrappedKey.query(on: app.db).filter(\.$owner == owner).filter(\.$status == .retiring).count()
+            #expect(midway == 1, "the kill did not land half-way")
+
+            let second = try rotate()
+            second.waitUntilExit()
+            #expect(second.terminationStatus == 0, "\((try? String(contentsOfFile: log, encoding: .utf8)) ?? "")")
+            await app.services.keyring.forget(owner: owner)
+            let retired = try await WrappedKey.query(on: app.db).filter(\.$owner == owner).filter(\.$status == .retired).all()
+            try #require(retired.count == 1)
+            try await WrappedKey.query(on: app.db).filter(\.$id == retired[0].id!).delete()
+            let fresh = try await Fixtures.directory(app, t.id)
+            for i in stride(from: 0, to: 1500, by: 97) {
+                let user = try #require(try await fresh.find(email: "k\(i)@killed.test"))
+                #expect(try fresh.profile(user).displayName == "Killed \(i)")
+            }
+        }
+    }
+}

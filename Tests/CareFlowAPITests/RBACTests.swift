@@ -99,6 +99,13 @@ struct RBACTests {
         Endpoint(name: "GET /me", action: .profileRead) { _, _ in
             Call(method: .GET, path: "/api/v1/me", json: nil, success: .ok)
         },
+        Endpoint(name: "POST /patients/{id}/notes", action: .visitNoteCreate) { app, t in
+            Call(method: .POST, path: "/api/v1/patients/\(try await Fixtures.patient(app, t))/notes",
+                 json: jsonBody(["body": "Follow-up in two weeks."]), success: .created)
+        },
+        Endpoint(name: "GET /patients/{id}/records", action: .patientReadClinical) { app, t in
+            Call(method: .GET, path: "/api/v1/patients/\(try await Fixtures.patient(app, t))/records", json: nil, success: .ok)
+        },
     ]
 
     @Test("each role on each endpoint", arguments: TestBackend.enabled)

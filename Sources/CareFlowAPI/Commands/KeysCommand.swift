@@ -35,6 +35,8 @@ struct Rotate: AsyncCommand {
         var tenant: String?
         @Option(name: "batch-size", help: "Rows per transaction (default 500)")
         var batchSize: Int?
+        @Flag(name: "no-wait", help: "Do not wait for running servers' key caches (only when no server runs)")
+        var noWait: Bool
     }
 
     var help: String { "Rotate the master key or a tenant's data key" }
@@ -59,7 +61,7 @@ struct Rotate: AsyncCommand {
         }
         // Running servers cache keys for this long; wait it out before verifying.
         let report = try await service.rotateDataKey(owner: owner, batchSize: signature.batchSize ?? 500,
-                                                     pause: app.services.keyring.cacheLifetime) { bar.show($0) }
+                                                     pause: signature.noWait ? .zero : app.services.keyring.cacheLifetime) { bar.show($0) }
         bar.finish()
         context.console.print("\(report.resumed ? "resumed" : "started") rotation to data key v\(report.newVersion): "
             + "\(report.reencrypted) values re-encrypted, \(report.alreadyRotated) already rotated, "

@@ -28,6 +28,9 @@ public struct AppConfiguration: Sendable {
     /// Requests per minute per client address on `/api/v1/auth/*`.
     var authRequestsPerMinute: Int = 60
     var throttle = ThrottlePolicy()
+    /// Largest document upload (`CAREFLOW_MAX_DOCUMENT_SIZE`, e.g. `10mb`); its own limit, since
+    /// the upload route streams instead of collecting the body.
+    var maxDocumentSize: String = "10mb"
 
     public static func fromEnvironment(_ env: [String: String] = ProcessInfo.processInfo.environment) -> AppConfiguration {
         let dataDir = env["CAREFLOW_DATA_DIR"].nonEmpty ?? "./data"
@@ -50,12 +53,15 @@ public struct AppConfiguration: Sendable {
             jsonLogs: env["CAREFLOW_LOG_FORMAT"] != "text",
             trustedProxies: Set((env["CAREFLOW_TRUSTED_PROXIES"] ?? "").split(separator: ",")
                 .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }),
-            authRequestsPerMinute: Int(env["CAREFLOW_AUTH_RATE_LIMIT"] ?? "") ?? 60
+            authRequestsPerMinute: Int(env["CAREFLOW_AUTH_RATE_LIMIT"] ?? "") ?? 60,
+            maxDocumentSize: env["CAREFLOW_MAX_DOCUMENT_SIZE"].nonEmpty ?? "10mb"
         )
     }
 
     var keysDirectory: String { (dataDirectory as NSString).appendingPathComponent("keys") }
     var consoleDirectory: String { (dataDirectory as NSString).appendingPathComponent("console") }
+    /// Encrypted document contents, `blobs/<tenant-id>/<document-id>.cfe`.
+    var blobsDirectory: String { (dataDirectory as NSString).appendingPathComponent("blobs") }
     var isEmbedded: Bool { if case .sqlite = database { true } else { false } }
 }
 

@@ -23,6 +23,9 @@ struct AppServices: Sendable {
     let patientAccess: PatientAccess
     let patients: PatientService
     let careTeam: CareTeamService
+    let medicalRecords: MedicalRecordService
+    let visitNotes: VisitNoteService
+    let documents: DocumentService
 }
 
 extension Application {

@@ -15,5 +15,8 @@ enum CareFlowMigrations {
         CreateMFATables(),
         CreatePatients(),
         CreateAppointments(),
+        CreateMedicalRecords(),
+        CreateVisitNotes(),
+        CreateDocuments(),
     ]
 }

@@ -73,6 +73,30 @@ enum OpenAPIDocument {
               responses: [(200, "PatientList"), (403, "Problem")]),
         .init("get", "/api/v1/audit-events", "The tenant's audit trail, newest first", tag: "audit",
               responses: [(200, "AuditEventList"), (403, "Problem"), (422, "Problem")]),
+        .init("post", "/api/v1/patients/{patientID}/records", "Add a medical record (care team doctors, facility nurses)", tag: "records",
+              request: "MedicalRecordWrite", responses: [(201, "MedicalRecord"), (403, "Problem"), (404, "Problem"), (422, "Problem")]),
+        .init("get", "/api/v1/patients/{patientID}/records", "The patient's medical records, newest first (audited PHI read)",
+              tag: "records", responses: [(200, "MedicalRecordList"), (403, "Problem"), (404, "Problem")]),
+        .init("get", "/api/v1/patients/{patientID}/records/{recordID}", "One medical record (audited PHI read)", tag: "records",
+              responses: [(200, "MedicalRecord"), (403, "Problem"), (404, "Problem")]),
+        .init("post", "/api/v1/patients/{patientID}/notes", "Add a visit note (doctors of the care team)", tag: "records",
+              request: "VisitNoteWrite", responses: [(201, "VisitNote"), (403, "Problem"), (404, "Problem"), (422, "Problem")]),
+        .init("get", "/api/v1/patients/{patientID}/notes", "The patient's visit notes, newest first (audited PHI read)",
+              tag: "records", responses: [(200, "VisitNoteList"), (403, "Problem"), (404, "Problem")]),
+        .init("get", "/api/v1/patients/{patientID}/notes/{noteID}", "One visit note (audited PHI read)", tag: "records",
+              responses: [(200, "VisitNote"), (403, "Problem"), (404, "Problem")]),
+        .init("post", "/api/v1/patients/{patientID}/documents",
+              "Upload a document: type checked by content (PDF, PNG, JPEG, DICOM, UTF-8 text), size-limited, encrypted at rest",
+              tag: "documents", request: "DocumentUpload",
+              responses: [(201, "Document"), (400, "Problem"), (403, "Problem"), (404, "Problem"), (413, "Problem"), (415, "Problem"),
+                          (422, "Problem")]),
+        .init("get", "/api/v1/patients/{patientID}/documents", "The patient's documents, metadata only (audited PHI read)",
+              tag: "documents", responses: [(200, "DocumentList"), (403, "Problem"), (404, "Problem")]),
+        .init("get", "/api/v1/patients/{patientID}/documents/{documentID}/content",
+              "The decrypted content, streamed as an attachment (audited PHI read)", tag: "documents",
+              responses: [(200, "DocumentContent"), (403, "Problem"), (404, "Problem")]),
+        .init("delete", "/api/v1/patients/{patientID}/documents/{documentID}", "Soft-delete a document (audited)", tag: "documents",
+              responses: [(204, nil), (403, "Problem"), (404, "Problem")]),
     ]
 
     static func render(serverURL: String) -> JSONValue {
@@ -100,13 +124,17 @@ enum OpenAPIDocument {
             }
             if !(params + query).isEmpty { operation["parameters"] = .array(params + query) }
             if let request = op.requestSchema {
+                let media = OpenAPISchemas.multipartRequests.contains(request) ? "multipart/form-data" : "application/json"
                 operation["requestBody"] = .object(["required": .bool(true), "content": .object([
-                    "application/json": .object(["schema": ref(request)])])])
+                    media: .object(["schema": ref(request)])])])
             }
             var responses: [String: JSONValue] = [:]
             for (status, schema) in op.responses {
                 var r: [String: JSONValue] = ["description": .string(HTTPStatusText.text(status))]
-                if let schema {
+                if let schema, let mediaTypes = OpenAPISchemas.binaryResponses[schema] {
+                    let binary: JSONValue = .object(["schema": .object(["type": .string("string"), "format": .string("binary")])])
+                    r["content"] = .object(Dictionary(uniqueKeysWithValues: mediaTypes.map { ($0, binary) }))
+                } else if let schema {
                     let media = schema == "Problem" ? "application/problem+json" : "application/json"
                     r["content"] = .object([media: .object(["schema": ref(schema)])])
                 }
@@ -158,6 +186,8 @@ enum HTTPStatusText {
         case 404: "Not found"
         case 409: "Conflict"
         case 410: "Gone"
+        case 413: "Payload too large"
+        case 415: "Unsupported media type"
         case 422: "Validation failed"
         case 429: "Too many requests (Retry-After)"
         case 503: "Unavailable"

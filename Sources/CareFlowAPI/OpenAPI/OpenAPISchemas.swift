@@ -114,6 +114,43 @@ enum OpenAPISchemas {
                                     "referred_by": type("string", format: "uuid", nullable: true),
                                     "ends_on": type("string", format: "date-time", nullable: true), "active": type("boolean")]),
         "CareRelationshipList": list("CareRelationship"),
+        "MedicalRecordWrite": object(["kind": enumeration(MedicalRecord.Kind.allCases.map(\.rawValue)), "title": type("string"),
+                                      "body": type("string"), "appointment_id": type("string", format: "uuid"),
+                                      "shared_with_patient": type("boolean")], required: ["kind", "title", "body"]),
+        "MedicalRecord": object(["id": type("string", format: "uuid"), "patient_id": type("string", format: "uuid"),
+                                 "author_id": type("string", format: "uuid"), "appointment_id": type("string", format: "uuid", nullable: true),
+                                 "kind": enumeration(MedicalRecord.Kind.allCases.map(\.rawValue)), "title": type("string"),
+                                 "body": type("string"), "shared_with_patient": type("boolean"),
+                                 "created_at": type("string", format: "date-time"), "updated_at": type("string", format: "date-time")]),
+        "MedicalRecordList": list("MedicalRecord"),
+        "VisitNoteWrite": object(["body": type("string"), "appointment_id": type("string", format: "uuid"),
+                                  "shared_with_patient": type("boolean")], required: ["body"]),
+        "VisitNote": object(["id": type("string", format: "uuid"), "patient_id": type("string", format: "uuid"),
+                             "author_id": type("string", format: "uuid"), "appointment_id": type("string", format: "uuid", nullable: true),
+                             "body": type("string"), "shared_with_patient": type("boolean"),
+                             "created_at": type("string", format: "date-time"), "updated_at": type("string", format: "date-time")]),
+        "VisitNoteList": list("VisitNote"),
+        "DocumentUpload": object(["kind": enumeration(ClinicalDocument.Kind.allCases.map(\.rawValue)),
+                                  "file": type("string", format: "binary"),
+                                  "shared_with_patient": .object(["type": .string("string"), "enum": .array([.string("true"), .string("false")])])],
+                                 required: ["kind", "file"]),
+        "Document": object(["id": type("string", format: "uuid"), "patient_id": type("string", format: "uuid"),
+                            "kind": enumeration(ClinicalDocument.Kind.allCases.map(\.rawValue)),
+                            "content_type": enumeration(DocumentContentType.allCases.map(\.rawValue)), "size": type("integer"),
+                            "sha256": type("string"), "filename": type("string", nullable: true),
+                            "uploaded_by": type("string", format: "uuid"), "shared_with_patient": type("boolean"),
+                            "created_at": type("string", format: "date-time")]),
+        "DocumentList": list("Document"),
 
     ]
+
+    static func enumeration(_ values: [String]) -> JSONValue {
+        .object(["type": .string("string"), "enum": .array(values.map { .string($0) })])
+    }
+
+    /// Request bodies sent as multipart/form-data rather than JSON.
+    static let multipartRequests: Set<String> = ["DocumentUpload"]
+
+    /// Responses that are files, by pseudo-schema name: the media types they come in.
+    static let binaryResponses: [String: [String]] = ["DocumentContent": DocumentContentType.allCases.map(\.mediaType)]
 }

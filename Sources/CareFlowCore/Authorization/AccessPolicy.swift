@@ -41,6 +41,9 @@ public enum AccessPolicy {
         (.careRelationshipManage, [.groupAdmin: .tenant, .facilityAdmin: .tenant, .receptionist: .tenant, .doctor: .careTeam]),
         (.profileRead, [.platformAdmin: .self, .groupAdmin: .self, .facilityAdmin: .self, .doctor: .self,
                         .nurse: .self, .receptionist: .self, .billing: .self, .patient: .self]),
+        // Records, notes, documents: read with `patient.read_clinical`, records and documents
+        // written with `patient.update_clinical`; visit notes are doctors' alone.
+        (.visitNoteCreate, [.doctor: .careTeam]),
     ]
 
     private static let index: [Action: [Role: PermissionScope]] = Dictionary(

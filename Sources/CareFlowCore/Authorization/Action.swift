@@ -21,4 +21,6 @@ public enum Action: String, Sendable, CaseIterable, Codable {
     case patientDelete = "patient.delete"
     case careRelationshipManage = "care_relationship.manage"
     case profileRead = "profile.read"
+    /// Writing a visit note: doctors only (records and documents follow `patient.update_clinical`).
+    case visitNoteCreate = "visit_note.create"
 }

@@ -14,5 +14,9 @@ public enum EncryptedColumns {
                                           "phone_sealed", "email_sealed", "national_id_sealed", "details_sealed"]),
         Table(name: "patient_conditions", columns: ["note_sealed"]),
         Table(name: "appointments", columns: ["reason_sealed"]),
+        Table(name: "medical_records", columns: ["title_sealed", "body_sealed"]),
+        Table(name: "visit_notes", columns: ["body_sealed"]),
+        // The per-document file keys: re-sealing them is the whole of a blob's key rotation.
+        Table(name: "documents", columns: ["file_key_sealed", "filename_sealed"]),
     ]
 }

@@ -13,7 +13,7 @@ public struct MasterKeys: Sendable {
 
     /// Parses the comma-separated environment value.
     public static func parse(_ value: String) throws -> MasterKeys {
-        let parts = value.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        let parts = value.split(separator: ",").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.filter { !$0.isEmpty }
         var keys: [FernetKey] = []
         for (i, part) in parts.enumerated() {
             guard let key = try? FernetKey(base64URL: part) else { throw KeyHierarchyError.badMasterKey(position: i + 1) }
