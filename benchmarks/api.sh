@@ -20,7 +20,8 @@ export CAREFLOW_DATA_DIR=$tmp CAREFLOW_TENANTS_DIR=$PWD/tenants LOG_LEVEL=error 
 server=$!
 for _ in $(seq 1 60); do curl -sf "http://127.0.0.1:$PORT/health" >/dev/null && break; sleep 0.5; done
 
-email=doctor@kigali-health.example
+# A nurse: kigali-health requires TOTP of doctors, whose tokens would only reach enrolment.
+email=nurse@kigali-health.example
 password=$(awk -F'\t' -v e="$email" '$3==e {print $4}' "$tmp/demo-credentials.txt")
 export LOGIN_BODY="{\"tenant\":\"kigali-health\",\"email\":\"$email\",\"password\":\"$password\"}"
 login() { curl -sf "http://127.0.0.1:$PORT/api/v1/auth/login" -H 'content-type: application/json' -d "$LOGIN_BODY"; }
