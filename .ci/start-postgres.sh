@@ -8,6 +8,12 @@ version=$(ls /usr/lib/postgresql | sort -n | tail -1)
 if ! pg_lsclusters -h 2>/dev/null | grep -q "^$version main"; then
   pg_createcluster "$version" main >/dev/null
 fi
+# The test suite runs its suites in parallel, each with its own connection pool.
+conf=/etc/postgresql/$version/main/postgresql.conf
+if ! grep -q '^max_connections = 500' "$conf"; then
+  echo "max_connections = 500" >> "$conf"
+  pg_ctlcluster "$version" main restart 2>/dev/null || true
+fi
 pg_ctlcluster "$version" main start 2>/dev/null || true
 for _ in $(seq 1 30); do
   pg_isready -h 127.0.0.1 -p 5432 -q && break

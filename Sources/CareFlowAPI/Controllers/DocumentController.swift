@@ -22,7 +22,7 @@ struct DocumentController: RouteCollection {
         let patientID = try req.uuidParameter("patientID", what: "Patient")
         guard let type = req.headers.contentType, type.type == "multipart", type.subType == "form-data",
               let boundary = type.parameters["boundary"], (1...70).contains(boundary.count)
-        else { throw AppError.unsupportedMediaType }
+        else { throw AppError.unsupportedMediaType("Send the document as multipart/form-data with the fields kind and file") }
         let documents = req.services.documents
         let limit = documents.maxSize + Self.formOverhead
         if let declared = req.headers.first(name: .contentLength).flatMap(Int.init), declared > limit {

@@ -10,9 +10,15 @@ extension Request {
             if body.data == nil && headers.first(name: .contentLength).map({ $0 == "0" }) ?? true {
                 throw AppError.malformedBody("The request body is empty; a JSON object is expected")
             }
-            throw AppError.unsupportedMediaType
+            throw AppError.jsonExpected
         }
-        let buffer = try await body.collect(upTo: application.routes.defaultMaxBodySize.value)
+        let buffer: ByteBuffer
+        do {
+            buffer = try await body.collect(upTo: application.routes.defaultMaxBodySize.value)
+        } catch {
+            // The only way collecting an arriving body fails is exceeding the limit.
+            throw AppError.payloadTooLarge
+        }
         return try JSONValue.parseObject(Data(buffer: buffer))
     }
 

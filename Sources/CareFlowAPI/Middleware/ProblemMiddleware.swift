@@ -42,7 +42,7 @@ struct ProblemMiddleware: AsyncMiddleware {
         switch abort.status {
         case .notFound: .notFound("No such resource")
         case .payloadTooLarge: .payloadTooLarge
-        case .unsupportedMediaType: .unsupportedMediaType
+        case .unsupportedMediaType: .unsupportedMediaType(abort.reason)
         case .unauthorized: .unauthenticated(abort.reason)
         case .forbidden: .forbidden(abort.reason)
         case .methodNotAllowed: .notFound("No such resource")

@@ -15,7 +15,8 @@ public struct FieldError: Sendable, Equatable, Codable {
 public enum AppError: Error, Sendable, Equatable {
     case validation([FieldError])
     case malformedBody(String)
-    case unsupportedMediaType
+    /// The detail says what is accepted where.
+    case unsupportedMediaType(String)
     case unauthenticated(String)
     case forbidden(String)
     case notFound(String)
@@ -85,9 +86,8 @@ public enum AppError: Error, Sendable, Equatable {
         switch self {
         case .validation(let errors): "\(errors.count) field(s) failed validation"
         case .malformedBody(let d), .unauthenticated(let d), .forbidden(let d), .notFound(let d),
-            .conflict(let d), .gone(let d), .unavailable(let d):
+            .conflict(let d), .gone(let d), .unavailable(let d), .unsupportedMediaType(let d):
             d
-        case .unsupportedMediaType: "Send the body as application/json"
         case .payloadTooLarge: "The request body exceeds the size limit"
         case .tenantSuspended: "This tenant is suspended"
         case .rateLimited(let s): "Retry after \(s) seconds"
@@ -102,6 +102,8 @@ public enum AppError: Error, Sendable, Equatable {
         if case .validation(let errors) = self { return errors }
         return []
     }
+
+    public static let jsonExpected = AppError.unsupportedMediaType("Send the body as application/json")
 
     /// Shorthand for the common single-field validation failure.
     public static func invalid(_ field: String, _ reason: String) -> AppError {

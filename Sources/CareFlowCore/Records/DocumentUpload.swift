@@ -60,7 +60,7 @@ public final class DocumentUpload {
     static func error(for rejection: ContentInspector.Rejection) -> AppError {
         switch rejection {
         case .empty: .invalid("file", "must not be empty")
-        case .notAllowed: .unsupportedMediaType
+        case .notAllowed: .unsupportedMediaType("Accepted documents: PDF, PNG, JPEG, DICOM or UTF-8 text, recognised by their content")
         }
     }
 }
