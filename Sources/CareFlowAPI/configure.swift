@@ -64,6 +64,7 @@ public func configure(
     let audit = AuditLog()
     let guardian = AccessGuard(audit: audit)
     let patientAccess = PatientAccess(guardian: guardian, audit: audit)
+    let slots = SlotService(guardian: guardian)
     let mfa = MFAService(db: db, keyring: keyring, audit: audit, sessions: sessions, throttle: throttle)
     let email = EmailAdapterRegistry(consoleDirectory: config.consoleDirectory, tenants: tenants)
     let invitations = InvitationService(db: db, hasher: hasher, email: email, audit: audit, keyring: keyring, publicURL: config.publicURL)
@@ -93,7 +94,13 @@ public func configure(
         visitNotes: VisitNoteService(patients: patientAccess, keyring: keyring, audit: audit),
         documents: DocumentService(patients: patientAccess, keyring: keyring, audit: audit,
                                    blobs: DocumentBlobStore(root: config.blobsDirectory),
-                                   maxSize: ByteCount(stringLiteral: config.maxDocumentSize).value)
+                                   maxSize: ByteCount(stringLiteral: config.maxDocumentSize).value),
+        staffProfiles: StaffProfileService(guardian: guardian, audit: audit),
+        doctors: DoctorDirectory(guardian: guardian, keyring: keyring, slots: slots),
+        availability: AvailabilityService(guardian: guardian, audit: audit),
+        slots: slots,
+        appointments: AppointmentService(guardian: guardian, audit: audit, keyring: keyring, slots: slots, patientAccess: patientAccess),
+        shifts: ShiftService(guardian: guardian, audit: audit, keyring: keyring)
     )
 
     ContentConfiguration.global.use(encoder: JSONEncoder.custom(dates: .iso8601), for: .json)
@@ -130,4 +137,9 @@ func routes(_ app: Application, metrics: PrometheusCollectorRegistry) throws {
     try tenant.register(collection: RecordController())
     try tenant.register(collection: NoteController())
     try tenant.register(collection: DocumentController())
+    try tenant.register(collection: StaffProfileController())
+    try tenant.register(collection: DoctorController())
+    try tenant.register(collection: AvailabilityController())
+    try tenant.register(collection: AppointmentController())
+    try tenant.register(collection: ShiftController())
 }

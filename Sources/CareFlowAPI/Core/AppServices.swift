@@ -26,6 +26,12 @@ struct AppServices: Sendable {
     let medicalRecords: MedicalRecordService
     let visitNotes: VisitNoteService
     let documents: DocumentService
+    let staffProfiles: StaffProfileService
+    let doctors: DoctorDirectory
+    let availability: AvailabilityService
+    let slots: SlotService
+    let appointments: AppointmentService
+    let shifts: ShiftService
 }
 
 extension Application {

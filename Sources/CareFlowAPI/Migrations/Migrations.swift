@@ -18,5 +18,8 @@ enum CareFlowMigrations {
         CreateMedicalRecords(),
         CreateVisitNotes(),
         CreateDocuments(),
+        CreateStaffProfiles(),
+        CreateAvailability(),
+        CreateShifts(),
     ]
 }

@@ -97,6 +97,49 @@ enum OpenAPIDocument {
               responses: [(200, "DocumentContent"), (403, "Problem"), (404, "Problem")]),
         .init("delete", "/api/v1/patients/{patientID}/documents/{documentID}", "Soft-delete a document (audited)", tag: "documents",
               responses: [(204, nil), (403, "Problem"), (404, "Problem")]),
+        .init("put", "/api/v1/facilities/{facilityID}/staff/{userID}/profile", "Create or replace a staff member's profile at the facility",
+              tag: "scheduling", request: "StaffProfileWrite",
+              responses: [(200, "StaffProfile"), (403, "Problem"), (404, "Problem"), (422, "Problem")]),
+        .init("get", "/api/v1/facilities/{facilityID}/staff/{userID}/profile", "A staff member's profile at the facility", tag: "scheduling",
+              responses: [(200, "StaffProfile"), (403, "Problem"), (404, "Problem")]),
+        .init("get", "/api/v1/doctors", "Doctors per facility with their profiles (filters: facility, specialization, free that day)",
+              tag: "scheduling", responses: [(200, "DoctorList"), (403, "Problem"), (404, "Problem"), (422, "Problem")]),
+        .init("get", "/api/v1/doctors/{doctorID}/available-slots", "Free slots on a date in the facility's time zone", tag: "scheduling",
+              responses: [(200, "SlotList"), (403, "Problem"), (404, "Problem"), (422, "Problem")]),
+        .init("put", "/api/v1/doctors/{doctorID}/availability", "Replace the doctor's weekly schedule at a facility", tag: "scheduling",
+              request: "AvailabilityWrite", responses: [(200, "AvailabilityWindowList"), (403, "Problem"), (404, "Problem"), (422, "Problem")]),
+        .init("get", "/api/v1/doctors/{doctorID}/availability", "The doctor's weekly schedule", tag: "scheduling",
+              responses: [(200, "AvailabilityWindowList"), (403, "Problem"), (404, "Problem")]),
+        .init("post", "/api/v1/doctors/{doctorID}/exceptions", "Add leave, a holiday or other time away", tag: "scheduling",
+              request: "AvailabilityExceptionWrite",
+              responses: [(201, "AvailabilityException"), (403, "Problem"), (404, "Problem"), (422, "Problem")]),
+        .init("get", "/api/v1/doctors/{doctorID}/exceptions", "The doctor's exceptions, earliest first", tag: "scheduling",
+              responses: [(200, "AvailabilityExceptionList"), (403, "Problem"), (404, "Problem")]),
+        .init("delete", "/api/v1/doctors/{doctorID}/exceptions/{exceptionID}", "Remove an exception", tag: "scheduling",
+              responses: [(204, nil), (403, "Problem"), (404, "Problem")]),
+        .init("post", "/api/v1/appointments", "Book a free slot (a double booking is refused by the database: 409)", tag: "appointments",
+              request: "BookingRequest",
+              responses: [(201, "Appointment"), (403, "Problem"), (404, "Problem"), (409, "Problem"), (422, "Problem")]),
+        .init("get", "/api/v1/appointments", "Appointments the caller may see: all, upcoming, past or today", tag: "appointments",
+              responses: [(200, "AppointmentList"), (403, "Problem"), (422, "Problem")]),
+        .init("get", "/api/v1/appointments/{appointmentID}", "One appointment (reason only for clinical readers)", tag: "appointments",
+              responses: [(200, "Appointment"), (403, "Problem"), (404, "Problem")]),
+        .init("post", "/api/v1/appointments/{appointmentID}/confirm", "booked → confirmed", tag: "appointments",
+              responses: [(200, "Appointment"), (403, "Problem"), (404, "Problem"), (409, "Problem")]),
+        .init("post", "/api/v1/appointments/{appointmentID}/complete", "confirmed → completed, once started", tag: "appointments",
+              responses: [(200, "Appointment"), (403, "Problem"), (404, "Problem"), (409, "Problem")]),
+        .init("post", "/api/v1/appointments/{appointmentID}/cancel", "booked or confirmed → cancelled (frees the slot)", tag: "appointments",
+              responses: [(200, "Appointment"), (403, "Problem"), (404, "Problem"), (409, "Problem")]),
+        .init("post", "/api/v1/appointments/{appointmentID}/no-show", "booked or confirmed → no_show, once started", tag: "appointments",
+              responses: [(200, "Appointment"), (403, "Problem"), (404, "Problem"), (409, "Problem")]),
+        .init("post", "/api/v1/facilities/{facilityID}/shifts", "Add a shift (one person's shifts never overlap: 409)", tag: "shifts",
+              request: "ShiftWrite", responses: [(201, "Shift"), (403, "Problem"), (404, "Problem"), (409, "Problem"), (422, "Problem")]),
+        .init("get", "/api/v1/facilities/{facilityID}/shifts", "The facility's shifts, earliest first", tag: "shifts",
+              responses: [(200, "ShiftList"), (403, "Problem"), (404, "Problem"), (422, "Problem")]),
+        .init("delete", "/api/v1/facilities/{facilityID}/shifts/{shiftID}", "Remove a shift", tag: "shifts",
+              responses: [(204, nil), (403, "Problem"), (404, "Problem")]),
+        .init("get", "/api/v1/facilities/{facilityID}/coverage", "Who is on shift, hour by hour, on a date in the facility's time zone",
+              tag: "shifts", responses: [(200, "ShiftCoverage"), (403, "Problem"), (404, "Problem"), (422, "Problem")]),
     ]
 
     static func render(serverURL: String) -> JSONValue {
@@ -122,6 +165,7 @@ enum OpenAPIDocument {
             if op.path == "/api/v1/audit-events" {
                 query += ["action", "actor_id", "target_id", "facility_id", "outcome", "from", "to"].map { queryParam($0, "string", "Filter") }
             }
+            query += (schedulingQueryParameters[op.method + " " + op.path] ?? []).map { queryParam($0.name, "string", $0.description) }
             if !(params + query).isEmpty { operation["parameters"] = .array(params + query) }
             if let request = op.requestSchema {
                 let media = OpenAPISchemas.multipartRequests.contains(request) ? "multipart/form-data" : "application/json"

@@ -41,6 +41,23 @@ public enum AccessPolicy {
         (.careRelationshipManage, [.groupAdmin: .tenant, .facilityAdmin: .tenant, .receptionist: .tenant, .doctor: .careTeam]),
         (.profileRead, [.platformAdmin: .self, .groupAdmin: .self, .facilityAdmin: .self, .doctor: .self,
                         .nurse: .self, .receptionist: .self, .billing: .self, .patient: .self]),
+        // Scheduling. `self` on a doctor's schedule or appointment = the doctor themself; on an
+        // appointment = also the patient whose account it is.
+        (.staffProfileRead, [.groupAdmin: .tenant, .facilityAdmin: .tenant, .doctor: .tenant, .nurse: .tenant,
+                             .receptionist: .tenant, .billing: .tenant]),
+        (.staffProfileUpdate, [.groupAdmin: .tenant, .facilityAdmin: .facility, .doctor: .self]),
+        (.availabilityRead, [.groupAdmin: .tenant, .facilityAdmin: .tenant, .doctor: .tenant, .nurse: .tenant, .receptionist: .tenant]),
+        (.availabilityManage, [.groupAdmin: .tenant, .facilityAdmin: .facility, .doctor: .self]),
+        (.slotRead, [.groupAdmin: .tenant, .facilityAdmin: .tenant, .doctor: .tenant, .nurse: .tenant, .receptionist: .tenant,
+                     .patient: .tenant]),
+        (.appointmentBook, [.groupAdmin: .tenant, .facilityAdmin: .facility, .doctor: .self, .receptionist: .facility, .patient: .self]),
+        (.appointmentRead, [.groupAdmin: .tenant, .facilityAdmin: .facility, .doctor: .self, .nurse: .facility,
+                            .receptionist: .facility, .patient: .self]),
+        (.appointmentManage, [.groupAdmin: .tenant, .facilityAdmin: .facility, .doctor: .self, .receptionist: .facility]),
+        (.appointmentCancel, [.groupAdmin: .tenant, .facilityAdmin: .facility, .doctor: .self, .receptionist: .facility,
+                              .patient: .self]),
+        (.shiftRead, [.groupAdmin: .tenant, .facilityAdmin: .facility, .doctor: .facility, .nurse: .facility, .receptionist: .facility]),
+        (.shiftManage, [.groupAdmin: .tenant, .facilityAdmin: .facility]),
         // Records, notes, documents: read with `patient.read_clinical`, records and documents
         // written with `patient.update_clinical`; visit notes are doctors' alone.
         (.visitNoteCreate, [.doctor: .careTeam]),

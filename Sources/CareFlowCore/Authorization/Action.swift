@@ -21,6 +21,22 @@ public enum Action: String, Sendable, CaseIterable, Codable {
     case patientDelete = "patient.delete"
     case careRelationshipManage = "care_relationship.manage"
     case profileRead = "profile.read"
+    /// Staff profiles (specialization, licence, fee, bio) and the doctor directory.
+    case staffProfileRead = "staff_profile.read"
+    case staffProfileUpdate = "staff_profile.update"
+    /// Doctors' weekly schedules and their exceptions (leave, holidays).
+    case availabilityRead = "availability.read"
+    case availabilityManage = "availability.manage"
+    /// A doctor's free slots on a day.
+    case slotRead = "slot.read"
+    case appointmentBook = "appointment.book"
+    /// Appointments without their reason; the reason follows `patient.read_clinical`.
+    case appointmentRead = "appointment.read"
+    /// Confirm, complete, mark no-show.
+    case appointmentManage = "appointment.manage"
+    case appointmentCancel = "appointment.cancel"
+    case shiftRead = "shift.read"
+    case shiftManage = "shift.manage"
     /// Writing a visit note: doctors only (records and documents follow `patient.update_clinical`).
     case visitNoteCreate = "visit_note.create"
 }

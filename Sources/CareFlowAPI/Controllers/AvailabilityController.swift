@@ -1,0 +1,85 @@
+import CareFlowCore
+import Vapor
+
+/// `/api/v1/doctors/{doctorID}/availability` (weekly schedule per facility) and
+/// `/api/v1/doctors/{doctorID}/exceptions` (leave, holidays).
+struct AvailabilityController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        let doctor = routes.grouped("api", "v1", "doctors", ":doctorID")
+        doctor.put("availability", use: replace)
+        doctor.get("availability", use: show)
+        doctor.post("exceptions", use: addException)
+        doctor.get("exceptions", use: exceptions)
+        doctor.delete("exceptions", ":exceptionID", use: deleteException)
+    }
+
+    /// `{"facility_id", "windows": [{"weekday": 1, "start": "09:00", "end": "12:00", "slot_minutes": 20}]}`
+    /// replaces the doctor's weekly schedule at that facility (an empty list clears it).
+    @Sendable
+    func replace(req: Request) async throws -> ListResponse<AvailabilityWindowDTO> {
+        let doctorID = try req.uuidParameter("doctorID", what: "Doctor")
+        var body = FieldReader(try await req.jsonObject())
+        let facilityID = body.uuid("facility_id")
+        let windows = body.objectArray("windows", maxCount: 100) { item -> AvailabilityWindow? in
+            let weekday = item.integer("weekday", range: 1...7)
+            let start = item.clockMinute("start")
+            let end = item.clockMinute("end")
+            let slot = item.integer("slot_minutes", range: AvailabilityWindow.slotMinutesRange)
+            guard let weekday, let start, let end, let slot else { return nil }
+            return AvailabilityWindow(weekday: weekday, startMinute: start, endMinute: end, slotMinutes: slot)
+        }
+        if !body.has("windows") { body.fail("windows", "is required") }
+        try body.finish()
+        let rows = try await req.services.availability.replaceWeekly(
+            doctorID: doctorID, facilityID: facilityID!, windows: windows ?? [], in: req.tenantScope(), by: req.principal(),
+            origin: req.origin)
+        return ListResponse(Page(items: rows, nextCursor: nil), AvailabilityWindowDTO.init)
+    }
+
+    /// The whole weekly schedule (every facility, or `?facility_id=`); not paginated.
+    @Sendable
+    func show(req: Request) async throws -> ListResponse<AvailabilityWindowDTO> {
+        let doctorID = try req.uuidParameter("doctorID", what: "Doctor")
+        var query = req.queryFields("facility_id")
+        let facilityID = query.uuid("facility_id", required: false)
+        try query.finish()
+        let rows = try await req.services.availability.weekly(doctorID: doctorID, facilityID: facilityID, in: req.tenantScope(),
+                                                              by: req.principal(), origin: req.origin)
+        return ListResponse(Page(items: rows, nextCursor: nil), AvailabilityWindowDTO.init)
+    }
+
+    @Sendable
+    func addException(req: Request) async throws -> Response {
+        let doctorID = try req.uuidParameter("doctorID", what: "Doctor")
+        var body = FieldReader(try await req.jsonObject())
+        let facilityID = body.uuid("facility_id", required: false)
+        let startsAt = body.timestamp("starts_at")
+        let endsAt = body.timestamp("ends_at")
+        let reason = body.enumeration("reason", AvailabilityException.Reason.self)
+        try body.finish()
+        let exception = try await req.services.availability.addException(
+            doctorID: doctorID, facilityID: facilityID, startsAt: startsAt!, endsAt: endsAt!, reason: reason!, in: req.tenantScope(),
+            by: req.principal(), origin: req.origin)
+        return try await AvailabilityExceptionDTO(exception).encodeResponse(status: .created, for: req)
+    }
+
+    /// `?from=` (RFC 3339) leaves out exceptions that ended before it.
+    @Sendable
+    func exceptions(req: Request) async throws -> ListResponse<AvailabilityExceptionDTO> {
+        let doctorID = try req.uuidParameter("doctorID", what: "Doctor")
+        var query = req.queryFields("from")
+        let from = query.timestamp("from", required: false)
+        try query.finish()
+        let page = try await req.services.availability.exceptions(doctorID: doctorID, from: from, in: req.tenantScope(),
+                                                                  by: req.principal(), origin: req.origin, page: req.pageRequest())
+        return ListResponse(page, AvailabilityExceptionDTO.init)
+    }
+
+    @Sendable
+    func deleteException(req: Request) async throws -> Response {
+        try await req.services.availability.deleteException(
+            req.uuidParameter("exceptionID", what: "Exception"), doctorID: req.uuidParameter("doctorID", what: "Doctor"),
+            in: req.tenantScope(), by: req.principal(), origin: req.origin)
+        return Response(status: .noContent)
+    }
+}

@@ -1,0 +1,36 @@
+import CareFlowCore
+import Vapor
+
+/// `/api/v1/doctors`: the doctor directory and a doctor's free slots.
+struct DoctorController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        let doctors = routes.grouped("api", "v1", "doctors")
+        doctors.get(use: list)
+        doctors.get(":doctorID", "available-slots", use: availableSlots)
+    }
+
+    @Sendable
+    func list(req: Request) async throws -> ListResponse<DoctorDTO> {
+        var query = req.queryFields("facility_id", "specialization", "available_on")
+        let filters = DoctorFilters(facilityID: query.uuid("facility_id", required: false),
+                                    specialization: query.string("specialization", required: false, maxLength: 100),
+                                    availableOn: query.calendarDay("available_on", required: false))
+        try query.finish()
+        let page = try await req.services.doctors.list(filters, in: req.tenantScope(), by: req.principal(), origin: req.origin,
+                                                       page: req.pageRequest())
+        return ListResponse(page, DoctorDTO.init)
+    }
+
+    /// Not paginated: one day of one doctor is short; `next_cursor` is always null.
+    @Sendable
+    func availableSlots(req: Request) async throws -> ListResponse<AvailabilitySlotDTO> {
+        let doctorID = try req.uuidParameter("doctorID", what: "Doctor")
+        var query = req.queryFields("date", "facility_id")
+        let day = query.calendarDay("date")
+        let facilityID = query.uuid("facility_id", required: false)
+        try query.finish()
+        let slots = try await req.services.slots.available(doctorID: doctorID, facilityID: facilityID, on: day!, in: req.tenantScope(),
+                                                           by: req.principal(), origin: req.origin)
+        return ListResponse(Page(items: slots, nextCursor: nil), AvailabilitySlotDTO.init)
+    }
+}

@@ -1,0 +1,63 @@
+import CareFlowCore
+import Vapor
+
+/// `/api/v1/facilities/{facilityID}/shifts` and `/coverage`: the facility's rota.
+struct ShiftController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        let facility = routes.grouped("api", "v1", "facilities", ":facilityID")
+        facility.post("shifts", use: create)
+        facility.get("shifts", use: list)
+        facility.delete("shifts", ":shiftID", use: delete)
+        facility.get("coverage", use: coverage)
+    }
+
+    @Sendable
+    func create(req: Request) async throws -> Response {
+        let facilityID = try req.uuidParameter("facilityID", what: "Facility")
+        var body = FieldReader(try await req.jsonObject())
+        let userID = body.uuid("user_id")
+        let role = body.enumeration("role", Role.self)
+        if let role, !ShiftService.shiftRoles.contains(role) {
+            body.fail("role", "must be one of: " + ShiftService.shiftRoles.map(\.rawValue).joined(separator: ", "))
+        }
+        let startsAt = body.timestamp("starts_at")
+        let endsAt = body.timestamp("ends_at")
+        try body.finish()
+        let shift = try await req.services.shifts.create(
+            userID: userID!, role: role!, startsAt: startsAt!, endsAt: endsAt!, facilityID: facilityID, in: req.tenantScope(),
+            by: req.principal(), origin: req.origin)
+        return try await ShiftDTO(shift).encodeResponse(status: .created, for: req)
+    }
+
+    /// `?from=&to=` (RFC 3339) keep the shifts overlapping that stretch; `?user_id=` one person's.
+    @Sendable
+    func list(req: Request) async throws -> ListResponse<ShiftDTO> {
+        let facilityID = try req.uuidParameter("facilityID", what: "Facility")
+        var query = req.queryFields("from", "to", "user_id")
+        let from = query.timestamp("from", required: false)
+        let to = query.timestamp("to", required: false)
+        let userID = query.uuid("user_id", required: false)
+        try query.finish()
+        let page = try await req.services.shifts.list(facilityID: facilityID, from: from, to: to, userID: userID, in: req.tenantScope(),
+                                                      by: req.principal(), origin: req.origin, page: req.pageRequest())
+        return ListResponse(page, ShiftDTO.init)
+    }
+
+    @Sendable
+    func delete(req: Request) async throws -> Response {
+        try await req.services.shifts.delete(
+            req.uuidParameter("shiftID", what: "Shift"), facilityID: req.uuidParameter("facilityID", what: "Facility"),
+            in: req.tenantScope(), by: req.principal(), origin: req.origin)
+        return Response(status: .noContent)
+    }
+
+    @Sendable
+    func coverage(req: Request) async throws -> ShiftCoverageDTO {
+        let facilityID = try req.uuidParameter("facilityID", what: "Facility")
+        var query = req.queryFields("date")
+        let day = query.calendarDay("date")
+        try query.finish()
+        return ShiftCoverageDTO(try await req.services.shifts.coverage(facilityID: facilityID, on: day!, in: req.tenantScope(),
+                                                                       by: req.principal(), origin: req.origin))
+    }
+}

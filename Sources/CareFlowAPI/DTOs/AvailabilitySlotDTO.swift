@@ -1,0 +1,24 @@
+import CareFlowCore
+import Vapor
+
+/// A free slot: instants in UTC plus the wall-clock start at the facility.
+struct AvailabilitySlotDTO: Content {
+    let facilityID: UUID
+    let startsAt: Date
+    let endsAt: Date
+    let localTime: String
+
+    init(_ s: FacilitySlot) {
+        facilityID = s.facilityID
+        startsAt = s.slot.start
+        endsAt = s.slot.end
+        localTime = CalendarDay.wallClock(s.slot.start, in: s.timeZone)
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case facilityID = "facility_id"
+        case startsAt = "starts_at"
+        case endsAt = "ends_at"
+        case localTime = "local_time"
+    }
+}

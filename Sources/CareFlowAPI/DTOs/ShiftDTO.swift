@@ -1,0 +1,28 @@
+import CareFlowCore
+import Vapor
+
+struct ShiftDTO: Content {
+    let id: UUID
+    let userID: UUID
+    let facilityID: UUID
+    let role: String
+    let startsAt: Date
+    let endsAt: Date
+
+    init(_ s: Shift) {
+        id = s.id!
+        userID = s.userID
+        facilityID = s.facilityID
+        role = s.role.rawValue
+        startsAt = s.startsAt
+        endsAt = s.endsAt
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case id, role
+        case userID = "user_id"
+        case facilityID = "facility_id"
+        case startsAt = "starts_at"
+        case endsAt = "ends_at"
+    }
+}

@@ -1,0 +1,181 @@
+import FluentKit
+import Foundation
+import SQLKit
+
+/// What a booking asks for.
+public struct BookingRequest: Sendable {
+    public var patientID: UUID
+    public var doctorID: UUID
+    public var facilityID: UUID
+    public var startsAt: Date
+    public var reason: String?
+
+    public init(patientID: UUID, doctorID: UUID, facilityID: UUID, startsAt: Date, reason: String?) {
+        self.patientID = patientID
+        self.doctorID = doctorID
+        self.facilityID = facilityID
+        self.startsAt = startsAt
+        self.reason = reason
+    }
+}
+
+/// An appointment as one caller may see it: the reason is clinical content, opened only for
+/// those `patient.read_clinical` allows (the appointment's doctor, nurses of its facility, the
+/// patient).
+public struct VisibleAppointment: Sendable {
+    public let appointment: Appointment
+    public let showsReason: Bool
+    /// The opened reason; nil when there is none or when `showsReason` is false.
+    public let reason: String?
+}
+
+/// Booking, the status machine and reading of appointments. Double-booking is refused by the
+/// database (a partial unique index over doctor and start of live appointments); the checks
+/// here only give the common case a precise answer.
+public struct AppointmentService: Sendable {
+    let guardian: AccessGuard
+    let audit: AuditLog
+    let keyring: Keyring
+    let slots: SlotService
+    let patientAccess: PatientAccess
+
+    public init(guardian: AccessGuard, audit: AuditLog, keyring: Keyring, slots: SlotService, patientAccess: PatientAccess) {
+        self.guardian = guardian
+        self.audit = audit
+        self.keyring = keyring
+        self.slots = slots
+        self.patientAccess = patientAccess
+    }
+
+    /// Books a free slot of the doctor's schedule.
+    public func book(_ request: BookingRequest, in scope: TenantScope, by principal: Principal, origin: RequestOrigin,
+                     now: Date = Date()) async throws -> VisibleAppointment {
+        let facility = try await scope.require(Facility.self, request.facilityID, name: "Facility")
+        let roster = StaffRoster(scope: scope)
+        _ = try await roster.requireDoctor(request.doctorID)
+        let patient = try await requirePatient(request.patientID, in: scope)
+        try await guardian.authorize(
+            principal, .appointmentBook,
+            onAnyOf: Self.targets(facilityID: facility.id!, doctorID: request.doctorID, patientID: patient.id!, patientUserID: patient.userID),
+            origin: origin, db: scope.db)
+        guard try await roster.isDoctor(request.doctorID, at: facility.id!) else {
+            throw AppError.invalid("doctor_id", "is not a doctor at this facility")
+        }
+        let day = CalendarDay(containing: request.startsAt, in: StaffRoster.timeZone(of: facility))
+        let scheduled = try await slots.slots(doctorID: request.doctorID, at: facility, on: day, in: scope, now: now, includingBooked: true)
+        guard let slot = scheduled.first(where: { $0.start == request.startsAt }) else {
+            throw AppError.invalid("starts_at", request.startsAt < now ? "is in the past" : "is not a slot of this doctor's schedule at this facility")
+        }
+        let taken = try await slots.liveAppointments(of: request.doctorID, overlapping: DateInterval(start: slot.start, end: slot.end), in: scope)
+        if !taken.isEmpty { throw Self.slotTaken }
+
+        let cipher = try await keyring.cipher(forTenant: scope.tenantID, on: scope.db)
+        let appointment = Appointment(
+            tenantID: scope.tenantID, facilityID: facility.id!, doctorID: request.doctorID, patientID: patient.id!,
+            startsAt: slot.start, endsAt: slot.end, reasonSealed: try request.reason.map { try cipher.seal($0) },
+            bookedBy: principal.subjectID)
+        do {
+            // The audit event commits with the booking or not at all. Writing first also matters
+            // on SQLite: the transaction then holds the write lock before the audit log reads.
+            try await scope.transaction { tx in
+                try await tx.create(appointment)
+                try await audit.append(
+                    AuditRecord(tenantID: tx.tenantID, facilityID: facility.id, actor: principal.auditActor, action: "appointment.book",
+                                targetType: "appointment", targetID: appointment.id!.uuidString.lowercased(),
+                                details: ["patient_id": patient.id!.uuidString.lowercased(),
+                                          "doctor_id": request.doctorID.uuidString.lowercased()]),
+                    origin: origin, on: tx.db)
+            }
+        } catch let error as any DatabaseError where error.isConstraintFailure {
+            // Another request took the slot between our check and our insert.
+            throw Self.slotTaken
+        }
+        let shows = Self.showsReason(appointment, patientUserID: patient.userID, to: principal)
+        return VisibleAppointment(appointment: appointment, showsReason: shows, reason: shows ? request.reason : nil)
+    }
+
+    public func read(_ appointmentID: UUID, in scope: TenantScope, by principal: Principal, origin: RequestOrigin) async throws -> VisibleAppointment {
+        let appointment = try await scope.require(Appointment.self, appointmentID, name: "Appointment")
+        let patientUserID = try await scope.find(Patient.self, appointment.patientID)?.userID
+        try await guardian.authorize(principal, .appointmentRead, onAnyOf: Self.targets(appointment, patientUserID: patientUserID),
+                                     origin: origin, db: scope.db)
+        let visible = try await open(appointment, patientUserID: patientUserID, for: principal, in: scope)
+        try await patientAccess.recordRead(principal, patientID: appointment.patientID,
+                                           what: visible.showsReason ? "appointment_with_reason" : "appointment",
+                                           facilityID: appointment.facilityID, origin: origin, on: scope.db)
+        return visible
+    }
+
+    /// Moves the appointment through the status machine (`AppointmentChange`); an invalid
+    /// transition, also one lost to a concurrent change, is a 409.
+    public func apply(_ change: AppointmentChange, to appointmentID: UUID, in scope: TenantScope, by principal: Principal,
+                      origin: RequestOrigin, now: Date = Date()) async throws -> VisibleAppointment {
+        let appointment = try await scope.require(Appointment.self, appointmentID, name: "Appointment")
+        let patientUserID = try await scope.find(Patient.self, appointment.patientID)?.userID
+        try await guardian.authorize(principal, change.action, onAnyOf: Self.targets(appointment, patientUserID: patientUserID),
+                                     origin: origin, db: scope.db)
+        let from = appointment.status
+        let to = try change.apply(to: from, startsAt: appointment.startsAt, now: now)
+        let changed = try await scope.transaction { tx -> Bool in
+            guard let sql = tx.db as? any SQLDatabase else { throw AppError.unavailable("SQL database required") }
+            // Conditional on the status we read, so two concurrent changes cannot both succeed.
+            let rows = try await sql.raw("""
+                UPDATE \(ident: Appointment.schema) SET status = \(bind: to.rawValue), updated_at = \(bind: now)
+                WHERE id = \(bind: appointmentID) AND status = \(bind: from.rawValue) RETURNING id
+                """).all()
+            guard rows.count == 1 else { return false }
+            try await audit.append(
+                AuditRecord(tenantID: tx.tenantID, facilityID: appointment.facilityID, actor: principal.auditActor,
+                            action: "appointment.\(change.target.rawValue)", targetType: "appointment",
+                            targetID: appointmentID.uuidString.lowercased(), details: ["from": from.rawValue, "to": to.rawValue]),
+                origin: origin, on: tx.db)
+            return true
+        }
+        guard changed else {
+            let current = try await scope.require(Appointment.self, appointmentID, name: "Appointment")
+            throw AppError.conflict("The appointment changed meanwhile and is now \(current.status.rawValue)")
+        }
+        appointment.status = to
+        appointment.updatedAt = now
+        return try await open(appointment, patientUserID: patientUserID, for: principal, in: scope)
+    }
+
+    // MARK: - Shared rules
+
+    static let slotTaken = AppError.conflict("The doctor already has an appointment at this time")
+
+    /// A scheduling resource belongs to its facility, its doctor and its patient at once.
+    static func targets(facilityID: UUID, doctorID: UUID, patientID: UUID, patientUserID: UUID?) -> [AccessTarget] {
+        [.facility(facilityID), .account(doctorID), .patient(.identity(of: patientID, userID: patientUserID))]
+    }
+
+    static func targets(_ appointment: Appointment, patientUserID: UUID?) -> [AccessTarget] {
+        targets(facilityID: appointment.facilityID, doctorID: appointment.doctorID, patientID: appointment.patientID,
+                patientUserID: patientUserID)
+    }
+
+    /// The reason is clinical: shown to whom `patient.read_clinical` allows on what this
+    /// appointment establishes (its doctor, its facility, the patient's own account).
+    static func showsReason(_ appointment: Appointment, patientUserID: UUID?, to principal: Principal) -> Bool {
+        let context = PatientContext(patientID: appointment.patientID, userID: patientUserID, homeFacilityID: nil,
+                                     doctorIDs: [appointment.doctorID], visitFacilityIDs: [appointment.facilityID])
+        return AccessDecision.isAllowed(principal, .patientReadClinical, on: .patient(context))
+    }
+
+    func open(_ appointment: Appointment, patientUserID: UUID?, for principal: Principal, in scope: TenantScope) async throws -> VisibleAppointment {
+        let shows = Self.showsReason(appointment, patientUserID: patientUserID, to: principal)
+        guard shows, let sealed = appointment.reasonSealed else {
+            return VisibleAppointment(appointment: appointment, showsReason: shows, reason: nil)
+        }
+        let cipher = try await keyring.cipher(forTenant: scope.tenantID, on: scope.db)
+        let reason: String = try cipher.open(sealed)
+        return VisibleAppointment(appointment: appointment, showsReason: true, reason: reason)
+    }
+
+    private func requirePatient(_ patientID: UUID, in scope: TenantScope) async throws -> Patient {
+        guard let patient = try await scope.find(Patient.self, patientID), patient.deletedAt == nil else {
+            throw AppError.notFound("Patient not found")
+        }
+        return patient
+    }
+}
