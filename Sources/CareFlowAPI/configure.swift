@@ -3,6 +3,7 @@ import Fluent
 import FluentPostgresDriver
 import FluentSQLiteDriver
 import Prometheus
+import SQLKit
 import Vapor
 
 /// The composition root: database, key material, tenant registry, adapters, services,
@@ -19,6 +20,11 @@ public func configure(
     switch config.database {
     case .sqlite(let path):
         app.databases.use(.sqlite(.file(path), sqlLogLevel: .debug), as: .sqlite)
+        // Write-ahead log: one sync per commit instead of several, and readers never wait for
+        // the writer. The mode is stored in the file, so this only matters on first open.
+        if let sql = app.db as? any SQLDatabase {
+            try await sql.raw("PRAGMA journal_mode=WAL").run()
+        }
     case .postgres(let url, let searchPath):
         var postgres = try SQLPostgresConfiguration(url: url)
         if let searchPath { postgres.searchPath = [searchPath] }
