@@ -81,7 +81,7 @@ extension AppointmentService {
             visible.append(try await open(appointment, patientUserID: accounts[appointment.patientID] ?? nil, for: principal, in: scope))
         }
         if !items.isEmpty {
-            try await audit.append(
+            try await audit.appendRetrying(
                 AuditRecord(tenantID: scope.tenantID, actor: principal.auditActor, action: "phi.read", targetType: "appointments",
                             details: ["what": "appointment_list", "count": String(items.count),
                                       "patients": patientIDs.map { $0.uuidString.lowercased() }.sorted().joined(separator: ",")]),

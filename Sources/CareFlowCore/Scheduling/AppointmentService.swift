@@ -75,21 +75,17 @@ public struct AppointmentService: Sendable {
             startsAt: slot.start, endsAt: slot.end, reasonSealed: try request.reason.map { try cipher.seal($0) },
             bookedBy: principal.subjectID)
         do {
-            // The audit event commits with the booking or not at all. Writing first also matters
-            // on SQLite: the transaction then holds the write lock before the audit log reads.
-            try await scope.transaction { tx in
-                try await tx.create(appointment)
-                try await audit.append(
-                    AuditRecord(tenantID: tx.tenantID, facilityID: facility.id, actor: principal.auditActor, action: "appointment.book",
-                                targetType: "appointment", targetID: appointment.id!.uuidString.lowercased(),
-                                details: ["patient_id": patient.id!.uuidString.lowercased(),
-                                          "doctor_id": request.doctorID.uuidString.lowercased()]),
-                    origin: origin, on: tx.db)
-            }
+            // One statement: the partial unique index decides between concurrent bookings.
+            try await scope.create(appointment)
         } catch let error as any DatabaseError where error.isConstraintFailure {
             // Another request took the slot between our check and our insert.
             throw Self.slotTaken
         }
+        try await audit.appendRetrying(
+            AuditRecord(tenantID: scope.tenantID, facilityID: facility.id, actor: principal.auditActor, action: "appointment.book",
+                        targetType: "appointment", targetID: appointment.id!.uuidString.lowercased(),
+                        details: ["patient_id": patient.id!.uuidString.lowercased(), "doctor_id": request.doctorID.uuidString.lowercased()]),
+            origin: origin, on: scope.db)
         let shows = Self.showsReason(appointment, patientUserID: patient.userID, to: principal)
         return VisibleAppointment(appointment: appointment, showsReason: shows, reason: shows ? request.reason : nil)
     }
@@ -100,9 +96,11 @@ public struct AppointmentService: Sendable {
         try await guardian.authorize(principal, .appointmentRead, onAnyOf: Self.targets(appointment, patientUserID: patientUserID),
                                      origin: origin, db: scope.db)
         let visible = try await open(appointment, patientUserID: patientUserID, for: principal, in: scope)
-        try await patientAccess.recordRead(principal, patientID: appointment.patientID,
-                                           what: visible.showsReason ? "appointment_with_reason" : "appointment",
-                                           facilityID: appointment.facilityID, origin: origin, on: scope.db)
+        try await BusyRetry.run {
+            try await patientAccess.recordRead(principal, patientID: appointment.patientID,
+                                               what: visible.showsReason ? "appointment_with_reason" : "appointment",
+                                               facilityID: appointment.facilityID, origin: origin, on: scope.db)
+        }
         return visible
     }
 
@@ -116,27 +114,23 @@ public struct AppointmentService: Sendable {
                                      origin: origin, db: scope.db)
         let from = appointment.status
         let to = try change.apply(to: from, startsAt: appointment.startsAt, now: now)
-        let changed = try await scope.transaction { tx -> Bool in
-            guard let sql = tx.db as? any SQLDatabase else { throw AppError.unavailable("SQL database required") }
-            // Conditional on the status we read, so two concurrent changes cannot both succeed.
-            let rows = try await sql.raw("""
-                UPDATE \(ident: Appointment.schema) SET status = \(bind: to.rawValue), updated_at = \(bind: now)
-                WHERE id = \(bind: appointmentID) AND status = \(bind: from.rawValue) RETURNING id
-                """).all()
-            guard rows.count == 1 else { return false }
-            try await audit.append(
-                AuditRecord(tenantID: tx.tenantID, facilityID: appointment.facilityID, actor: principal.auditActor,
-                            action: "appointment.\(change.target.rawValue)", targetType: "appointment",
-                            targetID: appointmentID.uuidString.lowercased(), details: ["from": from.rawValue, "to": to.rawValue]),
-                origin: origin, on: tx.db)
-            return true
-        }
-        guard changed else {
+        guard let sql = scope.db as? any SQLDatabase else { throw AppError.unavailable("SQL database required") }
+        // One statement, conditional on the status we read: two concurrent changes cannot both succeed.
+        let changed = try await sql.raw("""
+            UPDATE \(ident: Appointment.schema) SET status = \(bind: to.rawValue), updated_at = \(bind: now)
+            WHERE id = \(bind: appointmentID) AND status = \(bind: from.rawValue) RETURNING id
+            """).all()
+        guard changed.count == 1 else {
             let current = try await scope.require(Appointment.self, appointmentID, name: "Appointment")
             throw AppError.conflict("The appointment changed meanwhile and is now \(current.status.rawValue)")
         }
         appointment.status = to
         appointment.updatedAt = now
+        try await audit.appendRetrying(
+            AuditRecord(tenantID: scope.tenantID, facilityID: appointment.facilityID, actor: principal.auditActor,
+                        action: "appointment.\(change.target.rawValue)", targetType: "appointment",
+                        targetID: appointmentID.uuidString.lowercased(), details: ["from": from.rawValue, "to": to.rawValue]),
+            origin: origin, on: scope.db)
         return try await open(appointment, patientUserID: patientUserID, for: principal, in: scope)
     }
 

@@ -35,12 +35,12 @@ public struct AvailabilityService: Sendable {
                 try await tx.create(row)
                 rows.append(row)
             }
-            try await audit.append(
-                AuditRecord(tenantID: tx.tenantID, facilityID: facilityID, actor: principal.auditActor, action: "availability.replace",
-                            targetType: "user", targetID: doctorID.uuidString.lowercased(), details: ["windows": String(windows.count)]),
-                origin: origin, on: tx.db)
             return rows
         }
+        try await audit.appendRetrying(
+            AuditRecord(tenantID: scope.tenantID, facilityID: facilityID, actor: principal.auditActor, action: "availability.replace",
+                        targetType: "user", targetID: doctorID.uuidString.lowercased(), details: ["windows": String(windows.count)]),
+            origin: origin, on: scope.db)
         return Self.ordered(rows)
     }
 
@@ -79,15 +79,13 @@ public struct AvailabilityService: Sendable {
         if !problems.isEmpty { throw AppError.validation(problems) }
         let exception = AvailabilityException(tenantID: scope.tenantID, doctorID: doctorID, facilityID: facilityID, startsAt: startsAt,
                                               endsAt: endsAt, reason: reason, createdBy: principal.subjectID)
-        try await scope.transaction { tx in
-            try await tx.create(exception)
-            try await audit.append(
-                AuditRecord(tenantID: tx.tenantID, facilityID: facilityID, actor: principal.auditActor,
-                            action: "availability.exception.create", targetType: "availability_exception",
-                            targetID: exception.id!.uuidString.lowercased(),
-                            details: ["doctor_id": doctorID.uuidString.lowercased(), "reason": reason.rawValue]),
-                origin: origin, on: tx.db)
-        }
+        try await scope.create(exception)
+        try await audit.appendRetrying(
+            AuditRecord(tenantID: scope.tenantID, facilityID: facilityID, actor: principal.auditActor,
+                        action: "availability.exception.create", targetType: "availability_exception",
+                        targetID: exception.id!.uuidString.lowercased(),
+                        details: ["doctor_id": doctorID.uuidString.lowercased(), "reason": reason.rawValue]),
+            origin: origin, on: scope.db)
         return exception
     }
 
@@ -120,14 +118,12 @@ public struct AvailabilityService: Sendable {
         }
         try await guardian.authorize(principal, .availabilityManage, onAnyOf: Self.targets(exception.facilityID, doctorID: doctorID),
                                      origin: origin, db: scope.db)
-        try await scope.transaction { tx in
-            try await tx.query(AvailabilityException.self).filter(\.$id == exceptionID).delete()
-            try await audit.append(
-                AuditRecord(tenantID: tx.tenantID, facilityID: exception.facilityID, actor: principal.auditActor,
-                            action: "availability.exception.delete", targetType: "availability_exception",
-                            targetID: exceptionID.uuidString.lowercased(), details: ["doctor_id": doctorID.uuidString.lowercased()]),
-                origin: origin, on: tx.db)
-        }
+        try await scope.query(AvailabilityException.self).filter(\.$id == exceptionID).delete()
+        try await audit.appendRetrying(
+            AuditRecord(tenantID: scope.tenantID, facilityID: exception.facilityID, actor: principal.auditActor,
+                        action: "availability.exception.delete", targetType: "availability_exception",
+                        targetID: exceptionID.uuidString.lowercased(), details: ["doctor_id": doctorID.uuidString.lowercased()]),
+            origin: origin, on: scope.db)
     }
 
     /// An exception at a facility belongs to that facility; one without applies everywhere,

@@ -3,12 +3,16 @@ import Foundation
 import SQLKit
 
 /// A facility's shifts and its coverage by hour. One person's shifts never overlap, at any
-/// facility of the tenant: on PostgreSQL an exclusion constraint on (user, time range) refuses
-/// it; everywhere the insert and the overlap check share one transaction (see `create`).
+/// facility of the tenant: the overlap check and the insert share one transaction; on
+/// PostgreSQL an exclusion constraint on (user, time range) refuses it as well, and a
+/// per-person advisory lock orders concurrent writers; on SQLite (one process, one writer)
+/// this process's shift writes are queued.
 public struct ShiftService: Sendable {
     let guardian: AccessGuard
     let audit: AuditLog
     let keyring: Keyring
+    /// On SQLite, shift writes of this process queue here instead of contending for the lock.
+    let writes = SQLiteWriteQueue()
 
     public init(guardian: AccessGuard, audit: AuditLog, keyring: Keyring) {
         self.guardian = guardian
@@ -35,28 +39,30 @@ public struct ShiftService: Sendable {
 
         let shift = Shift(tenantID: scope.tenantID, userID: userID, facilityID: facilityID, startsAt: startsAt, endsAt: endsAt,
                           role: role, createdBy: principal.subjectID)
-        do {
-            try await scope.transaction { tx in
-                // PostgreSQL: one writer per person at a time, so the check below sees every
-                // committed shift even where the exclusion constraint could not be created.
-                try await Self.lockPerson(userID, on: tx.db)
-                // Insert first: on SQLite the transaction then holds the write lock before it
-                // reads, so two concurrent writers queue instead of both passing the check.
-                try await tx.create(shift)
-                let overlapping = try await tx.query(Shift.self)
-                    .filter(\.$userID == userID).filter(\.$id != shift.id!)
-                    .filter(\.$startsAt < endsAt).filter(\.$endsAt > startsAt).count()
-                if overlapping > 0 { throw Self.overlap }
-                try await audit.append(
-                    AuditRecord(tenantID: tx.tenantID, facilityID: facilityID, actor: principal.auditActor, action: "shift.create",
-                                targetType: "shift", targetID: shift.id!.uuidString.lowercased(),
-                                details: ["user_id": userID.uuidString.lowercased(), "role": role.rawValue]),
-                    origin: origin, on: tx.db)
+        let audit = self.audit
+        return try await writes.run(on: scope.db) {
+            do {
+                try await BusyRetry.run {
+                    try await scope.transaction { tx in
+                        // PostgreSQL: one writer per person at a time, so the check sees every
+                        // committed shift even where the exclusion constraint could not be created.
+                        try await Self.lockPerson(userID, on: tx.db)
+                        let overlapping = try await tx.query(Shift.self)
+                            .filter(\.$userID == userID).filter(\.$startsAt < endsAt).filter(\.$endsAt > startsAt).count()
+                        if overlapping > 0 { throw Self.overlap }
+                        try await tx.create(shift)
+                    }
+                }
+            } catch let error as any DatabaseError where error.isConstraintFailure {
+                throw Self.overlap
             }
-        } catch let error as any DatabaseError where error.isConstraintFailure {
-            throw Self.overlap
+            try await audit.appendRetrying(
+                AuditRecord(tenantID: scope.tenantID, facilityID: facilityID, actor: principal.auditActor, action: "shift.create",
+                            targetType: "shift", targetID: shift.id!.uuidString.lowercased(),
+                            details: ["user_id": userID.uuidString.lowercased(), "role": role.rawValue]),
+                origin: origin, on: scope.db)
+            return shift
         }
-        return shift
     }
 
     /// Shifts at the facility overlapping [from, to), earliest first.
@@ -85,14 +91,11 @@ public struct ShiftService: Sendable {
             throw AppError.notFound("Shift not found")
         }
         try await guardian.authorize(principal, .shiftManage, on: .facility(facilityID), origin: origin, db: scope.db)
-        try await scope.transaction { tx in
-            try await tx.query(Shift.self).filter(\.$id == shiftID).delete()
-            try await audit.append(
-                AuditRecord(tenantID: tx.tenantID, facilityID: facilityID, actor: principal.auditActor, action: "shift.delete",
-                            targetType: "shift", targetID: shiftID.uuidString.lowercased(),
-                            details: ["user_id": shift.userID.uuidString.lowercased()]),
-                origin: origin, on: tx.db)
-        }
+        try await scope.query(Shift.self).filter(\.$id == shiftID).delete()
+        try await audit.appendRetrying(
+            AuditRecord(tenantID: scope.tenantID, facilityID: facilityID, actor: principal.auditActor, action: "shift.delete",
+                        targetType: "shift", targetID: shiftID.uuidString.lowercased(), details: ["user_id": shift.userID.uuidString.lowercased()]),
+            origin: origin, on: scope.db)
     }
 
     /// Who is on shift at the facility in each hour of `day` in its zone, with display names.

@@ -19,14 +19,18 @@ public struct StaffProfileService: Sendable {
         try await StaffRoster(scope: scope).requireStaff(userID, at: facilityID)
         try await guardian.authorize(principal, .staffProfileUpdate, onAnyOf: [.facility(facilityID), .account(userID)],
                                      origin: origin, db: scope.db)
-        let record = AuditRecord(tenantID: scope.tenantID, facilityID: facility.id, actor: principal.auditActor,
-                                 action: "staff_profile.update", targetType: "user", targetID: userID.uuidString.lowercased())
+        let profile: StaffProfile
         do {
-            return try await save(input, userID: userID, facilityID: facilityID, in: scope, audit: record, origin: origin)
+            profile = try await save(input, userID: userID, facilityID: facilityID, in: scope)
         } catch let error as any DatabaseError where error.isConstraintFailure {
             // A concurrent first PUT created it: ours replaces it.
-            return try await save(input, userID: userID, facilityID: facilityID, in: scope, audit: record, origin: origin)
+            profile = try await save(input, userID: userID, facilityID: facilityID, in: scope)
         }
+        try await audit.appendRetrying(
+            AuditRecord(tenantID: scope.tenantID, facilityID: facility.id, actor: principal.auditActor, action: "staff_profile.update",
+                        targetType: "user", targetID: userID.uuidString.lowercased()),
+            origin: origin, on: scope.db)
+        return profile
     }
 
     public func read(userID: UUID, facilityID: UUID, in scope: TenantScope, by principal: Principal,
@@ -45,9 +49,7 @@ public struct StaffProfileService: Sendable {
         try await scope.query(StaffProfile.self).filter(\.$userID == userID).filter(\.$facilityID == facilityID).first()
     }
 
-    /// Writes the profile and its audit event in one transaction.
-    private func save(_ input: StaffProfileInput, userID: UUID, facilityID: UUID, in scope: TenantScope, audit record: AuditRecord,
-                      origin: RequestOrigin) async throws -> StaffProfile {
+    private func save(_ input: StaffProfileInput, userID: UUID, facilityID: UUID, in scope: TenantScope) async throws -> StaffProfile {
         let existing = try await find(userID: userID, facilityID: facilityID, in: scope)
         let profile = existing ?? StaffProfile(tenantID: scope.tenantID, userID: userID, facilityID: facilityID)
         profile.specialization = input.specialization
@@ -56,10 +58,7 @@ public struct StaffProfileService: Sendable {
         profile.yearsOfExperience = input.yearsOfExperience
         profile.consultationFee = input.consultationFee
         profile.bio = input.bio
-        try await scope.transaction { tx in
-            if existing == nil { try await tx.create(profile) } else { try await tx.update(profile) }
-            try await audit.append(record, origin: origin, on: tx.db)
-        }
+        if existing == nil { try await scope.create(profile) } else { try await scope.update(profile) }
         return profile
     }
 }
