@@ -53,10 +53,17 @@ public final class AuditLog: Sendable {
     }
 
     private static func lockChain(_ chain: String, on db: any Database) async throws {
-        guard let sql = db as? any SQLDatabase, sql.dialect.name == "postgresql" else { return }
-        var hasher = Hasher64()
-        let key = hasher.fnv1a(chain)
-        try await sql.raw("SELECT pg_advisory_xact_lock(\(literal: key))").run()
+        guard let sql = db as? any SQLDatabase else { return }
+        if sql.dialect.name == "postgresql" {
+            var hasher = Hasher64()
+            let key = hasher.fnv1a(chain)
+            try await sql.raw("SELECT pg_advisory_xact_lock(\(literal: key))").run()
+        } else {
+            // SQLite: become the writer before reading the chain head. A transaction that reads
+            // first and writes later fails with SQLITE_BUSY when another connection committed in
+            // between; one that starts with a write simply waits for the lock.
+            try await sql.raw("UPDATE audit_events SET seq = seq WHERE 1 = 0").run()
+        }
     }
 }
 
