@@ -140,6 +140,11 @@ struct PatientTests {
             let fields = Set((bad.json["errors"] as? [[String: Any]] ?? []).compactMap { $0["field"] as? String })
             #expect(fields == ["given_name", "family_name", "sex", "birth_date", "phone", "blood_type", "conditions[0].code", "conditions[1]",
                                "insurance.policy_number", "emergency_contact", "home_facility_id", "favourite_colour"])
+            // Without a home facility, a receptionist registers at her own facility.
+            let desk = try await app.send(.POST, "/api/v1/patients", token: t[.receptionist].token,
+                                          json: jsonBody(["given_name": "C", "family_name": "D", "sex": "female"]))
+            #expect(desk.status == .created)
+            #expect(desk.json["home_facility_id"] as? String == t.f1.id!.uuidString)
             let ok = ["given_name": "A", "family_name": "B", "sex": "male", "national_id": "X-1"]
             #expect(try await app.send(.POST, "/api/v1/patients", token: t[.groupAdmin].token, json: jsonBody(ok)).status == .created)
             #expect(try await app.send(.POST, "/api/v1/patients", token: t[.groupAdmin].token, json: jsonBody(ok)).status == .conflict)

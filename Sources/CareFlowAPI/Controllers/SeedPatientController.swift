@@ -51,11 +51,9 @@ struct SeedPatientController: RouteCollection {
         let conditions = diagnosis.map { d in
             ConditionInput(code: Self.knownDiagnoses[d.lowercased()] ?? "R69", note: d)
         }.map { [$0] } ?? []
-        // The seed API had no facilities: register at the caller's facility when they work at one.
-        let principal = try req.principal()
-        let home = principal.grants.first { AccessPolicy.scope(of: $0.role, for: .patientCreate) == .facility }?.facilityID
+        // The seed API had no facilities: the service registers at the caller's facility.
         let input = PatientInput(givenName: parts[0], familyName: parts.count > 1 ? parts[1] : parts[0], birthYear: year - age!,
-                                 sex: sex!, homeFacilityID: home, details: PatientDetails(bloodType: blood), conditions: conditions)
+                                 sex: sex!, details: PatientDetails(bloodType: blood), conditions: conditions)
         let view = try await req.services.patients.register(input, in: req.tenantScope(), by: req.principal(), origin: req.origin)
         return try await SeedPatientResponse(id: view.patient.id!, mrn: view.mrn, name: name!, age: age!, gender: sex!.rawValue,
                                              bloodType: blood, diagnosis: diagnosis).encodeResponse(status: .created, for: req)

@@ -18,7 +18,14 @@ public struct PatientService: Sendable {
 
     // MARK: - Create
 
-    public func register(_ input: PatientInput, in scope: TenantScope, by principal: Principal, origin: RequestOrigin) async throws -> PatientView {
+    public func register(_ request: PatientInput, in scope: TenantScope, by principal: Principal, origin: RequestOrigin) async throws -> PatientView {
+        var withHome = request
+        if withHome.homeFacilityID == nil {
+            // Registered at the desk where it happens: staff who register per facility give the
+            // patient their facility as home unless the request names another.
+            withHome.homeFacilityID = principal.grants.first { AccessPolicy.scope(of: $0.role, for: .patientCreate) == .facility }?.facilityID
+        }
+        let input = withHome
         let target: AccessTarget = input.homeFacilityID.map { .patient(PatientContext(
             patientID: UUID(), userID: nil, homeFacilityID: $0, doctorIDs: [], visitFacilityIDs: [])) } ?? .tenant
         try await guardian.authorize(principal, .patientCreate, on: target, origin: origin, db: scope.db)
