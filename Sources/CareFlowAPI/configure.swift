@@ -128,7 +128,8 @@ func routes(_ app: Application, metrics: PrometheusCollectorRegistry) throws {
         .register(collection: AuthController())
     try app.register(collection: MFAController())
 
-    let authenticated = app.grouped(BearerAuthenticationMiddleware())
+    // Idempotency keys are per caller, so they are honoured after authentication.
+    let authenticated = app.grouped(BearerAuthenticationMiddleware(), IdempotencyMiddleware())
     try authenticated.register(collection: MeController())
     try authenticated.register(collection: PlatformTenantController())
 

@@ -21,5 +21,6 @@ enum CareFlowMigrations {
         CreateStaffProfiles(),
         CreateAvailability(),
         CreateShifts(),
+        CreateIdempotencyRecords(),
     ]
 }

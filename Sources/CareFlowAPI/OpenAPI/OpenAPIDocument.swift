@@ -166,6 +166,11 @@ enum OpenAPIDocument {
                 query += ["action", "actor_id", "target_id", "facility_id", "outcome", "from", "to"].map { queryParam($0, "string", "Filter") }
             }
             query += (schedulingQueryParameters[op.method + " " + op.path] ?? []).map { queryParam($0.name, "string", $0.description) }
+            if op.method == "post" && op.responses.contains(where: { $0.0 == 201 }) && op.authenticated {
+                query.append(.object(["name": .string("Idempotency-Key"), "in": .string("header"), "required": .bool(false),
+                                      "description": .string("Retries with the same key and body replay the first answer"),
+                                      "schema": .object(["type": .string("string"), "maxLength": .number(255)])]))
+            }
             if !(params + query).isEmpty { operation["parameters"] = .array(params + query) }
             if let request = op.requestSchema {
                 let media = OpenAPISchemas.multipartRequests.contains(request) ? "multipart/form-data" : "application/json"
