@@ -181,7 +181,8 @@ public struct PatientService: Sendable {
         return Page(items: views, nextCursor: rows.count > page.limit ? Cursor(key: items.last!.id!.uuidString).encoded : nil)
     }
 
-    /// nil = every patient of the tenant; otherwise the ids the principal may list.
+    /// nil = every patient of the tenant; otherwise the ids the principal may list. Only the id
+    /// columns are read: a nurse's facility may hold tens of thousands of sealed rows.
     func visiblePatientIDs(_ principal: Principal, scope: TenantScope) async throws -> Set<UUID>? {
         var ids = Set<UUID>()
         for grant in principal.grants {
@@ -192,12 +193,13 @@ public struct PatientService: Sendable {
                 ids.formUnion(try await scope.query(CareRelationship.self).filter(\.$doctorID == principal.subjectID).all()
                     .filter { $0.isActive() }.map(\.patientID))
                 ids.formUnion(try await scope.query(Appointment.self).filter(\.$doctorID == principal.subjectID)
-                    .filter(\.$status != .cancelled).all().map(\.patientID))
+                    .filter(\.$status != .cancelled).field(\.$patientID).all().map(\.patientID))
             case .facility?:
                 guard let facility = grant.facilityID else { continue }
-                ids.formUnion(try await scope.query(Patient.self).filter(\.$homeFacilityID == facility).all().compactMap(\.id))
+                ids.formUnion(try await scope.query(Patient.self).filter(\.$homeFacilityID == facility)
+                    .field(\.$id).all().compactMap(\.id))
                 ids.formUnion(try await scope.query(Appointment.self).filter(\.$facilityID == facility)
-                    .filter(\.$status != .cancelled).all().map(\.patientID))
+                    .filter(\.$status != .cancelled).field(\.$patientID).all().map(\.patientID))
             case .self?:
                 ids.formUnion(try await scope.query(Patient.self).filter(\.$userID == principal.subjectID).all().compactMap(\.id))
             default:
