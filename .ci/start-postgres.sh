@@ -30,9 +30,11 @@ if ! grep -q '^max_connections = 500' "$conf"; then
   echo "max_connections = 500" >> "$conf"
   detached pg_ctlcluster "$version" main restart || true
 fi
-detached pg_ctlcluster "$version" main start || true
-for _ in $(seq 1 30); do
+# A server killed a moment ago can leave its socket lock behind until its last child exits,
+# so a failed start is tried again while we wait.
+for i in $(seq 0 59); do
   pg_isready -h 127.0.0.1 -p 5432 -q && break
+  if ((i % 5 == 0)); then detached pg_ctlcluster "$version" main start || true; fi
   sleep 1
 done
 if ! pg_isready -h 127.0.0.1 -p 5432 -q; then
