@@ -198,4 +198,65 @@ struct PatientTests {
             #expect(Set((bad.json["errors"] as? [[String: Any]] ?? []).compactMap { $0["field"] as? String }) == ["age", "gender"])
         }
     }
+
+    @Test("a patient chooses their primary doctor only where the tenant allows it", arguments: TestBackend.enabled)
+    func chooseDoctor(backend: TestBackend) async throws {
+        try await withCareFlow(backend) { app in
+            let t = try await Fixtures.tenant(app, slug: "choose")
+            let patientID = try await Fixtures.patient(app, t)
+            let other = try await Fixtures.user(app, tenant: t.tenant, email: "dr-two@choose.test", role: .doctor, facility: t.f2.id)
+            let path = "/api/v1/patients/\(patientID)/primary-doctor"
+            let choice = jsonBody(["doctor_id": other.id.uuidString])
+            // Off by default.
+            let refused = try await app.send(.POST, path, token: t[.patient].token, json: choice)
+            #expect(refused.status == .forbidden, "\(refused.text)")
+            #expect(refused.text.contains("choose their doctor"))
+
+            var config = try #require(app.services.tenants[t.tenant.slug])
+            config.patientsChooseDoctor = true
+            try app.services.tenants.register(config, writeFile: false)
+            // Only doctors of this tenant can be chosen.
+            let notADoctor = try await app.send(.POST, path, token: t[.patient].token,
+                                                json: jsonBody(["doctor_id": t[.nurse].id.uuidString]))
+            #expect(notADoctor.status == .unprocessableEntity)
+            #expect(try await app.send(.GET, "/api/v1/patients/\(patientID)", token: other.token).status == .forbidden)
+            let chosen = try await app.send(.POST, path, token: t[.patient].token, json: choice)
+            #expect(chosen.status == .created, "\(chosen.text)")
+            // The chosen doctor now reads the patient; the previous primary doctor stepped down.
+            #expect(try await app.send(.GET, "/api/v1/patients/\(patientID)", token: other.token).status == .ok)
+            #expect(try await app.send(.GET, "/api/v1/patients/\(patientID)", token: t[.doctor].token).status == .forbidden)
+            // Nobody chooses for someone else: another patient's record is not theirs.
+            let stranger = try await Fixtures.user(app, tenant: t.tenant, email: "p2@choose.test", role: .patient, facility: nil)
+            #expect(try await app.send(.POST, path, token: stranger.token, json: choice).status == .forbidden)
+            #expect(try await AuditEvent.query(on: app.db).filter(\.$action == "care_relationship.choose").count() == 1)
+        }
+    }
+
+    @Test("the list sorts by registration order, oldest or newest first", arguments: TestBackend.enabled)
+    func sortByRegistration(backend: TestBackend) async throws {
+        try await withCareFlow(backend) { app in
+            let t = try await Fixtures.tenant(app, slug: "sorted")
+            var registered: [String] = []
+            for i in 0..<5 {
+                let res = try await app.send(.POST, "/api/v1/patients", token: t[.receptionist].token,
+                                             json: jsonBody(["given_name": "P\(i)", "family_name": "Order", "sex": "male"]))
+                registered.append(try #require(res.json["id"] as? String))
+                try await Task.sleep(for: .milliseconds(3))
+            }
+            func ids(_ sort: String) async throws -> [String] {
+                var out: [String] = [], cursor: String? = nil
+                repeat {
+                    let res = try await app.send(.GET, "/api/v1/patients?sort=\(sort)&limit=2" + (cursor.map { "&cursor=\($0)" } ?? ""),
+                                                 token: t[.receptionist].token)
+                    #expect(res.status == .ok, "\(res.text)")
+                    out += (res.json["items"] as? [[String: Any]] ?? []).compactMap { $0["id"] as? String }
+                    cursor = res.json["next_cursor"] as? String
+                } while cursor != nil
+                return out
+            }
+            #expect(try await ids("created_at") == registered)
+            #expect(try await ids("-created_at") == registered.reversed())
+            #expect(try await app.send(.GET, "/api/v1/patients?sort=name", token: t[.receptionist].token).status == .unprocessableEntity)
+        }
+    }
 }

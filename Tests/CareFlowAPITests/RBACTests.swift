@@ -96,6 +96,13 @@ struct RBACTests {
             Call(method: .POST, path: "/api/v1/patients/\(try await Fixtures.patient(app, t))/care-team",
                  json: jsonBody(["doctor_id": t[.doctor].id.uuidString, "kind": "primary"]), success: .created)
         },
+        Endpoint(name: "POST /patients/{id}/primary-doctor", action: .careRelationshipChoose) { app, t in
+            var config = app.services.tenants[t.tenant.slug] ?? TenantConfiguration(slug: t.tenant.slug, name: "T", timezone: "UTC")
+            config.patientsChooseDoctor = true
+            try app.services.tenants.register(config, writeFile: false)
+            return Call(method: .POST, path: "/api/v1/patients/\(try await Fixtures.patient(app, t))/primary-doctor",
+                        json: jsonBody(["doctor_id": t[.doctor].id.uuidString]), success: .created)
+        },
         Endpoint(name: "GET /me", action: .profileRead) { _, _ in
             Call(method: .GET, path: "/api/v1/me", json: nil, success: .ok)
         },

@@ -8,6 +8,7 @@ struct CareTeamController: RouteCollection {
         team.post(use: assign)
         team.get(use: list)
         team.delete(":relationshipID", use: end)
+        routes.post("api", "v1", "patients", ":patientID", "primary-doctor", use: choosePrimaryDoctor)
         routes.get("api", "v1", "doctors", "me", "patients", use: myPatients)
     }
 
@@ -23,6 +24,19 @@ struct CareTeamController: RouteCollection {
         let relationship = try await req.services.careTeam.assign(
             patientID: req.uuidParameter("patientID", what: "Patient"), doctorID: doctor!, kind: kind!, referredBy: referredBy,
             endsOn: endsOn, in: req.tenantScope(), by: req.principal(), origin: req.origin)
+        return try await CareRelationshipDTO(relationship).encodeResponse(status: .created, for: req)
+    }
+
+    /// A patient choosing their own primary doctor, where the tenant's file allows it.
+    @Sendable
+    func choosePrimaryDoctor(req: Request) async throws -> Response {
+        var body = FieldReader(try await req.jsonObject())
+        let doctor = body.uuid("doctor_id")
+        try body.finish()
+        let allowed = req.services.tenants[try await req.currentTenant().slug]?.patientsChooseDoctor ?? false
+        let relationship = try await req.services.careTeam.choosePrimaryDoctor(
+            patientID: req.uuidParameter("patientID", what: "Patient"), doctorID: doctor!, tenantAllowsChoice: allowed,
+            in: req.tenantScope(), by: req.principal(), origin: req.origin)
         return try await CareRelationshipDTO(relationship).encodeResponse(status: .created, for: req)
     }
 

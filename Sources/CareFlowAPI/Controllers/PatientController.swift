@@ -90,9 +90,10 @@ struct PatientController: RouteCollection {
         q.doctorID = uuid("doctor_id")
         if let sort = text("sort") {
             switch sort {
-            case "id": q.newestFirst = false
-            case "-id": q.newestFirst = true
-            default: errors.append(FieldError(field: "sort", reason: "must be id or -id"))
+            // Patient ids are time-ordered, so id order is registration order.
+            case "id", "created_at": q.newestFirst = false
+            case "-id", "-created_at": q.newestFirst = true
+            default: errors.append(FieldError(field: "sort", reason: "must be created_at, -created_at, id or -id"))
             }
         }
         if !errors.isEmpty { throw AppError.validation(errors) }

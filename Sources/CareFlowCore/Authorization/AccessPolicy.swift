@@ -39,6 +39,7 @@ public enum AccessPolicy {
         (.patientUpdateClinical, [.doctor: .careTeam, .nurse: .facility]),
         (.patientDelete, [.groupAdmin: .tenant, .facilityAdmin: .facility]),
         (.careRelationshipManage, [.groupAdmin: .tenant, .facilityAdmin: .tenant, .receptionist: .tenant, .doctor: .careTeam]),
+        (.careRelationshipChoose, [.patient: .self]),
         (.profileRead, [.platformAdmin: .self, .groupAdmin: .self, .facilityAdmin: .self, .doctor: .self,
                         .nurse: .self, .receptionist: .self, .billing: .self, .patient: .self]),
         // Scheduling. `self` on a doctor's schedule or appointment = the doctor themself; on an

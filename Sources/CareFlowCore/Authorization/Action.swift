@@ -20,6 +20,8 @@ public enum Action: String, Sendable, CaseIterable, Codable {
     case patientUpdateClinical = "patient.update_clinical"
     case patientDelete = "patient.delete"
     case careRelationshipManage = "care_relationship.manage"
+    /// A patient choosing their own primary doctor, where the tenant allows it.
+    case careRelationshipChoose = "care_relationship.choose"
     case profileRead = "profile.read"
     /// Staff profiles (specialization, licence, fee, bio) and the doctor directory.
     case staffProfileRead = "staff_profile.read"

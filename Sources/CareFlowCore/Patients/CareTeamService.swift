@@ -48,6 +48,33 @@ public struct CareTeamService: Sendable {
         return relationship
     }
 
+    /// A patient choosing their own primary doctor (PRODUCT §7), where the tenant allows it.
+    /// The previous primary doctor steps down, as when staff assign one.
+    public func choosePrimaryDoctor(patientID: UUID, doctorID: UUID, tenantAllowsChoice: Bool, in scope: TenantScope,
+                                    by principal: Principal, origin: RequestOrigin) async throws -> CareRelationship {
+        try await access.authorize(principal, .careRelationshipChoose, patientID: patientID, in: scope, origin: origin)
+        guard tenantAllowsChoice else {
+            throw AppError.forbidden("This organisation does not let patients choose their doctor; ask the front desk")
+        }
+        guard try await isDoctor(doctorID, scope: scope) else {
+            throw AppError.validation([FieldError(field: "doctor_id", reason: "is not a doctor of this tenant")])
+        }
+        let relationship = try await scope.transaction { scope -> CareRelationship in
+            try await scope.query(CareRelationship.self).filter(\.$patientID == patientID).filter(\.$kind == .primary)
+                .filter(\.$endedAt == nil).set(\.$endedAt, to: Date()).update()
+            let r = CareRelationship(tenantID: scope.tenantID, patientID: patientID, doctorID: doctorID, kind: .primary,
+                                     referredBy: nil, endsOn: nil)
+            try await scope.create(r)
+            return r
+        }
+        try await audit.append(
+            AuditRecord(tenantID: scope.tenantID, actor: principal.auditActor, action: "care_relationship.choose", targetType: "patient",
+                        targetID: patientID.uuidString.lowercased(),
+                        details: ["doctor_id": doctorID.uuidString.lowercased(), "kind": "primary"]),
+            origin: origin, on: scope.db)
+        return relationship
+    }
+
     public func list(patientID: UUID, in scope: TenantScope, by principal: Principal, origin: RequestOrigin) async throws -> [CareRelationship] {
         try await access.authorize(principal, .patientRead, patientID: patientID, in: scope, origin: origin)
         return try await scope.query(CareRelationship.self).filter(\.$patientID == patientID).sort(\.$createdAt).all()

@@ -111,6 +111,7 @@ public struct PatientQuery: Sendable {
     public var conditionCode: String?
     public var facilityID: UUID?
     public var doctorID: UUID?
+    /// Registration order (ids are time-ordered), newest first when set.
     public var newestFirst = false
 
     public init() {}

@@ -40,6 +40,8 @@ public struct PatientService: Sendable {
         }
         let patient = try await scope.transaction { scope -> Patient in
             let patient = Patient()
+            // Time-ordered, so the list's id order is registration order.
+            patient.id = TimeOrderedID.make()
             patient.mrnSealed = try cipher.seal(try await MRNAllocator.next(tenantID: scope.tenantID, on: scope.db))
             patient.mrnIndex = cipher.index(try cipher.open(patient.mrnSealed), as: .mrn)
             try apply(input, to: patient, cipher: cipher)

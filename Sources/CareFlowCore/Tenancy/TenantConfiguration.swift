@@ -162,6 +162,8 @@ public struct TenantConfiguration: Sendable, Equatable {
     public var mfaRequiredFor: [Role]
     /// Patients may register themselves (`POST /api/v1/auth/signup`).
     public var patientSelfSignup: Bool
+    /// Patients may choose their own primary doctor (`POST /api/v1/patients/{id}/primary-doctor`).
+    public var patientsChooseDoctor: Bool
     /// Demo tenants get one seeded user per role.
     public var demo: Bool
     public var facilities: [FacilitySeed]
@@ -177,6 +179,7 @@ public struct TenantConfiguration: Sendable, Equatable {
         currency: String = "usd",
         mfaRequiredFor: [Role] = [],
         patientSelfSignup: Bool = false,
+        patientsChooseDoctor: Bool = false,
         demo: Bool = false,
         facilities: [FacilitySeed] = [],
         integrations: [Capability: IntegrationSettings] = [:]
@@ -187,6 +190,7 @@ public struct TenantConfiguration: Sendable, Equatable {
         self.currency = currency
         self.mfaRequiredFor = mfaRequiredFor
         self.patientSelfSignup = patientSelfSignup
+        self.patientsChooseDoctor = patientsChooseDoctor
         self.demo = demo
         self.facilities = facilities
         self.integrations = Self.withDefaults(integrations)

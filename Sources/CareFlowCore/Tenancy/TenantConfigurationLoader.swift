@@ -83,6 +83,7 @@ public enum TenantConfigurationLoader {
             (key("currency"), text(config.currency)),
             (key("mfa_required_for"), Node(config.mfaRequiredFor.map { text($0.rawValue) }, .implicit, .flow)),
             (key("patient_self_signup"), boolean(config.patientSelfSignup)),
+            (key("patients_choose_doctor"), boolean(config.patientsChooseDoctor)),
             (key("demo"), boolean(config.demo)),
         ]
         if !config.facilities.isEmpty {
@@ -152,7 +153,7 @@ public enum TenantConfigurationLoader {
     }
 
     private static let topLevelKeys = [
-        "slug", "name", "timezone", "currency", "mfa_required_for", "patient_self_signup", "demo",
+        "slug", "name", "timezone", "currency", "mfa_required_for", "patient_self_signup", "patients_choose_doctor", "demo",
         "facilities", "integrations",
     ]
 
@@ -160,7 +161,7 @@ public enum TenantConfigurationLoader {
         guard let pairs = checker.mapping(root, at: "", what: "a mapping of tenant settings") else { return nil }
 
         var slug: String?, name: String?, timezone: String?
-        var currency = "usd", mfaRequiredFor: [Role] = [], patientSelfSignup = false, demo = false
+        var currency = "usd", mfaRequiredFor: [Role] = [], patientSelfSignup = false, patientsChooseDoctor = false, demo = false
         var facilities: [FacilitySeed] = [], integrations: [Capability: IntegrationSettings] = [:]
 
         for (field, value) in pairs {
@@ -189,6 +190,8 @@ public enum TenantConfigurationLoader {
                 mfaRequiredFor = parseRoles(value, at: field, checker: &checker)
             case "patient_self_signup":
                 patientSelfSignup = checker.bool(value, at: field) ?? false
+            case "patients_choose_doctor":
+                patientsChooseDoctor = checker.bool(value, at: field) ?? false
             case "demo":
                 demo = checker.bool(value, at: field) ?? false
             case "facilities":
@@ -208,7 +211,8 @@ public enum TenantConfigurationLoader {
         guard let slug, let name, let timezone else { return nil }
         return TenantConfiguration(
             slug: slug, name: name, timezone: timezone, currency: currency,
-            mfaRequiredFor: mfaRequiredFor, patientSelfSignup: patientSelfSignup, demo: demo,
+            mfaRequiredFor: mfaRequiredFor, patientSelfSignup: patientSelfSignup,
+            patientsChooseDoctor: patientsChooseDoctor, demo: demo,
             facilities: facilities, integrations: integrations)
     }
 

@@ -1,6 +1,6 @@
 import Foundation
 
-/// Ids of clinical entries and documents are UUIDv7 (RFC 9562 §5.7): the first 48 bits are the
+/// Ids of patients, clinical entries and documents are UUIDv7 (RFC 9562 §5.7): the first 48 bits are the
 /// creation time in milliseconds. Sorting by id is then sorting by creation on both databases
 /// (PostgreSQL compares uuids bytewise; SQLite stores them as upper-case hex text, whose order is
 /// the same), so a list's cursor is simply the last id seen. Entries created within the same
