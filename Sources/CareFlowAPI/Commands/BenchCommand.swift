@@ -3,7 +3,7 @@ import Vapor
 
 /// `careflow bench crypto | totp`: in-process micro-benchmarks printed for `benchmarks/*.sh`.
 struct BenchCommand: AsyncCommandGroup {
-    var commands: [String: any AnyAsyncCommand] = ["crypto": Crypto(), "totp": TOTPBench(), "seed-patients": SeedPatients()]
+    var commands: [String: any AnyAsyncCommand] = ["crypto": Crypto(), "totp": TOTPBench(), "seed-patients": SeedPatients(), "seed-schedule": SeedSchedule()]
     var help: String { "Micro-benchmarks (run a release build)" }
 
     struct Crypto: AsyncCommand {
