@@ -28,7 +28,10 @@ public func configure(
     case .postgres(let url, let searchPath):
         var postgres = try SQLPostgresConfiguration(url: url)
         if let searchPath { postgres.searchPath = [searchPath] }
-        app.databases.use(.postgres(configuration: postgres, sqlLogLevel: .debug), as: .psql)
+        // One connection per event loop (the driver's default) queues bursts of transactions behind
+        // each other until requests time out; a small pool per loop and a longer wait absorb them.
+        app.databases.use(.postgres(configuration: postgres, maxConnectionsPerEventLoop: config.databasePoolSize,
+                                    connectionPoolTimeout: .seconds(30), sqlLogLevel: .debug), as: .psql)
     }
     app.migrations.add(CareFlowMigrations.all)
 

@@ -31,6 +31,10 @@ public struct AppConfiguration: Sendable {
     /// Largest document upload (`CAREFLOW_MAX_DOCUMENT_SIZE`, e.g. `10mb`); its own limit, since
     /// the upload route streams instead of collecting the body.
     var maxDocumentSize: String = "10mb"
+    /// PostgreSQL connections per event loop (`CAREFLOW_DB_POOL_SIZE`).
+    var databasePoolSize: Int = 4
+    /// The environment `env:` secret references of tenant files resolve against.
+    var secretEnvironment: [String: String] = [:]
 
     public static func fromEnvironment(_ env: [String: String] = ProcessInfo.processInfo.environment) -> AppConfiguration {
         let dataDir = env["CAREFLOW_DATA_DIR"].nonEmpty ?? "./data"
@@ -54,7 +58,9 @@ public struct AppConfiguration: Sendable {
             trustedProxies: Set((env["CAREFLOW_TRUSTED_PROXIES"] ?? "").split(separator: ",")
                 .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }),
             authRequestsPerMinute: Int(env["CAREFLOW_AUTH_RATE_LIMIT"] ?? "") ?? 60,
-            maxDocumentSize: env["CAREFLOW_MAX_DOCUMENT_SIZE"].nonEmpty ?? "10mb"
+            maxDocumentSize: env["CAREFLOW_MAX_DOCUMENT_SIZE"].nonEmpty ?? "10mb",
+            databasePoolSize: min(64, max(1, Int(env["CAREFLOW_DB_POOL_SIZE"] ?? "") ?? 4)),
+            secretEnvironment: env
         )
     }
 

@@ -22,5 +22,7 @@ enum CareFlowMigrations {
         CreateAvailability(),
         CreateShifts(),
         CreateIdempotencyRecords(),
+        CreateWebhookTables(),
+        CreateOutboxMessages(),
     ]
 }

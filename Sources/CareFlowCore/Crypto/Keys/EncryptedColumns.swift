@@ -18,5 +18,6 @@ public enum EncryptedColumns {
         Table(name: "visit_notes", columns: ["body_sealed"]),
         // The per-document file keys: re-sealing them is the whole of a blob's key rotation.
         Table(name: "documents", columns: ["file_key_sealed", "filename_sealed"]),
+        Table(name: "outbox_messages", columns: ["payload_sealed"]),
     ]
 }

@@ -1,0 +1,235 @@
+import Crypto
+import FluentKit
+import Foundation
+
+/// Inbound provider webhooks (PRODUCT §5): verify over the raw body before anything takes
+/// effect; record the event under (tenant, provider, event id) in the same transaction as its
+/// effect, so a retry or a replay is answered 200 with no second effect; refuse the unverifiable
+/// with nothing stored but an audit event.
+public struct WebhookService: Sendable {
+    let audit: AuditLog
+    let keyring: Keyring
+    let inboundSMS: InboundSMSRouter
+
+    public init(audit: AuditLog, keyring: Keyring, inboundSMS: InboundSMSRouter = InboundSMSRouter()) {
+        self.audit = audit
+        self.keyring = keyring
+        self.inboundSMS = inboundSMS
+    }
+
+    public enum Outcome: Sendable, Equatable {
+        case applied
+        case replayed
+    }
+
+    // MARK: Stripe
+
+    public func receiveStripe(payload: Data, signatureHeader: String?, secrets: [String], in scope: TenantScope,
+                              origin: RequestOrigin, now: Date = Date()) async throws -> Outcome {
+        try await verified(.stripe, scope: scope, origin: origin) {
+            try StripeSignature.verify(header: signatureHeader, payload: payload, secrets: secrets, now: now)
+        }
+        let event: StripeEvent
+        do { event = try JSONDecoder().decode(StripeEvent.self, from: payload) } catch {
+            throw AppError.malformedBody("The event is not a Stripe event object")
+        }
+        return try await record(.stripe, eventID: event.id, type: event.type, payload: payload, in: scope) { tx in
+            try await applyStripe(event, in: tx)
+        }
+    }
+
+    private func applyStripe(_ event: StripeEvent, in scope: TenantScope) async throws {
+        let object = event.data.object
+        let update: (paymentIntent: String?, status: Payment.Status)
+        switch event.type {
+        case "payment_intent.succeeded": update = (object.id, .succeeded)
+        case "payment_intent.payment_failed": update = (object.id, .failed)
+        case "checkout.session.completed":
+            guard object.paymentStatus == nil || object.paymentStatus == "paid" else { return }
+            update = (object.paymentIntent, .succeeded)
+        case "charge.refunded": update = (object.paymentIntent, .refunded)
+        default: return  // recorded, no effect in CareFlow
+        }
+        guard let intent = update.paymentIntent, !intent.isEmpty else { return }
+        let existing = try await scope.query(Payment.self).filter(\.$provider == "stripe").filter(\.$providerPaymentID == intent).first()
+        let payment = existing ?? Payment()
+        // Stripe may deliver out of order: an older event never overwrites a newer one.
+        if let existing, existing.lastEventCreated > event.created { return }
+        payment.tenantID = scope.tenantID
+        payment.provider = "stripe"
+        payment.providerPaymentID = intent
+        payment.status = update.status
+        payment.amount = object.amountTotal ?? object.amount ?? payment.amount
+        payment.currency = object.currency ?? payment.currency
+        payment.lastEventCreated = event.created
+        if existing == nil { try await scope.create(payment) } else { try await scope.update(payment) }
+    }
+
+    // MARK: Twilio
+
+    /// A delivery report for an SMS the outbox sent. Twilio has no event id for these; the pair
+    /// (MessageSid, MessageStatus) is one: the same status reported twice is a replay.
+    public func receiveTwilioStatus(parameters: [(String, String)], signature: String?, url: String, authTokens: [String],
+                                    in scope: TenantScope, origin: RequestOrigin) async throws -> Outcome {
+        try await verified(.twilio, scope: scope, origin: origin) {
+            try TwilioSignature.verify(signature: signature, url: url, parameters: parameters, authTokens: authTokens)
+        }
+        let form = Dictionary(parameters, uniquingKeysWith: { first, _ in first })
+        guard let sid = form["MessageSid"], !sid.isEmpty, let status = form["MessageStatus"], !status.isEmpty else {
+            throw AppError.malformedBody("MessageSid and MessageStatus are required")
+        }
+        return try await record(.twilio, eventID: "status:\(sid):\(status)", type: "message.status", payload: Data(canonical(parameters).utf8),
+                                in: scope) { tx in
+            try await advanceDelivery(providerMessageID: sid, to: status, error: form["ErrorCode"], in: tx)
+        }
+    }
+
+    /// An SMS a patient sent. STOP-family keywords opt the number out (START / UNSTOP back in);
+    /// other keywords go to the handlers later features register. Returns the TwiML document.
+    public func receiveTwilioInbound(parameters: [(String, String)], signature: String?, url: String, authTokens: [String],
+                                     in scope: TenantScope, origin: RequestOrigin) async throws -> (Outcome, twiml: String) {
+        try await verified(.twilio, scope: scope, origin: origin) {
+            try TwilioSignature.verify(signature: signature, url: url, parameters: parameters, authTokens: authTokens)
+        }
+        let form = Dictionary(parameters, uniquingKeysWith: { first, _ in first })
+        guard let sid = form["MessageSid"], !sid.isEmpty, let from = form["From"], !from.isEmpty else {
+            throw AppError.malformedBody("MessageSid and From are required")
+        }
+        let keyword = InboundKeyword(body: form["Body"] ?? "")
+        let cipher = try await keyring.cipher(forTenant: scope.tenantID, on: scope.db)
+        let phoneIndex = cipher.index(from, as: .phone)
+        let (outcome, reply) = try await recordReplying(.twilio, eventID: "inbound:\(sid)", type: "message.inbound",
+                                                        payload: Data(canonical(parameters).utf8), in: scope) { tx -> String? in
+            switch keyword {
+            case .stop: try await setOptOut(phoneIndex, true, in: tx); return nil
+            case .start: try await setOptOut(phoneIndex, false, in: tx); return nil
+            default: return try await inboundSMS.handle(keyword, fromPhoneIndex: phoneIndex, in: tx)
+            }
+        }
+        if outcome == .applied, keyword == .stop || keyword == .start {
+            try await audit.append(
+                AuditRecord(tenantID: scope.tenantID, actor: .anonymous, action: keyword == .stop ? "sms.opt_out" : "sms.opt_in",
+                            targetType: "phone", targetID: String(phoneIndex.prefix(16))),
+                origin: origin, on: scope.db)
+        }
+        return (outcome, TwiML.response(message: outcome == .applied ? reply : nil))
+    }
+
+    /// Whether the tenant may text this number (STOP not answered, or START since).
+    public func maySend(toPhone phone: String, in scope: TenantScope) async throws -> Bool {
+        let cipher = try await keyring.cipher(forTenant: scope.tenantID, on: scope.db)
+        let row = try await scope.query(SMSOptOut.self).filter(\.$phoneIndex == cipher.index(phone, as: .phone)).first()
+        return !(row?.optedOut ?? false)
+    }
+
+    private func setOptOut(_ phoneIndex: String, _ optedOut: Bool, in scope: TenantScope) async throws {
+        if let row = try await scope.query(SMSOptOut.self).filter(\.$phoneIndex == phoneIndex).first() {
+            row.optedOut = optedOut
+            try await scope.update(row)
+        } else {
+            let row = SMSOptOut()
+            row.tenantID = scope.tenantID
+            row.phoneIndex = phoneIndex
+            row.optedOut = optedOut
+            try await scope.create(row)
+        }
+    }
+
+    // MARK: SendGrid
+
+    /// A batch of email events; each is recorded (by `sg_event_id`) and applied on its own.
+    /// Returns how many were new.
+    public func receiveSendGrid(payload: Data, signature: String?, timestamp: String?, publicKeys: [String], in scope: TenantScope,
+                                origin: RequestOrigin, now: Date = Date()) async throws -> Int {
+        try await verified(.sendgrid, scope: scope, origin: origin) {
+            try SendGridSignature.verify(signature: signature, timestamp: timestamp, payload: payload, publicKeys: publicKeys, now: now)
+        }
+        let events: [SendGridEvent]
+        do { events = try JSONDecoder().decode([SendGridEvent].self, from: payload) } catch {
+            throw AppError.malformedBody("The body is not an array of SendGrid events")
+        }
+        guard events.count <= 1000 else { throw AppError.malformedBody("At most 1000 events per request") }
+        var applied = 0
+        for event in events {
+            let eventData = (try? JSONEncoder().encode(event)) ?? Data()
+            let outcome = try await record(.sendgrid, eventID: event.sgEventID, type: event.event, payload: eventData, in: scope) { tx in
+                // `sg_message_id` starts with the X-Message-Id the send returned.
+                guard let messageID = event.sgMessageID?.split(separator: ".").first.map(String.init) else { return }
+                try await advanceDelivery(providerMessageID: messageID, to: event.event, error: event.reason, in: tx)
+            }
+            if outcome == .applied { applied += 1 }
+        }
+        return applied
+    }
+
+    // MARK: Shared
+
+    private func advanceDelivery(providerMessageID: String, to status: String, error: String?, in scope: TenantScope) async throws {
+        guard let message = try await scope.query(OutboxMessage.self).filter(\.$providerMessageID == providerMessageID).first(),
+              DeliveryStatus.advances(from: message.deliveryStatus, to: status) else { return }
+        message.deliveryStatus = status
+        if let error, !error.isEmpty { message.lastError = String(error.prefix(200)) }
+        try await scope.update(message)
+    }
+
+    /// Runs the verification; a failure leaves an audit event and nothing else.
+    private func verified(_ provider: WebhookProvider, scope: TenantScope, origin: RequestOrigin,
+                          _ check: () throws -> Void) async throws {
+        do {
+            try check()
+        } catch let error as WebhookVerificationError {
+            try await audit.append(
+                AuditRecord(tenantID: scope.tenantID, actor: .anonymous, action: "webhook.rejected", outcome: .denied,
+                            targetType: "webhook", targetID: provider.rawValue, details: ["reason": error.reason]),
+                origin: origin, on: scope.db)
+            switch error {
+            case .missingHeader, .malformedHeader: throw AppError.malformedBody("Webhook refused: \(error.reason)")
+            default: throw AppError.unauthenticated("Webhook refused: \(error.reason)")
+            }
+        }
+    }
+
+    /// Stores the event and applies its effect in one transaction; an event already stored is a
+    /// replay and changes nothing. Concurrent deliveries of one event meet at the unique index.
+    private func record(_ provider: WebhookProvider, eventID: String, type: String, payload: Data, in scope: TenantScope,
+                        effect: @escaping @Sendable (TenantScope) async throws -> Void) async throws -> Outcome {
+        try await recordReplying(provider, eventID: eventID, type: type, payload: payload, in: scope) { tx in
+            try await effect(tx)
+            return nil
+        }.0
+    }
+
+    /// `record`, for effects that answer (an inbound SMS's reply text).
+    private func recordReplying(_ provider: WebhookProvider, eventID: String, type: String, payload: Data, in scope: TenantScope,
+                                effect: @escaping @Sendable (TenantScope) async throws -> String?) async throws -> (Outcome, String?) {
+        guard !eventID.isEmpty, eventID.utf8.count <= 255, type.utf8.count <= 100 else {
+            throw AppError.malformedBody("The event has no usable id or type")
+        }
+        if try await exists(provider, eventID, in: scope) { return (.replayed, nil) }
+        let digest = SHA256.hash(data: payload).map { String(format: "%02x", $0) }.joined()
+        do {
+            let reply = try await scope.transaction { tx -> String? in
+                let event = WebhookEvent()
+                event.tenantID = tx.tenantID
+                event.provider = provider.rawValue
+                event.eventID = eventID
+                event.eventType = type
+                event.payloadSHA256 = digest
+                try await tx.create(event)
+                return try await effect(tx)
+            }
+            return (.applied, reply)
+        } catch let error as any DatabaseError where error.isConstraintFailure {
+            // Another delivery of the same event won the insert; its effect stands.
+            return (.replayed, nil)
+        }
+    }
+
+    private func exists(_ provider: WebhookProvider, _ eventID: String, in scope: TenantScope) async throws -> Bool {
+        try await scope.query(WebhookEvent.self).filter(\.$provider == provider.rawValue).filter(\.$eventID == eventID).first() != nil
+    }
+
+    private func canonical(_ parameters: [(String, String)]) -> String {
+        parameters.map { "\($0.0)=\($0.1)" }.sorted().joined(separator: "&")
+    }
+}
