@@ -109,7 +109,8 @@ public func configure(
         availability: AvailabilityService(guardian: guardian, audit: audit),
         slots: slots,
         appointments: AppointmentService(guardian: guardian, audit: audit, keyring: keyring, slots: slots, patientAccess: patientAccess),
-        shifts: ShiftService(guardian: guardian, audit: audit, keyring: keyring)
+        shifts: ShiftService(guardian: guardian, audit: audit, keyring: keyring),
+        webhooks: WebhookService(audit: audit, keyring: keyring)
     )
 
     ContentConfiguration.global.use(encoder: JSONEncoder.custom(dates: .iso8601), for: .json)
@@ -130,6 +131,8 @@ func routes(_ app: Application, metrics: PrometheusCollectorRegistry) throws {
     try app.grouped(AuthRateLimitMiddleware(requestsPerMinute: app.services.configuration.authRequestsPerMinute))
         .register(collection: AuthController())
     try app.register(collection: MFAController())
+    // Verified by provider signatures, not bearer tokens.
+    try app.register(collection: WebhookController())
 
     // Idempotency keys are per caller, so they are honoured after authentication.
     let authenticated = app.grouped(BearerAuthenticationMiddleware(), IdempotencyMiddleware())

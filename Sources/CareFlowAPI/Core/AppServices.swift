@@ -32,6 +32,7 @@ struct AppServices: Sendable {
     let slots: SlotService
     let appointments: AppointmentService
     let shifts: ShiftService
+    let webhooks: WebhookService
 }
 
 extension Application {

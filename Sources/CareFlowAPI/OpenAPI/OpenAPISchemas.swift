@@ -105,6 +105,7 @@ enum OpenAPISchemas {
         "SeedPatientCreated": object(["id": type("string", format: "uuid"), "mrn": type("string"), "name": type("string"),
                                       "age": type("integer"), "gender": type("string"), "blood_type": type("string", nullable: true),
                                       "diagnosis": type("string", nullable: true)]),
+        "WebhookReceived": object(["received": type("boolean"), "replayed": type("boolean")], required: ["received", "replayed"]),
         "PrimaryDoctorChoice": object(["doctor_id": type("string", format: "uuid")], required: ["doctor_id"]),
         "CareRelationshipWrite": object(["doctor_id": type("string", format: "uuid"),
                                          "kind": .object(["type": .string("string"), "enum": .array([.string("primary"), .string("referral"), .string("temporary")])]),

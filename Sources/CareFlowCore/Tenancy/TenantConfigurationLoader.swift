@@ -513,6 +513,8 @@ struct AdapterSchema: Sendable {
         ]),
         "twilio": AdapterSchema(fields: [
             field("account_sid", .text), field("auth_token", .secret), field("from", .e164), baseURL,
+            // The public origin Twilio calls (signatures cover it); default CAREFLOW_PUBLIC_URL.
+            field("webhook_base_url", .httpURL, required: false),
         ]),
         "sendgrid": AdapterSchema(fields: [
             field("api_key", .secret), field("from", .email),

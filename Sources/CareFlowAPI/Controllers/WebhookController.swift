@@ -1,0 +1,113 @@
+import CareFlowCore
+import Fluent
+import Vapor
+
+/// `POST /webhooks/{tenant}/…` (PRODUCT §5). Unauthenticated by design: each request is
+/// verified with the tenant's provider secret over the raw body before anything takes effect.
+struct WebhookController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        let hooks = routes.grouped("webhooks", ":tenant")
+        hooks.post("stripe", use: stripe)
+        hooks.post("twilio", "sms", use: twilioInbound)
+        hooks.post("twilio", "status", use: twilioStatus)
+        hooks.post("sendgrid", "events", use: sendGrid)
+    }
+
+    @Sendable
+    func stripe(req: Request) async throws -> Response {
+        let (scope, config) = try await tenant(req)
+        let secrets = try secrets(req, config.integration(for: .payments), field: "webhook_secret", adapter: "stripe")
+        let outcome = try await req.services.webhooks.receiveStripe(
+            payload: try rawBody(req), signatureHeader: req.headers.first(name: "Stripe-Signature"), secrets: secrets,
+            in: scope, origin: req.origin)
+        return try await Received(received: true, replayed: outcome == .replayed).encodeResponse(for: req)
+    }
+
+    @Sendable
+    func twilioInbound(req: Request) async throws -> Response {
+        let (scope, config) = try await tenant(req)
+        let sms = config.integration(for: .sms)
+        let (outcome, twiml) = try await req.services.webhooks.receiveTwilioInbound(
+            parameters: try form(req), signature: req.headers.first(name: "X-Twilio-Signature"), url: publicURL(req, sms),
+            authTokens: try secrets(req, sms, field: "auth_token", adapter: "twilio"), in: scope, origin: req.origin)
+        var headers = HTTPHeaders()
+        headers.contentType = .xml
+        if outcome == .replayed { headers.add(name: "Idempotent-Replayed", value: "true") }
+        return Response(status: .ok, headers: headers, body: .init(string: twiml))
+    }
+
+    @Sendable
+    func twilioStatus(req: Request) async throws -> Response {
+        let (scope, config) = try await tenant(req)
+        let sms = config.integration(for: .sms)
+        let outcome = try await req.services.webhooks.receiveTwilioStatus(
+            parameters: try form(req), signature: req.headers.first(name: "X-Twilio-Signature"), url: publicURL(req, sms),
+            authTokens: try secrets(req, sms, field: "auth_token", adapter: "twilio"), in: scope, origin: req.origin)
+        return try await Received(received: true, replayed: outcome == .replayed).encodeResponse(for: req)
+    }
+
+    @Sendable
+    func sendGrid(req: Request) async throws -> Response {
+        let (scope, config) = try await tenant(req)
+        let applied = try await req.services.webhooks.receiveSendGrid(
+            payload: try rawBody(req), signature: req.headers.first(name: "X-Twilio-Email-Event-Webhook-Signature"),
+            timestamp: req.headers.first(name: "X-Twilio-Email-Event-Webhook-Timestamp"),
+            publicKeys: try secrets(req, config.integration(for: .email), field: "webhook_verification_key", adapter: "sendgrid"),
+            in: scope, origin: req.origin)
+        return try await Received(received: true, replayed: applied == 0).encodeResponse(for: req)
+    }
+
+    struct Received: Content {
+        let received: Bool
+        let replayed: Bool
+    }
+
+    // MARK: Helpers
+
+    /// The tenant named in the path; an unknown or suspended tenant is a 404 (nothing to verify against).
+    private func tenant(_ req: Request) async throws -> (TenantScope, TenantConfiguration) {
+        guard let slug = req.parameters.get("tenant"), slug.count <= 63,
+              let config = req.services.tenants[slug],
+              let tenant = try await Tenant.query(on: req.db).filter(\.$slug == slug).first(), tenant.status == .active
+        else { throw AppError.notFound("Unknown tenant") }
+        return (TenantScope(tenantID: tenant.id!, db: req.db), config)
+    }
+
+    /// The tenant's secrets for this provider; none when the capability uses another adapter
+    /// (the service then refuses with an audit event, as for a bad signature).
+    private func secrets(_ req: Request, _ settings: IntegrationSettings, field: String, adapter: String) throws -> [String] {
+        guard settings.adapter == adapter else { return [] }
+        do {
+            return try SecretResolver(environment: req.services.configuration.secretEnvironment).resolveList(settings[field])
+        } catch {
+            req.logger.error("webhook secret unavailable", metadata: ["reference": "\(error.reference)", "reason": "\(error.reason)"])
+            throw AppError.unavailable("The tenant's webhook secret is not available")
+        }
+    }
+
+    private func rawBody(_ req: Request) throws -> Data {
+        guard let buffer = req.body.data else { throw AppError.malformedBody("The body is empty") }
+        return Data(buffer.readableBytesView)
+    }
+
+    /// Form parameters in the order sent, values decoded, as Twilio signs them.
+    private func form(_ req: Request) throws -> [(String, String)] {
+        guard req.headers.contentType == .urlEncodedForm else {
+            throw AppError.unsupportedMediaType("Expected application/x-www-form-urlencoded")
+        }
+        let text = String(decoding: try rawBody(req), as: UTF8.self)
+        return text.split(separator: "&", omittingEmptySubsequences: true).map { pair in
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            func decode(_ s: Substring) -> String { String(s).replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? String(s) }
+            return (decode(parts[0]), parts.count > 1 ? decode(parts[1]) : "")
+        }
+    }
+
+    /// The URL Twilio called: the tenant's `webhook_base_url` (or CAREFLOW_PUBLIC_URL) plus the
+    /// path and query, since a proxy in front may have changed host and scheme.
+    private func publicURL(_ req: Request, _ settings: IntegrationSettings) -> String {
+        let base = (settings["webhook_base_url"]?.plainValue ?? req.services.configuration.publicURL)
+            .trimmingCharacters(in: CharacterSet(charactersIn: "/"))
+        return base + req.url.path + (req.url.query.map { "?\($0)" } ?? "")
+    }
+}
