@@ -20,6 +20,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     ],
     targets: [
         // Domain: tenancy, identity, authorization, audit. No HTTP, no Vapor.
@@ -55,6 +57,47 @@ let package = Package(
             dependencies: ["CareFlowCore"],
             path: "Plugins/Console"
         ),
+        // What every provider adapter shares on the HTTP side (deadlines, transport errors);
+        // no provider knowledge.
+        .target(
+            name: "AdapterHTTP",
+            dependencies: [
+                "CareFlowCore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            path: "Plugins/AdapterHTTP"
+        ),
+        .target(
+            name: "StripeAdapter",
+            dependencies: ["CareFlowCore", "AdapterHTTP", .product(name: "AsyncHTTPClient", package: "async-http-client")],
+            path: "Plugins/Stripe"
+        ),
+        .target(
+            name: "TwilioAdapter",
+            dependencies: ["CareFlowCore", "AdapterHTTP", .product(name: "AsyncHTTPClient", package: "async-http-client")],
+            path: "Plugins/Twilio"
+        ),
+        .target(
+            name: "SendGridAdapter",
+            dependencies: ["CareFlowCore", "AdapterHTTP", .product(name: "AsyncHTTPClient", package: "async-http-client")],
+            path: "Plugins/SendGrid"
+        ),
+        .target(
+            name: "FCMAdapter",
+            dependencies: [
+                "CareFlowCore", "AdapterHTTP",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+            ],
+            path: "Plugins/FCM"
+        ),
+        .target(
+            name: "OpenAIAdapter",
+            dependencies: ["CareFlowCore", "AdapterHTTP", .product(name: "AsyncHTTPClient", package: "async-http-client")],
+            path: "Plugins/OpenAI"
+        ),
         .executableTarget(
             name: "careflow",
             dependencies: [
@@ -79,6 +122,20 @@ let package = Package(
                 .product(name: "JWTKit", package: "jwt-kit"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "SQLKit", package: "sql-kit"),
+            ]
+        ),
+        // Each provider adapter against a fake provider: a real HTTP server on 127.0.0.1.
+        .testTarget(
+            name: "AdapterTests",
+            dependencies: [
+                "CareFlowCore", "ConsoleAdapter", "AdapterHTTP",
+                "StripeAdapter", "TwilioAdapter", "SendGridAdapter", "FCMAdapter", "OpenAIAdapter",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
     ]

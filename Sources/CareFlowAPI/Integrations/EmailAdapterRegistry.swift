@@ -17,7 +17,7 @@ actor EmailAdapterRegistry: EmailSenderDirectory {
 
     func emailSender(forTenant slug: String) async throws -> any EmailSender {
         let adapter = tenants[slug]?.integration(for: .email).adapter ?? "console"
-        if adapter == "none" { return DiscardingEmailSender() }
+        if adapter == "none" { return DisabledIntegration() }
         return ConsoleEmailSender(journal: journal(for: slug))
     }
 
@@ -27,9 +27,4 @@ actor EmailAdapterRegistry: EmailSenderDirectory {
         journals[slug] = j
         return j
     }
-}
-
-/// The `none` adapter: the capability is switched off for this tenant.
-struct DiscardingEmailSender: EmailSender {
-    func send(_ email: OutgoingEmail) async throws {}
 }

@@ -31,13 +31,14 @@ public struct InvitationService: Sendable {
         let scope = TenantScope(tenantID: tenant.id!, db: db)
         let user = user.user
         let address = try await keyring.cipher(forTenant: tenant.id, on: db).open(user.emailSealed)
+        let invitation = Invitation(
+            tenantID: tenant.id!, userID: user.id!, facilityID: facility?.id, tokenHash: SecureToken.digest(token),
+            purpose: .invitation, invitedBy: invitedBy, expiresAt: Date().addingTimeInterval(lifetime))
         try await scope.transaction { scope in
             try await scope.query(Invitation.self)
                 .filter(\.$userID == user.id!).filter(\.$acceptedAt == nil).filter(\.$purpose == .invitation)
                 .set(\.$expiresAt, to: Date()).update()
-            try await scope.create(Invitation(
-                tenantID: tenant.id!, userID: user.id!, facilityID: facility?.id, tokenHash: SecureToken.digest(token),
-                purpose: .invitation, invitedBy: invitedBy, expiresAt: Date().addingTimeInterval(lifetime)))
+            try await scope.create(invitation)
         }
         let place = facility.map { "\($0.name) (\(tenant.name))" } ?? tenant.name
         let link = "\(publicURL)/invitations/accept?token=\(token)"
@@ -47,8 +48,10 @@ public struct InvitationService: Sendable {
             Set your password here (the link works once and expires in \(Int(lifetime / 3600)) hours):
             \(link)
             """
+        // The invitation row is what this email delivers: its id keys the send.
         try await email.emailSender(forTenant: tenant.slug).send(
-            OutgoingEmail(to: address, subject: "Your CareFlow invitation", body: body))
+            OutgoingEmail(to: address, subject: "Your CareFlow invitation", body: body),
+            idempotencyKey: "invitation-\(invitation.id!.uuidString.lowercased())")
         try await audit.append(
             AuditRecord(tenantID: tenant.id, facilityID: facility?.id, actor: invitedBy.map(AuditActor.user) ?? .system,
                         action: "invitation.send", targetType: "user", targetID: user.id!.uuidString.lowercased(),

@@ -1,0 +1,15 @@
+/// Sends one tenant's email through the adapter its configuration chose.
+public protocol EmailSender: Sendable {
+    /// Sends one message. `idempotencyKey` is the outbox row id: adapters pass it to the
+    /// provider where it de-duplicates, and otherwise attach it so delivery events can be
+    /// matched back (e.g. SendGrid `custom_args.outbox_id`).
+    /// - Throws: `IntegrationError`.
+    @discardableResult
+    func send(_ email: OutgoingEmail, idempotencyKey: String) async throws -> DeliveryReceipt
+}
+
+/// Finds the email sender of a tenant. The registry of adapters implements it; the core never
+/// names a provider.
+public protocol EmailSenderDirectory: Sendable {
+    func emailSender(forTenant slug: String) async throws -> any EmailSender
+}
