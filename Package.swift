@@ -42,7 +42,9 @@ let package = Package(
             name: "CareFlowAPI",
             dependencies: [
                 "CareFlowCore",
-                "ConsoleAdapter",
+                // The registry is the one place that names providers.
+                "ConsoleAdapter", "StripeAdapter", "TwilioAdapter", "SendGridAdapter", "FCMAdapter", "OpenAIAdapter",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Vapor", package: "vapor"),
                 .product(name: "Fluent", package: "fluent"),
                 .product(name: "FluentSQLiteDriver", package: "fluent-sqlite-driver"),

@@ -75,7 +75,13 @@ public func configure(
     let patientAccess = PatientAccess(guardian: guardian, audit: audit)
     let slots = SlotService(guardian: guardian)
     let mfa = MFAService(db: db, keyring: keyring, audit: audit, sessions: sessions, throttle: throttle)
-    let email = EmailAdapterRegistry(consoleDirectory: config.consoleDirectory, tenants: tenants)
+    let integrations = IntegrationRegistry(tenants: tenants, http: app.http.client.shared,
+                                           secrets: SecretResolver(environment: config.secretEnvironment),
+                                           consoleDirectory: config.consoleDirectory, db: db)
+    // Every tenant's adapters are built now: a missing secret or an unknown adapter stops start-up.
+    try await integrations.validateAll()
+    let email = integrations
+    let outbox = Outbox(keyring: keyring)
     let invitations = InvitationService(db: db, hasher: hasher, email: email, audit: audit, keyring: keyring, publicURL: config.publicURL)
     app.services = AppServices(
         configuration: config,
@@ -93,7 +99,10 @@ public func configure(
         staff: StaffService(guardian: guardian, audit: audit, invitations: invitations, keyring: keyring),
         invitations: invitations,
         auditQuery: AuditQuery(guardian: guardian),
-        email: email,
+        integrations: integrations,
+        outbox: outbox,
+        outboxWorker: OutboxWorker(db: db, outbox: outbox, keyring: keyring, senders: integrations, policy: config.outboxPolicy,
+                                   logger: Logger(label: "careflow.outbox")),
         keyring: keyring,
         mfa: mfa,
         patientAccess: patientAccess,

@@ -231,7 +231,7 @@ struct WebhookTests {
             let message = OutboxMessage()
             message.tenantID = t.id
             message.capability = "sms"
-            message.payloadSealed = "-"
+            message.payloadSealed = Sealed(token: "-")
             message.status = .sent
             message.attempts = 1
             message.nextAttemptAt = Date()
@@ -255,7 +255,7 @@ struct WebhookTests {
             let message = OutboxMessage()
             message.tenantID = t.id
             message.capability = "email"
-            message.payloadSealed = "-"
+            message.payloadSealed = Sealed(token: "-")
             message.status = .sent
             message.attempts = 1
             message.nextAttemptAt = Date()

@@ -10,5 +10,6 @@ extension Application {
         asyncCommands.use(DocsCommand(), as: "docs")
         asyncCommands.use(BenchCommand(), as: "bench")
         asyncCommands.use(ImportCommand(), as: "import")
+        asyncCommands.use(WorkerCommand(), as: "worker")
     }
 }

@@ -6,6 +6,8 @@ import Vapor
 /// database, onboard tenant files that have no tenant yet.
 public enum ServeBootstrap {
     public static func prepare(_ app: Application) async throws {
+        if app.services.configuration.inProcessWorker { app.lifecycle.use(OutboxWorkerLifecycle()) }
+        app.lifecycle.use(TenantReloadOnHangup())
         if app.services.configuration.isEmbedded {
             try await app.autoMigrate()
         }

@@ -4,8 +4,29 @@ import Vapor
 
 /// `careflow tenants onboard|list|suspend`
 struct TenantsCommand: AsyncCommandGroup {
-    var commands: [String: any AnyAsyncCommand] = ["onboard": Onboard(), "list": List(), "suspend": Suspend()]
-    var help: String { "Onboard, list and suspend tenants" }
+    var commands: [String: any AnyAsyncCommand] = ["onboard": Onboard(), "list": List(), "suspend": Suspend(), "reload": Reload()]
+    var help: String { "Onboard, list, suspend tenants; reload their files in a running server" }
+
+    /// Validates `tenants/` (every file, every adapter and secret) and asks the running server
+    /// to reload it with SIGHUP; nothing is signalled when a file is invalid.
+    struct Reload: AsyncCommand {
+        struct Signature: CommandSignature {}
+        var help: String { "Validate tenants/ and make the running server (careflow.pid) reload it" }
+
+        func run(using context: CommandContext, signature: Signature) async throws {
+            let app = context.application
+            try await app.services.integrations.reload()
+            context.console.print("\(app.services.tenants.all.count) tenant files valid")
+            let pidFile = (app.services.configuration.dataDirectory as NSString).appendingPathComponent("careflow.pid")
+            guard let text = try? String(contentsOfFile: pidFile, encoding: .utf8),
+                  let pid = Int32(text.trimmingCharacters(in: .whitespacesAndNewlines)), kill(pid, 0) == 0 else {
+                context.console.print("no running server found (\(pidFile)); it will read the files when it starts")
+                return
+            }
+            guard kill(pid, SIGHUP) == 0 else { throw CLIError("could not signal process \(pid)") }
+            context.console.print("server \(pid) asked to reload")
+        }
+    }
 
     struct Onboard: AsyncCommand {
         struct Signature: CommandSignature {

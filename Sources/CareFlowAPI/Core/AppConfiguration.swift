@@ -35,6 +35,10 @@ public struct AppConfiguration: Sendable {
     var databasePoolSize: Int = 4
     /// The environment `env:` secret references of tenant files resolve against.
     var secretEnvironment: [String: String] = [:]
+    /// `CAREFLOW_WORKER`: `inprocess` (default) delivers the outbox inside `serve`; `off` leaves
+    /// it to `careflow worker` processes.
+    var inProcessWorker = true
+    var outboxPolicy = OutboxPolicy()
 
     public static func fromEnvironment(_ env: [String: String] = ProcessInfo.processInfo.environment) -> AppConfiguration {
         let dataDir = env["CAREFLOW_DATA_DIR"].nonEmpty ?? "./data"
@@ -60,7 +64,8 @@ public struct AppConfiguration: Sendable {
             authRequestsPerMinute: Int(env["CAREFLOW_AUTH_RATE_LIMIT"] ?? "") ?? 60,
             maxDocumentSize: env["CAREFLOW_MAX_DOCUMENT_SIZE"].nonEmpty ?? "10mb",
             databasePoolSize: min(64, max(1, Int(env["CAREFLOW_DB_POOL_SIZE"] ?? "") ?? 4)),
-            secretEnvironment: env
+            secretEnvironment: env,
+            inProcessWorker: env["CAREFLOW_WORKER"] != "off"
         )
     }
 

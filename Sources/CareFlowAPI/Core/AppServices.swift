@@ -17,7 +17,9 @@ struct AppServices: Sendable {
     let staff: StaffService
     let invitations: InvitationService
     let auditQuery: AuditQuery
-    let email: EmailAdapterRegistry
+    let integrations: IntegrationRegistry
+    let outbox: Outbox
+    let outboxWorker: OutboxWorker
     let keyring: Keyring
     let mfa: MFAService
     let patientAccess: PatientAccess

@@ -4,7 +4,7 @@
 /// and what a mail client without HTML shows). `html` is optional. With a `templateID` the
 /// provider renders its stored template with `templateData`; subject and body are then the
 /// fallback the console and providers without templates use.
-public struct OutgoingEmail: Sendable, Equatable {
+public struct OutgoingEmail: Sendable, Equatable, Codable {
     public var to: String
     /// Display name of the recipient, when known (never needed for delivery).
     public var toName: String?

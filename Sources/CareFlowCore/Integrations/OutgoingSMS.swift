@@ -1,5 +1,5 @@
 /// A text message CareFlow sends, in domain terms.
-public struct OutgoingSMS: Sendable, Equatable {
+public struct OutgoingSMS: Sendable, Equatable, Codable {
     /// E.164, e.g. `+250788000001`.
     public var to: String
     public var body: String

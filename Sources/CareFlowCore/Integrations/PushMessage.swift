@@ -1,5 +1,5 @@
 /// A push notification to one registered device.
-public struct PushMessage: Sendable, Equatable {
+public struct PushMessage: Sendable, Equatable, Codable {
     /// The token the device registered (`POST /api/v1/me/devices`).
     public var deviceToken: String
     public var title: String

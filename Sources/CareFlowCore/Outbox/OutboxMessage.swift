@@ -23,7 +23,7 @@ public final class OutboxMessage: Model, TenantOwned, @unchecked Sendable {
     @ID(key: .id) public var id: UUID?
     @Field(key: "tenant_id") public var tenantID: UUID
     @Field(key: "capability") public var capability: String
-    @Field(key: "payload_sealed") public var payloadSealed: String
+    @Field(key: "payload_sealed") public var payloadSealed: Sealed<OutboxPayload>
     @Enum(key: "status") public var status: Status
     @Field(key: "attempts") public var attempts: Int
     @Field(key: "next_attempt_at") public var nextAttemptAt: Date

@@ -25,6 +25,20 @@ public final class TenantDirectory: Sendable {
         configs.withLock { $0.values.sorted { $0.slug < $1.slug } }
     }
 
+    /// Reads the folder again (`careflow tenants reload`, SIGHUP). All or nothing: an invalid
+    /// file throws and the configurations in force stay as they were. Returns the new set.
+    @discardableResult
+    public func reload() throws -> [TenantConfiguration] {
+        let fresh = FileManager.default.fileExists(atPath: path) ? try TenantConfigurationLoader.loadDirectory(path) : []
+        configs.withLock { current in
+            // Tenants onboarded without a file stay known until they get one.
+            var next = Dictionary(uniqueKeysWithValues: fresh.map { ($0.slug, $0) })
+            for (slug, config) in current where next[slug] == nil { next[slug] = config }
+            current = next
+        }
+        return all
+    }
+
     /// Writes `tenants/<slug>.yaml` for a tenant onboarded without one, and registers it.
     public func register(_ config: TenantConfiguration, writeFile: Bool) throws {
         if writeFile {

@@ -1,0 +1,56 @@
+import CareFlowCore
+import Synchronization
+import Vapor
+
+/// Runs the outbox worker inside `serve` (PRODUCT §6, the default): it starts when the server
+/// boots and stops, finishing the message in hand, when it shuts down.
+final class OutboxWorkerLifecycle: LifecycleHandler, Sendable {
+    private let task = Mutex<Task<Void, Never>?>(nil)
+
+    func didBootAsync(_ app: Application) async throws {
+        let worker = app.services.outboxWorker
+        task.withLock { $0 = Task { await worker.run() } }
+    }
+
+    func shutdownAsync(_ app: Application) async {
+        let running = task.withLock { current -> Task<Void, Never>? in
+            defer { current = nil }
+            return current
+        }
+        running?.cancel()
+        await running?.value
+    }
+}
+
+/// SIGHUP makes a running server read `tenants/` again and rebuild every adapter
+/// (`careflow tenants reload` sends it). An invalid file is logged and changes nothing.
+final class TenantReloadOnHangup: LifecycleHandler, Sendable {
+    // Set once at boot, cancelled once at shutdown, both on the lifecycle's own path.
+    nonisolated(unsafe) private var source: (any DispatchSourceSignal)?
+
+    func didBootAsync(_ app: Application) async throws {
+        signal(SIGHUP, SIG_IGN)
+        let signalSource = DispatchSource.makeSignalSource(signal: SIGHUP, queue: .global())
+        let integrations = app.services.integrations, logger = app.logger
+        signalSource.setEventHandler {
+            Task {
+                do {
+                    try await integrations.reload()
+                    logger.notice("tenant files reloaded")
+                } catch {
+                    logger.error("tenant reload refused; the previous configuration stays in force", metadata: ["error": "\(error)"])
+                }
+            }
+        }
+        signalSource.resume()
+        source = signalSource
+        let pidFile = (app.services.configuration.dataDirectory as NSString).appendingPathComponent("careflow.pid")
+        try? "\(getpid())\n".write(toFile: pidFile, atomically: true, encoding: .utf8)
+    }
+
+    func shutdownAsync(_ app: Application) async {
+        source?.cancel()
+        source = nil
+        try? FileManager.default.removeItem(atPath: (app.services.configuration.dataDirectory as NSString).appendingPathComponent("careflow.pid"))
+    }
+}
