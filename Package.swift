@@ -1,6 +1,16 @@
 // swift-tools-version:6.2
 import PackageDescription
 
+/// A provider adapter under Plugins/: the core's protocols, the shared HTTP support and
+/// async-http-client, nothing of the application.
+func providerAdapter(_ name: String, path: String, extra: [Target.Dependency] = []) -> Target {
+    .target(
+        name: name,
+        dependencies: ["CareFlowCore", "AdapterHTTP", .product(name: "AsyncHTTPClient", package: "async-http-client")] + extra,
+        path: path
+    )
+}
+
 let package = Package(
     name: "careflow",
     platforms: [.macOS(.v15)],
@@ -71,35 +81,12 @@ let package = Package(
             ],
             path: "Plugins/AdapterHTTP"
         ),
-        .target(
-            name: "StripeAdapter",
-            dependencies: ["CareFlowCore", "AdapterHTTP", .product(name: "AsyncHTTPClient", package: "async-http-client")],
-            path: "Plugins/Stripe"
-        ),
-        .target(
-            name: "TwilioAdapter",
-            dependencies: ["CareFlowCore", "AdapterHTTP", .product(name: "AsyncHTTPClient", package: "async-http-client")],
-            path: "Plugins/Twilio"
-        ),
-        .target(
-            name: "SendGridAdapter",
-            dependencies: ["CareFlowCore", "AdapterHTTP", .product(name: "AsyncHTTPClient", package: "async-http-client")],
-            path: "Plugins/SendGrid"
-        ),
-        .target(
-            name: "FCMAdapter",
-            dependencies: [
-                "CareFlowCore", "AdapterHTTP",
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
-                .product(name: "_CryptoExtras", package: "swift-crypto"),
-            ],
-            path: "Plugins/FCM"
-        ),
-        .target(
-            name: "OpenAIAdapter",
-            dependencies: ["CareFlowCore", "AdapterHTTP", .product(name: "AsyncHTTPClient", package: "async-http-client")],
-            path: "Plugins/OpenAI"
-        ),
+        providerAdapter("StripeAdapter", path: "Plugins/Stripe"),
+        providerAdapter("TwilioAdapter", path: "Plugins/Twilio"),
+        providerAdapter("SendGridAdapter", path: "Plugins/SendGrid"),
+        // RS256 for the service-account assertion.
+        providerAdapter("FCMAdapter", path: "Plugins/FCM", extra: [.product(name: "_CryptoExtras", package: "swift-crypto")]),
+        providerAdapter("OpenAIAdapter", path: "Plugins/OpenAI"),
         .executableTarget(
             name: "careflow",
             dependencies: [

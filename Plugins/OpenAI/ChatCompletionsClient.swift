@@ -2,20 +2,40 @@ import AdapterHTTP
 import CareFlowCore
 import Foundation
 
-/// `POST {base}/chat/completions` with a strict JSON-schema response format. The answer is
-/// parsed and validated against the schema here: nothing a model returns is trusted.
+/// `POST {base}/chat/completions` with a JSON-schema response format. The answer is parsed and
+/// validated against the schema here: nothing a model returns is trusted.
 struct ChatCompletionsClient: LLMClient {
     let client: ProviderClient
     let apiKey: ResolvedSecret
     let model: String
     let retry: LLMRetryPolicy
+    let format = StructuredOutputSupport()
 
+    /// Strict `json_schema` first. A model that says it does not support it (some Groq models)
+    /// gets `json_object` with the schema in the system prompt from then on; the answer is
+    /// validated against the schema either way.
     func complete(_ request: LLMRequest, idempotencyKey: String) async throws -> LLMResponse {
-        let body = try ProviderRequestBody.json(ChatCompletionRequest(request, model: model))
+        let jsonObjectOnly = await format.jsonObjectOnly
+        do {
+            return try await withRetries(ChatCompletionRequest(request, model: model, jsonObjectOnly: jsonObjectOnly),
+                                         schema: request.schema)
+        } catch let error as IntegrationError where !jsonObjectOnly && Self.isSchemaFormatUnsupported(error) {
+            await format.useJSONObject()
+            return try await withRetries(ChatCompletionRequest(request, model: model, jsonObjectOnly: true), schema: request.schema)
+        }
+    }
+
+    static func isSchemaFormatUnsupported(_ error: IntegrationError) -> Bool {
+        let message = error.message.lowercased()
+        return error.httpStatus == 400 && message.contains("json_schema") && message.contains("not support")
+    }
+
+    private func withRetries(_ completionRequest: ChatCompletionRequest, schema: JSONValue) async throws -> LLMResponse {
+        let body = try ProviderRequestBody.json(completionRequest)
         var backoff = retry.initialBackoff
         for attempt in 1... {
             do {
-                return try await attemptOnce(body, schema: request.schema)
+                return try await attemptOnce(body, schema: schema)
             } catch let error as IntegrationError where error.isRetryable && attempt < retry.maxAttempts {
                 let wait = error.retryAfter ?? backoff
                 guard wait <= retry.maxWait else { throw error }
@@ -71,7 +91,7 @@ struct ChatCompletionRequest: Encodable {
             let strict: Bool
         }
         let type: String
-        let json_schema: Schema
+        let json_schema: Schema?
     }
 
     let model: String
@@ -80,13 +100,22 @@ struct ChatCompletionRequest: Encodable {
     let max_tokens: Int?
     let response_format: ResponseFormat
 
-    init(_ request: LLMRequest, model: String) {
+    init(_ request: LLMRequest, model: String, jsonObjectOnly: Bool = false) {
         self.model = model
-        messages = [Message(role: "system", content: request.system), Message(role: "user", content: request.user)]
         temperature = request.temperature
         max_tokens = request.maxTokens
-        response_format = ResponseFormat(type: "json_schema",
-                                         json_schema: .init(name: request.schemaName, schema: request.schema, strict: true))
+        var system = request.system
+        if jsonObjectOnly {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+            let schema = (try? encoder.encode(request.schema)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+            system += "\n\nAnswer with one JSON object only, matching this JSON Schema:\n" + schema
+            response_format = ResponseFormat(type: "json_object", json_schema: nil)
+        } else {
+            response_format = ResponseFormat(type: "json_schema",
+                                             json_schema: .init(name: request.schemaName, schema: request.schema, strict: true))
+        }
+        messages = [Message(role: "system", content: system), Message(role: "user", content: request.user)]
     }
 }
 

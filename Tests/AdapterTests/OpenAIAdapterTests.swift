@@ -163,4 +163,27 @@ struct OpenAIAdapterTests {
             _ = try OpenAIAdapterFactory.make(settings: AdapterSettings(adapter: "groq", values: ["api_key": "k"]), http: HTTPClient.shared)
         }
     }
+
+    @Test("A model without json_schema support: json_object with the schema in the system prompt, remembered")
+    func jsonObjectFallback() async throws {
+        let unsupported = #"{"error":{"message":"This model does not support response format `json_schema`. See supported models at https://console.groq.com/docs/structured-outputs#supported-models","type":"invalid_request_error"}}"#
+        try await withFakeProvider({ request in
+            guard case .object(let body)? = request.json, case .object(let format)? = body["response_format"] else {
+                return .reply(.json(500, "{}"))
+            }
+            return format["type"] == .string("json_schema") ? .reply(.json(400, unsupported)) : Self.completion(content: Self.answer)
+        }) { fake, http in
+            let client = try client(fake, http, adapter: "groq")
+            let first = try await client.complete(Self.request, idempotencyKey: "k1")
+            _ = try await client.complete(Self.request, idempotencyKey: "k2")
+            #expect(first.value == json(Self.answer))
+            #expect(fake.requests.count == 3, "one refused json_schema request, then json_object only")
+            let fallback = try #require(fake.requests[1].json?.objectValue)
+            #expect(fallback["response_format"] == json(#"{"type":"json_object"}"#))
+            let system = try #require(fallback["messages"]?.arrayValue?.first?.objectValue?["content"]?.stringValue)
+            #expect(system.hasPrefix("Turn the visit note into steps.\n\nAnswer with one JSON object only"))
+            #expect(system.contains(#""enum":["daily","weekly","once"]"#))
+            #expect(fake.requests[2].json?.objectValue?["response_format"] == json(#"{"type":"json_object"}"#))
+        }
+    }
 }

@@ -225,6 +225,23 @@ struct StripeAdapterTests {
         #expect(error?.kind == .retryable && error?.httpStatus == nil)
     }
 
+    @Test("409 while the same key is in flight is retryable (Stripe-Should-Retry); a resend repeats key and body")
+    func idempotentResend() async throws {
+        let counter = Counter()
+        let conflict = #"{"error":{"type":"idempotency_error","message":"There is currently another in-progress request using this Idempotent Key."}}"#
+        try await withFakeProvider({ _ in
+            counter.next() == 1 ? .reply(.json(409, conflict, headers: [("Stripe-Should-Retry", "true")])) : .reply(.json(200, Self.paymentIntentJSON))
+        }) { fake, http in
+            let gateway = try gateway(fake, http)
+            let request = PaymentRequest(amount: 1500, currency: "usd", metadata: ["invoice_id": "inv_42"])
+            let error = await integrationError { _ = try await gateway.createPaymentIntent(request, idempotencyKey: "outbox-9") }
+            #expect(error?.kind == .retryable && error?.httpStatus == 409)
+            _ = try await gateway.createPaymentIntent(request, idempotencyKey: "outbox-9")
+            #expect(fake.requests.map { $0.header("Idempotency-Key") } == ["outbox-9", "outbox-9"])
+            #expect(fake.requests[0].body == fake.requests[1].body)
+        }
+    }
+
     @Test("The factory names the missing setting")
     func missingKey() throws {
         let http = HTTPClient.shared

@@ -64,3 +64,19 @@ public struct AdapterSettings: Sendable, Equatable, CustomStringConvertible {
         return "\(adapter)(\(shown.joined(separator: ", ")))"
     }
 }
+
+extension AdapterSettings {
+    /// From a tenant's configured settings, reading each secret reference with `resolve`
+    /// (the registry's `env:` / `file:` reader). Plain values are kept as they are.
+    public init(_ settings: IntegrationSettings, resolve: (SecretReference) throws -> String) rethrows {
+        var plain: [String: String] = [:]
+        var secrets: [String: ResolvedSecret] = [:]
+        for (name, value) in settings.settings {
+            switch value {
+            case .plain(let text): plain[name] = text
+            case .secret(let reference): secrets[name] = ResolvedSecret(try resolve(reference))
+            }
+        }
+        self.init(adapter: settings.adapter, plain: plain, secrets: secrets)
+    }
+}
