@@ -3,7 +3,8 @@ import Vapor
 
 /// `careflow bench crypto | totp`: in-process micro-benchmarks printed for `benchmarks/*.sh`.
 struct BenchCommand: AsyncCommandGroup {
-    var commands: [String: any AnyAsyncCommand] = ["crypto": Crypto(), "totp": TOTPBench(), "seed-patients": SeedPatients(), "seed-schedule": SeedSchedule()]
+    var commands: [String: any AnyAsyncCommand] = ["crypto": Crypto(), "totp": TOTPBench(), "seed-patients": SeedPatients(), "seed-schedule": SeedSchedule(),
+                                                 "stripe-events": BenchStripeEvents(), "outbox": BenchOutbox()]
     var help: String { "Micro-benchmarks (run a release build)" }
 
     struct Crypto: AsyncCommand {

@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Webhook and outbox benchmark (issue 5). Stripe webhooks verified and ingested per second
+# (signature check + idempotent insert + payment upsert, every request a new signed event),
+# the same for replays of one event, then outbox deliveries per second through the real Twilio
+# adapter against a fake Twilio on loopback. Embedded SQLite by default; DATABASE_URL for
+# PostgreSQL. Bounded: DURATION seconds per wrk run.
+# usage: benchmarks/webhooks.sh [DURATION=10] [CONNECTIONS=16] [OUTBOX_MESSAGES=5000]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BUILD_PATH=${BUILD_PATH:-.build}
+CONFIG=${CONFIG:-release}   # CONFIG=debug for a quick smoke run of the script itself
+DURATION=${1:-10}
+CONNECTIONS=${2:-16}
+OUTBOX_MESSAGES=${3:-5000}
+PORT=${PORT:-8183}
+command -v wrk >/dev/null || { echo "wrk is required (apt-get install wrk)"; exit 1; }
+swift build -c "$CONFIG" --product careflow --scratch-path "$BUILD_PATH" >/dev/null
+bin=$BUILD_PATH/$CONFIG/careflow
+tmp=$(mktemp -d)
+trap 'kill $server 2>/dev/null || true; rm -rf "$tmp"' EXIT
+mkdir -p "$tmp/tenants"
+cat > "$tmp/tenants/bench-hooks.yaml" <<YAML
+slug: bench-hooks
+name: Webhook benchmark
+timezone: UTC
+integrations:
+  payments: {adapter: stripe, secret_key: env:BENCH_STRIPE_KEY, webhook_secret: env:BENCH_STRIPE_WHSEC}
+YAML
+export CAREFLOW_DATA_DIR=$tmp CAREFLOW_TENANTS_DIR=$tmp/tenants LOG_LEVEL=error CAREFLOW_WORKER=off
+export BENCH_STRIPE_KEY=sk_test_bench BENCH_STRIPE_WHSEC=whsec_bench_$RANDOM$RANDOM CAREFLOW_BENCH_TWILIO_TOKEN=bench-token
+url=http://127.0.0.1:$PORT
+backend=sqlite; [[ -n "${DATABASE_URL:-}" ]] && backend=postgresql
+[[ -n "${DATABASE_URL:-}" ]] && "$bin" migrate --yes >/dev/null
+"$bin" serve --port "$PORT" >>"$tmp/serve.log" 2>&1 & server=$!
+for _ in $(seq 1 120); do curl -sf "$url/health" >/dev/null && break; sleep 0.5; done
+"$bin" bench stripe-events --count 300000 --secret "$BENCH_STRIPE_WHSEC" --out "$tmp/events.tsv"
+export EVENTS_FILE=$tmp/events.tsv TENANT=bench-hooks WRK_THREADS=2
+report() {
+  printf '%-44s %10s req/s   p50 %8s   p99 %8s   non-2xx %s\n' "$1" "$(awk '/Requests\/sec/ {print $2}' <<<"$2")" \
+    "$(awk '$1=="50%" {print $2}' <<<"$2")" "$(awk '$1=="99%" {print $2}' <<<"$2")" "$(awk '/Non-2xx/ {print $5}' <<<"$2")"
+}
+echo "CareFlow webhook benchmark ($backend, ${DURATION}s per run, $CONNECTIONS connections)"
+report "POST /webhooks/{t}/stripe (new events)" "$(wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" --latency -s benchmarks/wrk/stripe_webhook.lua "$url")"
+report "POST /webhooks/{t}/stripe (replays)" "$(REPLAY=1 wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" --latency -s benchmarks/wrk/stripe_webhook.lua "$url")"
+kill $server; wait $server 2>/dev/null || true
+"$bin" bench outbox --count "$OUTBOX_MESSAGES" --workers 2
