@@ -80,9 +80,8 @@ public func configure(
                                            consoleDirectory: config.consoleDirectory, db: db)
     // Every tenant's adapters are built now: a missing secret or an unknown adapter stops start-up.
     try await integrations.validateAll()
-    let email = integrations
     let outbox = Outbox(keyring: keyring)
-    let invitations = InvitationService(db: db, hasher: hasher, email: email, audit: audit, keyring: keyring, publicURL: config.publicURL)
+    let invitations = InvitationService(db: db, hasher: hasher, outbox: outbox, audit: audit, keyring: keyring, publicURL: config.publicURL)
     app.services = AppServices(
         configuration: config,
         tenants: tenants,

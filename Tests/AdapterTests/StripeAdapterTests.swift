@@ -205,7 +205,8 @@ struct StripeAdapterTests {
             })
             #expect(error.kind == .retryable && error.httpStatus == nil)
             #expect(error.message == "no answer before the request timeout")
-            #expect(ContinuousClock.now - started < .seconds(3))
+            // Far below the fake's hang, generous for a loaded CI machine: this is not a speed test.
+            #expect(ContinuousClock.now - started < .seconds(30))
             #expect(fake.requests.count == 1)
         }
     }

@@ -43,7 +43,7 @@ struct TimeoutTests {
                 let started = ContinuousClock.now
                 let error = await integrationError(call)
                 #expect(error?.kind == .retryable && error?.provider == provider && error?.httpStatus == nil, "\(provider): \(String(describing: error))")
-                #expect(ContinuousClock.now - started < .seconds(3), "\(provider)")
+                #expect(ContinuousClock.now - started < .seconds(30), "\(provider)")  // not a speed test: the deadline fired
             }
             // The LLM adapter retried once inside its call; the others left that to the outbox.
             #expect(fake.requests.count == 6)

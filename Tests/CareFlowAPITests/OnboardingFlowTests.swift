@@ -25,7 +25,7 @@ struct OnboardingFlowTests {
             #expect(dup.status == .conflict)
 
             // The group admin's invitation.
-            let adminToken = try #require(try lastInvitationToken(app, slug: "nyanza", to: "boss@nyanza.test"))
+            let adminToken = try #require(try await lastInvitationToken(app, slug: "nyanza", to: "boss@nyanza.test"))
             let weak = try await app.send(.POST, "/api/v1/auth/invitations/accept", json: jsonBody(["token": adminToken, "password": "short"]))
             #expect(weak.status == .unprocessableEntity)
             let accepted = try await app.send(.POST, "/api/v1/auth/invitations/accept", json: jsonBody(["token": adminToken, "password": testPassword]))
@@ -44,7 +44,7 @@ struct OnboardingFlowTests {
                                              json: jsonBody(["email": "fa@nyanza.test", "roles": ["facility_admin"]]))
             #expect(appoint.status == .created)
             #expect(appoint.json["status"] as? String == "invited")
-            let faToken = try #require(try lastInvitationToken(app, slug: "nyanza", to: "fa@nyanza.test"))
+            let faToken = try #require(try await lastInvitationToken(app, slug: "nyanza", to: "fa@nyanza.test"))
             #expect(try await app.send(.POST, "/api/v1/auth/invitations/accept", json: jsonBody(["token": faToken, "password": testPassword])).status == .noContent)
             let fa = try await signInEnrollingTOTP(app, tenant: "nyanza", email: "fa@nyanza.test")
 
@@ -56,7 +56,7 @@ struct OnboardingFlowTests {
             let emails = (staff.json["items"] as? [[String: Any]] ?? []).compactMap { $0["email"] as? String }
             #expect(Set(emails) == ["fa@nyanza.test", "nurse@nyanza.test"])
             // An expired invitation does not work.
-            let nurseToken = try #require(try lastInvitationToken(app, slug: "nyanza", to: "nurse@nyanza.test"))
+            let nurseToken = try #require(try await lastInvitationToken(app, slug: "nyanza", to: "nurse@nyanza.test"))
             try await Invitation.query(on: app.db).filter(\.$tokenHash == SecureToken.digest(nurseToken))
                 .set(\.$expiresAt, to: Date().addingTimeInterval(-1)).update()
             #expect(try await app.send(.POST, "/api/v1/auth/invitations/accept", json: jsonBody(["token": nurseToken, "password": testPassword])).status == .gone)
@@ -87,7 +87,9 @@ struct OnboardingFlowTests {
     }
 
     /// Reads the newest invitation link sent to `to` from the console adapter's journal.
-    func lastInvitationToken(_ app: Application, slug: String, to: String) throws -> String? {
+    func lastInvitationToken(_ app: Application, slug: String, to: String) async throws -> String? {
+        // Invitations leave through the outbox: deliver what is queued first.
+        while try await app.services.outboxWorker.runOnce() > 0 {}
         let path = app.services.configuration.consoleDirectory + "/\(slug).jsonl"
         let lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n")
         for line in lines.reversed() {

@@ -6,19 +6,19 @@ import Foundation
 public struct InvitationService: Sendable {
     let db: any Database
     let hasher: any PasswordHasher
-    let email: any EmailSenderDirectory
+    let outbox: Outbox
     let audit: AuditLog
     let keyring: Keyring
     /// Where the link points, e.g. `https://care.example.org`.
     let publicURL: String
     public let lifetime: TimeInterval
 
-    public init(db: any Database, hasher: any PasswordHasher, email: any EmailSenderDirectory, audit: AuditLog,
+    public init(db: any Database, hasher: any PasswordHasher, outbox: Outbox, audit: AuditLog,
                 keyring: Keyring, publicURL: String, lifetime: TimeInterval = 72 * 3600) {
         self.keyring = keyring
         self.db = db
         self.hasher = hasher
-        self.email = email
+        self.outbox = outbox
         self.audit = audit
         self.publicURL = publicURL
         self.lifetime = lifetime
@@ -34,12 +34,6 @@ public struct InvitationService: Sendable {
         let invitation = Invitation(
             tenantID: tenant.id!, userID: user.id!, facilityID: facility?.id, tokenHash: SecureToken.digest(token),
             purpose: .invitation, invitedBy: invitedBy, expiresAt: Date().addingTimeInterval(lifetime))
-        try await scope.transaction { scope in
-            try await scope.query(Invitation.self)
-                .filter(\.$userID == user.id!).filter(\.$acceptedAt == nil).filter(\.$purpose == .invitation)
-                .set(\.$expiresAt, to: Date()).update()
-            try await scope.create(invitation)
-        }
         let place = facility.map { "\($0.name) (\(tenant.name))" } ?? tenant.name
         let link = "\(publicURL)/invitations/accept?token=\(token)"
         let body = """
@@ -48,10 +42,15 @@ public struct InvitationService: Sendable {
             Set your password here (the link works once and expires in \(Int(lifetime / 3600)) hours):
             \(link)
             """
-        // The invitation row is what this email delivers: its id keys the send.
-        try await email.emailSender(forTenant: tenant.slug).send(
-            OutgoingEmail(to: address, subject: "Your CareFlow invitation", body: body),
-            idempotencyKey: "invitation-\(invitation.id!.uuidString.lowercased())")
+        let outbox = self.outbox
+        try await scope.transaction { scope in
+            try await scope.query(Invitation.self)
+                .filter(\.$userID == user.id!).filter(\.$acceptedAt == nil).filter(\.$purpose == .invitation)
+                .set(\.$expiresAt, to: Date()).update()
+            try await scope.create(invitation)
+            // The email leaves through the outbox, so it exists exactly when the invitation does.
+            try await outbox.enqueue(.email(OutgoingEmail(to: address, subject: "Your CareFlow invitation", body: body)), in: scope)
+        }
         try await audit.append(
             AuditRecord(tenantID: tenant.id, facilityID: facility?.id, actor: invitedBy.map(AuditActor.user) ?? .system,
                         action: "invitation.send", targetType: "user", targetID: user.id!.uuidString.lowercased(),

@@ -12,7 +12,7 @@ public struct ShiftService: Sendable {
     let audit: AuditLog
     let keyring: Keyring
     /// On SQLite, shift writes of this process queue here instead of contending for the lock.
-    let writes = SQLiteWriteQueue()
+    let writes = SQLiteWriteQueue.shared
 
     public init(guardian: AccessGuard, audit: AuditLog, keyring: Keyring) {
         self.guardian = guardian

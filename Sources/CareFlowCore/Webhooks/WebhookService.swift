@@ -208,7 +208,9 @@ public struct WebhookService: Sendable {
         if try await exists(provider, eventID, in: scope) { return (.replayed, nil) }
         let digest = SHA256.hash(data: payload).map { String(format: "%02x", $0) }.joined()
         do {
-            let reply = try await scope.transaction { tx -> String? in
+            // SQLite: queued behind this process's other writers, and retried if another
+            // process held the lock (the transaction rolled back, so a rerun is safe).
+            let reply = try await SQLiteWriteQueue.shared.run(on: scope.db) { try await BusyRetry.run { try await scope.transaction { tx -> String? in
                 let event = WebhookEvent()
                 event.tenantID = tx.tenantID
                 event.provider = provider.rawValue
@@ -217,7 +219,7 @@ public struct WebhookService: Sendable {
                 event.payloadSHA256 = digest
                 try await tx.create(event)
                 return try await effect(tx)
-            }
+            } } }
             return (.applied, reply)
         } catch let error as any DatabaseError where error.isConstraintFailure {
             // Another delivery of the same event won the insert; its effect stands.

@@ -37,6 +37,9 @@ extension AuditLog {
 /// on. Queuing in-process instead costs nothing. On PostgreSQL the body runs at once: the
 /// database arbitrates, across replicas too.
 final class SQLiteWriteQueue: Sendable {
+    /// One queue for the process: SQLite's single writer is shared by every service.
+    static let shared = SQLiteWriteQueue()
+
     private let queue = Queue()
 
     func run<T: Sendable>(on db: any Database, _ body: @escaping @Sendable () async throws -> T) async throws -> T {
