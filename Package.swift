@@ -53,7 +53,7 @@ let package = Package(
             dependencies: [
                 "CareFlowCore",
                 // The registry is the one place that names providers.
-                "ConsoleAdapter", "StripeAdapter", "TwilioAdapter", "SendGridAdapter", "FCMAdapter", "OpenAIAdapter",
+                "AdapterHTTP", "ConsoleAdapter", "StripeAdapter", "TwilioAdapter", "SendGridAdapter", "FCMAdapter", "OpenAIAdapter",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Vapor", package: "vapor"),
                 .product(name: "Fluent", package: "fluent"),

@@ -1,3 +1,5 @@
+import AdapterHTTP
+import AsyncHTTPClient
 import CareFlowCore
 import Fluent
 import FluentPostgresDriver
@@ -75,7 +77,12 @@ public func configure(
     let patientAccess = PatientAccess(guardian: guardian, audit: audit)
     let slots = SlotService(guardian: guardian)
     let mfa = MFAService(db: db, keyring: keyring, audit: audit, sessions: sessions, throttle: throttle)
-    let integrations = IntegrationRegistry(tenants: tenants, http: app.http.client.shared,
+    // One client for every adapter: no redirects, a connect timeout, reads bounded by the longest
+    // (LLM) deadline; each call also has its own deadline.
+    let providerHTTP = HTTPClient(eventLoopGroupProvider: .shared(app.eventLoopGroup),
+                                  configuration: ProviderClient.configuration(timeouts: .llm))
+    app.lifecycle.use(HTTPClientShutdown(client: providerHTTP))
+    let integrations = IntegrationRegistry(tenants: tenants, http: providerHTTP,
                                            secrets: SecretResolver(environment: config.secretEnvironment),
                                            consoleDirectory: config.consoleDirectory, db: db)
     // Every tenant's adapters are built now: a missing secret or an unknown adapter stops start-up.

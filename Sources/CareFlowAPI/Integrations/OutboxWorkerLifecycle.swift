@@ -1,3 +1,4 @@
+import AsyncHTTPClient
 import CareFlowCore
 import Synchronization
 import Vapor
@@ -52,5 +53,14 @@ final class TenantReloadOnHangup: LifecycleHandler, Sendable {
         source?.cancel()
         source = nil
         try? FileManager.default.removeItem(atPath: (app.services.configuration.dataDirectory as NSString).appendingPathComponent("careflow.pid"))
+    }
+}
+
+/// Closes the adapters' HTTP client when the application shuts down.
+struct HTTPClientShutdown: LifecycleHandler {
+    let client: HTTPClient
+
+    func shutdownAsync(_ app: Application) async {
+        try? await client.shutdown()
     }
 }
