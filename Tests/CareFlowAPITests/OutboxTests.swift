@@ -182,6 +182,37 @@ struct OutboxTests {
         }
     }
 
+    @Test("two tenants, two Twilio accounts: each message goes to its own provider with its own credentials",
+          arguments: TestBackend.enabled)
+    func tenantsKeepTheirProviders(backend: TestBackend) async throws {
+        let east = try await FakeTwilio.start(failFirst: 0, accountSID: "AC_east")
+        let west = try await FakeTwilio.start(failFirst: 0, accountSID: "AC_west")
+        defer { Task { await east.stop(); await west.stop() } }
+        func yaml(_ slug: String, _ sid: String, _ variable: String, _ port: Int) -> String {
+            """
+            slug: \(slug)
+            name: \(slug)
+            timezone: UTC
+            integrations:
+              sms: {adapter: twilio, account_sid: \(sid), auth_token: env:\(variable), from: "+15005550006", base_url: "http://127.0.0.1:\(port)"}
+            """
+        }
+        try await withCareFlow(backend, tenantFiles: ["east.yaml": yaml("east", "AC_east", "EAST_TOKEN", east.port),
+                                                      "west.yaml": yaml("west", "AC_west", "WEST_TOKEN", west.port),
+                                                      "quiet.yaml": "slug: quiet\nname: Quiet\ntimezone: UTC\nintegrations:\n  sms: none\n"],
+                               configure: { $0.secretEnvironment = ["EAST_TOKEN": "east-secret", "WEST_TOKEN": "west-secret"] }) { app in
+            for (slug, phone) in [("east", "+250788000301"), ("west", "+250788000302"), ("quiet", "+250788000303")] {
+                let t = try await Fixtures.tenant(app, slug: slug)
+                try await app.services.outbox.enqueue(.sms(OutgoingSMS(to: phone, body: "Hello \(slug)")), in: TenantScope(tenantID: t.id, db: app.db))
+            }
+            while try await app.services.outboxWorker.runOnce() > 0 {}
+            let basic = { (user: String, password: String) in "Basic " + Data("\(user):\(password)".utf8).base64EncodedString() }
+            let toEast = await east.accepted, toWest = await west.accepted
+            #expect(toEast.map(\.to) == ["+250788000301"] && toEast.allSatisfy { $0.authorization == basic("AC_east", "east-secret") })
+            #expect(toWest.map(\.to) == ["+250788000302"] && toWest.allSatisfy { $0.authorization == basic("AC_west", "west-secret") })
+        }
+    }
+
     @Test("end to end: the tenant's Twilio adapter against a fake Twilio on 127.0.0.1 that answers 503 for a while",
           arguments: TestBackend.enabled)
     func twilioOutage(backend: TestBackend) async throws {
@@ -234,13 +265,16 @@ actor FakeTwilio {
     private(set) var failures = 0
     private var failFirst: Int
 
-    private init(app: Application, port: Int, failFirst: Int) {
+    private let accountSID: String
+
+    private init(app: Application, port: Int, failFirst: Int, accountSID: String) {
+        self.accountSID = accountSID
         self.app = app
         self.port = port
         self.failFirst = failFirst
     }
 
-    static func start(failFirst: Int) async throws -> FakeTwilio {
+    static func start(failFirst: Int, accountSID: String = "AC_test_sid") async throws -> FakeTwilio {
         let app = try await Application.make(.testing)
         app.http.server.configuration.hostname = "127.0.0.1"
         app.http.server.configuration.port = 0
@@ -251,13 +285,13 @@ actor FakeTwilio {
         }
         try await app.server.start(address: .hostname("127.0.0.1", port: 0))
         let port = app.http.server.shared.localAddress?.port ?? 0
-        let fake = FakeTwilio(app: app, port: port, failFirst: failFirst)
+        let fake = FakeTwilio(app: app, port: port, failFirst: failFirst, accountSID: accountSID)
         box.withLock { $0 = fake }
         return fake
     }
 
     func handle(_ req: Request) throws -> Response {
-        guard req.parameters.get("sid") == "AC_test_sid", req.headers.contentType == .urlEncodedForm else {
+        guard req.parameters.get("sid") == accountSID, req.headers.contentType == .urlEncodedForm else {
             return Response(status: .badRequest, body: .init(string: #"{"code":20001,"message":"bad request","status":400}"#))
         }
         if failures < failFirst {

@@ -269,6 +269,18 @@ struct WebhookTests {
             }
             let now = Int(Date().timeIntervalSince1970)
             let path = "/webhooks/hooks/sendgrid/events"
+            // The reference verifier (the sendgrid package) accepts what we sign, as SendGrid does.
+            let headers = try signed(body, at: now)
+            let script = """
+                import sys
+                from sendgrid.helpers.eventwebhook import EventWebhook
+                hook = EventWebhook(sys.argv[1])
+                print(hook.verify_signature(sys.argv[2], sys.argv[3], sys.argv[4]))
+                """
+            let publicKey = Self.sendGridKey.publicKey.derRepresentation.base64EncodedString()
+            if let verdict = try Interop.python(script: script, arguments: [publicKey, body, headers[0].1, headers[1].1], requiredModule: "sendgrid") {
+                #expect(verdict.trimmingCharacters(in: .whitespacesAndNewlines) == "True")
+            }
             let res = try await app.send(.POST, path, json: body, headers: try signed(body, at: now))
             #expect(res.status == .ok, "\(res.text)")
             #expect(try await scope.find(OutboxMessage.self, message.id!)?.deliveryStatus == "delivered")
