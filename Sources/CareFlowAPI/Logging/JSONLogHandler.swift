@@ -19,25 +19,42 @@ public struct JSONLogHandler: LogHandler {
     }
 
     public func log(event: LogEvent) {
-        var object: [String: String] = [
-            "ts": Self.timestamp(),
-            "level": event.level.rawValue,
-            "msg": "\(event.message)",
-            "logger": label,
-        ]
-        for (key, value) in metadata.merging(event.metadata ?? [:], uniquingKeysWith: { $1 }) {
-            object[key] = "\(value)"
+        var fields: [(String, String)] = [("ts", Self.timestampStyle.format(Date())), ("level", event.level.rawValue),
+                                          ("msg", "\(event.message)"), ("logger", label)]
+        let extra = event.metadata.map { metadata.merging($0, uniquingKeysWith: { $1 }) } ?? metadata
+        for (key, value) in extra where !["ts", "level", "msg", "logger"].contains(key) { fields.append((key, "\(value)")) }
+        fields.sort { $0.0 < $1.0 }
+        // Built by hand: this runs for every request's access line, and a JSONEncoder per line
+        // cost more than the rest of the handler.
+        var line = "{"
+        line.reserveCapacity(256)
+        for (i, (key, value)) in fields.enumerated() {
+            if i > 0 { line += "," }
+            Self.appendQuoted(key, to: &line)
+            line += ":"
+            Self.appendQuoted(value, to: &line)
         }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        guard var data = try? encoder.encode(object) else { return }
-        data.append(0x0A)
-        FileHandle.standardOutput.write(data)
+        line += "}\n"
+        FileHandle.standardOutput.write(Data(line.utf8))
     }
 
-    private static func timestamp() -> String {
-        let f = ISO8601DateFormatter()
-        f.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return f.string(from: Date())
+    private static let timestampStyle = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
+
+    /// JSON string escaping (RFC 8259 §7): quotes, backslashes and control characters.
+    static func appendQuoted(_ text: String, to line: inout String) {
+        line += "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": line += "\\\""
+            case "\\": line += "\\\\"
+            case "\n": line += "\\n"
+            case "\r": line += "\\r"
+            case "\t": line += "\\t"
+            case _ where scalar.value < 0x20:
+                line += "\\u" + String(repeating: "0", count: 4 - String(scalar.value, radix: 16).count) + String(scalar.value, radix: 16)
+            default: line.unicodeScalars.append(scalar)
+            }
+        }
+        line += "\""
     }
 }
