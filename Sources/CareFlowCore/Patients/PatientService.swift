@@ -1,5 +1,6 @@
 import FluentKit
 import Foundation
+import SQLKit
 
 /// Registration, reading, updating, deleting and searching patients. Plaintext in, plaintext
 /// out; the database only ever receives sealed values and blind indexes.
@@ -131,11 +132,10 @@ public struct PatientService: Sendable {
                        page: PageRequest) async throws -> Page<PatientView> {
         let cipher = try await keyring.cipher(forTenant: scope.tenantID, on: scope.db)
         var q = scope.query(Patient.self).filter(\.$deletedAt == nil)
-        if let visible = try await visiblePatientIDs(principal, scope: scope) {
-            if visible.isEmpty {
-                try await guardian.authorize(principal, .patientRead, on: .tenant, origin: origin, db: scope.db)
-            }
-            q = q.filter(\.$id ~~ Array(visible))
+        switch PatientVisibility.of(principal, tenantID: scope.tenantID) {
+        case .wholeTenant: break
+        case .nothing: try await guardian.authorize(principal, .patientRead, on: .tenant, origin: origin, db: scope.db)
+        case .matching(let condition): q = q.filter(.custom(condition))
         }
         if let v = query.mrn { q = q.filter(\.$mrnIndex == cipher.index(v, as: .mrn)) }
         if let v = query.nationalID { q = q.filter(\.$nationalIDIndex == cipher.index(v, as: .nationalID)) }
@@ -148,22 +148,20 @@ public struct PatientService: Sendable {
         if let name = query.name {
             let tokens = BlindIndexKind.nameTokens(name)
             if tokens.isEmpty { throw AppError.invalid("name", "must contain a letter or digit") }
-            var ids: Set<UUID>? = nil
+            // Every word must match: one subquery per distinct word.
             for token in Set(tokens) {
-                let matches = Set(try await scope.query(PatientNameToken.self)
-                    .filter(\.$tokenIndex == cipher.index(token, as: .nameToken)).all().map(\.patientID))
-                ids = ids.map { $0.intersection(matches) } ?? matches
+                q = q.filter(PatientVisibility.patientIn("patient_name_tokens", where: "token_index",
+                                                         equals: cipher.index(token, as: .nameToken), tenantID: scope.tenantID))
             }
-            q = q.filter(\.$id ~~ Array(ids ?? []))
         }
         if let code = query.conditionCode {
-            let ids = try await scope.query(PatientCondition.self).filter(\.$code == code.uppercased()).all().map(\.patientID)
-            q = q.filter(\.$id ~~ Array(Set(ids)))
+            q = q.filter(PatientVisibility.patientIn("patient_conditions", where: "code", equals: code.uppercased(), tenantID: scope.tenantID))
         }
         if let doctorID = query.doctorID {
-            let ids = try await scope.query(CareRelationship.self).filter(\.$doctorID == doctorID).filter(\.$endedAt == nil).all()
-                .filter { $0.isActive() }.map(\.patientID)
-            q = q.filter(\.$id ~~ Array(Set(ids)))
+            q = q.filter(.custom(SQLQueryString("""
+                "patients"."id" IN (SELECT "patient_id" FROM "care_relationships" WHERE "tenant_id" = \(bind: scope.tenantID)
+                    AND "doctor_id" = \(bind: doctorID) AND "ended_at" IS NULL AND ("ends_on" IS NULL OR "ends_on" > \(bind: Date())))
+                """)))
         }
         if let cursor = page.cursor {
             guard let after = UUID(uuidString: cursor.key) else { throw AppError.invalid("cursor", "is not a cursor returned by this API") }
@@ -181,34 +179,6 @@ public struct PatientService: Sendable {
         var views: [PatientView] = []
         for patient in items { views.append(try await view(patient, clinical: false, cipher: cipher, scope: scope)) }
         return Page(items: views, nextCursor: rows.count > page.limit ? Cursor(key: items.last!.id!.uuidString).encoded : nil)
-    }
-
-    /// nil = every patient of the tenant; otherwise the ids the principal may list. Only the id
-    /// columns are read: a nurse's facility may hold tens of thousands of sealed rows.
-    func visiblePatientIDs(_ principal: Principal, scope: TenantScope) async throws -> Set<UUID>? {
-        var ids = Set<UUID>()
-        for grant in principal.grants {
-            switch AccessPolicy.scope(of: grant.role, for: .patientRead) {
-            case .tenant?:
-                return nil
-            case .careTeam?:
-                ids.formUnion(try await scope.query(CareRelationship.self).filter(\.$doctorID == principal.subjectID).all()
-                    .filter { $0.isActive() }.map(\.patientID))
-                ids.formUnion(try await scope.query(Appointment.self).filter(\.$doctorID == principal.subjectID)
-                    .filter(\.$status != .cancelled).field(\.$patientID).all().map(\.patientID))
-            case .facility?:
-                guard let facility = grant.facilityID else { continue }
-                ids.formUnion(try await scope.query(Patient.self).filter(\.$homeFacilityID == facility)
-                    .field(\.$id).all().compactMap(\.id))
-                ids.formUnion(try await scope.query(Appointment.self).filter(\.$facilityID == facility)
-                    .filter(\.$status != .cancelled).field(\.$patientID).all().map(\.patientID))
-            case .self?:
-                ids.formUnion(try await scope.query(Patient.self).filter(\.$userID == principal.subjectID).all().compactMap(\.id))
-            default:
-                continue
-            }
-        }
-        return ids
     }
 
     // MARK: - Mapping
