@@ -9,33 +9,16 @@ struct AuditController: RouteCollection {
 
     @Sendable
     func list(req: Request) async throws -> ListResponse<AuditEventDTO> {
+        var query = req.queryFields("action", "target_id", "actor_id", "facility_id", "outcome", "from", "to")
         var filters = AuditQuery.Filters()
-        var errors: [FieldError] = []
-        filters.action = req.query[String.self, at: "action"]
-        filters.targetID = req.query[String.self, at: "target_id"]
-        func uuid(_ key: String) -> UUID? {
-            guard let raw = req.query[String.self, at: key] else { return nil }
-            if let id = UUID(uuidString: raw) { return id }
-            errors.append(FieldError(field: key, reason: "must be a UUID"))
-            return nil
-        }
-        filters.actorID = uuid("actor_id")
-        filters.facilityID = uuid("facility_id")
-        if let raw = req.query[String.self, at: "outcome"] {
-            if let o = AuditOutcome(rawValue: raw) { filters.outcome = o } else {
-                errors.append(FieldError(field: "outcome", reason: "must be one of: success, denied, failure"))
-            }
-        }
-        let iso = ISO8601DateFormatter()
-        for key in ["from", "to"] {
-            guard let raw = req.query[String.self, at: key] else { continue }
-            guard let date = iso.date(from: raw) else {
-                errors.append(FieldError(field: key, reason: "must be an RFC 3339 timestamp"))
-                continue
-            }
-            if key == "from" { filters.from = date } else { filters.to = date }
-        }
-        if !errors.isEmpty { throw AppError.validation(errors) }
+        filters.action = query.string("action", required: false, maxLength: 100)
+        filters.targetID = query.string("target_id", required: false, maxLength: 100)
+        filters.actorID = query.uuid("actor_id", required: false)
+        filters.facilityID = query.uuid("facility_id", required: false)
+        filters.outcome = query.enumeration("outcome", AuditOutcome.self, required: false)
+        filters.from = query.timestamp("from", required: false)
+        filters.to = query.timestamp("to", required: false)
+        try query.finish()
         let page = try await req.services.auditQuery.list(
             filters, in: req.tenantScope(), by: req.principal(), origin: req.origin, page: req.pageRequest())
         return ListResponse(page, AuditEventDTO.init)

@@ -25,7 +25,7 @@ public enum AuditActor: Sendable, Equatable {
     }
 }
 
-public enum AuditOutcome: String, Sendable, Codable {
+public enum AuditOutcome: String, Sendable, Codable, CaseIterable {
     case success, denied, failure
 }
 
