@@ -182,6 +182,20 @@ struct WebhookTests {
         }
     }
 
+    /// An outbox row as the worker leaves it after the provider accepted the message.
+    static func sentMessage(_ capability: String, providerMessageID: String, in scope: TenantScope) async throws -> OutboxMessage {
+        let message = OutboxMessage()
+        message.tenantID = scope.tenantID
+        message.capability = capability
+        message.payloadSealed = Sealed(token: "-")
+        message.status = .sent
+        message.attempts = 1
+        message.nextAttemptAt = Date()
+        message.providerMessageID = providerMessageID
+        try await scope.create(message)
+        return message
+    }
+
     static func postTwilio(_ app: Application, _ path: String, _ params: [(String, String)], signature: String?) async throws -> TestingHTTPResponse {
         let body = params.map { "\($0.0)=\($0.1.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")" }.joined(separator: "&")
         var headers = [("Content-Type", "application/x-www-form-urlencoded")]
@@ -228,15 +242,7 @@ struct WebhookTests {
             #expect(try await Self.postTwilio(app, inbound, stop, signature: nil).status == .badRequest)
 
             // Delivery reports onto the outbox row.
-            let message = OutboxMessage()
-            message.tenantID = t.id
-            message.capability = "sms"
-            message.payloadSealed = Sealed(token: "-")
-            message.status = .sent
-            message.attempts = 1
-            message.nextAttemptAt = Date()
-            message.providerMessageID = "SM_out_1"
-            try await scope.create(message)
+            let message = try await Self.sentMessage("sms", providerMessageID: "SM_out_1", in: scope)
             let statusPath = "/webhooks/hooks/twilio/status"
             for status in ["sent", "delivered", "sent", "queued"] {
                 let params = [("MessageSid", "SM_out_1"), ("MessageStatus", status), ("AccountSid", "AC0123456789")]
@@ -252,15 +258,7 @@ struct WebhookTests {
     func sendGrid(backend: TestBackend) async throws {
         try await Self.withHooks(backend) { app, t in
             let scope = TenantScope(tenantID: t.id, db: app.db)
-            let message = OutboxMessage()
-            message.tenantID = t.id
-            message.capability = "email"
-            message.payloadSealed = Sealed(token: "-")
-            message.status = .sent
-            message.attempts = 1
-            message.nextAttemptAt = Date()
-            message.providerMessageID = "14c5d75ce93"
-            try await scope.create(message)
+            let message = try await Self.sentMessage("email", providerMessageID: "14c5d75ce93", in: scope)
             let body = #"[{"email":"a@example.org","timestamp":1700000000,"event":"processed","sg_event_id":"ev1","sg_message_id":"14c5d75ce93.filter0001.16648.5515E0B88.0"},{"email":"a@example.org","timestamp":1700000001,"event":"delivered","sg_event_id":"ev2","sg_message_id":"14c5d75ce93.filter0001.16648.5515E0B88.0"}]"#
             func signed(_ payload: String, at timestamp: Int) throws -> [(String, String)] {
                 let signature = try Self.sendGridKey.signature(for: Data((String(timestamp) + payload).utf8))
