@@ -87,6 +87,21 @@ let package = Package(
         // RS256 for the service-account assertion.
         providerAdapter("FCMAdapter", path: "Plugins/FCM", extra: [.product(name: "_CryptoExtras", package: "swift-crypto")]),
         providerAdapter("OpenAIAdapter", path: "Plugins/OpenAI"),
+        // Predictive models trained and served in Swift (issue 7): no Vapor, no database.
+        .target(
+            name: "CareFlowModels",
+            dependencies: [.product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: [
+                // Training is numeric inner loops; at -Onone they run 20-50x slower, which would make
+                // `swift test` and a debug server's `careflow model train` take minutes. The library is
+                // always optimised; results are identical (Swift never reassociates floating point).
+                .unsafeFlags(["-O"]),
+            ]
+        ),
+        .executableTarget(
+            name: "careflow-models-bench",
+            dependencies: ["CareFlowModels"]
+        ),
         .executableTarget(
             name: "careflow",
             dependencies: [
@@ -95,6 +110,11 @@ let package = Package(
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ]
+        ),
+        .testTarget(
+            name: "CareFlowModelsTests",
+            dependencies: ["CareFlowModels"],
+            exclude: ["Interop/parity.py"]
         ),
         .testTarget(
             name: "CareFlowCoreTests",
