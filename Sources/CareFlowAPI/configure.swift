@@ -119,7 +119,11 @@ public func configure(
         slots: slots,
         appointments: AppointmentService(guardian: guardian, audit: audit, keyring: keyring, slots: slots, patientAccess: patientAccess),
         shifts: ShiftService(guardian: guardian, audit: audit, keyring: keyring),
-        webhooks: WebhookService(audit: audit, keyring: keyring)
+        webhooks: WebhookService(audit: audit, keyring: keyring),
+        integrationStatus: IntegrationStatusService(guardian: guardian, tenants: tenants, health: integrations),
+        outboxAdmin: OutboxAdminService(guardian: guardian, audit: audit),
+        devices: DeviceService(guardian: guardian, audit: audit, keyring: keyring),
+        push: PushService(outbox: outbox, keyring: keyring)
     )
 
     ContentConfiguration.global.use(encoder: JSONEncoder.custom(dates: .iso8601), for: .json)
@@ -164,4 +168,7 @@ func routes(_ app: Application, metrics: PrometheusCollectorRegistry) throws {
     try tenant.register(collection: AvailabilityController())
     try tenant.register(collection: AppointmentController())
     try tenant.register(collection: ShiftController())
+    try tenant.register(collection: DeviceController())
+    try tenant.register(collection: IntegrationController())
+    try tenant.register(collection: OutboxController())
 }

@@ -24,5 +24,6 @@ enum CareFlowMigrations {
         CreateIdempotencyRecords(),
         CreateWebhookTables(),
         CreateOutboxMessages(),
+        CreateDevices(),
     ]
 }
