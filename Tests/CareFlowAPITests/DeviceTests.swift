@@ -113,6 +113,19 @@ struct DeviceTests {
         }
     }
 
+    @Test("ten simultaneous first registrations of one token: one device", arguments: TestBackend.enabled)
+    func concurrentRegistration(backend: TestBackend) async throws {
+        try await withCareFlow(backend) { app in
+            let t = try await Fixtures.tenant(app, slug: "dev-race")
+            let statuses = try await withThrowingTaskGroup(of: HTTPStatus.self) { group in
+                for _ in 0..<10 { group.addTask { try await Self.register(app, t[.patient], token: "racing-token").status } }
+                return try await group.reduce(into: [HTTPStatus]()) { $0.append($1) }
+            }
+            #expect(statuses.filter { $0 == .created }.count == 1 && statuses.filter { $0 == .ok }.count == 9, "\(statuses)")
+            #expect(try await TenantScope(tenantID: t.id, db: app.db).query(Device.self).count() == 1)
+        }
+    }
+
     @Test("a token registered by another user of the tenant moves to the new user", arguments: TestBackend.enabled)
     func tokenMoves(backend: TestBackend) async throws {
         try await withCareFlow(backend) { app in

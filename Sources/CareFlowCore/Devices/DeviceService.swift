@@ -28,7 +28,32 @@ public struct DeviceService: Sendable {
         let cipher = try await keyring.cipher(forTenant: scope.tenantID, on: scope.db)
         let index = cipher.index(token, as: .deviceToken)
         let sealed = try cipher.seal(BlindIndexKind.deviceToken.normalise(token))
-        let (device, created, previousOwner) = try await scope.transaction { tx -> (Device, Bool, UUID?) in
+        let (device, created, previousOwner) = try await upsert(index: index, sealed: sealed, platform: platform, for: principal, in: scope)
+        if created {
+            var details = ["platform": platform.rawValue]
+            if let previousOwner { details["moved_from_user"] = previousOwner.uuidString.lowercased() }
+            try await audit.append(
+                AuditRecord(tenantID: scope.tenantID, actor: principal.auditActor, action: "device.register", targetType: "device",
+                            targetID: device.id!.uuidString.lowercased(), details: details),
+                origin: origin, on: scope.db)
+        }
+        return (device, created)
+    }
+
+    /// Two first registrations of one token at once: the loser of the unique index tries again
+    /// and finds the winner's row.
+    private func upsert(index: String, sealed: Sealed<String>, platform: Device.Platform, for principal: Principal,
+                        in scope: TenantScope) async throws -> (Device, Bool, UUID?) {
+        do {
+            return try await upsertOnce(index: index, sealed: sealed, platform: platform, for: principal, in: scope)
+        } catch let error as any DatabaseError where error.isConstraintFailure {
+            return try await upsertOnce(index: index, sealed: sealed, platform: platform, for: principal, in: scope)
+        }
+    }
+
+    private func upsertOnce(index: String, sealed: Sealed<String>, platform: Device.Platform, for principal: Principal,
+                            in scope: TenantScope) async throws -> (Device, Bool, UUID?) {
+        try await scope.transaction { tx -> (Device, Bool, UUID?) in
             if let existing = try await tx.query(Device.self).filter(\.$tokenIndex == index).first() {
                 if existing.userID == principal.subjectID {
                     if existing.deadAt != nil || existing.platform != platform {
@@ -47,15 +72,6 @@ public struct DeviceService: Sendable {
             try await tx.create(device)
             return (device, true, nil)
         }
-        if created {
-            var details = ["platform": platform.rawValue]
-            if let previousOwner { details["moved_from_user"] = previousOwner.uuidString.lowercased() }
-            try await audit.append(
-                AuditRecord(tenantID: scope.tenantID, actor: principal.auditActor, action: "device.register", targetType: "device",
-                            targetID: device.id!.uuidString.lowercased(), details: details),
-                origin: origin, on: scope.db)
-        }
-        return (device, created)
     }
 
     /// The caller's devices, newest first; dead ones included (with `dead_at`) so an app can
