@@ -32,7 +32,7 @@ public struct DeviceService: Sendable {
         if created {
             var details = ["platform": platform.rawValue]
             if let previousOwner { details["moved_from_user"] = previousOwner.uuidString.lowercased() }
-            try await audit.append(
+            try await audit.appendRetrying(
                 AuditRecord(tenantID: scope.tenantID, actor: principal.auditActor, action: "device.register", targetType: "device",
                             targetID: device.id!.uuidString.lowercased(), details: details),
                 origin: origin, on: scope.db)
@@ -41,13 +41,14 @@ public struct DeviceService: Sendable {
     }
 
     /// Two first registrations of one token at once: the loser of the unique index tries again
-    /// and finds the winner's row.
+    /// and finds the winner's row. The transaction reads, then writes: on SQLite it may meet
+    /// another writer and be answered busy, so it runs through `BusyRetry`.
     private func upsert(index: String, sealed: Sealed<String>, platform: Device.Platform, for principal: Principal,
                         in scope: TenantScope) async throws -> (Device, Bool, UUID?) {
         do {
-            return try await upsertOnce(index: index, sealed: sealed, platform: platform, for: principal, in: scope)
+            return try await BusyRetry.run { try await upsertOnce(index: index, sealed: sealed, platform: platform, for: principal, in: scope) }
         } catch let error as any DatabaseError where error.isConstraintFailure {
-            return try await upsertOnce(index: index, sealed: sealed, platform: platform, for: principal, in: scope)
+            return try await BusyRetry.run { try await upsertOnce(index: index, sealed: sealed, platform: platform, for: principal, in: scope) }
         }
     }
 
