@@ -19,7 +19,9 @@ public func configure(
 
     switch config.database {
     case .sqlite(let path):
-        app.databases.use(.sqlite(.file(path), sqlLogLevel: .debug), as: .sqlite)
+        // One connection (SQLite has one writer): a burst of requests waits for it longer than
+        // the driver's default 10 s, as on PostgreSQL below, rather than failing with a 500.
+        app.databases.use(.sqlite(.file(path), connectionPoolTimeout: .seconds(30), sqlLogLevel: .debug), as: .sqlite)
         // Write-ahead log: one sync per commit instead of several, and readers never wait for
         // the writer. The mode is stored in the file, so this only matters on first open.
         if let sql = app.db as? any SQLDatabase {
