@@ -21,7 +21,9 @@ public func configure(
 
     switch config.database {
     case .sqlite(let path):
-        app.databases.use(.sqlite(.file(path), sqlLogLevel: .debug), as: .sqlite)
+        // One connection (SQLite has one writer): a burst of requests waits for it longer than
+        // the driver's default 10 s, as on PostgreSQL below, rather than failing with a 500.
+        app.databases.use(.sqlite(.file(path), connectionPoolTimeout: .seconds(30), sqlLogLevel: .debug), as: .sqlite)
         // Write-ahead log: one sync per commit instead of several, and readers never wait for
         // the writer. The mode is stored in the file, so this only matters on first open.
         if let sql = app.db as? any SQLDatabase {
@@ -125,7 +127,11 @@ public func configure(
         slots: slots,
         appointments: AppointmentService(guardian: guardian, audit: audit, keyring: keyring, slots: slots, patientAccess: patientAccess),
         shifts: ShiftService(guardian: guardian, audit: audit, keyring: keyring),
-        webhooks: WebhookService(audit: audit, keyring: keyring)
+        webhooks: WebhookService(audit: audit, keyring: keyring),
+        integrationStatus: IntegrationStatusService(guardian: guardian, tenants: tenants, health: integrations),
+        outboxAdmin: OutboxAdminService(guardian: guardian, audit: audit),
+        devices: DeviceService(guardian: guardian, audit: audit, keyring: keyring),
+        push: PushService(outbox: outbox, keyring: keyring)
     )
 
     ContentConfiguration.global.use(encoder: JSONEncoder.custom(dates: .iso8601), for: .json)
@@ -170,4 +176,7 @@ func routes(_ app: Application, metrics: PrometheusCollectorRegistry) throws {
     try tenant.register(collection: AvailabilityController())
     try tenant.register(collection: AppointmentController())
     try tenant.register(collection: ShiftController())
+    try tenant.register(collection: DeviceController())
+    try tenant.register(collection: IntegrationController())
+    try tenant.register(collection: OutboxController())
 }

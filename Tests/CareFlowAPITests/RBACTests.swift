@@ -113,7 +113,7 @@ struct RBACTests {
         Endpoint(name: "GET /patients/{id}/records", action: .patientReadClinical) { app, t in
             Call(method: .GET, path: "/api/v1/patients/\(try await Fixtures.patient(app, t))/records", json: nil, success: .ok)
         },
-    ] + schedulingEndpoints
+    ] + schedulingEndpoints + integrationEndpoints
 
     @Test("each role on each endpoint", arguments: TestBackend.enabled)
     func policyTable(backend: TestBackend) async throws {

@@ -35,6 +35,10 @@ struct AppServices: Sendable {
     let appointments: AppointmentService
     let shifts: ShiftService
     let webhooks: WebhookService
+    let integrationStatus: IntegrationStatusService
+    let outboxAdmin: OutboxAdminService
+    let devices: DeviceService
+    let push: PushService
 }
 
 extension Application {

@@ -12,7 +12,7 @@ import TwilioAdapter
 /// Builds each tenant's adapters from `tenants/<slug>.yaml` (PRODUCT §4): secrets resolved from
 /// their `env:` / `file:` references, one instance per tenant and capability, rebuilt after a
 /// reload. Adding a provider is one new Plugins target plus one line in `make`.
-actor IntegrationRegistry: MessageSenders, EmailSenderDirectory {
+actor IntegrationRegistry: MessageSenders, EmailSenderDirectory, IntegrationHealthSource {
     struct Adapters: Sendable {
         let email: any EmailSender
         let sms: any SMSSender
@@ -22,11 +22,7 @@ actor IntegrationRegistry: MessageSenders, EmailSenderDirectory {
     }
 
     /// Last success and last failure of a capability, for `GET /api/v1/integrations`.
-    struct Health: Sendable {
-        var lastSuccessAt: Date?
-        var lastErrorAt: Date?
-        var lastError: String?
-    }
+    typealias Health = IntegrationHealth
 
     /// A tenant file whose adapters cannot be built: names tenant, capability and field.
     struct ConfigurationFailure: Error, CustomStringConvertible {

@@ -149,6 +149,18 @@ enum OpenAPIDocument {
               responses: [(200, "ShiftList"), (403, "Problem"), (404, "Problem"), (422, "Problem")]),
         .init("delete", "/api/v1/facilities/{facilityID}/shifts/{shiftID}", "Remove a shift", tag: "shifts",
               responses: [(204, nil), (403, "Problem"), (404, "Problem")]),
+        .init("post", "/api/v1/me/devices", "Register the caller's device for push (the same token again: 200 with the existing device)",
+              tag: "me", request: "DeviceRegistration", responses: [(201, "Device"), (200, "Device"), (403, "Problem"), (422, "Problem")]),
+        .init("get", "/api/v1/me/devices", "The caller's push devices (dead ones carry dead_at)", tag: "me",
+              responses: [(200, "DeviceList"), (403, "Problem")]),
+        .init("delete", "/api/v1/me/devices/{deviceID}", "Remove one of the caller's devices", tag: "me",
+              responses: [(204, nil), (403, "Problem"), (404, "Problem")]),
+        .init("get", "/api/v1/integrations", "Adapter, non-secret settings and health per capability; outbox counts by status",
+              tag: "integrations", responses: [(200, "Integrations"), (403, "Problem")]),
+        .init("get", "/api/v1/outbox", "Outgoing messages without their content, newest first (filter: status)", tag: "integrations",
+              responses: [(200, "OutboxMessageList"), (403, "Problem"), (422, "Problem")]),
+        .init("post", "/api/v1/outbox/{messageID}/requeue", "Send a dead letter again: pending, attempts from zero (audited)",
+              tag: "integrations", responses: [(200, "OutboxMessage"), (403, "Problem"), (404, "Problem"), (409, "Problem")]),
         .init("get", "/api/v1/facilities/{facilityID}/coverage", "Who is on shift, hour by hour, on a date in the facility's time zone",
               tag: "shifts", responses: [(200, "ShiftCoverage"), (403, "Problem"), (404, "Problem"), (422, "Problem")]),
     ]
@@ -172,6 +184,9 @@ enum OpenAPIDocument {
             if op.path == "/api/v1/patients" && op.method == "get" {
                 query += ["mrn", "national_id", "phone", "email", "name", "age_min", "age_max", "birth_year_from", "birth_year_to",
                           "sex", "condition", "facility_id", "doctor_id", "sort"].map { queryParam($0, "string", "Search or filter") }
+            }
+            if op.path == "/api/v1/outbox" && op.method == "get" {
+                query.append(queryParam("status", "string", "pending, sending, sent or dead"))
             }
             if op.path == "/api/v1/audit-events" {
                 query += ["action", "actor_id", "target_id", "facility_id", "outcome", "from", "to"].map { queryParam($0, "string", "Filter") }

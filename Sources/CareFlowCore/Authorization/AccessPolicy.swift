@@ -62,6 +62,12 @@ public enum AccessPolicy {
         // Records, notes, documents: read with `patient.read_clinical`, records and documents
         // written with `patient.update_clinical`; visit notes are doctors' alone.
         (.visitNoteCreate, [.doctor: .careTeam]),
+        // Integrations and the outbox: the group admin runs the tenant's configuration.
+        (.integrationRead, [.groupAdmin: .tenant]),
+        (.outboxRead, [.groupAdmin: .tenant]),
+        (.outboxManage, [.groupAdmin: .tenant]),
+        (.deviceManage, [.groupAdmin: .self, .facilityAdmin: .self, .doctor: .self, .nurse: .self, .receptionist: .self,
+                         .billing: .self, .patient: .self]),
     ]
 
     private static let index: [Action: [Role: PermissionScope]] = Dictionary(

@@ -41,4 +41,12 @@ public enum Action: String, Sendable, CaseIterable, Codable {
     case shiftManage = "shift.manage"
     /// Writing a visit note: doctors only (records and documents follow `patient.update_clinical`).
     case visitNoteCreate = "visit_note.create"
+    /// Which adapter serves each capability, its non-secret settings and health.
+    case integrationRead = "integration.read"
+    /// The outbox rows (without their sealed payload), dead letters included.
+    case outboxRead = "outbox.read"
+    /// Re-queueing a dead letter.
+    case outboxManage = "outbox.manage"
+    /// Registering and removing one's own push devices.
+    case deviceManage = "device.manage"
 }

@@ -5,6 +5,8 @@ import Foundation
 /// and its own domain separator, so equal strings of different kinds never collide.
 public enum BlindIndexKind: String, Sendable, CaseIterable {
     case email, phone, nationalID = "national_id", mrn, nameToken = "name_token"
+    /// A push device token (FCM registration token, APNs token): opaque, matched exactly.
+    case deviceToken = "device_token"
 
     /// The canonical form searched on: what a clerk types and what was stored must meet.
     public func normalise(_ value: String) -> String {
@@ -18,6 +20,8 @@ public enum BlindIndexKind: String, Sendable, CaseIterable {
             return (trimmed.hasPrefix("+") || trimmed.hasPrefix("00") ? "+" : "") + (trimmed.hasPrefix("00") ? String(digits.dropFirst(2)) : digits)
         case .nationalID, .mrn:
             return trimmed.uppercased().filter { $0.isLetter || $0.isNumber }
+        case .deviceToken:
+            return trimmed
         case .nameToken:
             return trimmed.folding(options: [.caseInsensitive, .diacriticInsensitive, .widthInsensitive], locale: nil)
                 .lowercased().filter { $0.isLetter || $0.isNumber }

@@ -84,11 +84,12 @@ public struct OutboxWorker: Sendable {
                 message.lastError = nil
                 try await scope.update(message)
                 await senders.recordOutcome(tenantID: tenantID, capability: capability, error: nil)
-            } catch let error as OptedOut {
+            } catch let error as RecipientGone {
                 try await finish(message, dead: true, error: error.description, now: now, scope: scope)
             } catch {
                 await senders.recordOutcome(tenantID: tenantID, capability: capability, error: error)
                 let integration = error as? IntegrationError
+                if integration?.kind == .deadRecipient { try await markRecipientDead(message, scope: scope, now: now) }
                 // Unknown errors (a dropped connection in our own stack) are worth another try.
                 let retryable = integration?.isRetryable ?? true
                 let dead = !retryable || message.attempts >= policy.maxAttempts
@@ -110,12 +111,31 @@ public struct OutboxWorker: Sendable {
         case .sms(let sms):
             let cipher = try await keyring.cipher(forTenant: scope.tenantID, on: scope.db)
             if let row = try await scope.query(SMSOptOut.self).filter(\.$phoneIndex == cipher.index(sms.to, as: .phone)).first(), row.optedOut {
-                throw OptedOut()
+                throw RecipientGone.optedOut
             }
             return try await senders.smsSender(forTenant: scope.tenantID).send(sms, idempotencyKey: key)
         case .push(let push):
+            // A device removed by its user, or already reported dead, gets nothing more.
+            guard let device = try await device(withToken: push.deviceToken, scope: scope), device.deadAt == nil else {
+                throw RecipientGone.deviceGone
+            }
             return try await senders.pushSender(forTenant: scope.tenantID).send(push, idempotencyKey: key)
         }
+    }
+
+    private func device(withToken token: String, scope: TenantScope) async throws -> Device? {
+        let cipher = try await keyring.cipher(forTenant: scope.tenantID, on: scope.db)
+        return try await scope.query(Device.self).filter(\.$tokenIndex == cipher.index(token, as: .deviceToken)).first()
+    }
+
+    /// The provider says the recipient can never receive (a dead FCM token): the device is marked
+    /// dead so nothing more is queued for it; the message itself is dead-lettered, not retried.
+    private func markRecipientDead(_ message: OutboxMessage, scope: TenantScope, now: Date) async throws {
+        guard case .push(let push) = try await outbox.open(message, on: scope.db),
+              let device = try await device(withToken: push.deviceToken, scope: scope), device.deadAt == nil else { return }
+        device.deadAt = now
+        try await scope.update(device)
+        logger.notice("push device marked dead", metadata: ["device_id": "\(device.id!)", "outbox_id": "\(message.id!)"])
     }
 
     private func finish(_ message: OutboxMessage, dead: Bool, error: String, now nextAttempt: Date, scope: TenantScope) async throws {
@@ -127,8 +147,18 @@ public struct OutboxWorker: Sendable {
         if dead { logger.warning("outbox message dead-lettered", metadata: ["outbox_id": "\(message.id!)", "capability": "\(message.capability)"]) }
     }
 
-    /// The recipient answered STOP: never retried.
-    struct OptedOut: Error, CustomStringConvertible {
-        var description: String { "recipient opted out of SMS (STOP)" }
+    /// A recipient that must not be sent to: never retried.
+    enum RecipientGone: Error, CustomStringConvertible {
+        /// The phone number answered STOP.
+        case optedOut
+        /// The push device was removed by its user or reported dead by the provider.
+        case deviceGone
+
+        var description: String {
+            switch self {
+            case .optedOut: "recipient opted out of SMS (STOP)"
+            case .deviceGone: "push device removed or its token dead"
+            }
+        }
     }
 }

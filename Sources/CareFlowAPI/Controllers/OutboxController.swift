@@ -1,0 +1,28 @@
+import CareFlowCore
+import Vapor
+
+/// `/api/v1/outbox`: the tenant's outgoing messages without their content; dead letters re-queued.
+struct OutboxController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        let outbox = routes.grouped("api", "v1", "outbox")
+        outbox.get(use: list)
+        outbox.post(":messageID", "requeue", use: requeue)
+    }
+
+    @Sendable
+    func list(req: Request) async throws -> ListResponse<OutboxMessageDTO> {
+        var query = req.queryFields("status")
+        let status = query.enumeration("status", OutboxMessage.Status.self, required: false)
+        try query.finish()
+        let page = try await req.services.outboxAdmin.list(status: status, in: req.tenantScope(), by: req.principal(), origin: req.origin,
+                                                           page: req.pageRequest())
+        return ListResponse(page, OutboxMessageDTO.init)
+    }
+
+    @Sendable
+    func requeue(req: Request) async throws -> OutboxMessageDTO {
+        let message = try await req.services.outboxAdmin.requeue(messageID: req.uuidParameter("messageID", what: "Outbox message"),
+                                                                 in: req.tenantScope(), by: req.principal(), origin: req.origin)
+        return OutboxMessageDTO(message)
+    }
+}
