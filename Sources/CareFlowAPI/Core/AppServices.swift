@@ -35,6 +35,8 @@ struct AppServices: Sendable {
     let appointments: AppointmentService
     let shifts: ShiftService
     let webhooks: WebhookService
+    let models: ModelRegistry
+    let predictions: PredictionService
 }
 
 extension Application {

@@ -25,5 +25,6 @@ enum CareFlowMigrations {
         CreateWebhookTables(),
         CreateOutboxMessages(),
         AddPatientListIndex(),
+        CreateRiskAssessments(),
     ]
 }

@@ -62,6 +62,9 @@ public enum AccessPolicy {
         // Records, notes, documents: read with `patient.read_clinical`, records and documents
         // written with `patient.update_clinical`; visit notes are doctors' alone.
         (.visitNoteCreate, [.doctor: .careTeam]),
+        // Predictions are computed from the measurements in the request; they touch a patient only
+        // when `patient_id` is given, and then `patient.update_clinical` decides (PRODUCT §1).
+        (.predictionRun, [.doctor: .tenant, .nurse: .tenant]),
     ]
 
     private static let index: [Action: [Role: PermissionScope]] = Dictionary(

@@ -41,4 +41,7 @@ public enum Action: String, Sendable, CaseIterable, Codable {
     case shiftManage = "shift.manage"
     /// Writing a visit note: doctors only (records and documents follow `patient.update_clinical`).
     case visitNoteCreate = "visit_note.create"
+    /// Running a predictive model (PRODUCT §10). Storing the result on a patient's record also
+    /// needs `patient.update_clinical` on that patient.
+    case predictionRun = "prediction.run"
 }

@@ -19,5 +19,6 @@ public enum EncryptedColumns {
         // The per-document file keys: re-sealing them is the whole of a blob's key rotation.
         Table(name: "documents", columns: ["file_key_sealed", "filename_sealed"]),
         Table(name: "outbox_messages", columns: ["payload_sealed"]),
+        Table(name: "risk_assessments", columns: ["inputs_sealed", "contributions_sealed"]),
     ]
 }
