@@ -131,7 +131,9 @@ public struct PredictionService: Sendable {
             case .bool, .array, .object: problems.append(FieldError(field: name, reason: "must be a number"))
             }
         }
-        problems += model.validate(values, required: required).map { FieldError(field: $0.field, reason: $0.reason) }
+        // A field already refused for its JSON type is not reported again as missing.
+        let refused = Set(problems.map(\.field))
+        problems += model.validate(values, required: required.subtracting(refused)).map { FieldError(field: $0.field, reason: $0.reason) }
         guard problems.isEmpty else {
             // Feature order, as the model lists them; unknown fields last.
             let order = Dictionary(uniqueKeysWithValues: model.features.enumerated().map { ($1.name, $0) })
