@@ -38,6 +38,7 @@ let package = Package(
         .target(
             name: "CareFlowCore",
             dependencies: [
+                "CareFlowModels",
                 .product(name: "FluentKit", package: "fluent-kit"),
                 .product(name: "SQLKit", package: "sql-kit"),
                 .product(name: "JWTKit", package: "jwt-kit"),
@@ -51,7 +52,7 @@ let package = Package(
         .target(
             name: "CareFlowAPI",
             dependencies: [
-                "CareFlowCore",
+                "CareFlowCore", "CareFlowModels",
                 // The registry is the one place that names providers.
                 "AdapterHTTP", "ConsoleAdapter", "StripeAdapter", "TwilioAdapter", "SendGridAdapter", "FCMAdapter", "OpenAIAdapter",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -127,6 +128,7 @@ let package = Package(
             dependencies: [
                 "CareFlowAPI",
                 "CareFlowCore",
+                "CareFlowModels",
                 .product(name: "VaporTesting", package: "vapor"),
                 .product(name: "JWTKit", package: "jwt-kit"),
                 .product(name: "Crypto", package: "swift-crypto"),

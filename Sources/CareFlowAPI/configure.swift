@@ -1,6 +1,7 @@
 import AdapterHTTP
 import AsyncHTTPClient
 import CareFlowCore
+import CareFlowModels
 import Fluent
 import FluentPostgresDriver
 import FluentSQLiteDriver
@@ -90,6 +91,7 @@ public func configure(
     // Every tenant's adapters are built now: a missing secret or an unknown adapter stops start-up.
     try await integrations.validateAll()
     let outbox = Outbox(keyring: keyring)
+    let models = try openModelRegistry(config, logger: app.logger)
     let invitations = InvitationService(db: db, hasher: hasher, outbox: outbox, audit: audit, keyring: keyring, publicURL: config.publicURL)
     app.services = AppServices(
         configuration: config,
@@ -131,8 +133,17 @@ public func configure(
         integrationStatus: IntegrationStatusService(guardian: guardian, tenants: tenants, health: integrations),
         outboxAdmin: OutboxAdminService(guardian: guardian, audit: audit),
         devices: DeviceService(guardian: guardian, audit: audit, keyring: keyring),
-        push: PushService(outbox: outbox, keyring: keyring)
+        push: PushService(outbox: outbox, keyring: keyring),
+        models: models,
+        predictions: PredictionService(registry: models, guardian: guardian, patients: patientAccess, keyring: keyring, audit: audit)
     )
+    do {
+        try await models.loadAll()
+    } catch {
+        // Refuse to start on a tampered or corrupt model file: the message names it.
+        app.logger.critical("invalid model file", metadata: ["error": .string("\(error)")])
+        throw error
+    }
 
     ContentConfiguration.global.use(encoder: JSONEncoder.custom(dates: .iso8601), for: .json)
     ContentConfiguration.global.use(decoder: JSONDecoder.custom(dates: .iso8601), for: .json)
@@ -143,6 +154,17 @@ public func configure(
     app.middleware.use(ProblemMiddleware())
 
     try routes(app, metrics: metrics)
+}
+
+/// `$CAREFLOW_DATA_DIR/models/`, seeded with the shipped models on first start.
+func openModelRegistry(_ config: AppConfiguration, logger: Logger) throws -> ModelRegistry {
+    let registry = ModelRegistry(directory: ModelDirectory(url: URL(fileURLWithPath: config.modelsDirectory)))
+    if FileManager.default.fileExists(atPath: config.shippedModelsDirectory) {
+        try registry.seed(from: URL(fileURLWithPath: config.shippedModelsDirectory))
+    } else {
+        logger.warning("no shipped models folder", metadata: ["path": .string(config.shippedModelsDirectory)])
+    }
+    return registry
 }
 
 func routes(_ app: Application, metrics: PrometheusCollectorRegistry) throws {
@@ -179,4 +201,5 @@ func routes(_ app: Application, metrics: PrometheusCollectorRegistry) throws {
     try tenant.register(collection: DeviceController())
     try tenant.register(collection: IntegrationController())
     try tenant.register(collection: OutboxController())
+    try tenant.register(collection: PredictionController(requestsPerMinute: app.services.configuration.predictionRequestsPerMinute))
 }

@@ -113,6 +113,10 @@ struct RBACTests {
         Endpoint(name: "GET /patients/{id}/records", action: .patientReadClinical) { app, t in
             Call(method: .GET, path: "/api/v1/patients/\(try await Fixtures.patient(app, t))/records", json: nil, success: .ok)
         },
+        Endpoint(name: "POST /predict/health-risk/", action: .predictionRun) { _, _ in
+            Call(method: .POST, path: "/api/predict/health-risk/",
+                 json: jsonBody(["age": 45, "bmi": 29.5, "blood_pressure": 135, "cholesterol": 220]), success: .ok)
+        },
     ] + schedulingEndpoints + integrationEndpoints
 
     @Test("each role on each endpoint", arguments: TestBackend.enabled)

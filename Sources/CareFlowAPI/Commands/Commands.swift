@@ -11,5 +11,6 @@ extension Application {
         asyncCommands.use(BenchCommand(), as: "bench")
         asyncCommands.use(ImportCommand(), as: "import")
         asyncCommands.use(WorkerCommand(), as: "worker")
+        asyncCommands.use(ModelCommand(), as: "model")
     }
 }

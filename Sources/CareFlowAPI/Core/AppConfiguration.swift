@@ -39,6 +39,13 @@ public struct AppConfiguration: Sendable {
     /// it to `careflow worker` processes.
     var inProcessWorker = true
     var outboxPolicy = OutboxPolicy()
+    /// `CAREFLOW_MODELS_DIR` (default `./Models`): the shipped trained models, copied into
+    /// `$CAREFLOW_DATA_DIR/models/` on first start.
+    var shippedModelsDirectory: String = "./Models"
+    /// `CAREFLOW_DATASETS_DIR` (default `./Resources/datasets`): what `careflow model train` reads.
+    var datasetsDirectory: String = "./Resources/datasets"
+    /// `CAREFLOW_PREDICT_RATE_LIMIT`: prediction requests per minute per user.
+    var predictionRequestsPerMinute: Int = 600
 
     public static func fromEnvironment(_ env: [String: String] = ProcessInfo.processInfo.environment) -> AppConfiguration {
         let dataDir = env["CAREFLOW_DATA_DIR"].nonEmpty ?? "./data"
@@ -65,7 +72,10 @@ public struct AppConfiguration: Sendable {
             maxDocumentSize: env["CAREFLOW_MAX_DOCUMENT_SIZE"].nonEmpty ?? "10mb",
             databasePoolSize: min(64, max(1, Int(env["CAREFLOW_DB_POOL_SIZE"] ?? "") ?? 4)),
             secretEnvironment: env,
-            inProcessWorker: env["CAREFLOW_WORKER"] != "off"
+            inProcessWorker: env["CAREFLOW_WORKER"] != "off",
+            shippedModelsDirectory: env["CAREFLOW_MODELS_DIR"].nonEmpty ?? "./Models",
+            datasetsDirectory: env["CAREFLOW_DATASETS_DIR"].nonEmpty ?? "./Resources/datasets",
+            predictionRequestsPerMinute: max(1, Int(env["CAREFLOW_PREDICT_RATE_LIMIT"] ?? "") ?? 600)
         )
     }
 
@@ -73,6 +83,8 @@ public struct AppConfiguration: Sendable {
     var consoleDirectory: String { (dataDirectory as NSString).appendingPathComponent("console") }
     /// Encrypted document contents, `blobs/<tenant-id>/<document-id>.cfe`.
     var blobsDirectory: String { (dataDirectory as NSString).appendingPathComponent("blobs") }
+    /// Trained model versions and `active.json`.
+    var modelsDirectory: String { (dataDirectory as NSString).appendingPathComponent("models") }
     var isEmbedded: Bool { if case .sqlite = database { true } else { false } }
 }
 

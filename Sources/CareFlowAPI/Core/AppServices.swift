@@ -39,6 +39,8 @@ struct AppServices: Sendable {
     let outboxAdmin: OutboxAdminService
     let devices: DeviceService
     let push: PushService
+    let models: ModelRegistry
+    let predictions: PredictionService
 }
 
 extension Application {

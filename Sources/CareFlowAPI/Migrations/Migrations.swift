@@ -26,5 +26,6 @@ enum CareFlowMigrations {
         CreateOutboxMessages(),
         AddPatientListIndex(),
         CreateDevices(),
+        CreateRiskAssessments(),
     ]
 }

@@ -163,6 +163,17 @@ enum OpenAPIDocument {
               tag: "integrations", responses: [(200, "OutboxMessage"), (403, "Problem"), (404, "Problem"), (409, "Problem")]),
         .init("get", "/api/v1/facilities/{facilityID}/coverage", "Who is on shift, hour by hour, on a date in the facility's time zone",
               tag: "shifts", responses: [(200, "ShiftCoverage"), (403, "Problem"), (404, "Problem"), (422, "Problem")]),
+        .init("post", "/api/predict/health-risk",
+              "Seed contract (also with a trailing slash): 10-year heart-disease risk from age, bmi, blood_pressure, cholesterol",
+              tag: "predictions", request: "HealthRiskRequest",
+              responses: [(200, "Prediction"), (401, "Problem"), (403, "Problem"), (422, "Problem"), (429, "Problem")]),
+        .init("post", "/api/v1/predict/{model}",
+              "Run the active version of a model; with patient_id the assessment is stored on the patient's record (sealed, audited)",
+              tag: "predictions", request: "PredictionRequest",
+              responses: [(200, "Prediction"), (401, "Problem"), (403, "Problem"), (404, "Problem"), (422, "Problem"), (429, "Problem")]),
+        .init("get", "/api/v1/patients/{patientID}/risk-assessments",
+              "The patient's stored risk assessments, newest first (audited PHI read); level=high keeps High results",
+              tag: "predictions", responses: [(200, "RiskAssessmentList"), (403, "Problem"), (404, "Problem"), (422, "Problem")]),
     ]
 
     static func render(serverURL: String) -> JSONValue {

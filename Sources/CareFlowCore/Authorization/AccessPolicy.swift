@@ -68,6 +68,9 @@ public enum AccessPolicy {
         (.outboxManage, [.groupAdmin: .tenant]),
         (.deviceManage, [.groupAdmin: .self, .facilityAdmin: .self, .doctor: .self, .nurse: .self, .receptionist: .self,
                          .billing: .self, .patient: .self]),
+        // Predictions are computed from the measurements in the request; they touch a patient only
+        // when `patient_id` is given, and then `patient.update_clinical` decides (PRODUCT §1).
+        (.predictionRun, [.doctor: .tenant, .nurse: .tenant]),
     ]
 
     private static let index: [Action: [Role: PermissionScope]] = Dictionary(

@@ -49,4 +49,7 @@ public enum Action: String, Sendable, CaseIterable, Codable {
     case outboxManage = "outbox.manage"
     /// Registering and removing one's own push devices.
     case deviceManage = "device.manage"
+    /// Running a predictive model (PRODUCT §10). Storing the result on a patient's record also
+    /// needs `patient.update_clinical` on that patient.
+    case predictionRun = "prediction.run"
 }

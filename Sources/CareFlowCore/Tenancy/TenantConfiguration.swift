@@ -167,6 +167,8 @@ public struct TenantConfiguration: Sendable, Equatable {
     /// Demo tenants get one seeded user per role.
     public var demo: Bool
     public var facilities: [FacilitySeed]
+    /// `risk_thresholds`: per-model overrides of `RiskThresholds.defaults(for:)`, by model name.
+    public var riskThresholds: [String: RiskThresholds]
     /// Always holds every `Capability`: capabilities not given are filled with `.console`.
     public var integrations: [Capability: IntegrationSettings] {
         didSet { integrations = Self.withDefaults(integrations) }
@@ -182,7 +184,8 @@ public struct TenantConfiguration: Sendable, Equatable {
         patientsChooseDoctor: Bool = false,
         demo: Bool = false,
         facilities: [FacilitySeed] = [],
-        integrations: [Capability: IntegrationSettings] = [:]
+        integrations: [Capability: IntegrationSettings] = [:],
+        riskThresholds: [String: RiskThresholds] = [:]
     ) {
         self.slug = slug
         self.name = name
@@ -194,6 +197,12 @@ public struct TenantConfiguration: Sendable, Equatable {
         self.demo = demo
         self.facilities = facilities
         self.integrations = Self.withDefaults(integrations)
+        self.riskThresholds = riskThresholds
+    }
+
+    /// The thresholds this tenant uses for a model: its own, else the documented defaults.
+    public func thresholds(for model: String) -> RiskThresholds {
+        riskThresholds[model] ?? .defaults(for: model)
     }
 
     /// The adapter settings for a capability (`.console` when not configured).

@@ -5,6 +5,7 @@
 // and all problems of a file are reported at once. Secret references are only checked for
 // syntax here; they are resolved by whoever needs the secret.
 
+import CareFlowModels
 import Foundation
 import Yams
 
@@ -108,6 +109,14 @@ public enum TenantConfigurationLoader {
             return (key(capability.rawValue), Node(pairs, .implicit, .flow))
         }
         top.append((key("integrations"), Node(integrations, .implicit, .block)))
+        if !config.riskThresholds.isEmpty {
+            let models = config.riskThresholds.keys.sorted().map { model -> (Node, Node) in
+                let t = config.riskThresholds[model]!
+                return (key(model), Node([(key("moderate"), Node(String(t.moderate))), (key("high"), Node(String(t.high)))],
+                                         .implicit, .flow))
+            }
+            top.append((key("risk_thresholds"), Node(models, .implicit, .block)))
+        }
 
         let body = (try? Yams.serialize(node: Node(top, .implicit, .block), indent: 2, width: -1, allowUnicode: true)) ?? ""
         return """
@@ -154,7 +163,7 @@ public enum TenantConfigurationLoader {
 
     private static let topLevelKeys = [
         "slug", "name", "timezone", "currency", "mfa_required_for", "patient_self_signup", "patients_choose_doctor", "demo",
-        "facilities", "integrations",
+        "facilities", "integrations", "risk_thresholds",
     ]
 
     private static func parseTenant(_ root: Node, fileName: String, checker: inout Checker) -> TenantConfiguration? {
@@ -163,6 +172,7 @@ public enum TenantConfigurationLoader {
         var slug: String?, name: String?, timezone: String?
         var currency = "usd", mfaRequiredFor: [Role] = [], patientSelfSignup = false, patientsChooseDoctor = false, demo = false
         var facilities: [FacilitySeed] = [], integrations: [Capability: IntegrationSettings] = [:]
+        var riskThresholds: [String: RiskThresholds] = [:]
 
         for (field, value) in pairs {
             switch field {
@@ -198,6 +208,8 @@ public enum TenantConfigurationLoader {
                 facilities = parseFacilities(value, at: field, checker: &checker)
             case "integrations":
                 integrations = parseIntegrations(value, at: field, checker: &checker)
+            case "risk_thresholds":
+                riskThresholds = parseRiskThresholds(value, at: field, checker: &checker)
             default:
                 checker.fail(field, "unknown field (expected one of: \(topLevelKeys.joined(separator: ", ")))", value)
             }
@@ -213,7 +225,44 @@ public enum TenantConfigurationLoader {
             slug: slug, name: name, timezone: timezone, currency: currency,
             mfaRequiredFor: mfaRequiredFor, patientSelfSignup: patientSelfSignup,
             patientsChooseDoctor: patientsChooseDoctor, demo: demo,
-            facilities: facilities, integrations: integrations)
+            facilities: facilities, integrations: integrations, riskThresholds: riskThresholds)
+    }
+
+    /// `risk_thresholds: {health-risk: {moderate: 0.10, high: 0.20}}`: catalogued model names,
+    /// both thresholds given, in (0, 1), moderate below high.
+    private static func parseRiskThresholds(_ node: Node, at field: String, checker: inout Checker) -> [String: RiskThresholds] {
+        if checker.isNull(node) { return [:] }
+        guard let models = checker.mapping(node, at: field, what: "a mapping of model names to thresholds") else { return [:] }
+        let known = ModelCatalog.all.map(\.name)
+        var result: [String: RiskThresholds] = [:]
+        for (model, value) in models {
+            let path = "\(field).\(model)"
+            guard known.contains(model) else {
+                checker.fail(path, "unknown model (expected one of: \(known.joined(separator: ", ")))", value)
+                continue
+            }
+            guard let pairs = checker.mapping(value, at: path, what: "a mapping with moderate and high") else { continue }
+            var moderate: Double?, high: Double?
+            for (name, number) in pairs {
+                switch name {
+                case "moderate": moderate = checker.number(number, at: "\(path).moderate")
+                case "high": high = checker.number(number, at: "\(path).high")
+                default: checker.fail("\(path).\(name)", "unknown field (expected one of: moderate, high)", number)
+                }
+            }
+            let present = Set(pairs.map(\.key))
+            for required in ["moderate", "high"] where !present.contains(required) {
+                checker.fail("\(path).\(required)", "required", value)
+            }
+            guard let moderate, let high else { continue }
+            let thresholds = RiskThresholds(moderate: moderate, high: high)
+            if let problem = thresholds.problem {
+                checker.fail(path, problem, value)
+            } else {
+                result[model] = thresholds
+            }
+        }
+        return result
     }
 
     /// The slug a file name implies: its last path component without `.yaml` / `.yml`.
@@ -626,6 +675,15 @@ private struct Checker {
             fail(field, "expected \(what), got \(typeName(node))\(tag == Tag.Name.bool.rawValue ? " (quote it if it is text)" : "")", node)
             return nil
         }
+    }
+
+    mutating func number(_ node: Node, at field: String) -> Double? {
+        guard case .scalar(let scalar) = node, [Tag.Name.int.rawValue, Tag.Name.float.rawValue].contains(scalarTag(node)),
+              let value = Double(scalar.string), value.isFinite else {
+            fail(field, "expected a number, got \(typeName(node))", node)
+            return nil
+        }
+        return value
     }
 
     mutating func bool(_ node: Node, at field: String) -> Bool? {

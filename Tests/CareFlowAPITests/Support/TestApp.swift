@@ -30,6 +30,11 @@ func withCareFlow<T>(
     // In-memory requests have no client address: they would all share one rate-limit bucket.
     config.authRequestsPerMinute = 100_000
     config.throttle.ipThreshold = 10_000
+    // The repository's shipped models, whatever the working directory of the test run.
+    let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent()
+    config.shippedModelsDirectory = packageRoot.appendingPathComponent("Models").path
+    config.datasetsDirectory = packageRoot.appendingPathComponent("Resources/datasets").path
     adjust(&config)
     let app = try await Application.make(.testing)
     var configured = false

@@ -20,5 +20,6 @@ public enum EncryptedColumns {
         Table(name: "documents", columns: ["file_key_sealed", "filename_sealed"]),
         Table(name: "outbox_messages", columns: ["payload_sealed"]),
         Table(name: "devices", columns: ["token_sealed"]),
+        Table(name: "risk_assessments", columns: ["inputs_sealed", "contributions_sealed"]),
     ]
 }
