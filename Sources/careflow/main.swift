@@ -23,6 +23,9 @@ do {
     let command = env.arguments.dropFirst().first
     if command == nil || command == "serve" {
         try await ServeBootstrap.prepare(app)
+    } else if command != "migrate" {
+        // The embedded database is brought up to date by whichever command touches it first.
+        try await ServeBootstrap.migrateEmbedded(app)
     }
     try await app.execute()
 } catch {

@@ -135,7 +135,7 @@ struct ModelCommand: AsyncCommandGroup {
             @Argument(name: "model", help: "NAME@VERSION")
             var model: String
         }
-        var help: String { "Serve this version of the model (running servers pick it up on restart)" }
+        var help: String { "Serve this version of the model (a running server is told with SIGHUP)" }
 
         func run(using context: CommandContext, signature: Signature) async throws {
             let app = context.application
@@ -146,6 +146,9 @@ struct ModelCommand: AsyncCommandGroup {
                             targetID: "\(model.name)@\(model.version)", details: [:]),
                 origin: .none, on: app.db)
             context.console.print("\(model.name)@\(model.version) is active")
+            if let pid = RunningServer.signalReload(dataDirectory: app.services.configuration.dataDirectory) {
+                context.console.print("server \(pid) asked to reload its models")
+            }
         }
     }
 }

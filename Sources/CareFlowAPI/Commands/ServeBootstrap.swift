@@ -5,6 +5,11 @@ import Vapor
 /// What `careflow serve` does before it listens: on the embedded database, migrate; on any
 /// database, onboard tenant files that have no tenant yet.
 public enum ServeBootstrap {
+    /// Migrates the embedded SQLite database (PostgreSQL is migrated by `careflow migrate`).
+    public static func migrateEmbedded(_ app: Application) async throws {
+        if app.services.configuration.isEmbedded { try await app.autoMigrate() }
+    }
+
     public static func prepare(_ app: Application) async throws {
         if app.services.configuration.inProcessWorker { app.lifecycle.use(OutboxWorkerLifecycle()) }
         app.lifecycle.use(TenantReloadOnHangup())

@@ -17,13 +17,10 @@ struct TenantsCommand: AsyncCommandGroup {
             let app = context.application
             try await app.services.integrations.reload()
             context.console.print("\(app.services.tenants.all.count) tenant files valid")
-            let pidFile = (app.services.configuration.dataDirectory as NSString).appendingPathComponent("careflow.pid")
-            guard let text = try? String(contentsOfFile: pidFile, encoding: .utf8),
-                  let pid = Int32(text.trimmingCharacters(in: .whitespacesAndNewlines)), kill(pid, 0) == 0 else {
-                context.console.print("no running server found (\(pidFile)); it will read the files when it starts")
+            guard let pid = RunningServer.signalReload(dataDirectory: app.services.configuration.dataDirectory) else {
+                context.console.print("no running server found; it will read the files when it starts")
                 return
             }
-            guard kill(pid, SIGHUP) == 0 else { throw CLIError("could not signal process \(pid)") }
             context.console.print("server \(pid) asked to reload")
         }
     }

@@ -32,7 +32,7 @@ final class TenantReloadOnHangup: LifecycleHandler, Sendable {
     func didBootAsync(_ app: Application) async throws {
         signal(SIGHUP, SIG_IGN)
         let signalSource = DispatchSource.makeSignalSource(signal: SIGHUP, queue: .global())
-        let integrations = app.services.integrations, logger = app.logger
+        let integrations = app.services.integrations, models = app.services.models, logger = app.logger
         signalSource.setEventHandler {
             Task {
                 do {
@@ -40,6 +40,12 @@ final class TenantReloadOnHangup: LifecycleHandler, Sendable {
                     logger.notice("tenant files reloaded")
                 } catch {
                     logger.error("tenant reload refused; the previous configuration stays in force", metadata: ["error": "\(error)"])
+                }
+                do {
+                    try await models.reload()
+                    logger.notice("active models reloaded")
+                } catch {
+                    logger.error("model reload refused; the models in memory stay in force", metadata: ["error": "\(error)"])
                 }
             }
         }

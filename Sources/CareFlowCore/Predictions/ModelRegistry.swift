@@ -74,9 +74,9 @@ public actor ModelRegistry {
         return model
     }
 
-    /// Forgets the cached predictors (after another process changed `active.json`).
+    /// Loads the active versions again (after `careflow model activate` in another process).
+    /// All or nothing: `loadAll` swaps in the new set only when every file verified.
     public func reload() throws {
-        predictors = [:]
         try loadAll()
     }
 
