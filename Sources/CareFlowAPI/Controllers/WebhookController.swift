@@ -16,7 +16,7 @@ struct WebhookController: RouteCollection {
     @Sendable
     func stripe(req: Request) async throws -> Response {
         let (scope, config) = try await tenant(req)
-        let secrets = try secrets(req, config.integration(for: .payments), field: "webhook_secret", adapter: "stripe")
+        let secrets = try await req.services.integrations.webhookSecrets(forSlug: config.slug, .payments, field: "webhook_secret", adapter: "stripe")
         let outcome = try await req.services.webhooks.receiveStripe(
             payload: try rawBody(req), signatureHeader: req.headers.first(name: "Stripe-Signature"), secrets: secrets,
             in: scope, origin: req.origin)
@@ -29,7 +29,7 @@ struct WebhookController: RouteCollection {
         let sms = config.integration(for: .sms)
         let (outcome, twiml) = try await req.services.webhooks.receiveTwilioInbound(
             parameters: try form(req), signature: req.headers.first(name: "X-Twilio-Signature"), url: publicURL(req, sms),
-            authTokens: try secrets(req, sms, field: "auth_token", adapter: "twilio"), in: scope, origin: req.origin)
+            authTokens: try await req.services.integrations.webhookSecrets(forSlug: config.slug, .sms, field: "auth_token", adapter: "twilio"), in: scope, origin: req.origin)
         var headers = HTTPHeaders()
         headers.contentType = .xml
         if outcome == .replayed { headers.add(name: "Idempotent-Replayed", value: "true") }
@@ -42,7 +42,7 @@ struct WebhookController: RouteCollection {
         let sms = config.integration(for: .sms)
         let outcome = try await req.services.webhooks.receiveTwilioStatus(
             parameters: try form(req), signature: req.headers.first(name: "X-Twilio-Signature"), url: publicURL(req, sms),
-            authTokens: try secrets(req, sms, field: "auth_token", adapter: "twilio"), in: scope, origin: req.origin)
+            authTokens: try await req.services.integrations.webhookSecrets(forSlug: config.slug, .sms, field: "auth_token", adapter: "twilio"), in: scope, origin: req.origin)
         return try await Received(received: true, replayed: outcome == .replayed).encodeResponse(for: req)
     }
 
@@ -52,7 +52,7 @@ struct WebhookController: RouteCollection {
         let applied = try await req.services.webhooks.receiveSendGrid(
             payload: try rawBody(req), signature: req.headers.first(name: "X-Twilio-Email-Event-Webhook-Signature"),
             timestamp: req.headers.first(name: "X-Twilio-Email-Event-Webhook-Timestamp"),
-            publicKeys: try secrets(req, config.integration(for: .email), field: "webhook_verification_key", adapter: "sendgrid"),
+            publicKeys: try await req.services.integrations.webhookSecrets(forSlug: config.slug, .email, field: "webhook_verification_key", adapter: "sendgrid"),
             in: scope, origin: req.origin)
         return try await Received(received: true, replayed: applied == 0).encodeResponse(for: req)
     }
@@ -71,18 +71,6 @@ struct WebhookController: RouteCollection {
               let tenant = try await Tenant.query(on: req.db).filter(\.$slug == slug).first(), tenant.status == .active
         else { throw AppError.notFound("Unknown tenant") }
         return (TenantScope(tenantID: tenant.id!, db: req.db), config)
-    }
-
-    /// The tenant's secrets for this provider; none when the capability uses another adapter
-    /// (the service then refuses with an audit event, as for a bad signature).
-    private func secrets(_ req: Request, _ settings: IntegrationSettings, field: String, adapter: String) throws -> [String] {
-        guard settings.adapter == adapter else { return [] }
-        do {
-            return try SecretResolver(environment: req.services.configuration.secretEnvironment).resolveList(settings[field])
-        } catch {
-            req.logger.error("webhook secret unavailable", metadata: ["reference": "\(error.reference)", "reason": "\(error.reason)"])
-            throw AppError.unavailable("The tenant's webhook secret is not available")
-        }
     }
 
     private func rawBody(_ req: Request) throws -> Data {

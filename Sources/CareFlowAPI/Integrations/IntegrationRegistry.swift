@@ -12,13 +12,15 @@ import TwilioAdapter
 /// Builds each tenant's adapters from `tenants/<slug>.yaml` (PRODUCT §4): secrets resolved from
 /// their `env:` / `file:` references, one instance per tenant and capability, rebuilt after a
 /// reload. Adding a provider is one new Plugins target plus one line in `make`.
-actor IntegrationRegistry: MessageSenders, EmailSenderDirectory, IntegrationHealthSource {
+actor IntegrationRegistry: MessageSenders, IntegrationHealthSource {
     struct Adapters: Sendable {
         let email: any EmailSender
         let sms: any SMSSender
         let push: any PushSender
         let payments: any PaymentGateway
         let llm: any LLMClient
+        /// Every capability's settings with secrets resolved, for the webhook verifiers.
+        let settings: [Capability: AdapterSettings]
     }
 
     /// Last success and last failure of a capability, for `GET /api/v1/integrations`.
@@ -80,12 +82,21 @@ actor IntegrationRegistry: MessageSenders, EmailSenderDirectory, IntegrationHeal
         try adapters(forSlug: try await slug(of: tenantID))
     }
 
-    // MARK: MessageSenders, EmailSenderDirectory
+    /// The secrets (several during a provider's rotation, comma- or newline-separated) that
+    /// verify a provider's webhooks for a tenant, resolved when the adapters were built; none
+    /// when the capability uses another adapter.
+    func webhookSecrets(forSlug slug: String, _ capability: Capability, field: String, adapter: String) throws -> [String] {
+        guard let settings = try adapters(forSlug: slug).settings[capability], settings.adapter == adapter,
+              let secret = settings.secrets[field] else { return [] }
+        return secret.reveal().split(whereSeparator: { $0 == "," || $0.isNewline })
+            .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+    }
+
+    // MARK: MessageSenders
 
     func emailSender(forTenant tenantID: UUID) async throws -> any EmailSender { try await adapters(forTenant: tenantID).email }
     func smsSender(forTenant tenantID: UUID) async throws -> any SMSSender { try await adapters(forTenant: tenantID).sms }
     func pushSender(forTenant tenantID: UUID) async throws -> any PushSender { try await adapters(forTenant: tenantID).push }
-    func emailSender(forTenant slug: String) async throws -> any EmailSender { try adapters(forSlug: slug).email }
 
     func recordOutcome(tenantID: UUID, capability: Capability, error: (any Error)?) async {
         guard let slug = try? await slug(of: tenantID) else { return }
@@ -126,8 +137,10 @@ actor IntegrationRegistry: MessageSenders, EmailSenderDirectory, IntegrationHeal
             }
             return AdapterSettings(adapter: integration.adapter, plain: plain, secrets: resolved)
         }
+        var resolved: [Capability: AdapterSettings] = [:]
+        for capability in Capability.allCases { resolved[capability] = try settings(capability) }
         func build<T>(_ capability: Capability, _ body: (String, AdapterSettings) throws -> T) throws -> T {
-            let s = try settings(capability)
+            let s = resolved[capability]!
             do { return try body(s.adapter, s) } catch let error as ConfigurationFailure { throw error } catch {
                 throw ConfigurationFailure(tenant: config.slug, capability: capability, reason: "\(error)")
             }
@@ -173,6 +186,7 @@ actor IntegrationRegistry: MessageSenders, EmailSenderDirectory, IntegrationHeal
                 case "none": DisabledIntegration()
                 default: throw unknown(adapter)
                 }
-            })
+            },
+            settings: resolved)
     }
 }

@@ -7,9 +7,3 @@ public protocol EmailSender: Sendable {
     @discardableResult
     func send(_ email: OutgoingEmail, idempotencyKey: String) async throws -> DeliveryReceipt
 }
-
-/// Finds the email sender of a tenant. The registry of adapters implements it; the core never
-/// names a provider.
-public protocol EmailSenderDirectory: Sendable {
-    func emailSender(forTenant slug: String) async throws -> any EmailSender
-}

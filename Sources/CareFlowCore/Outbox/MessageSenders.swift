@@ -1,3 +1,5 @@
+import Foundation
+
 /// The adapters the worker delivers through, per tenant. The registry of the application
 /// implements it from `tenants/<slug>.yaml`; the core never names a provider.
 public protocol MessageSenders: Sendable {
@@ -7,5 +9,3 @@ public protocol MessageSenders: Sendable {
     /// Health bookkeeping for `GET /api/v1/integrations`.
     func recordOutcome(tenantID: UUID, capability: Capability, error: (any Error)?) async
 }
-
-import Foundation

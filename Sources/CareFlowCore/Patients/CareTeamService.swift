@@ -29,17 +29,8 @@ public struct CareTeamService: Sendable {
             break
         }
         if !errors.isEmpty { throw AppError.validation(errors) }
-        let relationship = try await scope.transaction { scope -> CareRelationship in
-            if kind == .primary {
-                // One primary doctor at a time: the previous one steps down.
-                try await scope.query(CareRelationship.self).filter(\.$patientID == patientID).filter(\.$kind == .primary)
-                    .filter(\.$endedAt == nil).set(\.$endedAt, to: Date()).update()
-            }
-            let r = CareRelationship(tenantID: scope.tenantID, patientID: patientID, doctorID: doctorID, kind: kind,
-                                     referredBy: referredBy, endsOn: endsOn)
-            try await scope.create(r)
-            return r
-        }
+        let relationship = try await create(patientID: patientID, doctorID: doctorID, kind: kind, referredBy: referredBy,
+                                            endsOn: endsOn, in: scope)
         try await audit.append(
             AuditRecord(tenantID: scope.tenantID, actor: principal.auditActor, action: "care_relationship.create", targetType: "patient",
                         targetID: patientID.uuidString.lowercased(),
@@ -59,14 +50,8 @@ public struct CareTeamService: Sendable {
         guard try await isDoctor(doctorID, scope: scope) else {
             throw AppError.validation([FieldError(field: "doctor_id", reason: "is not a doctor of this tenant")])
         }
-        let relationship = try await scope.transaction { scope -> CareRelationship in
-            try await scope.query(CareRelationship.self).filter(\.$patientID == patientID).filter(\.$kind == .primary)
-                .filter(\.$endedAt == nil).set(\.$endedAt, to: Date()).update()
-            let r = CareRelationship(tenantID: scope.tenantID, patientID: patientID, doctorID: doctorID, kind: .primary,
-                                     referredBy: nil, endsOn: nil)
-            try await scope.create(r)
-            return r
-        }
+        let relationship = try await create(patientID: patientID, doctorID: doctorID, kind: .primary, referredBy: nil,
+                                            endsOn: nil, in: scope)
         try await audit.append(
             AuditRecord(tenantID: scope.tenantID, actor: principal.auditActor, action: "care_relationship.choose", targetType: "patient",
                         targetID: patientID.uuidString.lowercased(),
@@ -97,6 +82,21 @@ public struct CareTeamService: Sendable {
     public func patientIDs(ofDoctor doctorID: UUID, in scope: TenantScope) async throws -> [UUID] {
         Array(Set(try await scope.query(CareRelationship.self).filter(\.$doctorID == doctorID).filter(\.$endedAt == nil).all()
             .filter { $0.isActive() }.map(\.patientID)))
+    }
+
+    private func create(patientID: UUID, doctorID: UUID, kind: CareRelationship.Kind, referredBy: UUID?, endsOn: Date?,
+                        in scope: TenantScope) async throws -> CareRelationship {
+        try await scope.transaction { scope -> CareRelationship in
+            if kind == .primary {
+                // One primary doctor at a time: the previous one steps down.
+                try await scope.query(CareRelationship.self).filter(\.$patientID == patientID).filter(\.$kind == .primary)
+                    .filter(\.$endedAt == nil).set(\.$endedAt, to: Date()).update()
+            }
+            let r = CareRelationship(tenantID: scope.tenantID, patientID: patientID, doctorID: doctorID, kind: kind,
+                                     referredBy: referredBy, endsOn: endsOn)
+            try await scope.create(r)
+            return r
+        }
     }
 
     private func isDoctor(_ userID: UUID, scope: TenantScope) async throws -> Bool {

@@ -29,12 +29,4 @@ public struct SecretResolver: Sendable {
             return value
         }
     }
-
-    /// A setting holding one or several secrets (several while a provider rotates them),
-    /// separated by commas or new lines; empty when the setting is absent or plain.
-    public func resolveList(_ setting: SettingValue?) throws(Failure) -> [String] {
-        guard let reference = setting?.secretReference else { return [] }
-        return try resolve(reference).split(whereSeparator: { $0 == "," || $0.isNewline })
-            .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-    }
 }
