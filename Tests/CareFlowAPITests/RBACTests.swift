@@ -5,8 +5,9 @@ import Foundation
 import Testing
 import VaporTesting
 
-/// Every (role, endpoint) pair against the policy table: allowed where `AccessPolicy.table`
-/// has an entry for the role and the endpoint's action, 403 (with an audit event) elsewhere.
+/// Every (role, endpoint) pair against the contract's role matrix (`ContractRoleMatrix`,
+/// written from PRODUCT §1, not from the code): allowed where the matrix grants the role the
+/// endpoint's action, 403 (with an audit event) elsewhere.
 @Suite("RBAC follows the policy table")
 struct RBACTests {
     struct Call {
@@ -39,6 +40,11 @@ struct RBACTests {
                 slug: "victim-\(UUID().uuidString.prefix(8).lowercased())", name: "Victim", adminEmail: "a@victim.test",
                 adminPassword: nil, actor: .system, origin: .none)
             return Call(method: .POST, path: "/api/v1/platform/tenants/\(victim.tenant.id!)/suspend", json: nil, success: .ok)
+        },
+        Endpoint(name: "DELETE /platform/tenants/{id}/group-admins/{user}/mfa", action: .groupAdminResetMFA) { app, t in
+            let target = try await Fixtures.user(app, tenant: t.tenant, email: "ga-\(UUID().uuidString.prefix(8))@x.test", role: .groupAdmin,
+                                                 facility: nil)
+            return Call(method: .DELETE, path: "/api/v1/platform/tenants/\(t.id)/group-admins/\(target.id)/mfa", json: nil, success: .noContent)
         },
         Endpoint(name: "POST /facilities", action: .facilityCreate) { _, _ in
             Call(method: .POST, path: "/api/v1/facilities",
@@ -129,7 +135,7 @@ struct RBACTests {
             var checked = 0
             for endpoint in Self.endpoints {
                 for (role, user) in callers.sorted(by: { $0.0.rawValue < $1.0.rawValue }) {
-                    let allowed = AccessPolicy.scope(of: role, for: endpoint.action) != nil
+                    let allowed = ContractRoleMatrix.allows(role, endpoint.action)
                     let call = try await endpoint.make(app, tenant)
                     let deniedBefore = try await AuditEvent.query(on: app.db).filter(\.$outcome == "denied").count()
                     let res = try await app.send(call.method, call.path, token: user.token, json: call.json)
@@ -146,6 +152,18 @@ struct RBACTests {
                 }
             }
             #expect(checked == Self.endpoints.count * Role.allCases.count)
+        }
+    }
+
+    @Test("the policy table grants exactly the contract's role matrix, with the same reach")
+    func policyMatchesContract() {
+        #expect(Set(ContractRoleMatrix.grants.keys) == Set(Action.allCases.map(\.rawValue)), "every action is in the matrix")
+        for action in Action.allCases {
+            for role in Role.allCases {
+                let code = AccessPolicy.scope(of: role, for: action)?.rawValue
+                let contract = ContractRoleMatrix.grants[action.rawValue]?[role]
+                #expect(code == contract, "\(role.rawValue) × \(action.rawValue): code grants \(code ?? "nothing"), contract \(contract ?? "nothing")")
+            }
         }
     }
 

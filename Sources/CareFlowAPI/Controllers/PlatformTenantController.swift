@@ -9,6 +9,19 @@ struct PlatformTenantController: RouteCollection {
         tenants.get(use: list)
         tenants.post(":tenantID", "suspend", use: suspend)
         tenants.post(":tenantID", "reactivate", use: reactivate)
+        tenants.delete(":tenantID", "group-admins", ":userID", "mfa", use: resetGroupAdminMFA)
+    }
+
+    /// A group admin lost their authenticator: only the platform operator may clear it.
+    @Sendable
+    func resetGroupAdminMFA(req: Request) async throws -> Response {
+        let principal = try req.principal()
+        let tenantID = try req.uuidParameter("tenantID", what: "Tenant")
+        guard try await Tenant.find(tenantID, on: req.db) != nil else { throw AppError.notFound("Tenant not found") }
+        try await req.services.staff.resetGroupAdminMFA(
+            userID: req.uuidParameter("userID", what: "Group admin"), in: TenantScope(tenantID: tenantID, db: req.db),
+            by: principal, mfa: req.services.mfa, origin: req.origin)
+        return Response(status: .noContent)
     }
 
     @Sendable

@@ -30,6 +30,7 @@ public enum AccessPolicy {
         (.staffChangeRoles, [.groupAdmin: .tenant, .facilityAdmin: .facility]),
         (.staffDeactivate, [.groupAdmin: .tenant, .facilityAdmin: .facility]),
         (.staffResetMFA, [.groupAdmin: .tenant, .facilityAdmin: .facility]),
+        (.groupAdminResetMFA, [.platformAdmin: .platform]),
         (.auditRead, [.groupAdmin: .tenant, .facilityAdmin: .facility]),
         (.patientCreate, [.groupAdmin: .tenant, .facilityAdmin: .facility, .receptionist: .facility, .doctor: .facility]),
         (.patientRead, [.groupAdmin: .tenant, .facilityAdmin: .tenant, .receptionist: .tenant, .billing: .tenant,

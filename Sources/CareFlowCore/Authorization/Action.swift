@@ -10,6 +10,8 @@ public enum Action: String, Sendable, CaseIterable, Codable {
     case staffChangeRoles = "staff.change_roles"
     case staffDeactivate = "staff.deactivate"
     case staffResetMFA = "staff.reset_mfa"
+    /// Clearing a group admin's TOTP: the platform operator's alone (no tenant admin outranks one).
+    case groupAdminResetMFA = "group_admin.reset_mfa"
     case auditRead = "audit.read"
     case patientCreate = "patient.create"
     /// Demographics: names, birth date, sex, contact, address, insurance, identifiers.

@@ -38,8 +38,9 @@ public struct AuthService: Sendable {
     /// accounts cost the same bcrypt time and answer alike.
     public func login(tenantSlug: String?, email: String, password: String, origin: RequestOrigin) async throws -> LoginOutcome {
         let keys = LoginThrottle.Keys(scope: tenantSlug ?? "platform", email: email, ip: origin.ip)
-        try await throttle.check(keys)
-        guard let tenantSlug else { return try await platformLogin(email: email, password: password, keys: keys, origin: origin) }
+        // Counted before the password is checked, so parallel guesses cannot outrun the lock.
+        let attempt = try await throttle.reserve(keys)
+        guard let tenantSlug else { return try await platformLogin(email: email, password: password, attempt: attempt, origin: origin) }
         let tenant = try await Tenant.query(on: db).filter(\.$slug == tenantSlug).first()
         let user: User? = if let tenantID = tenant?.id {
             try await UserDirectory(scope: TenantScope(tenantID: tenantID, db: db),
@@ -47,7 +48,7 @@ public struct AuthService: Sendable {
         } else { nil }
         let passwordOK = try hasher.verify(password, against: user?.passwordHash ?? decoyHash)
         guard let tenant, let tenantID = tenant.id, let user, let userID = user.id, passwordOK, user.status == .active else {
-            let locked = try await throttle.recordFailure(keys)
+            let locked = attempt.locksAccount
             if let tenantID = tenant?.id {
                 var details = ["reason": user == nil ? "unknown_account" : (passwordOK ? "account_not_active" : "bad_password")]
                 if locked { details["effect"] = "account_locked" }
@@ -59,7 +60,7 @@ public struct AuthService: Sendable {
             }
             throw Self.invalidCredentials
         }
-        try await throttle.recordSuccess(keys)
+        try await throttle.succeeded(attempt)
         guard tenant.status == .active else { throw AppError.tenantSuspended }
         let grants = try await Self.grants(ofUser: userID, tenantID: tenantID, on: db)
         user.lastLoginAt = Date()
@@ -68,11 +69,11 @@ public struct AuthService: Sendable {
                                        tenantRequires: tenants[tenant.slug]?.mfaRequiredFor ?? [], origin: origin)
     }
 
-    private func platformLogin(email: String, password: String, keys: LoginThrottle.Keys, origin: RequestOrigin) async throws -> LoginOutcome {
+    private func platformLogin(email: String, password: String, attempt: LoginThrottle.Attempt, origin: RequestOrigin) async throws -> LoginOutcome {
         let admin = try await PlatformAdmin.query(on: db).filter(\.$email == BlindIndexKind.email.normalise(email)).first()
         let passwordOK = try hasher.verify(password, against: admin?.passwordHash ?? decoyHash)
         guard let admin, let adminID = admin.id, admin.active, passwordOK else {
-            let locked = try await throttle.recordFailure(keys)
+            let locked = attempt.locksAccount
             var details = ["reason": admin == nil ? "unknown_account" : "bad_password"]
             if locked { details["effect"] = "account_locked" }
             try await audit.append(
@@ -81,7 +82,7 @@ public struct AuthService: Sendable {
                 origin: origin, on: db)
             throw Self.invalidCredentials
         }
-        try await throttle.recordSuccess(keys)
+        try await throttle.succeeded(attempt)
         return try await afterPassword(tenantID: nil, subjectID: adminID, kind: .platformAdmin, grants: [RoleGrant(role: .platformAdmin)],
                                        tenantRequires: [], origin: origin)
     }
@@ -163,7 +164,10 @@ public struct AuthService: Sendable {
         guard let sessionID = UUID(uuidString: claims.sid), let subjectID = UUID(uuidString: claims.sub.value),
               let session = try await AuthSession.find(sessionID, on: db),
               !session.isRevoked, session.expiresAt > now, session.subjectID == subjectID,
-              session.tenantID?.uuidString.lowercased() == claims.tid
+              session.tenantID?.uuidString.lowercased() == claims.tid,
+              // A suspended tenant or a deactivated account ends its tokens at once, also those
+              // issued before the change.
+              try await SubjectStatus.isActive(subjectID: subjectID, kind: session.subjectKind, tenantID: session.tenantID, on: db)
         else { throw AppError.unauthenticated("The session has ended; sign in again") }
         return Principal(subjectID: subjectID, kind: session.subjectKind, tenantID: session.tenantID,
                          sessionID: sessionID, grants: claims.roles, amr: claims.amr, enrolmentOnly: session.enrolmentOnly)

@@ -46,6 +46,11 @@ public struct StaffService: Sendable {
         if let existing, existing.id == principal.subjectID {
             try await refuse("self_grant", roles: roles, facility: facility, scope: scope, principal: principal, origin: origin)
         }
+        if let existing {
+            // Inviting an existing account changes that account: the same reach as managing it.
+            try await checkManageable(user: existing, requested: roles, facility: facility, scope: scope,
+                                      principal: principal, origin: origin)
+        }
         let (user, added, needsInvitation) = try await scope.transaction { scope -> (User, [Role], Bool) in
             let user: User
             if let existing {
@@ -89,7 +94,7 @@ public struct StaffService: Sendable {
         let facility = try await scope.require(Facility.self, facilityID, name: "Facility")
         try await guardian.authorize(principal, .staffChangeRoles, on: .facility(facility.id!), origin: origin, db: scope.db)
         let (user, held) = try await staffMember(userID, at: facility, scope: scope)
-        try await checkManageable(user: user, held: held, requested: roles, facility: facility, scope: scope,
+        try await checkManageable(user: user, requested: roles, facility: facility, scope: scope,
                                   principal: principal, origin: origin)
         let removed = held.filter { !roles.contains($0) }
         let added = roles.filter { !held.contains($0) }
@@ -121,7 +126,7 @@ public struct StaffService: Sendable {
         let facility = try await scope.require(Facility.self, facilityID, name: "Facility")
         try await guardian.authorize(principal, .staffDeactivate, on: .facility(facility.id!), origin: origin, db: scope.db)
         let (user, held) = try await staffMember(userID, at: facility, scope: scope)
-        try await checkManageable(user: user, held: held, requested: [], facility: facility, scope: scope,
+        try await checkManageable(user: user, requested: [], facility: facility, scope: scope,
                                   principal: principal, origin: origin)
         let deactivated = try await scope.transaction { scope -> Bool in
             try await scope.query(RoleAssignment.self).filter(\.$userID == user.id!).filter(\.$facilityID == facility.id!).delete()
@@ -140,16 +145,30 @@ public struct StaffService: Sendable {
             origin: origin, on: scope.db)
     }
 
-    /// Clears a member's TOTP (a lost phone). Same reach as changing their roles: never oneself,
-    /// never someone holding a role the admin could not grant.
+    /// Clears a member's TOTP (a lost phone). The second factor guards the whole account, so
+    /// the admin must be able to grant every role the member holds *where it is held*: a
+    /// facility admin resets only people who work nowhere else, and a `group_admin`'s factor is
+    /// reset by the platform operator alone (`resetGroupAdminMFA`).
     public func resetMFA(userID: UUID, facilityID: UUID, in scope: TenantScope, by principal: Principal,
                          mfa: MFAService, origin: RequestOrigin) async throws {
         let facility = try await scope.require(Facility.self, facilityID, name: "Facility")
         try await guardian.authorize(principal, .staffResetMFA, on: .facility(facility.id!), origin: origin, db: scope.db)
-        let (user, held) = try await staffMember(userID, at: facility, scope: scope)
-        try await checkManageable(user: user, held: held, requested: [], facility: facility, scope: scope,
-                                  principal: principal, origin: origin)
+        let (user, _) = try await staffMember(userID, at: facility, scope: scope)
+        try await checkManageable(user: user, requested: [], facility: facility, scope: scope, principal: principal,
+                                  origin: origin, everywhere: true)
         try await mfa.reset(userID: user.id!, tenantID: scope.tenantID, facilityID: facility.id, by: principal, origin: origin)
+    }
+
+    /// The platform operator clears the TOTP of a tenant's group admin, the one account no
+    /// tenant admin may reset. Nobody else's: facility staff are reset inside their tenant.
+    public func resetGroupAdminMFA(userID: UUID, in scope: TenantScope, by principal: Principal, mfa: MFAService,
+                                   origin: RequestOrigin) async throws {
+        try await guardian.authorize(principal, .groupAdminResetMFA, on: .platform, origin: origin, db: scope.db)
+        let held = try await scope.query(RoleAssignment.self).filter(\.$userID == userID).all().map(\.role)
+        guard held.contains(.groupAdmin), try await scope.find(User.self, userID) != nil else {
+            throw AppError.notFound("Group admin not found")
+        }
+        try await mfa.reset(userID: userID, tenantID: scope.tenantID, facilityID: nil, by: principal, origin: origin)
     }
 
     // MARK: - Rules
@@ -163,16 +182,23 @@ public struct StaffService: Sendable {
         return (user, held)
     }
 
-    /// An admin may only manage people whose every role at the facility is one they could grant,
-    /// and never themself (that is how an admin would hand themself clinical access).
-    private func checkManageable(user: User, held: [Role], requested: [Role], facility: Facility, scope: TenantScope,
-                                 principal: Principal, origin: RequestOrigin) async throws {
+    /// An admin may only manage people whose every role *anywhere in the tenant* is one they
+    /// could grant, and never themself (that is how an admin would hand themself clinical
+    /// access). Judging by the roles at this facility alone let a facility admin add a role
+    /// here to the group admin and then manage them. `everywhere` also requires each role to
+    /// be grantable at the facility where it is held (account-wide changes such as an MFA reset).
+    private func checkManageable(user: User, requested: [Role], facility: Facility, scope: TenantScope,
+                                 principal: Principal, origin: RequestOrigin, everywhere: Bool = false) async throws {
         if user.id == principal.subjectID {
             try await refuse("self_change", roles: requested, facility: facility, scope: scope, principal: principal, origin: origin)
         }
-        let allowed = RoleGrantPolicy.grantableRoles(by: principal, at: facility.id!)
-        if held.contains(where: { !allowed.contains($0) }) {
-            try await refuse("target_outranks_actor", roles: held, facility: facility, scope: scope, principal: principal, origin: origin)
+        let assignments = try await scope.query(RoleAssignment.self).filter(\.$userID == user.id!).all()
+        let outranking = assignments.filter {
+            !RoleGrantPolicy.mayManage(holder: $0.grant, by: principal, from: facility.id!, everywhere: everywhere)
+        }
+        if !outranking.isEmpty {
+            try await refuse("target_outranks_actor", roles: outranking.map(\.role), facility: facility, scope: scope,
+                             principal: principal, origin: origin)
         }
         try await checkGrantable(requested, facility: facility, scope: scope, principal: principal, origin: origin)
     }

@@ -58,6 +58,10 @@ public struct AppointmentService: Sendable {
             principal, .appointmentBook,
             onAnyOf: Self.targets(facilityID: facility.id!, doctorID: request.doctorID, patientID: patient.id!, patientUserID: patient.userID),
             origin: origin, db: scope.db)
+        // An appointment puts its doctor on the patient's care team, so booking must not be a
+        // way in: the booker must already be allowed to read this patient (a doctor booking
+        // with themself for a stranger is refused; reception or the patient books for them).
+        try await patientAccess.authorize(principal, .patientRead, patientID: patient.id!, in: scope, origin: origin)
         guard try await roster.isDoctor(request.doctorID, at: facility.id!) else {
             throw AppError.invalid("doctor_id", "is not a doctor at this facility")
         }

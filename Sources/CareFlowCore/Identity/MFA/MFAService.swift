@@ -1,5 +1,6 @@
 import FluentKit
 import Foundation
+import SQLKit
 
 /// TOTP enrolment, the second login step, recovery codes, and resets. Secrets are sealed
 /// under the owner's data key; a time step, once accepted, never works again.
@@ -109,12 +110,16 @@ public struct MFAService: Sendable {
     public func verifyChallenge(token: String, code: String, origin: RequestOrigin, now: Date = Date()) async throws -> TokenPair {
         let invalid = AppError.unauthenticated("The MFA token is invalid or expired; sign in again")
         guard let challenge = try await MFAChallenge.query(on: db).filter(\.$tokenHash == SecureToken.digest(token)).first(),
-              challenge.usedAt == nil, challenge.expiresAt > now, challenge.attempts < MFAChallenge.maxAttempts
+              challenge.usedAt == nil, challenge.expiresAt > now,
+              // Counted in one conditional statement: parallel codes cannot outrun the cap.
+              try await claimAttempt(of: challenge, now: now)
+        else { throw invalid }
+        // The tenant may have been suspended, or the account deactivated, since the password step.
+        guard try await SubjectStatus.isActive(subjectID: challenge.subjectID, kind: challenge.subjectKind,
+                                               tenantID: challenge.tenantID, on: db)
         else { throw invalid }
         let keys = LoginThrottle.Keys(subjectID: challenge.subjectID, ip: origin.ip)
-        try await throttle.check(keys, now: now)
-        challenge.attempts += 1
-        try await challenge.update(on: db)
+        let attempt = try await throttle.reserve(keys, now: now)
 
         let principalLike = Principal(subjectID: challenge.subjectID, kind: challenge.subjectKind, tenantID: challenge.tenantID,
                                       sessionID: challenge.id!, grants: [], amr: ["pwd"])
@@ -126,7 +131,7 @@ public struct MFAService: Sendable {
             method = "recovery_code"
         }
         guard accepted else {
-            let locked = try await throttle.recordFailure(keys, now: now)
+            let locked = attempt.locksAccount
             try await audit.append(
                 AuditRecord(tenantID: challenge.tenantID, actor: principalLike.auditActor, action: "auth.mfa", outcome: .failure,
                             targetType: challenge.subjectKind.rawValue, targetID: challenge.subjectID.uuidString.lowercased(),
@@ -137,7 +142,7 @@ public struct MFAService: Sendable {
         guard try await RowClaim.claim(table: MFAChallenge.schema, column: "used_at", id: challenge.id!, at: now, on: db) else {
             throw invalid
         }
-        try await throttle.recordSuccess(keys)
+        try await throttle.succeeded(attempt)
         let grants = try await currentGrants(of: challenge)
         let pair = try await sessions.start(tenantID: challenge.tenantID, subjectID: challenge.subjectID, kind: challenge.subjectKind,
                                             grants: grants, amr: ["pwd", "otp"], enrolmentOnly: false, on: db, now: now)
@@ -175,12 +180,24 @@ public struct MFAService: Sendable {
     /// A code the caller types to prove possession (enrolment, regeneration, disabling).
     private func requireCode(_ code: String, credential: TOTPCredential, principal: Principal, origin: RequestOrigin) async throws {
         let keys = LoginThrottle.Keys(subjectID: principal.subjectID, ip: origin.ip)
-        try await throttle.check(keys)
+        let attempt = try await throttle.reserve(keys)
         guard try await acceptTOTP(code, credential: credential, now: Date()) else {
-            try await throttle.recordFailure(keys)
             try await record(principal, "mfa.code_rejected", outcome: .failure, origin: origin)
             throw AppError.invalid("code", "is not the current code of your authenticator")
         }
+        try await throttle.succeeded(attempt)
+    }
+
+    /// Takes one of the challenge's attempts: the database counts, so at most `maxAttempts`
+    /// codes are ever evaluated against one challenge.
+    private func claimAttempt(of challenge: MFAChallenge, now: Date) async throws -> Bool {
+        guard let sql = db as? any SQLDatabase else { throw AppError.unavailable("SQL database required") }
+        let rows = try await sql.raw("""
+            UPDATE \(ident: MFAChallenge.schema) SET attempts = attempts + 1
+            WHERE id = \(bind: challenge.id!) AND attempts < \(literal: MFAChallenge.maxAttempts) AND used_at IS NULL
+            RETURNING attempts
+            """).all()
+        return rows.count == 1
     }
 
     /// Checks the code and records its time step in one conditional update, so two requests
