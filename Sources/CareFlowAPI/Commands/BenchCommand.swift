@@ -4,7 +4,8 @@ import Vapor
 /// `careflow bench crypto | totp`: in-process micro-benchmarks printed for `benchmarks/*.sh`.
 struct BenchCommand: AsyncCommandGroup {
     var commands: [String: any AnyAsyncCommand] = ["crypto": Crypto(), "totp": TOTPBench(), "seed-patients": SeedPatients(), "seed-schedule": SeedSchedule(),
-                                                 "stripe-events": BenchStripeEvents(), "outbox": BenchOutbox()]
+                                                 "stripe-events": BenchStripeEvents(), "outbox": BenchOutbox(),
+                                                 "audit-append": BenchAuditAppend()]
     var help: String { "Micro-benchmarks (run a release build)" }
 
     struct Crypto: AsyncCommand {

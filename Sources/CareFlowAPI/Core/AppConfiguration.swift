@@ -50,7 +50,8 @@ public struct AppConfiguration: Sendable {
     public static func fromEnvironment(_ env: [String: String] = ProcessInfo.processInfo.environment) -> AppConfiguration {
         let dataDir = env["CAREFLOW_DATA_DIR"].nonEmpty ?? "./data"
         let database: DatabaseKind = if let url = env["DATABASE_URL"].nonEmpty {
-            .postgres(url: url)
+            // `CAREFLOW_DATABASE_SCHEMA`: run inside one schema of a shared database.
+            .postgres(url: url, searchPath: env["CAREFLOW_DATABASE_SCHEMA"].nonEmpty)
         } else {
             .sqlite(path: (dataDir as NSString).appendingPathComponent("careflow.sqlite"))
         }

@@ -2,11 +2,22 @@ import FluentKit
 import Foundation
 import SQLKit
 
-/// Appends events to the per-tenant hash chains. Appends to one chain are serialised: in this
-/// process by an actor, across processes on PostgreSQL by a transaction-scoped advisory lock;
-/// the unique (chain, seq) index turns any remaining race into a retry, never a fork.
+/// Appends events to the per-tenant hash chains, with group commit.
+///
+/// Every audited read used to commit its own transaction, one after another per chain, so the
+/// reads of a tenant went single file behind a disk sync. Now requests enqueue their events and
+/// one writer per chain drains the queue: the whole batch is linked in order and written in one
+/// transaction (one sync), then every waiting request resumes. A request still returns only
+/// once its event is durable, and a batch that fails resumes its requests with the error, so no
+/// event is acknowledged that was not committed.
+///
+/// Across processes on PostgreSQL a transaction-scoped advisory lock is taken per batch; the
+/// unique (chain, seq) index turns any remaining race into a retry, never a fork.
 public final class AuditLog: Sendable {
-    private let serializer = ChainSerializer()
+    /// The most events one transaction writes.
+    public static let maxBatch = 500
+
+    private let writers = ChainWriters()
 
     public init() {}
 
@@ -17,39 +28,69 @@ public final class AuditLog: Sendable {
     @discardableResult
     public func append(_ record: AuditRecord, origin: RequestOrigin, on db: any Database) async throws -> AuditEvent {
         let chain = Self.chainKey(for: record.tenantID)
-        return try await serializer.run(chain: chain) {
-            var attempt = 0
-            while true {
-                do {
-                    return try await db.transaction { tx in
-                        try await Self.lockChain(chain, on: tx)
-                        let last = try await AuditEvent.query(on: tx)
-                            .filter(\.$chain == chain).sort(\.$seq, .descending).first()
-                        let event = AuditEvent()
-                        event.chain = chain
-                        event.seq = (last?.seq ?? 0) + 1
-                        event.tenantID = record.tenantID
-                        event.facilityID = record.facilityID
-                        event.actorKind = record.actor.kind
-                        event.actorID = record.actor.id
-                        event.action = record.action
-                        event.outcome = record.outcome.rawValue
-                        event.targetType = record.targetType
-                        event.targetID = record.targetID
-                        event.requestID = origin.requestID
-                        event.ip = origin.ip
-                        event.details = AuditHasher.canonicalJSON(record.details)
-                        event.occurredAtMs = Int64((Date().timeIntervalSince1970 * 1000).rounded(.down))
-                        event.prevHash = last?.hash ?? AuditHasher.genesis
-                        event.hash = AuditHasher.hash(of: event)
-                        try await event.create(on: tx)
-                        return event
-                    }
-                } catch let error as any DatabaseError where error.isConstraintFailure && attempt < 5 {
-                    attempt += 1
-                }
+        // Inside a caller's transaction the event must commit or roll back with that
+        // transaction, so it is written there, alone, rather than by the chain's writer.
+        if db.inTransaction {
+            return try await writers.writer(for: chain).exclusively {
+                try await Self.write([Pending(record: record, origin: origin)], chain: chain, on: db)[0]
             }
         }
+        return try await writers.writer(for: chain).submit(Pending(record: record, origin: origin), on: db)
+    }
+
+    struct Pending: Sendable {
+        let record: AuditRecord
+        let origin: RequestOrigin
+    }
+
+    /// Links `batch` to the chain's head and inserts it in one transaction (or in the caller's).
+    static func write(_ batch: [Pending], chain: String, on db: any Database) async throws -> [AuditEvent] {
+        var attempt = 0
+        while true {
+            do {
+                return try await db.transaction { tx in
+                    try await lockChain(chain, on: tx)
+                    let last = try await AuditEvent.query(on: tx)
+                        .filter(\.$chain == chain).sort(\.$seq, .descending).first()
+                    var seq = last?.seq ?? 0
+                    var prevHash = last?.hash ?? AuditHasher.genesis
+                    let now = Int64((Date().timeIntervalSince1970 * 1000).rounded(.down))
+                    let events = batch.map { pending in
+                        seq += 1
+                        let event = makeEvent(pending, chain: chain, seq: seq, prevHash: prevHash, occurredAtMs: now)
+                        prevHash = event.hash
+                        return event
+                    }
+                    try await events.create(on: tx)
+                    return events
+                }
+            } catch let error as any DatabaseError where error.isConstraintFailure && attempt < 5 {
+                attempt += 1
+            }
+        }
+    }
+
+    private static func makeEvent(_ pending: Pending, chain: String, seq: Int, prevHash: String, occurredAtMs: Int64) -> AuditEvent {
+        let record = pending.record
+        let event = AuditEvent()
+        event.id = UUID()
+        event.chain = chain
+        event.seq = seq
+        event.tenantID = record.tenantID
+        event.facilityID = record.facilityID
+        event.actorKind = record.actor.kind
+        event.actorID = record.actor.id
+        event.action = record.action
+        event.outcome = record.outcome.rawValue
+        event.targetType = record.targetType
+        event.targetID = record.targetID
+        event.requestID = pending.origin.requestID
+        event.ip = pending.origin.ip
+        event.details = AuditHasher.canonicalJSON(record.details)
+        event.occurredAtMs = occurredAtMs
+        event.prevHash = prevHash
+        event.hash = AuditHasher.hash(of: event)
+        return event
     }
 
     private static func lockChain(_ chain: String, on db: any Database) async throws {
@@ -67,18 +108,86 @@ public final class AuditLog: Sendable {
     }
 }
 
-/// Serialises work per chain key inside this process.
-private actor ChainSerializer {
-    private var tails: [String: Task<Void, Never>] = [:]
+/// One writer per chain, created on first use. Looked up on every append, so a lock rather
+/// than an actor hop.
+private final class ChainWriters: @unchecked Sendable {
+    private let mutex = NSLock()
+    private var writers: [String: ChainWriter] = [:]
 
-    func run<T: Sendable>(chain: String, _ body: @escaping @Sendable () async throws -> T) async throws -> T {
-        let previous = tails[chain]
-        let task = Task { () async throws -> T in
-            await previous?.value
-            return try await body()
+    func writer(for chain: String) -> ChainWriter {
+        mutex.lock()
+        defer { mutex.unlock() }
+        if let writer = writers[chain] { return writer }
+        let writer = ChainWriter(chain: chain)
+        writers[chain] = writer
+        return writer
+    }
+}
+
+/// Drains one chain's queue a batch at a time. Work done `exclusively` (an append inside a
+/// caller's transaction) waits for the batch in flight and holds the next one back, so the
+/// chain's head is never read by two writers of this process at once.
+private actor ChainWriter {
+    let chain: String
+    private var queue: [(AuditLog.Pending, CheckedContinuation<AuditEvent, any Error>)] = []
+    private var busy = false
+    private var waiting: [CheckedContinuation<Void, Never>] = []
+
+    init(chain: String) {
+        self.chain = chain
+    }
+
+    func submit(_ pending: AuditLog.Pending, on db: any Database) async throws -> AuditEvent {
+        try await withCheckedThrowingContinuation { continuation in
+            queue.append((pending, continuation))
+            if !busy {
+                busy = true
+                Task { await self.drain(on: db) }
+            }
         }
-        tails[chain] = Task { _ = try? await task.value }
-        return try await task.value
+    }
+
+    func exclusively<T: Sendable>(_ body: @Sendable () async throws -> T) async throws -> T {
+        await acquire()
+        defer { release() }
+        return try await body()
+    }
+
+    private func acquire() async {
+        if !busy {
+            busy = true
+            return
+        }
+        await withCheckedContinuation { waiting.append($0) }
+    }
+
+    /// Hands the chain to the next exclusive caller, or to the queue.
+    private func release() {
+        if !waiting.isEmpty {
+            waiting.removeFirst().resume()
+        } else if !queue.isEmpty {
+            Task { await self.drain(on: nil) }
+        } else {
+            busy = false
+        }
+    }
+
+    private var lastDatabase: (any Database)?
+
+    private func drain(on db: (any Database)?) async {
+        if let db { lastDatabase = db }
+        guard let db = db ?? lastDatabase else { return }
+        while !queue.isEmpty, waiting.isEmpty {
+            let batch = Array(queue.prefix(AuditLog.maxBatch))
+            queue.removeFirst(batch.count)
+            do {
+                let events = try await AuditLog.write(batch.map(\.0), chain: chain, on: db)
+                for (item, event) in zip(batch, events) { item.1.resume(returning: event) }
+            } catch {
+                for item in batch { item.1.resume(throwing: error) }
+            }
+        }
+        release()
     }
 }
 
