@@ -103,6 +103,12 @@ let package = Package(
             name: "careflow-models-bench",
             dependencies: ["CareFlowModels"]
         ),
+        // The ceiling `benchmarks/compare.sh` measures CareFlow against: one Vapor route, no
+        // middleware, same compiler, same machine. Not part of the product.
+        .executableTarget(
+            name: "careflow-bare-route",
+            dependencies: [.product(name: "Vapor", package: "vapor")]
+        ),
         .executableTarget(
             name: "careflow",
             dependencies: [
