@@ -39,6 +39,11 @@ public func configure(
                                     connectionPoolTimeout: .seconds(30), sqlLogLevel: .debug), as: .psql)
     }
     app.migrations.add(CareFlowMigrations.all)
+    guard config.trustedProxies.problems.isEmpty else {
+        let reason = "CAREFLOW_TRUSTED_PROXIES: " + config.trustedProxies.problems.joined(separator: "; ")
+        app.logger.critical("invalid configuration", metadata: ["error": .string(reason)])
+        throw ConfigurationError(reason: reason)
+    }
 
     let tenants: TenantDirectory
     do {

@@ -23,8 +23,9 @@ public struct AppConfiguration: Sendable {
     var masterKeys: String? = nil
     var logLevel: Logger.Level
     var jsonLogs: Bool
-    /// Addresses of reverse proxies whose `X-Forwarded-For` is believed (audit IPs, throttling).
-    var trustedProxies: Set<String> = []
+    /// Reverse proxies (addresses and CIDR networks) whose `X-Forwarded-For` is believed
+    /// (audit IPs, throttling); an invalid entry stops start-up.
+    var trustedProxies = TrustedProxies()
     /// Requests per minute per client address on `/api/v1/auth/*`.
     var authRequestsPerMinute: Int = 60
     var throttle = ThrottlePolicy()
@@ -66,8 +67,7 @@ public struct AppConfiguration: Sendable {
             masterKeys: env["CAREFLOW_MASTER_KEYS"].nonEmpty,
             logLevel: Logger.Level(rawValue: env["LOG_LEVEL"]?.lowercased() ?? "") ?? .info,
             jsonLogs: env["CAREFLOW_LOG_FORMAT"] != "text",
-            trustedProxies: Set((env["CAREFLOW_TRUSTED_PROXIES"] ?? "").split(separator: ",")
-                .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }),
+            trustedProxies: TrustedProxies(env["CAREFLOW_TRUSTED_PROXIES"] ?? ""),
             authRequestsPerMinute: Int(env["CAREFLOW_AUTH_RATE_LIMIT"] ?? "") ?? 60,
             maxDocumentSize: env["CAREFLOW_MAX_DOCUMENT_SIZE"].nonEmpty ?? "10mb",
             databasePoolSize: min(64, max(1, Int(env["CAREFLOW_DB_POOL_SIZE"] ?? "") ?? 4)),
