@@ -134,7 +134,7 @@ public func configure(
         slots: slots,
         appointments: AppointmentService(guardian: guardian, audit: audit, keyring: keyring, slots: slots, patientAccess: patientAccess),
         shifts: ShiftService(guardian: guardian, audit: audit, keyring: keyring),
-        webhooks: WebhookService(audit: audit, keyring: keyring),
+        webhooks: WebhookService(audit: audit, keyring: keyring, rejections: WebhookRejectionLimiter(policy: config.webhookRejections)),
         integrationStatus: IntegrationStatusService(guardian: guardian, tenants: tenants, health: integrations),
         outboxAdmin: OutboxAdminService(guardian: guardian, audit: audit),
         devices: DeviceService(guardian: guardian, audit: audit, keyring: keyring),
@@ -175,7 +175,7 @@ func openModelRegistry(_ config: AppConfiguration, logger: Logger) throws -> Mod
 func routes(_ app: Application, metrics: PrometheusCollectorRegistry) throws {
     try app.register(collection: SystemController())
     try app.register(collection: DocsController())
-    try app.register(collection: MetricsController(registry: metrics))
+    try app.register(collection: MetricsController(registry: metrics, token: app.services.configuration.metricsToken))
     try app.grouped(AuthRateLimitMiddleware(requestsPerMinute: app.services.configuration.authRequestsPerMinute))
         .register(collection: AuthController())
     try app.register(collection: MFAController())

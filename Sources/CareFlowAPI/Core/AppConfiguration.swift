@@ -47,6 +47,10 @@ public struct AppConfiguration: Sendable {
     var datasetsDirectory: String = "./Resources/datasets"
     /// `CAREFLOW_PREDICT_RATE_LIMIT`: prediction requests per minute per user.
     var predictionRequestsPerMinute: Int = 600
+    /// `CAREFLOW_METRICS_TOKEN`: the bearer token `GET /metrics` requires; unset, /metrics is 404.
+    var metricsToken: String? = nil
+    /// Per-source limits on unverifiable webhooks (audited one by one, then summarised, then 429).
+    var webhookRejections = WebhookRejectionPolicy()
 
     public static func fromEnvironment(_ env: [String: String] = ProcessInfo.processInfo.environment) -> AppConfiguration {
         let dataDir = env["CAREFLOW_DATA_DIR"].nonEmpty ?? "./data"
@@ -75,7 +79,8 @@ public struct AppConfiguration: Sendable {
             inProcessWorker: env["CAREFLOW_WORKER"] != "off",
             shippedModelsDirectory: env["CAREFLOW_MODELS_DIR"].nonEmpty ?? "./Models",
             datasetsDirectory: env["CAREFLOW_DATASETS_DIR"].nonEmpty ?? "./Resources/datasets",
-            predictionRequestsPerMinute: max(1, Int(env["CAREFLOW_PREDICT_RATE_LIMIT"] ?? "") ?? 600)
+            predictionRequestsPerMinute: max(1, Int(env["CAREFLOW_PREDICT_RATE_LIMIT"] ?? "") ?? 600),
+            metricsToken: env["CAREFLOW_METRICS_TOKEN"].nonEmpty
         )
     }
 

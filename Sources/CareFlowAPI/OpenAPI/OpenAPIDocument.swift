@@ -6,7 +6,8 @@ enum OpenAPIDocument {
     static let operations: [APIOperation] = [
         .init("get", "/health", "Liveness", tag: "system", auth: false, responses: [(200, "Status")]),
         .init("get", "/ready", "Readiness: the database answers", tag: "system", auth: false, responses: [(200, "Status"), (503, "Problem")]),
-        .init("get", "/metrics", "Prometheus metrics (text exposition format)", tag: "system", auth: false, responses: [(200, nil)]),
+        .init("get", "/metrics", "Prometheus metrics (text exposition format); bearer CAREFLOW_METRICS_TOKEN, 404 when that is unset",
+              tag: "system", auth: false, responses: [(200, nil), (401, "Problem"), (404, "Problem")]),
         .init("post", "/webhooks/{tenant}/stripe", "Stripe events, verified by Stripe-Signature; replays answer 200 with no effect",
               tag: "webhooks", auth: false, responses: [(200, "WebhookReceived"), (400, "Problem"), (401, "Problem"), (404, "Problem")]),
         .init("post", "/webhooks/{tenant}/twilio/sms", "Inbound SMS (STOP/START opt-out, DONE/YES hooks), verified by X-Twilio-Signature; TwiML answer",
