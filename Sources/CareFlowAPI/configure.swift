@@ -47,7 +47,7 @@ public func configure(
 
     let tenants: TenantDirectory
     do {
-        tenants = try TenantDirectory.load(from: config.tenantsDirectory)
+        tenants = try TenantDirectory.load(from: config.tenantsDirectory, policy: config.tenantSecretPolicy)
     } catch {
         // Refuse to start: the message names file, field and reason.
         app.logger.critical("invalid tenant configuration", metadata: ["error": .string("\(error)")])
@@ -91,7 +91,7 @@ public func configure(
                                   configuration: ProviderClient.configuration(timeouts: .llm))
     app.lifecycle.use(HTTPClientShutdown(client: providerHTTP))
     let integrations = IntegrationRegistry(tenants: tenants, http: providerHTTP,
-                                           secrets: SecretResolver(environment: config.secretEnvironment),
+                                           secrets: SecretResolver(environment: config.secretEnvironment, policy: config.tenantSecretPolicy),
                                            consoleDirectory: config.consoleDirectory, db: db)
     // Every tenant's adapters are built now: a missing secret or an unknown adapter stops start-up.
     try await integrations.validateAll()

@@ -36,6 +36,12 @@ public struct AppConfiguration: Sendable {
     var databasePoolSize: Int = 4
     /// The environment `env:` secret references of tenant files resolve against.
     var secretEnvironment: [String: String] = [:]
+    /// `CAREFLOW_SECRETS_DIR` (default `/run/secrets`): the only place `file:` secrets are read.
+    var secretsDirectory: String = "/run/secrets"
+    /// `CAREFLOW_SECRET_ENV_PREFIXES`: when set, `env:` names must start with one of them.
+    var secretEnvironmentPrefixes: [String] = []
+    /// `CAREFLOW_ALLOW_LOOPBACK_ADAPTERS=1`: adapters may call loopback addresses (local fakes).
+    var allowLoopbackAdapters = false
     /// `CAREFLOW_WORKER`: `inprocess` (default) delivers the outbox inside `serve`; `off` leaves
     /// it to `careflow worker` processes.
     var inProcessWorker = true
@@ -76,12 +82,22 @@ public struct AppConfiguration: Sendable {
             maxDocumentSize: env["CAREFLOW_MAX_DOCUMENT_SIZE"].nonEmpty ?? "10mb",
             databasePoolSize: min(64, max(1, Int(env["CAREFLOW_DB_POOL_SIZE"] ?? "") ?? 4)),
             secretEnvironment: env,
+            secretsDirectory: env["CAREFLOW_SECRETS_DIR"].nonEmpty ?? "/run/secrets",
+            secretEnvironmentPrefixes: (env["CAREFLOW_SECRET_ENV_PREFIXES"] ?? "").split(separator: ",")
+                .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty },
+            allowLoopbackAdapters: ["1", "true", "yes"].contains(env["CAREFLOW_ALLOW_LOOPBACK_ADAPTERS"]?.lowercased() ?? ""),
             inProcessWorker: env["CAREFLOW_WORKER"] != "off",
             shippedModelsDirectory: env["CAREFLOW_MODELS_DIR"].nonEmpty ?? "./Models",
             datasetsDirectory: env["CAREFLOW_DATASETS_DIR"].nonEmpty ?? "./Resources/datasets",
             predictionRequestsPerMinute: max(1, Int(env["CAREFLOW_PREDICT_RATE_LIMIT"] ?? "") ?? 600),
             metricsToken: env["CAREFLOW_METRICS_TOKEN"].nonEmpty
         )
+    }
+
+    /// What tenant files may reference; the data folder (keys, database) is always off limits.
+    var tenantSecretPolicy: TenantSecretPolicy {
+        TenantSecretPolicy(secretsDirectory: secretsDirectory, forbiddenDirectories: [dataDirectory],
+                           allowedEnvironmentPrefixes: secretEnvironmentPrefixes, allowLoopbackAdapters: allowLoopbackAdapters)
     }
 
     var keysDirectory: String { (dataDirectory as NSString).appendingPathComponent("keys") }
