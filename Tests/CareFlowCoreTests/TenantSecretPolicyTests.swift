@@ -97,6 +97,10 @@ struct TenantSecretPolicyTests {
             #expect(throws: SecretResolver.Failure.self, "\(path)") { try resolver.resolve(.file(path)) }
         }
         #expect(try resolver.resolve(.file(layout.secrets + "/stripe_key")) == "sk_live_tenant")
+        // Nor the process's environment through /proc, whatever the secrets directory.
+        let everything = SecretResolver(environment: [:], policy: layout.policy(secretsDirectory: "/"))
+        #expect(throws: SecretResolver.Failure.self) { try everything.resolve(.file("/proc/self/environ")) }
+        #expect(layout.policy(secretsDirectory: "/").problem(with: .file("/proc/self/environ")) != nil)
         // A secrets directory configured inside (or as) the data folder reads nothing from it.
         let misconfigured = SecretResolver(environment: [:], policy: layout.policy(secretsDirectory: layout.data))
         #expect(throws: SecretResolver.Failure.self) { try misconfigured.resolve(.file(layout.masterKey)) }

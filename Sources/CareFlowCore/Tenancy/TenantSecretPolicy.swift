@@ -18,6 +18,9 @@ public struct TenantSecretPolicy: Sendable, Equatable {
     /// CareFlow's own configuration: never a tenant's secret, whatever the allow-list says.
     public static let reservedEnvironmentPrefixes = ["CAREFLOW_"]
     public static let reservedEnvironmentNames: Set<String> = ["DATABASE_URL", "POSTGRES_PASSWORD", "PGPASSWORD"]
+    /// Never secrets, whatever `secretsDirectory` says: `/proc/self/environ` is the whole
+    /// environment, platform keys included.
+    static let systemDirectories = ["/proc", "/sys", "/dev"]
 
     public init(secretsDirectory: String = "/run/secrets", forbiddenDirectories: [String] = [],
                 allowedEnvironmentPrefixes: [String] = [], allowLoopbackAdapters: Bool = false) {
@@ -60,10 +63,10 @@ public struct TenantSecretPolicy: Sendable, Equatable {
         guard Self.isInside(resolved, secrets) else {
             return (nil, "file:\(path) is outside the secrets directory \(secretsDirectory) (CAREFLOW_SECRETS_DIR)")
         }
-        for forbidden in forbiddenDirectories {
+        for forbidden in forbiddenDirectories + Self.systemDirectories {
             let directory = Self.realPath(forbidden) ?? Self.lexical(forbidden)
             if Self.isInside(resolved, directory) {
-                return (nil, "file:\(path) is inside CareFlow's data folder, which holds platform keys")
+                return (nil, "file:\(path) is inside \(forbiddenDirectories.contains(forbidden) ? "CareFlow's data folder, which holds platform keys" : forbidden), never a tenant secret")
             }
         }
         return (resolved, nil)

@@ -192,7 +192,8 @@ public struct WebhookService: Sendable {
                                 targetType: "webhook", targetID: provider.rawValue, details: ["reason": error.reason]),
                     origin: origin, on: scope.db)
             }
-            try await flushRejectionSummaries(on: scope.db)
+            // Summaries are bookkeeping: failing to write one must not turn this 401 into a 500.
+            _ = try? await flushRejectionSummaries(on: scope.db)
             switch error {
             case .missingHeader, .malformedHeader: throw AppError.malformedBody("Webhook refused: \(error.reason)")
             default: throw AppError.unauthenticated("Webhook refused: \(error.reason)")
