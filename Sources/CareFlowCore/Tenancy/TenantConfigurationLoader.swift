@@ -2,8 +2,9 @@
 //
 // The YAML is composed to a `Yams.Node` tree and checked by hand, so that every wrong key,
 // wrong YAML type and invalid value is reported with its file, dotted field path and reason,
-// and all problems of a file are reported at once. Secret references are only checked for
-// syntax here; they are resolved by whoever needs the secret.
+// and all problems of a file are reported at once. Secret references are checked for syntax
+// and against the `TenantSecretPolicy` (allowed folder and names, where adapters may send them)
+// here; they are resolved by whoever needs the secret.
 
 import CareFlowModels
 import Foundation
@@ -16,8 +17,8 @@ public enum TenantConfigurationLoader {
     ///   - yaml: the file contents.
     ///   - fileName: the file as it should appear in errors (e.g. `tenants/kigali-health.yaml`);
     ///     its last path component without `.yaml` / `.yml` must equal the slug.
-    /// - Throws: `TenantConfigurationErrors` listing every problem found.
     ///   - policy: where secrets may come from and where adapters may send them.
+    /// - Throws: `TenantConfigurationErrors` listing every problem found.
     public static func parse(yaml: String, fileName: String, policy: TenantSecretPolicy = TenantSecretPolicy()) throws -> TenantConfiguration {
         switch parseCollectingErrors(yaml: yaml, fileName: fileName, policy: policy) {
         case .success(let configuration): return configuration
