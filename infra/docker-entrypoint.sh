@@ -7,6 +7,7 @@
 #   CAREFLOW_MASTER_KEYS_FILE=/run/secrets/careflow_master_keys  -> CAREFLOW_MASTER_KEYS
 #   DATABASE_URL_FILE=/run/secrets/database_url                 -> DATABASE_URL
 #   CAREFLOW_JWT_SIGNING_KEY_FILE=/run/secrets/jwt_signing_key   -> CAREFLOW_JWT_SIGNING_KEY
+#   CAREFLOW_METRICS_TOKEN_FILE=/run/platform-secrets/metrics_token -> CAREFLOW_METRICS_TOKEN
 # If DATABASE_URL is still unset and POSTGRES_HOST is given, DATABASE_URL is assembled from
 # POSTGRES_USER / POSTGRES_PASSWORD(_FILE) / POSTGRES_HOST / POSTGRES_PORT / POSTGRES_DB, so the
 # database password lives in one secret file shared with the postgres container.
@@ -36,6 +37,7 @@ file_env() {
 file_env CAREFLOW_MASTER_KEYS
 file_env DATABASE_URL
 file_env CAREFLOW_JWT_SIGNING_KEY
+file_env CAREFLOW_METRICS_TOKEN
 file_env POSTGRES_PASSWORD
 
 if [ -z "${DATABASE_URL:-}" ] && [ -n "${POSTGRES_HOST:-}" ]; then

@@ -39,10 +39,15 @@ public func configure(
                                     connectionPoolTimeout: .seconds(30), sqlLogLevel: .debug), as: .psql)
     }
     app.migrations.add(CareFlowMigrations.all)
+    guard config.trustedProxies.problems.isEmpty else {
+        let reason = "CAREFLOW_TRUSTED_PROXIES: " + config.trustedProxies.problems.joined(separator: "; ")
+        app.logger.critical("invalid configuration", metadata: ["error": .string(reason)])
+        throw ConfigurationError(reason: reason)
+    }
 
     let tenants: TenantDirectory
     do {
-        tenants = try TenantDirectory.load(from: config.tenantsDirectory)
+        tenants = try TenantDirectory.load(from: config.tenantsDirectory, policy: config.tenantSecretPolicy)
     } catch {
         // Refuse to start: the message names file, field and reason.
         app.logger.critical("invalid tenant configuration", metadata: ["error": .string("\(error)")])
@@ -86,7 +91,7 @@ public func configure(
                                   configuration: ProviderClient.configuration(timeouts: .llm))
     app.lifecycle.use(HTTPClientShutdown(client: providerHTTP))
     let integrations = IntegrationRegistry(tenants: tenants, http: providerHTTP,
-                                           secrets: SecretResolver(environment: config.secretEnvironment),
+                                           secrets: SecretResolver(environment: config.secretEnvironment, policy: config.tenantSecretPolicy),
                                            consoleDirectory: config.consoleDirectory, db: db)
     // Every tenant's adapters are built now: a missing secret or an unknown adapter stops start-up.
     try await integrations.validateAll()
@@ -129,7 +134,7 @@ public func configure(
         slots: slots,
         appointments: AppointmentService(guardian: guardian, audit: audit, keyring: keyring, slots: slots, patientAccess: patientAccess),
         shifts: ShiftService(guardian: guardian, audit: audit, keyring: keyring),
-        webhooks: WebhookService(audit: audit, keyring: keyring),
+        webhooks: WebhookService(audit: audit, keyring: keyring, rejections: WebhookRejectionLimiter(policy: config.webhookRejections)),
         integrationStatus: IntegrationStatusService(guardian: guardian, tenants: tenants, health: integrations),
         outboxAdmin: OutboxAdminService(guardian: guardian, audit: audit),
         devices: DeviceService(guardian: guardian, audit: audit, keyring: keyring),
@@ -170,7 +175,7 @@ func openModelRegistry(_ config: AppConfiguration, logger: Logger) throws -> Mod
 func routes(_ app: Application, metrics: PrometheusCollectorRegistry) throws {
     try app.register(collection: SystemController())
     try app.register(collection: DocsController())
-    try app.register(collection: MetricsController(registry: metrics))
+    try app.register(collection: MetricsController(registry: metrics, token: app.services.configuration.metricsToken))
     try app.grouped(AuthRateLimitMiddleware(requestsPerMinute: app.services.configuration.authRequestsPerMinute))
         .register(collection: AuthController())
     try app.register(collection: MFAController())

@@ -113,7 +113,7 @@ struct TenantConfigurationTests {
               email: {adapter: smtp, host: smtp.example.org, port: 587, from: care@example.org, username: care, password: file:/run/secrets/smtp}
               llm: {adapter: openai, api_key: env:OPENAI_API_KEY, model: gpt-4o-mini, base_url: "https://eu.api.openai.example/v1"}
               push: {adapter: fcm, service_account: env:FCM_JSON, base_url: http://localhost:8089}
-            """, fileName: Self.file)
+            """, fileName: Self.file, policy: TenantSecretPolicy(allowLoopbackAdapters: true))  // a local fake: the operator's opt-in
         #expect(config.demo)
         #expect(config.mfaRequiredFor == [.nurse, .patient])
         #expect(config.facilities == [
@@ -442,7 +442,8 @@ struct TenantConfigurationTests {
                 .llm: .disabled,
             ])
         let rendered = TenantConfigurationLoader.render(config)
-        #expect(try TenantConfigurationLoader.parse(yaml: rendered, fileName: "tenants/yes.yaml") == config)
+        #expect(try TenantConfigurationLoader.parse(yaml: rendered, fileName: "tenants/yes.yaml",
+                                                    policy: TenantSecretPolicy(allowLoopbackAdapters: true)) == config)
     }
 
     @Test func renderOfANewTenantUsesConsoleAdapters() throws {

@@ -13,6 +13,7 @@ public enum ServeBootstrap {
     public static func prepare(_ app: Application) async throws {
         if app.services.configuration.inProcessWorker { app.lifecycle.use(OutboxWorkerLifecycle()) }
         app.lifecycle.use(TenantReloadOnHangup())
+        app.lifecycle.use(WebhookRejectionSummaries())
         if app.services.configuration.isEmbedded {
             try await app.autoMigrate()
         }

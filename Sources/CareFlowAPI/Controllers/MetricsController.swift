@@ -1,10 +1,18 @@
+import CareFlowCore
+import Crypto
+import Foundation
 import Prometheus
 import Vapor
 
 /// `GET /metrics` in the Prometheus text format. Vapor's responder records
 /// `http_requests_total` and `http_request_duration_seconds` per route pattern.
+///
+/// Route names, error rates and timings tell an attacker what to probe, so the scraper must
+/// present `CAREFLOW_METRICS_TOKEN` as a bearer token. Without the setting the endpoint does not
+/// exist (404): metrics are an opt-in, never public by default.
 struct MetricsController: RouteCollection {
     let registry: PrometheusCollectorRegistry
+    let token: String?
 
     func boot(routes: any RoutesBuilder) throws {
         routes.get("metrics", use: metrics)
@@ -12,8 +20,19 @@ struct MetricsController: RouteCollection {
 
     @Sendable
     func metrics(req: Request) async throws -> Response {
+        guard let token else { throw AppError.notFound("Not found") }
+        guard let presented = req.headers.bearerAuthorization?.token, Self.equalInConstantTime(presented, token) else {
+            throw AppError.unauthenticated("A valid metrics bearer token is required")
+        }
         var headers = HTTPHeaders()
         headers.replaceOrAdd(name: .contentType, value: "text/plain; version=0.0.4; charset=utf-8")
         return Response(status: .ok, headers: headers, body: .init(string: registry.emitToString()))
+    }
+
+    /// Compares digests, so neither the position of the first wrong byte nor the token's
+    /// length shows in the time taken.
+    static func equalInConstantTime(_ a: String, _ b: String) -> Bool {
+        let x = Array(SHA256.hash(data: Data(a.utf8))), y = Array(SHA256.hash(data: Data(b.utf8)))
+        return zip(x, y).reduce(UInt8(0)) { $0 | ($1.0 ^ $1.1) } == 0
     }
 }

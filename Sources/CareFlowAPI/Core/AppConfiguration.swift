@@ -23,8 +23,9 @@ public struct AppConfiguration: Sendable {
     var masterKeys: String? = nil
     var logLevel: Logger.Level
     var jsonLogs: Bool
-    /// Addresses of reverse proxies whose `X-Forwarded-For` is believed (audit IPs, throttling).
-    var trustedProxies: Set<String> = []
+    /// Reverse proxies (addresses and CIDR networks) whose `X-Forwarded-For` is believed
+    /// (audit IPs, throttling); an invalid entry stops start-up.
+    var trustedProxies = TrustedProxies()
     /// Requests per minute per client address on `/api/v1/auth/*`.
     var authRequestsPerMinute: Int = 60
     var throttle = ThrottlePolicy()
@@ -35,6 +36,12 @@ public struct AppConfiguration: Sendable {
     var databasePoolSize: Int = 4
     /// The environment `env:` secret references of tenant files resolve against.
     var secretEnvironment: [String: String] = [:]
+    /// `CAREFLOW_SECRETS_DIR` (default `/run/secrets`): the only place `file:` secrets are read.
+    var secretsDirectory: String = "/run/secrets"
+    /// `CAREFLOW_SECRET_ENV_PREFIXES`: when set, `env:` names must start with one of them.
+    var secretEnvironmentPrefixes: [String] = []
+    /// `CAREFLOW_ALLOW_LOOPBACK_ADAPTERS=1`: adapters may call loopback addresses (local fakes).
+    var allowLoopbackAdapters = false
     /// `CAREFLOW_WORKER`: `inprocess` (default) delivers the outbox inside `serve`; `off` leaves
     /// it to `careflow worker` processes.
     var inProcessWorker = true
@@ -46,6 +53,10 @@ public struct AppConfiguration: Sendable {
     var datasetsDirectory: String = "./Resources/datasets"
     /// `CAREFLOW_PREDICT_RATE_LIMIT`: prediction requests per minute per user.
     var predictionRequestsPerMinute: Int = 600
+    /// `CAREFLOW_METRICS_TOKEN`: the bearer token `GET /metrics` requires; unset, /metrics is 404.
+    var metricsToken: String? = nil
+    /// Per-source limits on unverifiable webhooks (audited one by one, then summarised, then 429).
+    var webhookRejections = WebhookRejectionPolicy()
 
     public static func fromEnvironment(_ env: [String: String] = ProcessInfo.processInfo.environment) -> AppConfiguration {
         let dataDir = env["CAREFLOW_DATA_DIR"].nonEmpty ?? "./data"
@@ -67,17 +78,27 @@ public struct AppConfiguration: Sendable {
             masterKeys: env["CAREFLOW_MASTER_KEYS"].nonEmpty,
             logLevel: Logger.Level(rawValue: env["LOG_LEVEL"]?.lowercased() ?? "") ?? .info,
             jsonLogs: env["CAREFLOW_LOG_FORMAT"] != "text",
-            trustedProxies: Set((env["CAREFLOW_TRUSTED_PROXIES"] ?? "").split(separator: ",")
-                .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }),
+            trustedProxies: TrustedProxies(env["CAREFLOW_TRUSTED_PROXIES"] ?? ""),
             authRequestsPerMinute: Int(env["CAREFLOW_AUTH_RATE_LIMIT"] ?? "") ?? 60,
             maxDocumentSize: env["CAREFLOW_MAX_DOCUMENT_SIZE"].nonEmpty ?? "10mb",
             databasePoolSize: min(64, max(1, Int(env["CAREFLOW_DB_POOL_SIZE"] ?? "") ?? 4)),
             secretEnvironment: env,
+            secretsDirectory: env["CAREFLOW_SECRETS_DIR"].nonEmpty ?? "/run/secrets",
+            secretEnvironmentPrefixes: (env["CAREFLOW_SECRET_ENV_PREFIXES"] ?? "").split(separator: ",")
+                .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty },
+            allowLoopbackAdapters: ["1", "true", "yes"].contains(env["CAREFLOW_ALLOW_LOOPBACK_ADAPTERS"]?.lowercased() ?? ""),
             inProcessWorker: env["CAREFLOW_WORKER"] != "off",
             shippedModelsDirectory: env["CAREFLOW_MODELS_DIR"].nonEmpty ?? "./Models",
             datasetsDirectory: env["CAREFLOW_DATASETS_DIR"].nonEmpty ?? "./Resources/datasets",
-            predictionRequestsPerMinute: max(1, Int(env["CAREFLOW_PREDICT_RATE_LIMIT"] ?? "") ?? 600)
+            predictionRequestsPerMinute: max(1, Int(env["CAREFLOW_PREDICT_RATE_LIMIT"] ?? "") ?? 600),
+            metricsToken: env["CAREFLOW_METRICS_TOKEN"].nonEmpty
         )
+    }
+
+    /// What tenant files may reference; the data folder (keys, database) is always off limits.
+    var tenantSecretPolicy: TenantSecretPolicy {
+        TenantSecretPolicy(secretsDirectory: secretsDirectory, forbiddenDirectories: [dataDirectory],
+                           allowedEnvironmentPrefixes: secretEnvironmentPrefixes, allowLoopbackAdapters: allowLoopbackAdapters)
     }
 
     var keysDirectory: String { (dataDirectory as NSString).appendingPathComponent("keys") }

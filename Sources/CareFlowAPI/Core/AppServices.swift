@@ -66,13 +66,9 @@ extension Request {
     }
 
     /// The client's address: the peer, or — when the peer is a trusted reverse proxy — the
-    /// address that proxy appended last to `X-Forwarded-For` (the only entry it vouches for).
+    /// right-most `X-Forwarded-For` entry that is not itself a trusted proxy.
     var clientAddress: String? {
-        let peer = remoteAddress?.ipAddress
-        guard let peer, services.configuration.trustedProxies.contains(peer),
-              let forwarded = headers.first(name: .xForwardedFor)?.split(separator: ",").last
-        else { return peer }
-        let candidate = forwarded.trimmingCharacters(in: .whitespaces)
-        return IPAddress.isValid(candidate) ? candidate : peer
+        services.configuration.trustedProxies.clientAddress(peer: remoteAddress?.ipAddress,
+                                                            forwardedFor: headers[.xForwardedFor])
     }
 }

@@ -135,6 +135,10 @@ actor IntegrationRegistry: MessageSenders, IntegrationHealthSource {
                     }
                 }
             }
+            // Also for configurations that did not come through the loader.
+            if let url = plain["base_url"], let problem = secrets.policy.adapterURLProblem(url) {
+                throw ConfigurationFailure(tenant: config.slug, capability: capability, reason: "base_url: \(problem)")
+            }
             return AdapterSettings(adapter: integration.adapter, plain: plain, secrets: resolved)
         }
         var resolved: [Capability: AdapterSettings] = [:]

@@ -2,8 +2,9 @@
 //
 // The YAML is composed to a `Yams.Node` tree and checked by hand, so that every wrong key,
 // wrong YAML type and invalid value is reported with its file, dotted field path and reason,
-// and all problems of a file are reported at once. Secret references are only checked for
-// syntax here; they are resolved by whoever needs the secret.
+// and all problems of a file are reported at once. Secret references are checked for syntax
+// and against the `TenantSecretPolicy` (allowed folder and names, where adapters may send them)
+// here; they are resolved by whoever needs the secret.
 
 import CareFlowModels
 import Foundation
@@ -16,9 +17,10 @@ public enum TenantConfigurationLoader {
     ///   - yaml: the file contents.
     ///   - fileName: the file as it should appear in errors (e.g. `tenants/kigali-health.yaml`);
     ///     its last path component without `.yaml` / `.yml` must equal the slug.
+    ///   - policy: where secrets may come from and where adapters may send them.
     /// - Throws: `TenantConfigurationErrors` listing every problem found.
-    public static func parse(yaml: String, fileName: String) throws -> TenantConfiguration {
-        switch parseCollectingErrors(yaml: yaml, fileName: fileName) {
+    public static func parse(yaml: String, fileName: String, policy: TenantSecretPolicy = TenantSecretPolicy()) throws -> TenantConfiguration {
+        switch parseCollectingErrors(yaml: yaml, fileName: fileName, policy: policy) {
         case .success(let configuration): return configuration
         case .failure(let errors): throw errors
         }
@@ -27,7 +29,7 @@ public enum TenantConfigurationLoader {
     /// Loads every `*.yaml` / `*.yml` file of a directory (hidden files are ignored), sorted by
     /// slug. Every problem of every file is reported in one `TenantConfigurationErrors`,
     /// including a slug defined by more than one file.
-    public static func loadDirectory(_ path: String) throws -> [TenantConfiguration] {
+    public static func loadDirectory(_ path: String, policy: TenantSecretPolicy = TenantSecretPolicy()) throws -> [TenantConfiguration] {
         let fileManager = FileManager.default
         let directory = path.count > 1 && path.hasSuffix("/") ? String(path.dropLast()) : path
         let entries: [String]
@@ -53,7 +55,7 @@ public enum TenantConfigurationLoader {
                 errors.append(TenantConfigurationError(file: file, field: "", reason: "the file is not valid UTF-8"))
                 continue
             }
-            switch parseCollectingErrors(yaml: text, fileName: file) {
+            switch parseCollectingErrors(yaml: text, fileName: file, policy: policy) {
             case .success(let configuration): loaded.append((file, configuration))
             case .failure(let failure): errors.append(contentsOf: failure.errors)
             }
@@ -141,8 +143,9 @@ public enum TenantConfigurationLoader {
 
     // MARK: - Parsing
 
-    static func parseCollectingErrors(yaml: String, fileName: String) -> Result<TenantConfiguration, TenantConfigurationErrors> {
-        var checker = Checker(file: fileName)
+    static func parseCollectingErrors(yaml: String, fileName: String,
+                                      policy: TenantSecretPolicy = TenantSecretPolicy()) -> Result<TenantConfiguration, TenantConfigurationErrors> {
+        var checker = Checker(file: fileName, policy: policy)
         let root: Node?
         do {
             root = try Yams.compose(yaml: yaml)
@@ -442,13 +445,17 @@ public enum TenantConfigurationLoader {
                 checker.fail(path, reason, node)
                 return nil
             }
+            if let problem = checker.policy.problem(with: reference) {
+                checker.fail(path, problem, node)
+                return nil
+            }
             return .secret(reference)
         }
         if isSecret {
             checker.fail(path, "secrets must be references (env:NAME or file:/path), never values", node)
             return nil
         }
-        if let problem = spec.kind.problem(with: raw) {
+        if let problem = spec.kind.problem(with: raw) ?? (spec.kind == .adapterURL ? checker.policy.adapterURLProblem(raw) : nil) {
             checker.fail(path, problem, node)
             return nil
         }
@@ -502,6 +509,9 @@ struct AdapterSchema: Sendable {
         case email
         /// `http://` or `https://` with a host and no embedded credentials.
         case httpURL
+        /// Where an adapter sends its secrets: an `httpURL` that the policy also accepts
+        /// (`TenantSecretPolicy.adapterURLProblem`).
+        case adapterURL
         /// A host name or address, without scheme, port or path.
         case host
         /// 1…65535.
@@ -520,7 +530,7 @@ struct AdapterSchema: Sendable {
             case .email:
                 return value.wholeMatch(of: /[^@\s<>"]+@[^@\s<>"]+\.[^@\s<>".]+/) == nil
                     ? "invalid email address '\(value)'" : nil
-            case .httpURL:
+            case .httpURL, .adapterURL:
                 guard let url = URL(string: value), let scheme = url.scheme?.lowercased(),
                       scheme == "http" || scheme == "https", let host = url.host, !host.isEmpty
                 else { return "invalid URL '\(value)' (expected http:// or https://)" }
@@ -552,7 +562,7 @@ struct AdapterSchema: Sendable {
         Field(name: name, kind: kind, required: required)
     }
 
-    private static let baseURL = field("base_url", .httpURL, required: false)
+    private static let baseURL = field("base_url", .adapterURL, required: false)
 
     private static let schemas: [String: AdapterSchema] = [
         "console": AdapterSchema(fields: []),
@@ -586,9 +596,13 @@ struct AdapterSchema: Sendable {
 /// Walks the YAML tree, checking YAML types and recording errors with their field paths.
 private struct Checker {
     let file: String
+    let policy: TenantSecretPolicy
     var errors: [TenantConfigurationError] = []
 
-    init(file: String) { self.file = file }
+    init(file: String, policy: TenantSecretPolicy) {
+        self.file = file
+        self.policy = policy
+    }
 
     mutating func fail(_ field: String, _ reason: String, line: Int? = nil) {
         errors.append(TenantConfigurationError(file: file, field: field, reason: reason, line: line))

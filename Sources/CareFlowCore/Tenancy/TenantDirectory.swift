@@ -5,16 +5,19 @@ import Synchronization
 public final class TenantDirectory: Sendable {
     private let configs: Mutex<[String: TenantConfiguration]>
     public let path: String
+    /// Applied to every load and reload.
+    public let policy: TenantSecretPolicy
 
-    public init(path: String, configurations: [TenantConfiguration]) {
+    public init(path: String, configurations: [TenantConfiguration], policy: TenantSecretPolicy = TenantSecretPolicy()) {
         self.path = path
+        self.policy = policy
         self.configs = Mutex(Dictionary(uniqueKeysWithValues: configurations.map { ($0.slug, $0) }))
     }
 
     /// Loads every `*.yaml` of the folder; an invalid file throws with file, field and reason.
-    public static func load(from path: String) throws -> TenantDirectory {
-        let configs = FileManager.default.fileExists(atPath: path) ? try TenantConfigurationLoader.loadDirectory(path) : []
-        return TenantDirectory(path: path, configurations: configs)
+    public static func load(from path: String, policy: TenantSecretPolicy = TenantSecretPolicy()) throws -> TenantDirectory {
+        let configs = FileManager.default.fileExists(atPath: path) ? try TenantConfigurationLoader.loadDirectory(path, policy: policy) : []
+        return TenantDirectory(path: path, configurations: configs, policy: policy)
     }
 
     public subscript(slug: String) -> TenantConfiguration? {
@@ -29,7 +32,7 @@ public final class TenantDirectory: Sendable {
     /// file throws and the configurations in force stay as they were. Returns the new set.
     @discardableResult
     public func reload() throws -> [TenantConfiguration] {
-        let fresh = FileManager.default.fileExists(atPath: path) ? try TenantConfigurationLoader.loadDirectory(path) : []
+        let fresh = FileManager.default.fileExists(atPath: path) ? try TenantConfigurationLoader.loadDirectory(path, policy: policy) : []
         configs.withLock { current in
             // Tenants onboarded without a file stay known until they get one.
             var next = Dictionary(uniqueKeysWithValues: fresh.map { ($0.slug, $0) })

@@ -5,16 +5,20 @@ import Foundation
 /// Inbound provider webhooks (PRODUCT §5): verify over the raw body before anything takes
 /// effect; record the event under (tenant, provider, event id) in the same transaction as its
 /// effect, so a retry or a replay is answered 200 with no second effect; refuse the unverifiable
-/// with nothing stored but an audit event.
+/// with nothing stored but an audit event — and, for a source that keeps failing, not even
+/// that (see `WebhookRejectionLimiter`).
 public struct WebhookService: Sendable {
     let audit: AuditLog
     let keyring: Keyring
     let inboundSMS: InboundSMSRouter
+    let rejections: WebhookRejectionLimiter
 
-    public init(audit: AuditLog, keyring: Keyring, inboundSMS: InboundSMSRouter = InboundSMSRouter()) {
+    public init(audit: AuditLog, keyring: Keyring, inboundSMS: InboundSMSRouter = InboundSMSRouter(),
+                rejections: WebhookRejectionLimiter = WebhookRejectionLimiter()) {
         self.audit = audit
         self.keyring = keyring
         self.inboundSMS = inboundSMS
+        self.rejections = rejections
     }
 
     public enum Outcome: Sendable, Equatable {
@@ -172,21 +176,49 @@ public struct WebhookService: Sendable {
         try await scope.update(message)
     }
 
-    /// Runs the verification; a failure leaves an audit event and nothing else.
+    /// Runs the verification. A source over its rejection limit is refused (429) before any
+    /// work or write; a failure is audited individually while the source is under the audited
+    /// quota, otherwise only counted for the window's summary.
     private func verified(_ provider: WebhookProvider, scope: TenantScope, origin: RequestOrigin,
                           _ check: () throws -> Void) async throws {
+        let source = WebhookSource(clientAddress: origin.ip, tenantID: scope.tenantID, provider: provider)
+        if let wait = rejections.admit(source) { throw AppError.rateLimited(retryAfterSeconds: wait) }
         do {
             try check()
         } catch let error as WebhookVerificationError {
-            try await audit.append(
-                AuditRecord(tenantID: scope.tenantID, actor: .anonymous, action: "webhook.rejected", outcome: .denied,
-                            targetType: "webhook", targetID: provider.rawValue, details: ["reason": error.reason]),
-                origin: origin, on: scope.db)
+            if rejections.reject(source) == .auditIndividually {
+                try await audit.append(
+                    AuditRecord(tenantID: scope.tenantID, actor: .anonymous, action: "webhook.rejected", outcome: .denied,
+                                targetType: "webhook", targetID: provider.rawValue, details: ["reason": error.reason]),
+                    origin: origin, on: scope.db)
+            }
+            // Summaries are bookkeeping: failing to write one must not turn this 401 into a 500.
+            _ = try? await flushRejectionSummaries(on: scope.db)
             switch error {
             case .missingHeader, .malformedHeader: throw AppError.malformedBody("Webhook refused: \(error.reason)")
             default: throw AppError.unauthenticated("Webhook refused: \(error.reason)")
             }
         }
+    }
+
+    /// Audits one `webhook.rejected` summary per source and ended window whose rejections were
+    /// not all audited individually, with the counts. Runs after rejections and periodically
+    /// in `serve`; returns how many summaries were written.
+    @discardableResult
+    public func flushRejectionSummaries(on db: any Database, now: Date = Date()) async throws -> Int {
+        let summaries = rejections.takeSummaries(now: now)
+        for summary in summaries {
+            let start = ISO8601DateFormatter().string(from: summary.windowStart)
+            try await audit.append(
+                AuditRecord(tenantID: summary.source.tenantID, actor: .anonymous, action: "webhook.rejected", outcome: .denied,
+                            targetType: "webhook", targetID: summary.source.provider.rawValue,
+                            details: ["reason": "summary of repeated rejections", "rejected": String(summary.rejected),
+                                      "not_audited_individually": String(summary.unaudited), "refused_429": String(summary.refused),
+                                      "window_start": start, "window_seconds": String(Int(rejections.policy.window))]),
+                origin: RequestOrigin(ip: ["unknown", "*"].contains(summary.source.clientAddress) ? nil : summary.source.clientAddress),
+                on: db)
+        }
+        return summaries.count
     }
 
     /// Stores the event and applies its effect in one transaction; an event already stored is a

@@ -30,6 +30,8 @@ func withCareFlow<T>(
     // In-memory requests have no client address: they would all share one rate-limit bucket.
     config.authRequestsPerMinute = 100_000
     config.throttle.ipThreshold = 10_000
+    // Adapter tests call local fakes on 127.0.0.1, which production refuses by default.
+    config.allowLoopbackAdapters = true
     // The repository's shipped models, whatever the working directory of the test run.
     let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().deletingLastPathComponent()
