@@ -57,7 +57,7 @@ struct BenchOutbox: AsyncCommand {
         let slug = "bench-outbox-\(Int(Date().timeIntervalSince1970))"
         var config = TenantConfiguration(slug: slug, name: "Outbox benchmark", timezone: "UTC")
         config.integrations[.sms] = IntegrationSettings(adapter: "twilio", settings: [
-            "account_sid": .plain("AC_bench"), "auth_token": .secret(.env("CAREFLOW_BENCH_TWILIO_TOKEN")),
+            "account_sid": .plain("AC_bench"), "auth_token": .secret(.env("BENCH_TWILIO_TOKEN")),
             "from": .plain("+15005550006"), "base_url": .plain("http://127.0.0.1:\(port)"),
         ])
         try app.services.tenants.register(config, writeFile: false)
