@@ -101,7 +101,7 @@ struct AuthController: RouteCollection {
             SignupRequest(tenantSlug: tenant!, email: email!, password: password!, givenName: given!, familyName: family!,
                           birthDate: birthDate!, phone: phone),
             origin: req.origin)
-        return try await AccountRequestAcceptedDTO.signup.encodeResponse(status: .created, for: req)
+        return try AccountRequestAcceptedDTO.signup.response(.created)
     }
 
     @Sendable
@@ -121,7 +121,7 @@ struct AuthController: RouteCollection {
         let email = body.email("email")
         try body.finish()
         try await req.services.accounts.passwordReset.requestReset(tenantSlug: tenant!, email: email!, origin: req.origin)
-        return try await AccountRequestAcceptedDTO.passwordReset.encodeResponse(status: .accepted, for: req)
+        return try AccountRequestAcceptedDTO.passwordReset.response(.accepted)
     }
 
     @Sendable

@@ -12,6 +12,16 @@ struct AccountRequestAcceptedDTO: Content {
         detail: "Check your email: the message tells you how to finish. The account can be used once the address is confirmed.")
     static let passwordReset = AccountRequestAcceptedDTO(
         status: "accepted", detail: "If an account uses this address, a reset link has been sent to it.")
+
+    /// Byte for byte the same every time (sorted keys): not even the key order may differ
+    /// between the "account exists" and "no account" answers.
+    func response(_ status: HTTPStatus) throws -> Response {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        var headers = HTTPHeaders()
+        headers.contentType = .json
+        return Response(status: status, headers: headers, body: .init(data: try encoder.encode(self)))
+    }
 }
 
 /// One of the caller's own live sessions (`GET /api/v1/me/sessions`). No token.
