@@ -66,17 +66,17 @@ public struct SignupService: Sendable {
                 If you did not sign up, ignore this message: without confirmation the account cannot be used.
                 """)
         let (outbox, patients, lifetime) = (self.outbox, self.patients, verificationLifetime)
-        let userID: UUID
+        let created: (user: UUID, patient: UUID)
         do {
-            userID = try await scope.transaction { scope in
+            created = try await scope.transaction { scope in
                 let user = try await directory.on(scope.db).create(
                     email: email, displayName: "\(request.givenName) \(request.familyName)", status: .invited, passwordHash: hash)
                 try await scope.create(RoleAssignment(tenantID: tenantID, userID: user.id!, role: .patient, facilityID: nil, grantedBy: nil))
-                _ = try await patients.registerSelf(input, account: user.id!, cipher: cipher, in: scope)
+                let patient = try await patients.registerSelf(input, account: user.id!, cipher: cipher, in: scope)
                 try await scope.create(Invitation(tenantID: tenantID, userID: user.id!, facilityID: nil, tokenHash: SecureToken.digest(token),
                                                   purpose: .emailVerification, invitedBy: nil, expiresAt: now.addingTimeInterval(lifetime)))
                 try await outbox.enqueue(.email(message), in: scope)
-                return user.id!
+                return (user.id!, patient.id!)
             }
         } catch let error where (error as? any DatabaseError)?.isConstraintFailure == true {
             // The same address registered a moment ago by a concurrent request (the unique
@@ -85,8 +85,9 @@ public struct SignupService: Sendable {
             return try await tellExistingOwner(existing, tenant: tenant, email: request.email, origin: origin)
         }
         try await audit.append(
-            AuditRecord(tenantID: tenantID, actor: .user(userID), action: "auth.signup", targetType: "user",
-                        targetID: userID.uuidString.lowercased(), details: ["effect": "verification_sent"]),
+            AuditRecord(tenantID: tenantID, actor: .user(created.user), action: "auth.signup", targetType: "user",
+                        targetID: created.user.uuidString.lowercased(),
+                        details: ["effect": "verification_sent", "patient_id": created.patient.uuidString.lowercased()]),
             origin: origin, on: db)
     }
 
