@@ -31,7 +31,8 @@ public struct OwnSessionsService: Sendable {
         let ids = sessions.compactMap(\.id)
         var lastUsed: [UUID: Date] = [:]
         if !ids.isEmpty {
-            for token in try await RefreshToken.query(on: db).filter(\.$sessionID ~~ ids).all() {
+            for token in try await RefreshToken.query(on: db).filter(\.$sessionID ~~ ids)
+                .field(\.$sessionID).field(\.$createdAt).all() {
                 guard let at = token.createdAt else { continue }
                 lastUsed[token.sessionID] = max(lastUsed[token.sessionID] ?? at, at)
             }

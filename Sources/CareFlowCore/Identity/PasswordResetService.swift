@@ -15,9 +15,12 @@ public struct PasswordResetService: Sendable {
     /// Reset emails per account per hour; requests beyond it are dropped silently, so the
     /// endpoint cannot be used to flood someone's mailbox.
     public let maxEmailsPerHour: Int
+    /// Known and unknown addresses answer after the same time.
+    let floor: AnswerFloor
 
     public init(db: any Database, hasher: any PasswordHasher, outbox: Outbox, audit: AuditLog, keyring: Keyring, publicURL: String,
-                lifetime: TimeInterval = 30 * 60, maxEmailsPerHour: Int = 3) {
+                lifetime: TimeInterval = 30 * 60, maxEmailsPerHour: Int = 3, answerFloor: Duration = .milliseconds(200)) {
+        self.floor = AnswerFloor(answerFloor)
         self.db = db
         self.hasher = hasher
         self.outbox = outbox
@@ -31,6 +34,10 @@ public struct PasswordResetService: Sendable {
     /// Emails a reset link when the tenant and a usable account exist; otherwise does nothing.
     /// The caller cannot tell which happened. A new link makes the older open ones void.
     public func requestReset(tenantSlug: String, email: String, origin: RequestOrigin, now: Date = Date()) async throws {
+        try await floor.run { try await sendLink(tenantSlug: tenantSlug, email: email, origin: origin, now: now) }
+    }
+
+    private func sendLink(tenantSlug: String, email: String, origin: RequestOrigin, now: Date) async throws {
         guard let tenant = try await Tenant.query(on: db).filter(\.$slug == tenantSlug).first(), let tenantID = tenant.id,
               tenant.status == .active
         else { return }

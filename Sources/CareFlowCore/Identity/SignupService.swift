@@ -17,9 +17,13 @@ public struct SignupService: Sendable {
     /// Where the links point, e.g. `https://care.example.org`.
     let publicURL: String
     public let verificationLifetime: TimeInterval
+    /// New and taken addresses answer after the same time.
+    let floor: AnswerFloor
 
     public init(db: any Database, hasher: any PasswordHasher, outbox: Outbox, audit: AuditLog, keyring: Keyring,
-                tenants: TenantDirectory, patients: PatientService, publicURL: String, verificationLifetime: TimeInterval = 24 * 3600) {
+                tenants: TenantDirectory, patients: PatientService, publicURL: String, verificationLifetime: TimeInterval = 24 * 3600,
+                answerFloor: Duration = .milliseconds(200)) {
+        self.floor = AnswerFloor(answerFloor)
         self.db = db
         self.hasher = hasher
         self.outbox = outbox
@@ -39,12 +43,17 @@ public struct SignupService: Sendable {
         // Unknown, suspended and not-opted-in tenants answer alike.
         guard let config = tenants[request.tenantSlug], config.patientSelfSignup,
               let tenant = try await Tenant.query(on: db).filter(\.$slug == request.tenantSlug).first(),
-              tenant.status == .active, let tenantID = tenant.id
+              tenant.status == .active, tenant.id != nil
         else { throw Self.notEnabled }
         let problems = PasswordPolicy.problems(with: request.password, email: request.email)
         if !problems.isEmpty { throw AppError.validation(problems.map { FieldError(field: "password", reason: $0) }) }
         // Hashed before looking the address up, so a taken address costs the same time.
         let hash = try hasher.hash(request.password)
+        try await floor.run { try await register(request, hash: hash, tenant: tenant, origin: origin, now: now) }
+    }
+
+    private func register(_ request: SignupRequest, hash: String, tenant: Tenant, origin: RequestOrigin, now: Date) async throws {
+        let tenantID = tenant.id!
         let cipher = try await keyring.cipher(forTenant: tenantID, on: db)
         let scope = TenantScope(tenantID: tenantID, db: db)
         let directory = UserDirectory(scope: scope, cipher: cipher)
