@@ -28,9 +28,20 @@ struct PasswordResetTests {
     func noOracle(backend: TestBackend) async throws {
         try await withCareFlow(backend) { app in
             let t = try await Fixtures.tenant(app, slug: "forgot")
-            let known = try await Self.forgot(app, tenant: "forgot", email: t[.nurse].email)
-            let unknown = try await Self.forgot(app, tenant: "forgot", email: "nobody@forgot.test")
-            let noTenant = try await Self.forgot(app, tenant: "no-such-tenant", email: t[.nurse].email)
+            // Each answer takes at least the common floor, so the cheap "no account" paths do not
+            // answer faster than the one that writes and queues an email.
+            let clock = ContinuousClock()
+            var elapsed: [Duration] = []
+            func timed(_ tenant: String, _ email: String) async throws -> TestingHTTPResponse {
+                let start = clock.now
+                let res = try await Self.forgot(app, tenant: tenant, email: email)
+                elapsed.append(clock.now - start)
+                return res
+            }
+            let known = try await timed("forgot", t[.nurse].email)
+            let unknown = try await timed("forgot", "nobody@forgot.test")
+            let noTenant = try await timed("no-such-tenant", t[.nurse].email)
+            #expect(elapsed.allSatisfy { $0 >= .milliseconds(195) }, "\(elapsed)")
             for res in [known, unknown, noTenant] {
                 #expect(res.status == .accepted)
                 #expect(res.text == known.text)
