@@ -133,6 +133,23 @@ struct SignupTests {
         }
     }
 
+    @Test("parallel signups of one address create one account and answer alike", arguments: TestBackend.enabled)
+    func parallelSignups(backend: TestBackend) async throws {
+        try await withCareFlow(backend, tenantFiles: Self.files) { app in
+            let t = try await Fixtures.tenant(app, slug: "open")
+            let users = try await User.query(on: app.db).count()
+            let answers = try await withThrowingTaskGroup(of: String.self) { group in
+                for _ in 0..<4 { group.addTask { let res = try await Self.signup(app, email: "twin@mail.test"); return "\(res.status.code) \(res.text)" } }
+                return try await group.reduce(into: [String]()) { $0.append($1) }
+            }
+            #expect(Set(answers).count == 1, "\(answers)")
+            #expect(answers.first?.hasPrefix("201 ") == true)
+            #expect(try await User.query(on: app.db).count() == users + 1)
+            #expect(try await Patient.query(on: app.db).count() == 1)
+            #expect(try await Mailbox.emails(app, tenantID: t.id, to: "twin@mail.test").filter { $0.body.contains("verify-email?token=") }.count == 1)
+        }
+    }
+
     @Test("bad signup input names each field and writes nothing", arguments: TestBackend.enabled)
     func badInput(backend: TestBackend) async throws {
         try await withCareFlow(backend, tenantFiles: Self.files) { app in
