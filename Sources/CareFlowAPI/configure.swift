@@ -140,7 +140,15 @@ public func configure(
         devices: DeviceService(guardian: guardian, audit: audit, keyring: keyring),
         push: PushService(outbox: outbox, keyring: keyring),
         models: models,
-        predictions: PredictionService(registry: models, guardian: guardian, patients: patientAccess, keyring: keyring, audit: audit)
+        predictions: PredictionService(registry: models, guardian: guardian, patients: patientAccess, keyring: keyring, audit: audit),
+        accounts: AccountServices(
+            signup: SignupService(db: db, hasher: hasher, outbox: outbox, audit: audit, keyring: keyring, tenants: tenants,
+                                  patients: PatientService(access: patientAccess, guardian: guardian, keyring: keyring, audit: audit),
+                                  publicURL: config.publicURL),
+            passwordReset: PasswordResetService(db: db, hasher: hasher, outbox: outbox, audit: audit, keyring: keyring, publicURL: config.publicURL),
+            profiles: ProfileService(db: db, keyring: keyring, audit: audit),
+            passwordChange: PasswordChangeService(db: db, hasher: hasher, keyring: keyring, audit: audit, throttle: throttle),
+            sessions: OwnSessionsService(db: db, audit: audit))
     )
     do {
         try await models.loadAll()

@@ -2,10 +2,15 @@ import CareFlowCore
 import Fluent
 import Vapor
 
-/// `/api/v1/me`: the caller's own account.
+/// `/api/v1/me`: the caller's own account, profile, password and sessions.
 struct MeController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        routes.get("api", "v1", "me", use: show)
+        let me = routes.grouped("api", "v1", "me")
+        me.get(use: show)
+        me.patch(use: update)
+        me.post("password", use: changePassword)
+        me.get("sessions", use: sessions)
+        me.delete("sessions", ":sessionID", use: endSession)
     }
 
     @Sendable
@@ -20,12 +25,60 @@ struct MeController: RouteCollection {
             guard let admin = try await PlatformAdmin.find(principal.subjectID, on: req.db) else { throw AppError.notFound("Account not found") }
             return MeDTO(id: admin.id!, kind: "platform_admin", tenantID: nil, email: admin.email, displayName: nil, roles: roles, amr: principal.amr)
         case .user:
-            let scope = try req.tenantScope()
-            let user = try await scope.require(User.self, principal.subjectID, name: "Account")
-            let profile = try UserDirectory(scope: scope, cipher: await req.services.keyring.cipher(forTenant: scope.tenantID, on: req.db))
-                .profile(user)
-            return MeDTO(id: user.id!, kind: "user", tenantID: user.tenantID, email: profile.email, displayName: profile.displayName,
-                         roles: roles, amr: principal.amr)
+            return try await userDTO(req.services.accounts.profiles.profile(of: principal), principal)
         }
+    }
+
+    /// `{display_name?, phone?, locale?, notification_channels?}`; `null` clears a field.
+    @Sendable
+    func update(req: Request) async throws -> MeDTO {
+        let principal = try req.principal()
+        var body = FieldReader(try await req.jsonObject())
+        var changes = ProfileChanges()
+        if body.has("display_name") { changes.displayName = .some(body.string("display_name", required: false, maxLength: 100)) }
+        if body.has("phone") {
+            changes.phone = .some(body.string("phone", required: false, maxLength: 16, pattern: ProfileChanges.phonePattern,
+                                              patternHint: "must be an E.164 number such as +250788123456"))
+        }
+        if body.has("locale") {
+            changes.locale = .some(body.string("locale", required: false, maxLength: 35, pattern: ProfileChanges.localePattern,
+                                               patternHint: "must be a language tag such as en or fr-RW"))
+        }
+        changes.notificationChannels = body.enumerationArray("notification_channels", NotificationChannel.self, required: false,
+                                                             allowEmpty: true)
+        try body.finish()
+        return try await userDTO(req.services.accounts.profiles.update(changes, of: principal, origin: req.origin), principal)
+    }
+
+    /// `{current_password, new_password}`: ends every other session, keeps this one.
+    @Sendable
+    func changePassword(req: Request) async throws -> Response {
+        var body = FieldReader(try await req.jsonObject())
+        let current = body.secret("current_password", maxLength: 1024)
+        let new = body.secret("new_password", maxLength: 1024)
+        try body.finish()
+        try await req.services.accounts.passwordChange.change(of: try req.principal(), current: current!, new: new!, origin: req.origin)
+        return Response(status: .noContent)
+    }
+
+    @Sendable
+    func sessions(req: Request) async throws -> SessionListDTO {
+        SessionListDTO(items: try await req.services.accounts.sessions.list(of: try req.principal()).map(SessionDTO.init))
+    }
+
+    @Sendable
+    func endSession(req: Request) async throws -> Response {
+        let id = try req.uuidParameter("sessionID", what: "Session")
+        try await req.services.accounts.sessions.end(id, of: try req.principal(), origin: req.origin)
+        return Response(status: .noContent)
+    }
+
+    private func userDTO(_ profile: AccountProfile, _ principal: Principal) -> MeDTO {
+        var dto = MeDTO(id: principal.subjectID, kind: "user", tenantID: principal.tenantID, email: profile.email,
+                        displayName: profile.displayName, roles: principal.grants.map(RoleGrantDTO.init), amr: principal.amr)
+        dto.phone = profile.phone
+        dto.locale = profile.locale
+        dto.notificationChannels = profile.notificationChannels?.map(\.rawValue)
+        return dto
     }
 }

@@ -41,6 +41,16 @@ struct AppServices: Sendable {
     let push: PushService
     let models: ModelRegistry
     let predictions: PredictionService
+    let accounts: AccountServices
+}
+
+/// Self-service accounts: signup, password reset, own profile, password and sessions.
+struct AccountServices: Sendable {
+    let signup: SignupService
+    let passwordReset: PasswordResetService
+    let profiles: ProfileService
+    let passwordChange: PasswordChangeService
+    let sessions: OwnSessionsService
 }
 
 extension Application {

@@ -73,10 +73,15 @@ struct MeDTO: Content {
     let displayName: String?
     let roles: [RoleGrantDTO]
     let amr: [String]
+    /// The account holder's own settings (tenant accounts only).
+    var phone: String? = nil
+    var locale: String? = nil
+    var notificationChannels: [String]? = nil
 
     enum CodingKeys: String, CodingKey {
-        case id, kind, email, roles, amr
+        case id, kind, email, roles, amr, phone, locale
         case tenantID = "tenant_id"
         case displayName = "display_name"
+        case notificationChannels = "notification_channels"
     }
 }

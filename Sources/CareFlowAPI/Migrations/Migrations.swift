@@ -27,5 +27,6 @@ enum CareFlowMigrations {
         AddPatientListIndex(),
         CreateDevices(),
         CreateRiskAssessments(),
+        AddUserProfileFields(),
     ]
 }

@@ -21,6 +21,8 @@ public final class Invitation: Model, TenantOwned, @unchecked Sendable {
     public enum Purpose: String, Codable, Sendable {
         case invitation
         case passwordReset = "password_reset"
+        /// A self-registered patient proving the mailbox is theirs before the first login.
+        case emailVerification = "email_verification"
     }
 
     public init() {}

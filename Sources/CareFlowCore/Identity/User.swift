@@ -18,6 +18,12 @@ public final class User: Model, TenantOwned, @unchecked Sendable {
     @OptionalField(key: "display_name_sealed") public var displayNameSealed: Sealed<String>?
     /// Nil until the invitation is accepted.
     @OptionalField(key: "password_hash") public var passwordHash: String?
+    /// E.164, sealed like every contact detail. Set by the account holder (`PATCH /api/v1/me`).
+    @OptionalField(key: "phone_sealed") public var phoneSealed: Sealed<String>?
+    /// BCP 47 tag such as `en` or `fr-RW`; not PHI.
+    @OptionalField(key: "locale") public var locale: String?
+    /// Comma-separated `NotificationChannel`s the person accepts; nil = not chosen yet.
+    @OptionalField(key: "notification_channels") public var notificationChannels: String?
     @Field(key: "status") public var status: Status
     @OptionalField(key: "last_login_at") public var lastLoginAt: Date?
     @Timestamp(key: "created_at", on: .create) public var createdAt: Date?

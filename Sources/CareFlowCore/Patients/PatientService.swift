@@ -183,7 +183,7 @@ public struct PatientService: Sendable {
 
     // MARK: - Mapping
 
-    private func apply(_ input: PatientInput, to patient: Patient, cipher: FieldCipher) throws {
+    func apply(_ input: PatientInput, to patient: Patient, cipher: FieldCipher) throws {
         patient.givenNameSealed = try cipher.seal(input.givenName)
         patient.familyNameSealed = try cipher.seal(input.familyName)
         patient.birthDateSealed = try input.birthDate.map { try cipher.seal($0) }
@@ -199,7 +199,7 @@ public struct PatientService: Sendable {
         patient.detailsSealed = try cipher.seal(input.details)
     }
 
-    private func writeNameTokens(_ patient: Patient, given: String, family: String, cipher: FieldCipher, scope: TenantScope) async throws {
+    func writeNameTokens(_ patient: Patient, given: String, family: String, cipher: FieldCipher, scope: TenantScope) async throws {
         for token in Set(BlindIndexKind.nameTokens(given + " " + family)) {
             try await scope.create(PatientNameToken(tenantID: scope.tenantID, patientID: patient.id!,
                                                     tokenIndex: cipher.index(token, as: .nameToken)))

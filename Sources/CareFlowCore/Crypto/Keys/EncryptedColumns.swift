@@ -8,7 +8,7 @@ public enum EncryptedColumns {
     }
 
     public static let all: [Table] = [
-        Table(name: "users", columns: ["email_sealed", "display_name_sealed"]),
+        Table(name: "users", columns: ["email_sealed", "display_name_sealed", "phone_sealed"]),
         Table(name: "totp_credentials", columns: ["secret_sealed"]),
         Table(name: "patients", columns: ["mrn_sealed", "given_name_sealed", "family_name_sealed", "birth_date_sealed",
                                           "phone_sealed", "email_sealed", "national_id_sealed", "details_sealed"]),

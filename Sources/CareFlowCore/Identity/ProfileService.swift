@@ -1,0 +1,55 @@
+import FluentKit
+import Foundation
+
+/// The caller's own account settings. Only tenant accounts have them: a platform operator's
+/// account is an email and a password.
+public struct ProfileService: Sendable {
+    let db: any Database
+    let keyring: Keyring
+    let audit: AuditLog
+
+    public init(db: any Database, keyring: Keyring, audit: AuditLog) {
+        self.db = db
+        self.keyring = keyring
+        self.audit = audit
+    }
+
+    public func profile(of principal: Principal) async throws -> AccountProfile {
+        let (user, cipher) = try await account(of: principal)
+        return try Self.profile(user, cipher: cipher)
+    }
+
+    public func update(_ changes: ProfileChanges, of principal: Principal, origin: RequestOrigin) async throws -> AccountProfile {
+        let (user, cipher) = try await account(of: principal)
+        if let v = changes.displayName { user.displayNameSealed = try v.map { try cipher.seal($0) } }
+        if let v = changes.phone { user.phoneSealed = try v.map { try cipher.seal($0) } }
+        if let v = changes.locale { user.locale = v }
+        if let v = changes.notificationChannels {
+            // Stored in the enumeration's order, so the answer does not depend on the request's.
+            user.notificationChannels = NotificationChannel.allCases.filter(v.contains).map(\.rawValue).joined(separator: ",")
+        }
+        try await TenantScope(tenantID: user.tenantID, db: db).update(user)
+        try await audit.append(
+            AuditRecord(tenantID: user.tenantID, actor: principal.auditActor, action: "profile.update", targetType: "user",
+                        targetID: user.id!.uuidString.lowercased(), details: ["fields": changes.fieldNames.joined(separator: ",")]),
+            origin: origin, on: db)
+        return try Self.profile(user, cipher: cipher)
+    }
+
+    private func account(of principal: Principal) async throws -> (User, FieldCipher) {
+        guard principal.kind == .user, let tenantID = principal.tenantID else {
+            throw AppError.forbidden("Only tenant accounts have a profile to edit")
+        }
+        let user = try await TenantScope(tenantID: tenantID, db: db).require(User.self, principal.subjectID, name: "Account")
+        return (user, try await keyring.cipher(forTenant: tenantID, on: db))
+    }
+
+    static func profile(_ user: User, cipher: FieldCipher) throws -> AccountProfile {
+        AccountProfile(
+            email: try cipher.open(user.emailSealed), displayName: try cipher.open(user.displayNameSealed),
+            phone: try cipher.open(user.phoneSealed), locale: user.locale,
+            notificationChannels: user.notificationChannels.map {
+                $0.split(separator: ",").compactMap { NotificationChannel(rawValue: String($0)) }
+            })
+    }
+}
