@@ -67,6 +67,27 @@ struct ConcurrentGuessTests {
         }
     }
 
+    @Test("20 parallel wrong current passwords on /me/password: at most the lock threshold is evaluated", arguments: TestBackend.enabled)
+    func parallelPasswordChanges(backend: TestBackend) async throws {
+        try await withCareFlow(backend) { app in
+            let t = try await Fixtures.tenant(app, slug: "change")
+            let nurse = t[.nurse]
+            let statuses = try await withThrowingTaskGroup(of: HTTPStatus.self) { group in
+                for i in 0..<20 {
+                    group.addTask {
+                        try await app.send(.POST, "/api/v1/me/password", token: nurse.token,
+                                           json: jsonBody(["current_password": "guess-\(i)", "new_password": "a-new-long-passphrase-\(i)"])).status
+                    }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            let evaluated = try await AuditEvent.query(on: app.db).filter(\.$action == "auth.password_change").filter(\.$outcome == "failure").count()
+            #expect(evaluated <= ThrottlePolicy().accountThreshold, "\(evaluated) current passwords were checked")
+            #expect(statuses.filter { $0 == .unprocessableEntity }.count == evaluated)
+            #expect(statuses.filter { $0 == .tooManyRequests }.count == 20 - evaluated)
+        }
+    }
+
     @Test("an address's failure count loses no update under concurrency", arguments: TestBackend.enabled)
     func addressCounter(backend: TestBackend) async throws {
         try await withCareFlow(backend, configure: { $0.throttle.ipThreshold = 1_000 }) { app in

@@ -30,9 +30,10 @@ public struct PasswordChangeService: Sendable {
         let email = try await keyring.cipher(forTenant: tenantID, on: db).open(user.emailSealed)
         // The login's keys: the same counter, whichever door the guesses come through.
         let keys = LoginThrottle.Keys(scope: tenant.slug, email: email, ip: origin.ip)
-        try await throttle.check(keys)
+        // Reserved before the check, as at login: parallel guesses cannot outrun the lock.
+        let attempt = try await throttle.reserve(keys)
         guard let stored = user.passwordHash, try hasher.verify(current, against: stored) else {
-            let locked = try await throttle.recordFailure(keys)
+            let locked = attempt.locksAccount
             try await audit.append(
                 AuditRecord(tenantID: tenantID, actor: principal.auditActor, action: "auth.password_change", outcome: .failure,
                             targetType: "user", targetID: principal.subjectID.uuidString.lowercased(),
@@ -40,7 +41,7 @@ public struct PasswordChangeService: Sendable {
                 origin: origin, on: db)
             throw AppError.validation([FieldError(field: "current_password", reason: "is not the current password")])
         }
-        try await throttle.recordSuccess(keys)
+        try await throttle.succeeded(attempt)
         var problems = PasswordPolicy.problems(with: new, email: email)
         if new == current { problems.append("must differ from the current password") }
         if !problems.isEmpty { throw AppError.validation(problems.map { FieldError(field: "new_password", reason: $0) }) }

@@ -69,42 +69,21 @@ public struct LoginThrottle: Sendable {
         if let ip = attempt.keys.ip { try await refund(ipKey: ip, on: sql) }
     }
 
-    /// Throws `rateLimited` while the account or the address is locked.
-    public func check(_ keys: Keys, now: Date = Date()) async throws {
-        let until = try await lockedUntil(keys, now: now)
-        if let until { throw AppError.rateLimited(retryAfterSeconds: Self.seconds(until, now)) }
-    }
-
-    /// Counts a failure that was not reserved first (flows that check, then act); returns true
-    /// when it locked the account. Prefer `reserve` where guesses can run in parallel.
-    @discardableResult
-    public func recordFailure(_ keys: Keys, now: Date = Date()) async throws -> Bool {
-        let sql = try sqlDatabase()
-        if let ip = keys.ip { _ = try await reserve(ipKey: ip, now: now, on: sql, evenIfLocked: true) }
-        let failures = try await reserve(accountKey: keys.account, now: now, on: sql, evenIfLocked: true)
-        return (failures ?? 0) >= policy.accountThreshold
-    }
-
-    /// A success of an unreserved flow: clears the account's count.
-    public func recordSuccess(_ keys: Keys) async throws {
-        try await sqlDatabase().delete(from: AuthThrottle.schema).where("key", .equal, keys.account).run()
-    }
-
     // MARK: - Statements
 
     /// Account: count one more consecutive failure; from the threshold on, lock for the
     /// doubling duration of that count. Answers the new count, or nil when a lock is in force.
-    private func reserve(accountKey key: String, now: Date, on sql: any SQLDatabase, evenIfLocked: Bool = false) async throws -> Int? {
+    private func reserve(accountKey key: String, now: Date, on sql: any SQLDatabase) async throws -> Int? {
         let next = SQLRaw("\(AuthThrottle.schema).failures + 1")
         let lock = lockExpression(count: next, now: now, otherwise: SQLRaw("NULL"))
         let firstLock: Date? = policy.accountLockDuration(afterFailures: 1).map { now.addingTimeInterval($0) }
         return try await upsert(key: key, now: now, firstLock: firstLock, failures: next, windowStartedAt: SQLRaw("\(AuthThrottle.schema).window_started_at"),
-                                lockedUntil: lock, evenIfLocked: evenIfLocked, on: sql)
+                                lockedUntil: lock, on: sql)
     }
 
     /// Address: count one more failure in the current window (a new window starts at 1); at the
     /// threshold, lock the address.
-    private func reserve(ipKey key: String, now: Date, on sql: any SQLDatabase, evenIfLocked: Bool = false) async throws -> Int? {
+    private func reserve(ipKey key: String, now: Date, on sql: any SQLDatabase) async throws -> Int? {
         let windowStart = now.addingTimeInterval(-policy.ipWindow)
         let table = AuthThrottle.schema
         let expired = SQLQueryString("\(ident: table).window_started_at < \(bind: windowStart)")
@@ -115,17 +94,15 @@ public struct LoginThrottle: Sendable {
         let window = SQLQueryString("(CASE WHEN \(expired) THEN \(bind: now) ELSE \(ident: table).window_started_at END)")
         let firstLock: Date? = policy.ipThreshold <= 1 ? now.addingTimeInterval(policy.ipLock) : nil
         return try await upsert(key: key, now: now, firstLock: firstLock, failures: next, windowStartedAt: window, lockedUntil: lock,
-                                evenIfLocked: evenIfLocked, on: sql)
+                                on: sql)
     }
 
     /// One statement, so the database serialises concurrent attempts on a key: insert the first
     /// failure, or update the row only while it is not locked, and answer the new count.
     private func upsert(key: String, now: Date, firstLock: Date?, failures: any SQLExpression, windowStartedAt: any SQLExpression,
-                        lockedUntil: any SQLExpression, evenIfLocked: Bool, on sql: any SQLDatabase) async throws -> Int? {
+                        lockedUntil: any SQLExpression, on sql: any SQLDatabase) async throws -> Int? {
         let table = AuthThrottle.schema
-        let unlocked: SQLQueryString = evenIfLocked
-            ? "1 = 1"
-            : "(\(ident: table).locked_until IS NULL OR \(ident: table).locked_until <= \(bind: now))"
+        let unlocked: SQLQueryString = "(\(ident: table).locked_until IS NULL OR \(ident: table).locked_until <= \(bind: now))"
         let rows = try await sql.raw("""
             INSERT INTO \(ident: table) (id, key, failures, window_started_at, locked_until)
             VALUES (\(bind: UUID()), \(bind: key), 1, \(bind: now), \(bind: firstLock))
