@@ -106,7 +106,7 @@ public func configure(
         signer: signer,
         signingKeys: keyStore,
         hasher: hasher,
-        auth: try AuthService(db: db, hasher: hasher, sessions: sessions, signer: signer, audit: audit, keyring: keyring,
+        auth: try await AuthService(db: db, hasher: hasher, sessions: sessions, signer: signer, audit: audit, keyring: keyring,
                               mfa: mfa, throttle: throttle, tenants: tenants),
         onboarding: OnboardingService(db: db, directory: tenants, hasher: hasher, audit: audit, invitations: invitations,
                                       keyring: keyring),

@@ -16,7 +16,7 @@ struct MFATests {
             // A new facility admin without TOTP.
             let scope = TenantScope(tenantID: t.id, db: app.db)
             let admin = try await Fixtures.directory(app, t.id).create(email: "new-admin@mfa.test", displayName: nil, status: .active,
-                                                                       passwordHash: app.services.hasher.hash(testPassword))
+                                                                       passwordHash: await app.services.hasher.hash(testPassword))
             try await scope.create(RoleAssignment(tenantID: t.id, userID: admin.id!, role: .facilityAdmin, facilityID: t.f1.id, grantedBy: nil))
             let login = try await app.send(.POST, "/api/v1/auth/login", json: jsonBody(["tenant": "mfa", "email": "new-admin@mfa.test", "password": testPassword]))
             #expect(login.status == .ok)

@@ -27,7 +27,7 @@ struct PlatformCommand: AsyncCommandGroup {
             if try await PlatformAdmin.query(on: app.db).filter(\.$email == email).first() != nil {
                 throw CLIError("a platform admin with this email exists")
             }
-            let admin = PlatformAdmin(email: email, passwordHash: try app.services.hasher.hash(password))
+            let admin = PlatformAdmin(email: email, passwordHash: try await app.services.hasher.hash(password))
             try await admin.create(on: app.db)
             try await app.services.audit.append(
                 AuditRecord(tenantID: nil, actor: .system, action: "platform_admin.create", targetType: "platform_admin",

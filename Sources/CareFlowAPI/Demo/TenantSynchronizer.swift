@@ -22,7 +22,7 @@ struct TenantSynchronizer {
         var created: [Credential] = []
         if try await PlatformAdmin.query(on: app.db).count() == 0, services.tenants.all.contains(where: \.demo) {
             let password = Self.oneTimePassword()
-            try await PlatformAdmin(email: "operator@careflow.local", passwordHash: services.hasher.hash(password)).create(on: app.db)
+            try await PlatformAdmin(email: "operator@careflow.local", passwordHash: await services.hasher.hash(password)).create(on: app.db)
             created.append(Credential(tenant: "(platform)", role: "platform_admin", email: "operator@careflow.local", password: password))
         }
         for config in services.tenants.all {
@@ -59,7 +59,7 @@ struct TenantSynchronizer {
             let email = "\(role.rawValue.replacingOccurrences(of: "_", with: "-"))@\(tenant.slug).example"
             let password = Self.oneTimePassword()
             let user = try await directory.create(email: email, displayName: "Demo \(role.rawValue)", status: .active,
-                                                  passwordHash: try app.services.hasher.hash(password))
+                                                  passwordHash: try await app.services.hasher.hash(password))
             try await scope.create(RoleAssignment(tenantID: tenant.id!, userID: user.id!, role: role,
                                                   facilityID: role.scope == .facility ? facility.id : nil, grantedBy: nil))
             credentials.append(Credential(tenant: tenant.slug, role: role.rawValue, email: email, password: password))

@@ -18,7 +18,7 @@ public struct AuthService: Sendable {
     let decoyHash: String
 
     public init(db: any Database, hasher: any PasswordHasher, sessions: SessionIssuer, signer: AccessTokenSigner,
-                audit: AuditLog, keyring: Keyring, mfa: MFAService, throttle: LoginThrottle, tenants: TenantDirectory) throws {
+                audit: AuditLog, keyring: Keyring, mfa: MFAService, throttle: LoginThrottle, tenants: TenantDirectory) async throws {
         self.keyring = keyring
         self.mfa = mfa
         self.throttle = throttle
@@ -28,7 +28,7 @@ public struct AuthService: Sendable {
         self.sessions = sessions
         self.signer = signer
         self.audit = audit
-        self.decoyHash = try hasher.hash(SecureToken.generate())
+        self.decoyHash = try await hasher.hash(SecureToken.generate())
     }
 
     static let invalidCredentials = AppError.unauthenticated("The email or password is incorrect")
@@ -46,7 +46,7 @@ public struct AuthService: Sendable {
             try await UserDirectory(scope: TenantScope(tenantID: tenantID, db: db),
                                     cipher: keyring.cipher(forTenant: tenantID, on: db)).find(email: email)
         } else { nil }
-        let passwordOK = try hasher.verify(password, against: user?.passwordHash ?? decoyHash)
+        let passwordOK = try await hasher.verify(password, against: user?.passwordHash ?? decoyHash)
         guard let tenant, let tenantID = tenant.id, let user, let userID = user.id, passwordOK, user.status == .active else {
             let locked = attempt.locksAccount
             if let tenantID = tenant?.id {
@@ -71,7 +71,7 @@ public struct AuthService: Sendable {
 
     private func platformLogin(email: String, password: String, attempt: LoginThrottle.Attempt, origin: RequestOrigin) async throws -> LoginOutcome {
         let admin = try await PlatformAdmin.query(on: db).filter(\.$email == BlindIndexKind.email.normalise(email)).first()
-        let passwordOK = try hasher.verify(password, against: admin?.passwordHash ?? decoyHash)
+        let passwordOK = try await hasher.verify(password, against: admin?.passwordHash ?? decoyHash)
         guard let admin, let adminID = admin.id, admin.active, passwordOK else {
             let locked = attempt.locksAccount
             var details = ["reason": admin == nil ? "unknown_account" : "bad_password"]

@@ -32,7 +32,7 @@ public struct PasswordChangeService: Sendable {
         let keys = LoginThrottle.Keys(scope: tenant.slug, email: email, ip: origin.ip)
         // Reserved before the check, as at login: parallel guesses cannot outrun the lock.
         let attempt = try await throttle.reserve(keys)
-        guard let stored = user.passwordHash, try hasher.verify(current, against: stored) else {
+        guard let stored = user.passwordHash, try await hasher.verify(current, against: stored) else {
             let locked = attempt.locksAccount
             try await audit.append(
                 AuditRecord(tenantID: tenantID, actor: principal.auditActor, action: "auth.password_change", outcome: .failure,
@@ -45,7 +45,7 @@ public struct PasswordChangeService: Sendable {
         var problems = PasswordPolicy.problems(with: new, email: email)
         if new == current { problems.append("must differ from the current password") }
         if !problems.isEmpty { throw AppError.validation(problems.map { FieldError(field: "new_password", reason: $0) }) }
-        let hash = try hasher.hash(new)
+        let hash = try await hasher.hash(new)
         let keep = principal.sessionID
         try await scope.transaction { scope in
             user.passwordHash = hash

@@ -107,7 +107,7 @@ public struct PasswordResetService: Sendable {
         let email = try await keyring.cipher(forTenant: tenant.id, on: db).open(user.emailSealed)
         let problems = PasswordPolicy.problems(with: password, email: email)
         if !problems.isEmpty { throw AppError.validation(problems.map { FieldError(field: "password", reason: $0) }) }
-        let hash = try hasher.hash(password)
+        let hash = try await hasher.hash(password)
         try await scope.transaction { scope in
             guard try await RowClaim.claim(table: Invitation.schema, column: "accepted_at", id: link.id!, at: now, on: scope.db)
             else { throw invalid }

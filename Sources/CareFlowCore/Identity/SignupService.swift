@@ -48,7 +48,7 @@ public struct SignupService: Sendable {
         let problems = PasswordPolicy.problems(with: request.password, email: request.email)
         if !problems.isEmpty { throw AppError.validation(problems.map { FieldError(field: "password", reason: $0) }) }
         // Hashed before looking the address up, so a taken address costs the same time.
-        let hash = try hasher.hash(request.password)
+        let hash = try await hasher.hash(request.password)
         try await floor.run { try await register(request, hash: hash, tenant: tenant, origin: origin, now: now) }
     }
 

@@ -56,7 +56,7 @@ public struct OnboardingService: Sendable {
             throw AppError.conflict("A tenant with this slug already exists")
         }
         let config = directory[slug] ?? TenantConfiguration(slug: slug, name: name, timezone: "UTC")
-        let passwordHash = try adminPassword.map { try hasher.hash($0) }
+        let passwordHash: String? = if let adminPassword { try await hasher.hash(adminPassword) } else { nil }
 
         let master = keyring.master
         let (tenant, admin, facilities) = try await db.transaction { tx -> (Tenant, UserProfile, [Facility]) in

@@ -56,7 +56,7 @@ enum Fixtures {
     static func user(_ app: Application, tenant: Tenant, email: String, role: Role, facility: UUID?) async throws -> TestUser {
         let scope = TenantScope(tenantID: tenant.id!, db: app.db)
         let user = try await directory(app, tenant.id!).create(email: email, displayName: nil, status: .active,
-                                                              passwordHash: try app.services.hasher.hash(testPassword))
+                                                              passwordHash: try await app.services.hasher.hash(testPassword))
         try await scope.create(RoleAssignment(tenantID: tenant.id!, userID: user.id!, role: role, facilityID: facility, grantedBy: nil))
         let secret = role.requiresMFA ? try await enrolTOTP(app, tenantID: tenant.id, subjectID: user.id!, kind: .user) : nil
         return try await login(app, slug: tenant.slug, email: email, id: user.id!, role: role, facility: facility, totpSecret: secret)
@@ -114,7 +114,7 @@ enum Fixtures {
 
     static func platformAdmin(_ app: Application) async throws -> TestUser {
         let email = "operator@platform.test"
-        let admin = PlatformAdmin(email: email, passwordHash: try app.services.hasher.hash(testPassword))
+        let admin = PlatformAdmin(email: email, passwordHash: try await app.services.hasher.hash(testPassword))
         try await admin.create(on: app.db)
         let secret = try await enrolTOTP(app, tenantID: nil, subjectID: admin.id!, kind: .platformAdmin)
         return try await login(app, slug: nil, email: email, id: admin.id!, role: .platformAdmin, facility: nil, totpSecret: secret)
