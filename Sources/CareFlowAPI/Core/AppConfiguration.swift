@@ -46,6 +46,9 @@ public struct AppConfiguration: Sendable {
     var datasetsDirectory: String = "./Resources/datasets"
     /// `CAREFLOW_PREDICT_RATE_LIMIT`: prediction requests per minute per user.
     var predictionRequestsPerMinute: Int = 600
+    /// `CAREFLOW_IDEMPOTENCY_TTL` (seconds, or `90s`/`30m`/`24h`/`7d`; default 24 h): how long
+    /// a stored `Idempotency-Key` answer is replayed before it is purged.
+    var idempotencyTTL: TimeInterval = 86_400
 
     public static func fromEnvironment(_ env: [String: String] = ProcessInfo.processInfo.environment) -> AppConfiguration {
         let dataDir = env["CAREFLOW_DATA_DIR"].nonEmpty ?? "./data"
@@ -75,7 +78,8 @@ public struct AppConfiguration: Sendable {
             inProcessWorker: env["CAREFLOW_WORKER"] != "off",
             shippedModelsDirectory: env["CAREFLOW_MODELS_DIR"].nonEmpty ?? "./Models",
             datasetsDirectory: env["CAREFLOW_DATASETS_DIR"].nonEmpty ?? "./Resources/datasets",
-            predictionRequestsPerMinute: max(1, Int(env["CAREFLOW_PREDICT_RATE_LIMIT"] ?? "") ?? 600)
+            predictionRequestsPerMinute: max(1, Int(env["CAREFLOW_PREDICT_RATE_LIMIT"] ?? "") ?? 600),
+            idempotencyTTL: max(1, seconds(env["CAREFLOW_IDEMPOTENCY_TTL"]) ?? 86_400)
         )
     }
 
