@@ -79,6 +79,26 @@ struct IdempotencyTests {
         }
     }
 
+    @Test("key rotation re-seals stored answers: a replay opens with the new key alone", arguments: TestBackend.enabled)
+    func rotation(backend: TestBackend) async throws {
+        try await withCareFlow(backend) { app in
+            let t = try await Fixtures.tenant(app, slug: "idem-rotate")
+            let body = jsonBody(["given_name": "Aline", "family_name": "Uwase", "sex": "female"])
+            let key = [("Idempotency-Key", "rotate-0001")]
+            let first = try await app.send(.POST, "/api/v1/patients", token: t[.receptionist].token, json: body, headers: key)
+            #expect(first.status == .created)
+            let owner = WrappedKey.owner(for: t.id)
+            _ = try await KeyRotationService(db: app.db, keyring: app.services.keyring, audit: app.services.audit).rotateDataKey(owner: owner)
+            // Delete the retired key outright: whatever rotation missed no longer opens.
+            try await WrappedKey.query(on: app.db).filter(\.$owner == owner).filter(\.$status == .retired).delete()
+            await app.services.keyring.forget(owner: owner)
+            let again = try await app.send(.POST, "/api/v1/patients", token: t[.receptionist].token, json: body, headers: key)
+            #expect(again.status == .created, "\(again.text)")
+            #expect(again.headers.first(name: "Idempotent-Replayed") == "true")
+            #expect(again.json["id"] as? String == first.json["id"] as? String)
+        }
+    }
+
     @Test("a record older than CAREFLOW_IDEMPOTENCY_TTL is purged and not replayed", arguments: TestBackend.enabled)
     func expiry(backend: TestBackend) async throws {
         try await withCareFlow(backend, configure: { $0.idempotencyTTL = 3_600 }) { app in
