@@ -75,6 +75,7 @@ public func configure(
         app.logger.warning("CAREFLOW_MASTER_KEYS is not set: using the demo master key in the data folder; set it in production")
     }
     let keyring = Keyring(master: masterKeys)
+    app.migrations.add(CareFlowMigrations.sealing(keyring: keyring))
 
     let db = app.db
     let sessions = SessionIssuer(signer: signer, settings: tokenSettings)

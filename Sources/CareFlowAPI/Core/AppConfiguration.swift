@@ -57,6 +57,9 @@ public struct AppConfiguration: Sendable {
     var metricsToken: String? = nil
     /// Per-source limits on unverifiable webhooks (audited one by one, then summarised, then 429).
     var webhookRejections = WebhookRejectionPolicy()
+    /// `CAREFLOW_IDEMPOTENCY_TTL` (seconds, or `90s`/`30m`/`24h`/`7d`; default 24 h): how long
+    /// a stored `Idempotency-Key` answer is replayed before it is purged.
+    var idempotencyTTL: TimeInterval = 86_400
 
     public static func fromEnvironment(_ env: [String: String] = ProcessInfo.processInfo.environment) -> AppConfiguration {
         let dataDir = env["CAREFLOW_DATA_DIR"].nonEmpty ?? "./data"
@@ -91,7 +94,8 @@ public struct AppConfiguration: Sendable {
             shippedModelsDirectory: env["CAREFLOW_MODELS_DIR"].nonEmpty ?? "./Models",
             datasetsDirectory: env["CAREFLOW_DATASETS_DIR"].nonEmpty ?? "./Resources/datasets",
             predictionRequestsPerMinute: max(1, Int(env["CAREFLOW_PREDICT_RATE_LIMIT"] ?? "") ?? 600),
-            metricsToken: env["CAREFLOW_METRICS_TOKEN"].nonEmpty
+            metricsToken: env["CAREFLOW_METRICS_TOKEN"].nonEmpty,
+            idempotencyTTL: max(1, seconds(env["CAREFLOW_IDEMPOTENCY_TTL"]) ?? 86_400)
         )
     }
 

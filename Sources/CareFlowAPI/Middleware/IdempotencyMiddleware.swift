@@ -8,7 +8,9 @@ import Vapor
 /// (`Idempotent-Replayed: true`) without a second effect; the same key with a different
 /// request is a 422; a retry while the first is still running is a 409. Keys are per caller.
 /// Server errors are not kept, so a retry after one runs again. Streamed uploads (bodies not
-/// collected in memory) are not covered.
+/// collected in memory) are not covered. Answers are kept sealed, for the configured lifetime
+/// (`CAREFLOW_IDEMPOTENCY_TTL`): each keyed POST first deletes the expired records, so a retry
+/// after the lifetime is a new request and no answer outlives it by more than the next keyed POST.
 struct IdempotencyMiddleware: AsyncMiddleware {
     static let header = HTTPHeaders.Name("Idempotency-Key")
 
@@ -26,13 +28,13 @@ struct IdempotencyMiddleware: AsyncMiddleware {
         hasher.update(data: Data("\(request.method.rawValue) \(request.url.path)\n".utf8))
         hasher.update(data: Data(buffer: body))
         let hash = hasher.finalize().map { String(format: "%02x", $0) }.joined()
-        let scope = principal.tenantID?.uuidString.lowercased() ?? "platform"
-
-        let record = IdempotencyRecord(scope: scope, subjectID: principal.subjectID, key: key, requestHash: hash)
+        // An indexed delete of expired rows (usually none): cheap enough to run on every keyed POST.
+        try await IdempotencyRecord.purge(createdBefore: Date() - request.services.configuration.idempotencyTTL, on: request.db)
+        let record = IdempotencyRecord(tenantID: principal.tenantID, subjectID: principal.subjectID, key: key, requestHash: hash)
         do {
             try await record.create(on: request.db)
         } catch let error as any DatabaseError where error.isConstraintFailure {
-            return try await replay(scope: scope, principal: principal, key: key, hash: hash, request: request)
+            return try await replay(scope: record.scope, principal: principal, key: key, hash: hash, request: request)
         }
         let response: Response
         do {
@@ -47,7 +49,8 @@ struct IdempotencyMiddleware: AsyncMiddleware {
         }
         record.responseStatus = Int(response.status.code)
         record.responseType = response.headers.first(name: .contentType)
-        record.responseBody = response.body.data
+        let cipher = try await request.services.keyring.cipher(forTenant: principal.tenantID, on: request.db)
+        record.responseSealed = try response.body.data.map { try cipher.seal($0) }
         try await record.update(on: request.db)
         return response
     }
@@ -69,6 +72,8 @@ struct IdempotencyMiddleware: AsyncMiddleware {
         var headers = HTTPHeaders()
         if let type = stored.responseType { headers.replaceOrAdd(name: .contentType, value: type) }
         headers.replaceOrAdd(name: "Idempotent-Replayed", value: "true")
-        return Response(status: HTTPResponseStatus(statusCode: status), headers: headers, body: .init(data: stored.responseBody ?? Data()))
+        let cipher = try await request.services.keyring.cipher(forTenant: principal.tenantID, on: request.db)
+        let body = try cipher.open(stored.responseSealed) ?? Data()
+        return Response(status: HTTPResponseStatus(statusCode: status), headers: headers, body: .init(data: body))
     }
 }

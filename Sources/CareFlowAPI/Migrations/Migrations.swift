@@ -1,3 +1,4 @@
+import CareFlowCore
 import Fluent
 
 /// Every migration, in order. The same list runs on SQLite and PostgreSQL.
@@ -29,4 +30,13 @@ enum CareFlowMigrations {
         CreateRiskAssessments(),
         AddUserProfileFields(),
     ]
+
+    /// Migrations that seal existing values need the tenants' keys: `configure` adds them, after
+    /// the list above, once it has built the key ring.
+    static func sealing(keyring: Keyring) -> [any Migration] {
+        [
+            SealPatientConditionCodes(keyring: keyring),
+            SealIdempotencyResponses(keyring: keyring),
+        ]
+    }
 }

@@ -7,6 +7,8 @@ public enum BlindIndexKind: String, Sendable, CaseIterable {
     case email, phone, nationalID = "national_id", mrn, nameToken = "name_token"
     /// A push device token (FCM registration token, APNs token): opaque, matched exactly.
     case deviceToken = "device_token"
+    /// An ICD-10 diagnosis code (PHI, PRODUCT §3): matched exactly, case-insensitively.
+    case conditionCode = "condition_code"
 
     /// The canonical form searched on: what a clerk types and what was stored must meet.
     public func normalise(_ value: String) -> String {
@@ -22,6 +24,8 @@ public enum BlindIndexKind: String, Sendable, CaseIterable {
             return trimmed.uppercased().filter { $0.isLetter || $0.isNumber }
         case .deviceToken:
             return trimmed
+        case .conditionCode:
+            return trimmed.uppercased()
         case .nameToken:
             return trimmed.folding(options: [.caseInsensitive, .diacriticInsensitive, .widthInsensitive], locale: nil)
                 .lowercased().filter { $0.isLetter || $0.isNumber }

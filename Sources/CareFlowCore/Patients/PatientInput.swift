@@ -32,6 +32,10 @@ public struct PatientInput: Sendable, Equatable {
         self.details = details
         self.conditions = conditions
     }
+
+    /// Sets clinical content (blood type, allergies, conditions): registering it needs
+    /// `patient.update_clinical`, as changing it does.
+    public var touchesClinical: Bool { details.bloodType != nil || !details.allergies.isEmpty || !conditions.isEmpty }
 }
 
 /// One diagnosis: an ICD-10 code and an optional free-text note.

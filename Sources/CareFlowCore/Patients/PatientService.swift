@@ -27,22 +27,29 @@ public struct PatientService: Sendable {
             withHome.homeFacilityID = principal.grants.first { AccessPolicy.scope(of: $0.role, for: .patientCreate) == .facility }?.facilityID
         }
         let input = withHome
-        let target: AccessTarget = input.homeFacilityID.map { .patient(PatientContext(
-            patientID: UUID(), userID: nil, homeFacilityID: $0, doctorIDs: [], visitFacilityIDs: [])) } ?? .tenant
+        // Time-ordered, so the list's id order is registration order.
+        let patientID = TimeOrderedID.make()
+        // The patient as it will exist: nobody cares for it yet, it is seen at its home facility.
+        let newborn = PatientContext(patientID: patientID, userID: nil, homeFacilityID: input.homeFacilityID, doctorIDs: [],
+                                     visitFacilityIDs: [])
+        let target: AccessTarget = input.homeFacilityID == nil ? .tenant : .patient(newborn)
         try await guardian.authorize(principal, .patientCreate, on: target, origin: origin, db: scope.db)
+        // Clinical content set at registration is a clinical write like a PATCH of it; the
+        // operator's command line (imports, seeding) loads existing records and is outside the
+        // role table.
+        if input.touchesClinical, principal.kind != .system {
+            try await guardian.authorize(principal, .patientUpdateClinical, on: .patient(newborn), origin: origin, db: scope.db)
+        }
         if let facilityID = input.homeFacilityID, try await scope.find(Facility.self, facilityID) == nil {
             throw AppError.invalid("home_facility_id", "is not a facility of this tenant")
         }
         let cipher = try await keyring.cipher(forTenant: scope.tenantID, on: scope.db)
-        if let nationalID = input.nationalID,
-           try await scope.query(Patient.self).filter(\.$nationalIDIndex == cipher.index(nationalID, as: .nationalID))
-               .filter(\.$deletedAt == nil).first() != nil {
-            throw AppError.conflict("A patient with this national id is already registered")
+        if let nationalID = input.nationalID {
+            try await refuseDuplicate(nationalID: nationalID, except: nil, cipher: cipher, in: scope, by: principal, origin: origin)
         }
         let patient = try await scope.transaction { scope -> Patient in
             let patient = Patient()
-            // Time-ordered, so the list's id order is registration order.
-            patient.id = TimeOrderedID.make()
+            patient.id = patientID
             patient.mrnSealed = try cipher.seal(try await MRNAllocator.next(tenantID: scope.tenantID, on: scope.db))
             patient.mrnIndex = cipher.index(try cipher.open(patient.mrnSealed), as: .mrn)
             try apply(input, to: patient, cipher: cipher)
@@ -86,10 +93,8 @@ public struct PatientService: Sendable {
         var merged = try await currentInput(patient, cipher: cipher, scope: scope)
         merge(changes, into: &merged)
         let input = merged
-        if changes.nationalID != nil, let nationalID = input.nationalID,
-           let other = try await scope.query(Patient.self).filter(\.$nationalIDIndex == cipher.index(nationalID, as: .nationalID))
-               .filter(\.$deletedAt == nil).first(), other.id != patient.id {
-            throw AppError.conflict("A patient with this national id is already registered")
+        if changes.nationalID != nil, let nationalID = input.nationalID {
+            try await refuseDuplicate(nationalID: nationalID, except: patientID, cipher: cipher, in: scope, by: principal, origin: origin)
         }
         try await scope.transaction { scope in
             try apply(input, to: patient, cipher: cipher)
@@ -137,6 +142,17 @@ public struct PatientService: Sendable {
         case .nothing: try await guardian.authorize(principal, .patientRead, on: .tenant, origin: origin, db: scope.db)
         case .matching(let condition): q = q.filter(.custom(condition))
         }
+        if let code = query.conditionCode {
+            // Matching a diagnosis reveals it: only among the patients whose clinical content the
+            // caller may read, and not at all (403, audited) for a caller who may read none.
+            switch PatientVisibility.of(principal, tenantID: scope.tenantID, for: .patientReadClinical) {
+            case .wholeTenant: break
+            case .nothing: try await guardian.authorize(principal, .patientReadClinical, on: .tenant, origin: origin, db: scope.db)
+            case .matching(let condition): q = q.filter(.custom(condition))
+            }
+            q = q.filter(PatientVisibility.patientIn("patient_conditions", where: "code_index",
+                                                     equals: cipher.index(code, as: .conditionCode), tenantID: scope.tenantID))
+        }
         if let v = query.mrn { q = q.filter(\.$mrnIndex == cipher.index(v, as: .mrn)) }
         if let v = query.nationalID { q = q.filter(\.$nationalIDIndex == cipher.index(v, as: .nationalID)) }
         if let v = query.phone { q = q.filter(\.$phoneIndex == cipher.index(v, as: .phone)) }
@@ -154,9 +170,6 @@ public struct PatientService: Sendable {
                                                          equals: cipher.index(token, as: .nameToken), tenantID: scope.tenantID))
             }
         }
-        if let code = query.conditionCode {
-            q = q.filter(PatientVisibility.patientIn("patient_conditions", where: "code", equals: code.uppercased(), tenantID: scope.tenantID))
-        }
         if let doctorID = query.doctorID {
             q = q.filter(.custom(SQLQueryString("""
                 "patients"."id" IN (SELECT "patient_id" FROM "care_relationships" WHERE "tenant_id" = \(bind: scope.tenantID)
@@ -172,7 +185,8 @@ public struct PatientService: Sendable {
         if !items.isEmpty {
             try await audit.append(
                 AuditRecord(tenantID: scope.tenantID, actor: principal.auditActor, action: "phi.read", targetType: "patient_list",
-                            details: ["what": "demographics", "count": String(items.count),
+                            details: ["what": query.conditionCode == nil ? "demographics" : "demographics,condition",
+                                      "count": String(items.count),
                                       "patients": items.map { $0.id!.uuidString.lowercased() }.joined(separator: ",")]),
                 origin: origin, on: scope.db)
         }
@@ -208,8 +222,8 @@ public struct PatientService: Sendable {
 
     private func writeConditions(_ conditions: [ConditionInput], of patient: Patient, cipher: FieldCipher, scope: TenantScope) async throws {
         for c in conditions {
-            try await scope.create(PatientCondition(tenantID: scope.tenantID, patientID: patient.id!, code: c.code.uppercased(),
-                                                    noteSealed: try c.note.map { try cipher.seal($0) }))
+            try await scope.create(try PatientCondition(tenantID: scope.tenantID, patientID: patient.id!, code: c.code,
+                                                        noteSealed: try c.note.map { try cipher.seal($0) }, cipher: cipher))
         }
     }
 
@@ -221,7 +235,7 @@ public struct PatientService: Sendable {
             phone: try cipher.open(patient.phoneSealed), email: try cipher.open(patient.emailSealed),
             nationalID: try cipher.open(patient.nationalIDSealed), homeFacilityID: patient.homeFacilityID,
             details: try cipher.open(patient.detailsSealed),
-            conditions: try conditions.map { ConditionInput(code: $0.code, note: try cipher.open($0.noteSealed)) })
+            conditions: try conditions.map { try $0.input(cipher: cipher) })
     }
 
     private func merge(_ c: PatientChanges, into input: inout PatientInput) {
@@ -248,8 +262,7 @@ public struct PatientService: Sendable {
             let conditions = try await scope.query(PatientCondition.self).filter(\.$patientID == patient.id!).all()
             clinicalPart = PatientView.Clinical(
                 bloodType: details.bloodType, allergies: details.allergies,
-                conditions: try conditions.map { ConditionInput(code: $0.code, note: try cipher.open($0.noteSealed)) }
-                    .sorted { $0.code < $1.code })
+                conditions: try conditions.map { try $0.input(cipher: cipher) }.sorted { $0.code < $1.code })
         }
         return PatientView(
             patient: patient, mrn: try cipher.open(patient.mrnSealed), givenName: try cipher.open(patient.givenNameSealed),

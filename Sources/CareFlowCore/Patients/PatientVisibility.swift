@@ -2,19 +2,23 @@ import FluentKit
 import Foundation
 import SQLKit
 
-/// Which patients a principal may list (PRODUCT §1), as one SQL condition on `patients`: the
-/// database does the work with subqueries on indexed columns instead of CareFlow collecting ids
-/// (a nurse's facility can hold more patients than SQLite allows bind parameters).
+/// Which patients a principal may list (PRODUCT §1), or see the clinical content of, as one SQL
+/// condition on `patients`: the database does the work with subqueries on indexed columns
+/// instead of CareFlow collecting ids (a nurse's facility can hold more patients than SQLite
+/// allows bind parameters). The subqueries are the SQL form of `PatientContext` as
+/// `AccessDecision` judges it, so a list and a single read agree.
 enum PatientVisibility {
     case wholeTenant
-    /// The principal has no grant that lists patients.
+    /// The principal has no grant for the action on any patient.
     case nothing
     case matching(any SQLExpression)
 
-    static func of(_ principal: Principal, tenantID: UUID, now: Date = Date()) -> PatientVisibility {
+    /// `action` is `.patientRead` (which patients are listed) or `.patientReadClinical` (whose
+    /// clinical content, such as diagnoses, may be matched).
+    static func of(_ principal: Principal, tenantID: UUID, for action: Action = .patientRead, now: Date = Date()) -> PatientVisibility {
         var conditions: [any SQLExpression] = []
         for grant in principal.grants {
-            switch AccessPolicy.scope(of: grant.role, for: .patientRead) {
+            switch AccessPolicy.scope(of: grant.role, for: action) {
             case .tenant?:
                 return .wholeTenant
             case .careTeam?:

@@ -94,9 +94,10 @@ enum Fixtures {
     }
 
     /// A patient of `t` at f1, linked to `t[.patient]`'s account, with `t[.doctor]` as primary doctor.
+    /// Registered as an import would be: no role may both register and set clinical content.
     static func patient(_ app: Application, _ t: TestTenant, given: String = "Aline", family: String = "Uwase",
                         nationalID: String? = nil, phone: String? = nil) async throws -> UUID {
-        let admin = try await app.services.auth.authenticate(bearer: t[.groupAdmin].token)
+        let admin = Principal.system(tenantID: t.id)
         let scope = TenantScope(tenantID: t.id, db: app.db)
         let view = try await app.services.patients.register(
             PatientInput(givenName: given, familyName: family, birthDate: "1988-04-12", sex: .female, phone: phone,

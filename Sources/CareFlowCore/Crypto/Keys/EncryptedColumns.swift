@@ -12,7 +12,7 @@ public enum EncryptedColumns {
         Table(name: "totp_credentials", columns: ["secret_sealed"]),
         Table(name: "patients", columns: ["mrn_sealed", "given_name_sealed", "family_name_sealed", "birth_date_sealed",
                                           "phone_sealed", "email_sealed", "national_id_sealed", "details_sealed"]),
-        Table(name: "patient_conditions", columns: ["note_sealed"]),
+        Table(name: "patient_conditions", columns: ["code_sealed", "note_sealed"]),
         Table(name: "appointments", columns: ["reason_sealed"]),
         Table(name: "medical_records", columns: ["title_sealed", "body_sealed"]),
         Table(name: "visit_notes", columns: ["body_sealed"]),
@@ -21,5 +21,7 @@ public enum EncryptedColumns {
         Table(name: "outbox_messages", columns: ["payload_sealed"]),
         Table(name: "devices", columns: ["token_sealed"]),
         Table(name: "risk_assessments", columns: ["inputs_sealed", "contributions_sealed"]),
+        // Owner in `tenant_id` (nil: the platform's key), like every other table here.
+        Table(name: "idempotency_records", columns: ["response_sealed"]),
     ]
 }
