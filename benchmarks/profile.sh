@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Where the CPU goes on one endpoint: a release CareFlow on a fresh embedded database (1,000
+# seeded patients), wrk on loopback for DURATION seconds while `perf record` samples the
+# server, then the top self-time frames (Swift names demangled). Findings: benchmarks/PROFILE.md.
+# usage: benchmarks/profile.sh [PATH=/api/v1/me] [DURATION=15] [CONNECTIONS=64]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BUILD_PATH=${BUILD_PATH:-.build-release}
+ENDPOINT=${1:-/api/v1/me}
+DURATION=${2:-15}
+CONNECTIONS=${3:-64}
+PORT=${PORT:-8185}
+for tool in wrk perf; do command -v $tool >/dev/null || { echo "$tool is required (apt-get install wrk linux-perf)"; exit 1; }; done
+swift build -c release --product careflow --scratch-path "$BUILD_PATH" >/dev/null
+bin=$BUILD_PATH/release/careflow
+tmp=$(mktemp -d)
+trap 'kill $server 2>/dev/null || true; rm -rf "$tmp"' EXIT
+export CAREFLOW_DATA_DIR=$tmp CAREFLOW_TENANTS_DIR=$PWD/tenants CAREFLOW_MODELS_DIR=$PWD/Models LOG_LEVEL=error \
+  CAREFLOW_PUBLIC_URL=http://127.0.0.1:$PORT CAREFLOW_PREDICT_RATE_LIMIT=100000000 CAREFLOW_AUTH_RATE_LIMIT=100000000
+url=http://127.0.0.1:$PORT
+start() { "$bin" serve --port "$PORT" >>"$tmp/serve.log" 2>&1 & server=$!; for _ in $(seq 1 120); do curl -sf "$url/health" >/dev/null && return; sleep 0.5; done; }
+start; kill $server; wait $server 2>/dev/null || true
+"$bin" bench seed-patients --tenant kigali-health --count 1000 --out "$tmp/seed" >/dev/null
+start
+email=receptionist@kigali-health.example
+password=$(awk -F'\t' -v e="$email" '$3==e {print $4}' "$tmp/demo-credentials.txt")
+ACCESS_TOKEN=$(curl -sf "$url/api/v1/auth/login" -H 'content-type: application/json' \
+  -d "{\"tenant\":\"kigali-health\",\"email\":\"$email\",\"password\":\"$password\"}" | python3 -c 'import json,sys; print(json.load(sys.stdin)["access_token"])')
+export ACCESS_TOKEN
+perf record -F 499 -g -p "$server" -o "$tmp/perf.data" -- sleep "$DURATION" >/dev/null 2>&1 &
+recorder=$!
+wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" --latency -s benchmarks/wrk/bearer_get.lua "$url$ENDPOINT" | grep -E "Requests/sec|50%|99%"
+wait $recorder || true
+echo "top self-time frames of the server ($ENDPOINT):"
+perf report -i "$tmp/perf.data" --no-children --sort symbol --stdio 2>/dev/null | grep -E '^ +[0-9.]+%' | head -${TOP:-40} | swift demangle --simplified
+if [[ -n "${CALLERS:-}" ]]; then
+  perf report -i "$tmp/perf.data" --children --sort symbol --stdio 2>/dev/null | grep -E '^ +[0-9.]+%' | head -${TOP:-60} | swift demangle --simplified
+fi
