@@ -61,25 +61,12 @@ public struct InvitationService: Sendable {
     /// Sets the password and activates the account. The token works once.
     public func accept(token: String, password: String, origin: RequestOrigin, now: Date = Date()) async throws {
         let invalid = AppError.gone("This invitation link is invalid, used or expired")
-        guard let invitation = try await Invitation.query(on: db)
-            .filter(\.$tokenHash == SecureToken.digest(token)).filter(\.$purpose == .invitation).first()
-        else { throw invalid }
-        guard invitation.acceptedAt == nil, invitation.expiresAt > now else { throw invalid }
-        let scope = TenantScope(tenantID: invitation.tenantID, db: db)
-        guard let tenant = try await Tenant.find(invitation.tenantID, on: db), tenant.status == .active,
-              let user = try await scope.find(User.self, invitation.userID), user.status != .deactivated
-        else { throw invalid }
-        let email = try await keyring.cipher(forTenant: tenant.id, on: db).open(user.emailSealed)
-        let problems = PasswordPolicy.problems(with: password, email: email)
-        if !problems.isEmpty { throw AppError.validation(problems.map { FieldError(field: "password", reason: $0) }) }
-        let hash = try await hasher.hash(password)
-        try await scope.transaction { scope in
-            // Claim the invitation first so two concurrent accepts cannot both succeed.
-            guard try await RowClaim.claim(table: Invitation.schema, column: "accepted_at", id: invitation.id!, at: now, on: scope.db)
-            else { throw invalid }
+        let opened = try await EmailedLink.open(token: token, purpose: .invitation, invalid: invalid, now: now, on: db)
+        let (invitation, tenant, user) = (opened.link, opened.tenant, opened.user)
+        let hash = try await opened.passwordHash(for: password, keyring: keyring, hasher: hasher)
+        try await opened.redeem(invalid: invalid, now: now) { user, _ in
             user.passwordHash = hash
             user.status = .active
-            try await scope.update(user)
         }
         try await audit.append(
             AuditRecord(tenantID: tenant.id, facilityID: invitation.facilityID, actor: .user(user.id!),

@@ -96,24 +96,12 @@ public struct PasswordResetService: Sendable {
     /// activated: the link proves the mailbox, as an invitation link does.
     public func reset(token: String, password: String, origin: RequestOrigin, now: Date = Date()) async throws {
         let invalid = AppError.gone("This reset link is invalid, used or expired")
-        guard let link = try await Invitation.query(on: db)
-            .filter(\.$tokenHash == SecureToken.digest(token)).filter(\.$purpose == .passwordReset).first(),
-              link.acceptedAt == nil, link.expiresAt > now,
-              let tenant = try await Tenant.find(link.tenantID, on: db), tenant.status == .active
-        else { throw invalid }
-        let scope = TenantScope(tenantID: link.tenantID, db: db)
-        guard let user = try await scope.find(User.self, link.userID), let userID = user.id, user.status != .deactivated
-        else { throw invalid }
-        let email = try await keyring.cipher(forTenant: tenant.id, on: db).open(user.emailSealed)
-        let problems = PasswordPolicy.problems(with: password, email: email)
-        if !problems.isEmpty { throw AppError.validation(problems.map { FieldError(field: "password", reason: $0) }) }
-        let hash = try await hasher.hash(password)
-        try await scope.transaction { scope in
-            guard try await RowClaim.claim(table: Invitation.schema, column: "accepted_at", id: link.id!, at: now, on: scope.db)
-            else { throw invalid }
+        let opened = try await EmailedLink.open(token: token, purpose: .passwordReset, invalid: invalid, now: now, on: db)
+        let (link, userID) = (opened.link, opened.user.id!)
+        let hash = try await opened.passwordHash(for: password, keyring: keyring, hasher: hasher)
+        try await opened.redeem(invalid: invalid, now: now) { user, scope in
             user.passwordHash = hash
             if user.status == .invited { user.status = .active }
-            try await scope.update(user)
             // Whoever knew the old password (or holds a stolen token) is out.
             try await SessionRevoker.revokeAll(ofUser: userID, reason: "password_reset", on: scope.db)
         }

@@ -122,19 +122,11 @@ public struct SignupService: Sendable {
     /// Activates the account of a verification link. The link works once.
     public func verifyEmail(token: String, origin: RequestOrigin, now: Date = Date()) async throws {
         let invalid = AppError.gone("This verification link is invalid, used or expired")
-        guard let link = try await Invitation.query(on: db)
-            .filter(\.$tokenHash == SecureToken.digest(token)).filter(\.$purpose == .emailVerification).first(),
-              link.acceptedAt == nil, link.expiresAt > now,
-              let tenant = try await Tenant.find(link.tenantID, on: db), tenant.status == .active
-        else { throw invalid }
-        let scope = TenantScope(tenantID: link.tenantID, db: db)
-        guard let user = try await scope.find(User.self, link.userID), user.status == .invited else { throw invalid }
-        try await scope.transaction { scope in
-            // Claim the link first so two concurrent verifications cannot both succeed.
-            guard try await RowClaim.claim(table: Invitation.schema, column: "accepted_at", id: link.id!, at: now, on: scope.db)
-            else { throw invalid }
+        let opened = try await EmailedLink.open(token: token, purpose: .emailVerification, invalid: invalid, now: now, on: db)
+        let (link, user) = (opened.link, opened.user)
+        guard user.status == .invited else { throw invalid }
+        try await opened.redeem(invalid: invalid, now: now) { user, _ in
             user.status = .active
-            try await scope.update(user)
         }
         try await audit.append(
             AuditRecord(tenantID: link.tenantID, actor: .user(user.id!), action: "auth.email_verified", targetType: "user",
