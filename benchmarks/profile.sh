@@ -27,12 +27,14 @@ password=$(awk -F'\t' -v e="$email" '$3==e {print $4}' "$tmp/demo-credentials.tx
 ACCESS_TOKEN=$(curl -sf "$url/api/v1/auth/login" -H 'content-type: application/json' \
   -d "{\"tenant\":\"kigali-health\",\"email\":\"$email\",\"password\":\"$password\"}" | python3 -c 'import json,sys; print(json.load(sys.stdin)["access_token"])')
 export ACCESS_TOKEN
-perf record -F 499 -g -p "$server" -o "$tmp/perf.data" -- sleep "$DURATION" >/dev/null 2>&1 &
+data=${PERF_DATA:-$tmp/perf.data}
+perf record -F 499 -g -p "$server" -o "$data" -- sleep "$DURATION" >/dev/null 2>&1 &
 recorder=$!
 wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" --latency -s benchmarks/wrk/bearer_get.lua "$url$ENDPOINT" | grep -E "Requests/sec|50%|99%"
 wait $recorder || true
 echo "top self-time frames of the server ($ENDPOINT):"
-perf report -i "$tmp/perf.data" --no-children --sort symbol --stdio 2>/dev/null | grep -E '^ +[0-9.]+%' | head -${TOP:-40} | swift demangle --simplified
+{ perf report -i "$data" --no-children --sort symbol --stdio 2>/dev/null || true; } | grep -E '^ +[0-9.]+%' | head -"${TOP:-40}" | swift demangle --simplified | sed -E 's/ +- +- *$//' || true
 if [[ -n "${CALLERS:-}" ]]; then
-  perf report -i "$tmp/perf.data" --children --sort symbol --stdio 2>/dev/null | grep -E '^ +[0-9.]+%' | head -${TOP:-60} | swift demangle --simplified
+  echo "inclusive (children) time:"
+  { perf report -i "$data" --children --sort symbol --stdio -g none 2>/dev/null || true; } | grep -E '^ +[0-9.]+%' | head -"${TOP:-60}" | swift demangle --simplified | sed -E 's/ +- +- *$//' || true
 fi

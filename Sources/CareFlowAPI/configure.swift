@@ -85,7 +85,11 @@ public func configure(
     let guardian = AccessGuard(audit: audit)
     let patientAccess = PatientAccess(guardian: guardian, audit: audit)
     let slots = SlotService(guardian: guardian)
-    let mfa = MFAService(db: db, keyring: keyring, audit: audit, sessions: sessions, throttle: throttle)
+    // Live sessions remembered for 1 s: authenticated requests skip the database; revocations
+    // here take effect at once, those of other replicas within the second.
+    let liveness = SessionLiveness(ttl: config.sessionLivenessTTL)
+    let revoker = SessionRevoker(liveness: liveness)
+    let mfa = MFAService(db: db, keyring: keyring, audit: audit, sessions: sessions, throttle: throttle, revoker: revoker)
     // One client for every adapter: no redirects, a connect timeout, reads bounded by the longest
     // (LLM) deadline; each call also has its own deadline.
     let providerHTTP = HTTPClient(eventLoopGroupProvider: .shared(app.eventLoopGroup),
@@ -108,11 +112,11 @@ public func configure(
         signingKeys: keyStore,
         hasher: hasher,
         auth: try await AuthService(db: db, hasher: hasher, sessions: sessions, signer: signer, audit: audit, keyring: keyring,
-                              mfa: mfa, throttle: throttle, tenants: tenants),
+                              mfa: mfa, throttle: throttle, tenants: tenants, revoker: revoker, liveness: liveness),
         onboarding: OnboardingService(db: db, directory: tenants, hasher: hasher, audit: audit, invitations: invitations,
-                                      keyring: keyring),
+                                      keyring: keyring, revoker: revoker),
         facilities: FacilityService(audit: audit, guardian: guardian),
-        staff: StaffService(guardian: guardian, audit: audit, invitations: invitations, keyring: keyring),
+        staff: StaffService(guardian: guardian, audit: audit, invitations: invitations, keyring: keyring, revoker: revoker),
         invitations: invitations,
         auditQuery: AuditQuery(guardian: guardian),
         integrations: integrations,
@@ -146,10 +150,11 @@ public func configure(
             signup: SignupService(db: db, hasher: hasher, outbox: outbox, audit: audit, keyring: keyring, tenants: tenants,
                                   patients: PatientService(access: patientAccess, guardian: guardian, keyring: keyring, audit: audit),
                                   publicURL: config.publicURL),
-            passwordReset: PasswordResetService(db: db, hasher: hasher, outbox: outbox, audit: audit, keyring: keyring, publicURL: config.publicURL),
+            passwordReset: PasswordResetService(db: db, hasher: hasher, outbox: outbox, audit: audit, keyring: keyring, publicURL: config.publicURL,
+                                                revoker: revoker),
             profiles: ProfileService(db: db, keyring: keyring, audit: audit),
-            passwordChange: PasswordChangeService(db: db, hasher: hasher, keyring: keyring, audit: audit, throttle: throttle),
-            sessions: OwnSessionsService(db: db, audit: audit))
+            passwordChange: PasswordChangeService(db: db, hasher: hasher, keyring: keyring, audit: audit, throttle: throttle, revoker: revoker),
+            sessions: OwnSessionsService(db: db, audit: audit, revoker: revoker))
     )
     do {
         try await models.loadAll()

@@ -51,11 +51,15 @@ struct SuspensionReachTests {
             let doctor = t[.doctor]
             #expect(try await app.send(.GET, "/api/v1/me", token: nurse.token).status == .ok)
             // Status changed without the revocation that normally accompanies it (another
-            // replica's write, a restore, an operator's SQL): the token must still stop.
+            // replica's write, a restore, an operator's SQL): the token must still stop, within
+            // the second a replica may remember a live session.
+            let bound = app.services.configuration.sessionLivenessTTL + 0.1
             try await User.query(on: app.db).filter(\.$id == nurse.id).set(\.$status, to: .deactivated).update()
+            try await Task.sleep(for: .seconds(bound))
             #expect(try await app.send(.GET, "/api/v1/me", token: nurse.token).status == .unauthorized)
             #expect(try await app.send(.GET, "/api/v1/me", token: doctor.token).status == .ok)
             try await Tenant.query(on: app.db).filter(\.$id == t.id).set(\.$status, to: .suspended).update()
+            try await Task.sleep(for: .seconds(bound))
             #expect(try await app.send(.GET, "/api/v1/me", token: doctor.token).status == .unauthorized)
         }
     }

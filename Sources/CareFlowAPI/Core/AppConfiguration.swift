@@ -53,6 +53,9 @@ public struct AppConfiguration: Sendable {
     var datasetsDirectory: String = "./Resources/datasets"
     /// `CAREFLOW_PREDICT_RATE_LIMIT`: prediction requests per minute per user.
     var predictionRequestsPerMinute: Int = 600
+    /// How long a live session is remembered between database checks: the most another
+    /// replica's revocation or suspension can take to reach this one. 0 turns it off.
+    var sessionLivenessTTL: TimeInterval = 1
     /// `CAREFLOW_METRICS_TOKEN`: the bearer token `GET /metrics` requires; unset, /metrics is 404.
     var metricsToken: String? = nil
     /// Per-source limits on unverifiable webhooks (audited one by one, then summarised, then 429).

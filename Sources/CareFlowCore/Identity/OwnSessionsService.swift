@@ -18,7 +18,10 @@ public struct OwnSessionsService: Sendable {
     let db: any Database
     let audit: AuditLog
 
-    public init(db: any Database, audit: AuditLog) {
+    let revoker: SessionRevoker
+
+    public init(db: any Database, audit: AuditLog, revoker: SessionRevoker) {
+        self.revoker = revoker
         self.db = db
         self.audit = audit
     }
@@ -48,7 +51,7 @@ public struct OwnSessionsService: Sendable {
             .filter(\.$id == sessionID).filter(\.$subjectID == principal.subjectID).filter(\.$subjectKind == principal.kind)
             .first()
         else { throw AppError.notFound("Session not found") }
-        try await SessionRevoker.revoke(sessionID: sessionID, reason: "ended_by_owner", on: db)
+        try await revoker.revoke(sessionID: sessionID, reason: "ended_by_owner", on: db)
         try await audit.append(
             AuditRecord(tenantID: principal.tenantID, actor: principal.auditActor, action: "auth.session_end", targetType: "session",
                         targetID: session.id!.uuidString.lowercased()),

@@ -11,7 +11,11 @@ public struct PasswordChangeService: Sendable {
     let audit: AuditLog
     let throttle: LoginThrottle
 
-    public init(db: any Database, hasher: any PasswordHasher, keyring: Keyring, audit: AuditLog, throttle: LoginThrottle) {
+    let revoker: SessionRevoker
+
+    public init(db: any Database, hasher: any PasswordHasher, keyring: Keyring, audit: AuditLog, throttle: LoginThrottle,
+                revoker: SessionRevoker) {
+        self.revoker = revoker
         self.db = db
         self.hasher = hasher
         self.keyring = keyring
@@ -50,7 +54,7 @@ public struct PasswordChangeService: Sendable {
         try await scope.transaction { scope in
             user.passwordHash = hash
             try await scope.update(user)
-            try await SessionRevoker.revokeAll(ofUser: principal.subjectID, except: keep, reason: "password_change", on: scope.db)
+            try await revoker.revokeAll(ofUser: principal.subjectID, except: keep, reason: "password_change", on: scope.db)
         }
         try await audit.append(
             AuditRecord(tenantID: tenantID, actor: principal.auditActor, action: "auth.password_change", targetType: "user",

@@ -18,8 +18,12 @@ public struct PasswordResetService: Sendable {
     /// Known and unknown addresses answer after the same time.
     let floor: AnswerFloor
 
+    let revoker: SessionRevoker
+
     public init(db: any Database, hasher: any PasswordHasher, outbox: Outbox, audit: AuditLog, keyring: Keyring, publicURL: String,
-                lifetime: TimeInterval = 30 * 60, maxEmailsPerHour: Int = 3, answerFloor: Duration = .milliseconds(200)) {
+                revoker: SessionRevoker, lifetime: TimeInterval = 30 * 60, maxEmailsPerHour: Int = 3,
+                answerFloor: Duration = .milliseconds(200)) {
+        self.revoker = revoker
         self.floor = AnswerFloor(answerFloor)
         self.db = db
         self.hasher = hasher
@@ -103,7 +107,7 @@ public struct PasswordResetService: Sendable {
             user.passwordHash = hash
             if user.status == .invited { user.status = .active }
             // Whoever knew the old password (or holds a stolen token) is out.
-            try await SessionRevoker.revokeAll(ofUser: userID, reason: "password_reset", on: scope.db)
+            try await revoker.revokeAll(ofUser: userID, reason: "password_reset", on: scope.db)
         }
         try await audit.append(
             AuditRecord(tenantID: link.tenantID, actor: .user(userID), action: "auth.password_reset", targetType: "user",

@@ -9,7 +9,10 @@ public struct StaffService: Sendable {
     let invitations: InvitationService
     let keyring: Keyring
 
-    public init(guardian: AccessGuard, audit: AuditLog, invitations: InvitationService, keyring: Keyring) {
+    let revoker: SessionRevoker
+
+    public init(guardian: AccessGuard, audit: AuditLog, invitations: InvitationService, keyring: Keyring, revoker: SessionRevoker) {
+        self.revoker = revoker
         self.keyring = keyring
         self.guardian = guardian
         self.audit = audit
@@ -83,7 +86,7 @@ public struct StaffService: Sendable {
                                        roles: roles, origin: origin)
         } else if !added.isEmpty {
             // Their current tokens list the old roles.
-            try await SessionRevoker.revokeAll(ofUser: user.id!, reason: "roles_changed", on: scope.db)
+            try await revoker.revokeAll(ofUser: user.id!, reason: "roles_changed", on: scope.db)
         }
         return try await member(user, at: facility, scope: scope)
     }
@@ -107,7 +110,7 @@ public struct StaffService: Sendable {
                 try await scope.create(RoleAssignment(tenantID: scope.tenantID, userID: user.id!, role: role,
                                                       facilityID: facility.id!, grantedBy: principal.subjectID))
             }
-            try await SessionRevoker.revokeAll(ofUser: user.id!, reason: "roles_changed", on: scope.db)
+            try await revoker.revokeAll(ofUser: user.id!, reason: "roles_changed", on: scope.db)
         }
         for (action, changed) in [("role.revoke", removed), ("role.grant", added)] {
             for role in changed {
@@ -135,7 +138,7 @@ public struct StaffService: Sendable {
                 user.status = .deactivated
                 try await scope.update(user)
             }
-            try await SessionRevoker.revokeAll(ofUser: user.id!, reason: "removed_from_facility", on: scope.db)
+            try await revoker.revokeAll(ofUser: user.id!, reason: "removed_from_facility", on: scope.db)
             return remaining == 0
         }
         try await audit.append(

@@ -11,8 +11,11 @@ public struct OnboardingService: Sendable {
     let invitations: InvitationService
     let keyring: Keyring
 
+    let revoker: SessionRevoker
+
     public init(db: any Database, directory: TenantDirectory, hasher: any PasswordHasher, audit: AuditLog,
-                invitations: InvitationService, keyring: Keyring) {
+                invitations: InvitationService, keyring: Keyring, revoker: SessionRevoker) {
+        self.revoker = revoker
         self.keyring = keyring
         self.db = db
         self.directory = directory
@@ -126,7 +129,7 @@ public struct OnboardingService: Sendable {
             tenant.status = status
             try await tenant.update(on: tx)
             if status == .suspended {
-                try await SessionRevoker.revokeAll(ofTenant: tenant.id!, reason: "tenant_suspended", on: tx)
+                try await revoker.revokeAll(ofTenant: tenant.id!, reason: "tenant_suspended", on: tx)
             }
         }
         let action = status == .suspended ? "tenant.suspend" : "tenant.reactivate"

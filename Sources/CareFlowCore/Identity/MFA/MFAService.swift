@@ -11,7 +11,11 @@ public struct MFAService: Sendable {
     let sessions: SessionIssuer
     let throttle: LoginThrottle
 
-    public init(db: any Database, keyring: Keyring, audit: AuditLog, sessions: SessionIssuer, throttle: LoginThrottle) {
+    let revoker: SessionRevoker
+
+    public init(db: any Database, keyring: Keyring, audit: AuditLog, sessions: SessionIssuer, throttle: LoginThrottle,
+                revoker: SessionRevoker) {
+        self.revoker = revoker
         self.db = db
         self.keyring = keyring
         self.audit = audit
@@ -59,7 +63,7 @@ public struct MFAService: Sendable {
         try await credential.update(on: db)
         let codes = try await replaceRecoveryCodes(principal)
         if principal.enrolmentOnly {
-            try await SessionRevoker.revoke(sessionID: principal.sessionID, reason: "mfa_enrolled", on: db)
+            try await revoker.revoke(sessionID: principal.sessionID, reason: "mfa_enrolled", on: db)
         }
         try await record(principal, "mfa.enrolled", origin: origin)
         return codes
@@ -86,7 +90,7 @@ public struct MFAService: Sendable {
     /// next login asks them to enrol again.
     public func reset(userID: UUID, tenantID: UUID, facilityID: UUID?, by admin: Principal, origin: RequestOrigin) async throws {
         try await remove(subjectID: userID)
-        try await SessionRevoker.revokeAll(ofUser: userID, reason: "mfa_reset", on: db)
+        try await revoker.revokeAll(ofUser: userID, reason: "mfa_reset", on: db)
         try await audit.append(
             AuditRecord(tenantID: tenantID, facilityID: facilityID, actor: admin.auditActor, action: "mfa.reset",
                         targetType: "user", targetID: userID.uuidString.lowercased()),
