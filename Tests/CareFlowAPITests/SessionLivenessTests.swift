@@ -42,6 +42,24 @@ struct SessionLivenessTests {
         }
     }
 
+    @Test("a token whose signature was checked once still expires, and a changed byte is checked again", arguments: TestBackend.enabled)
+    func rememberedTokensExpire(backend: TestBackend) async throws {
+        try await withCareFlow(backend) { app in
+            let t = try await Fixtures.tenant(app, slug: "memo")
+            let token = t[.nurse].token
+            _ = try await app.services.auth.authenticate(bearer: token)
+            _ = try await app.services.auth.authenticate(bearer: token)
+            let later = Date().addingTimeInterval(16 * 60)
+            await #expect(throws: AppError.self) { try await app.services.auth.authenticate(bearer: token, now: later) }
+            // Flip one character of the signature: a different string, verified afresh, refused.
+            var bytes = Array(token.utf8)
+            bytes[bytes.count - 2] = bytes[bytes.count - 2] == UInt8(ascii: "A") ? UInt8(ascii: "B") : UInt8(ascii: "A")
+            let forged = String(decoding: bytes, as: UTF8.self)
+            #expect(try await app.send(.GET, "/api/v1/me", token: forged).status == .unauthorized)
+            #expect(try await app.send(.GET, "/api/v1/me", token: token).status == .ok)
+        }
+    }
+
     @Test("a lookup that raced a revocation cannot put the old answer back")
     func tombstonesWin() {
         let liveness = SessionLiveness(ttl: 60, quarantine: 30)

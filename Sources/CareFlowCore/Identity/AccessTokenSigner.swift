@@ -14,6 +14,9 @@ public actor AccessTokenSigner {
     /// Re-reads the key set: another replica may have rotated it.
     private let reload: (@Sendable () throws -> [SigningKey])?
     private var lastReload = ContinuousClock.now
+    /// Signatures already checked: read without entering the actor, so verification of known
+    /// tokens runs on every core at once.
+    private let verified = VerifiedTokenMemo()
 
     public init(keys signingKeys: [SigningKey], settings: TokenSettings,
                 reload: (@Sendable () throws -> [SigningKey])? = nil) async throws {
@@ -46,6 +49,8 @@ public actor AccessTokenSigner {
         keys = collection
         publicKeys = publics
         currentKid = current.kid
+        // A key that left the set must stop vouching for the tokens it signed.
+        verified.removeAll()
     }
 
     public func sign(_ claims: AccessTokenClaims) async throws -> String {
@@ -66,7 +71,17 @@ public actor AccessTokenSigner {
         })
     }
 
-    public func verify(_ token: String, now: Date = Date()) async throws(AppError) -> AccessTokenClaims {
+    public nonisolated func verify(_ token: String, now: Date = Date()) async throws(AppError) -> AccessTokenClaims {
+        if let claims = verified.claims(of: token) {
+            try checkTimes(claims, now: now)
+            return claims
+        }
+        let claims = try await verifySignature(token, now: now)
+        verified.remember(claims, of: token, now: now)
+        return claims
+    }
+
+    private func verifySignature(_ token: String, now: Date) async throws(AppError) -> AccessTokenClaims {
         let parts = token.split(separator: ".", omittingEmptySubsequences: false)
         guard token.utf8.count < 8192, parts.count == 3,
               let headerData = Base64URL.decode(String(parts[0])),
@@ -86,13 +101,17 @@ public actor AccessTokenSigner {
         guard claims.iss.value == settings.issuer, claims.aud.value.contains(settings.audience) else {
             throw .unauthenticated("The access token is not meant for this service")
         }
+        try checkTimes(claims, now: now)
+        return claims
+    }
+
+    private nonisolated func checkTimes(_ claims: AccessTokenClaims, now: Date) throws(AppError) {
         guard claims.exp.value.addingTimeInterval(settings.leeway) > now else {
             throw .unauthenticated("The access token has expired")
         }
         guard claims.nbf.value.addingTimeInterval(-settings.leeway) <= now else {
             throw .unauthenticated("The access token is not valid yet")
         }
-        return claims
     }
 
     private struct PinnedHeader: Decodable {
