@@ -180,7 +180,7 @@ public struct PatientService: Sendable {
             guard let after = UUID(uuidString: cursor.key) else { throw AppError.invalid("cursor", "is not a cursor returned by this API") }
             q = query.newestFirst ? q.filter(\.$id < after) : q.filter(\.$id > after)
         }
-        let rows = try await q.sort(\.$id, query.newestFirst ? .descending : .ascending).limit(page.limit + 1).all()
+        let rows = try await q.sort(\.$id, query.newestFirst ? .descending : .ascending).limit(page.limit + 1).allDirect()
         let items = Array(rows.prefix(page.limit))
         if !items.isEmpty {
             try await audit.append(

@@ -1,0 +1,33 @@
+@testable import CareFlowAPI
+@testable import CareFlowCore
+import Fluent
+import Foundation
+import Testing
+import VaporTesting
+
+/// `DirectOutput` lists a model's properties by hand so rows decode without reflection; these
+/// tests keep each list equal to what Fluent itself decodes.
+@Suite("Models decoded without reflection match Fluent's decoding")
+struct DirectOutputTests {
+    @Test("Patient: every database property listed, every value equal", arguments: TestBackend.enabled)
+    func patient(backend: TestBackend) async throws {
+        try await withCareFlow(backend) { app in
+            let t = try await Fixtures.tenant(app, slug: "direct")
+            let id = try await Fixtures.patient(app, t, nationalID: "1198880012345678", phone: "+250788123456")
+            let scope = TenantScope(tenantID: t.id, db: app.db)
+            let viaFluent = try await scope.query(Patient.self).filter(\.$id == id).all()
+            let direct = try await scope.query(Patient.self).filter(\.$id == id).allDirect()
+            #expect(direct.count == 1 && viaFluent.count == 1)
+            // The hand-written list names every database property of the model, once.
+            let listed = Set(Patient().directProperties.flatMap { $0.keys.map(\.description) })
+            let declared = Set(Patient().properties.compactMap { $0 as? any AnyDatabaseProperty }.flatMap { $0.keys.map(\.description) })
+            #expect(listed == declared)
+            #expect(Patient().directProperties.count == Patient().properties.count)
+            // And reads the same values.
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = .sortedKeys
+            #expect(try encoder.encode(direct[0]) == encoder.encode(viaFluent[0]))
+            #expect(direct[0].id == id && direct[0].userID == t[.patient].id)
+        }
+    }
+}
