@@ -30,4 +30,25 @@ struct DirectOutputTests {
             #expect(direct[0].id == id && direct[0].userID == t[.patient].id)
         }
     }
+
+    @Test("User: every database property listed, every value equal", arguments: TestBackend.enabled)
+    func user(backend: TestBackend) async throws {
+        try await withCareFlow(backend) { app in
+            let t = try await Fixtures.tenant(app, slug: "direct-user")
+            let scope = TenantScope(tenantID: t.id, db: app.db)
+            let nurse = try #require(try await scope.query(User.self).filter(\.$id == t[.nurse].id).first())
+            nurse.locale = "fr-RW"
+            nurse.notificationChannels = "sms,email"
+            try await scope.update(nurse)
+            let viaFluent = try #require(try await scope.query(User.self).filter(\.$id == t[.nurse].id).first())
+            let direct = try #require(try await scope.find(User.self, t[.nurse].id))
+            let listed = Set(User().directProperties.flatMap { $0.keys.map(\.description) })
+            let declared = Set(User().properties.compactMap { $0 as? any AnyDatabaseProperty }.flatMap { $0.keys.map(\.description) })
+            #expect(listed == declared)
+            #expect(User().directProperties.count == User().properties.count)
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = .sortedKeys
+            #expect(try encoder.encode(direct) == encoder.encode(viaFluent))
+        }
+    }
 }

@@ -204,9 +204,11 @@ struct PredictionTests {
 
     @Test("rate-limited per user: 429 with Retry-After, other users unaffected", arguments: TestBackend.enabled)
     func rateLimit(backend: TestBackend) async throws {
-        try await withCareFlow(backend, configure: { $0.predictionRequestsPerMinute = 3 }) { app in
+        // One a minute: a bucket refills a request every 60 s, longer than this test takes even
+        // on a loaded machine (at 3 a minute one came back after 20 s of a slow run).
+        try await withCareFlow(backend, configure: { $0.predictionRequestsPerMinute = 1 }) { app in
             let t = try await Fixtures.tenant(app, slug: "pred-rate")
-            for _ in 0..<3 {
+            for _ in 0..<1 {
                 #expect(try await app.send(.POST, "/api/predict/health-risk/", token: t[.doctor].token, json: Self.seedRequest).status == .ok)
             }
             let limited = try await app.send(.POST, "/api/v1/predict/health-risk", token: t[.doctor].token, json: Self.seedRequest)

@@ -51,3 +51,10 @@ extension Patient: DirectOutput {
          $detailsSealed, $deletedAt, $createdAt, $updatedAt]
     }
 }
+
+extension User: DirectOutput {
+    var directProperties: [any AnyDatabaseProperty] {
+        [$id, $tenantID, $emailSealed, $emailIndex, $displayNameSealed, $passwordHash, $phoneSealed, $locale, $notificationChannels,
+         $status, $lastLoginAt, $createdAt, $updatedAt]
+    }
+}

@@ -28,6 +28,18 @@ public struct TenantScope: Sendable {
         return row
     }
 
+    /// `find` for models that decode without reflection (`DirectOutput`): chosen by the
+    /// compiler wherever the model type is known to be one.
+    func find<M: TenantOwned & DirectOutput>(_ type: M.Type, _ id: UUID?) async throws -> M? {
+        guard let id else { return nil }
+        return try await query(type).filter(\M._$id == id).limit(1).allDirect().first
+    }
+
+    func require<M: TenantOwned & DirectOutput>(_ type: M.Type, _ id: UUID?, name: String) async throws -> M {
+        guard let row = try await find(type, id) else { throw AppError.notFound("\(name) not found") }
+        return row
+    }
+
     public func create<M: TenantOwned>(_ model: M) async throws {
         model.tenantID = tenantID
         try await model.create(on: db)
