@@ -102,6 +102,7 @@ public func configure(
     try await integrations.validateAll()
     let outbox = Outbox(keyring: keyring)
     let models = try openModelRegistry(config, logger: app.logger)
+    let patients = PatientService(access: patientAccess, guardian: guardian, keyring: keyring, audit: audit)
     let invitations = InvitationService(db: db, hasher: hasher, outbox: outbox, audit: audit, keyring: keyring, publicURL: config.publicURL)
     app.services = AppServices(
         configuration: config,
@@ -126,7 +127,7 @@ public func configure(
         keyring: keyring,
         mfa: mfa,
         patientAccess: patientAccess,
-        patients: PatientService(access: patientAccess, guardian: guardian, keyring: keyring, audit: audit),
+        patients: patients,
         careTeam: CareTeamService(access: patientAccess, audit: audit),
         medicalRecords: MedicalRecordService(patients: patientAccess, keyring: keyring, audit: audit),
         visitNotes: VisitNoteService(patients: patientAccess, keyring: keyring, audit: audit),
@@ -148,7 +149,7 @@ public func configure(
         predictions: PredictionService(registry: models, guardian: guardian, patients: patientAccess, keyring: keyring, audit: audit),
         accounts: AccountServices(
             signup: SignupService(db: db, hasher: hasher, outbox: outbox, audit: audit, keyring: keyring, tenants: tenants,
-                                  patients: PatientService(access: patientAccess, guardian: guardian, keyring: keyring, audit: audit),
+                                  patients: patients,
                                   publicURL: config.publicURL),
             passwordReset: PasswordResetService(db: db, hasher: hasher, outbox: outbox, audit: audit, keyring: keyring, publicURL: config.publicURL,
                                                 revoker: revoker),

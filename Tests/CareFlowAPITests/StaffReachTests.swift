@@ -75,6 +75,13 @@ struct StaffReachTests {
             #expect(audited == 1)
             let nurse = "/api/v1/platform/tenants/\(t.id)/group-admins/\(t[.nurse].id)/mfa"
             #expect(try await app.send(.DELETE, nurse, token: platform.token).status == .notFound)
+            // A group admin named under another tenant's id, or an unknown tenant: not found, nothing reset.
+            let elsewhere = try await Fixtures.tenant(app, slug: "peers-b")
+            let crossed = "/api/v1/platform/tenants/\(t.id)/group-admins/\(elsewhere[.groupAdmin].id)/mfa"
+            #expect(try await app.send(.DELETE, crossed, token: platform.token).status == .notFound)
+            let unknown = "/api/v1/platform/tenants/\(UUID())/group-admins/\(elsewhere[.groupAdmin].id)/mfa"
+            #expect(try await app.send(.DELETE, unknown, token: platform.token).status == .notFound)
+            #expect(try await TOTPCredential.query(on: app.db).filter(\.$subjectID == elsewhere[.groupAdmin].id).count() == 1)
         }
     }
 

@@ -5,11 +5,6 @@ import Darwin
 #endif
 
 enum IPAddress {
-    /// True for a literal IPv4 or IPv6 address (what `inet_pton` accepts).
-    static func isValid(_ s: String) -> Bool {
-        bytes(s) != nil
-    }
-
     /// The address as 4 (IPv4) or 16 (IPv6) bytes; an IPv4-mapped IPv6 address (`::ffff:a.b.c.d`,
     /// what a dual-stack socket reports for an IPv4 peer) is its IPv4 address, so one client
     /// has one form whichever socket it arrived on.
@@ -27,13 +22,8 @@ enum IPAddress {
         return raw
     }
 
-    /// The canonical text of an address (`2001:db8::1`, never `2001:DB8:0::1`), so one client is
-    /// one key for rate limits and one value in the audit trail; nil when `s` is no address.
-    static func canonical(_ s: String) -> String? {
-        guard let bytes = bytes(s) else { return nil }
-        return text(bytes)
-    }
-
+    /// The canonical text of address bytes (`2001:db8::1`, never `2001:DB8:0::1`), so one client
+    /// is one key for rate limits and one value in the audit trail.
     static func text(_ bytes: [UInt8]) -> String {
         var buffer = [CChar](repeating: 0, count: Int(INET6_ADDRSTRLEN))
         let family = bytes.count == 4 ? AF_INET : AF_INET6

@@ -16,11 +16,12 @@ struct TrustedProxies: Sendable, Equatable {
         }
     }
 
-    var isEmpty: Bool { networks.isEmpty }
-
     func contains(_ address: String) -> Bool {
-        guard let bytes = IPAddress.bytes(address) else { return false }
-        return networks.contains { $0.contains(bytes) }
+        IPAddress.bytes(address).map(trusts) ?? false
+    }
+
+    private func trusts(_ bytes: [UInt8]) -> Bool {
+        networks.contains { $0.contains(bytes) }
     }
 
     /// The client a request comes from: the peer, unless the peer is a trusted proxy; then the
@@ -31,12 +32,12 @@ struct TrustedProxies: Sendable, Equatable {
     func clientAddress(peer: String?, forwardedFor headerLines: [String]) -> String? {
         guard let peer, let peerBytes = IPAddress.bytes(peer) else { return peer }
         var client = peerBytes
-        guard networks.contains(where: { $0.contains(peerBytes) }) else { return IPAddress.text(client) }
+        guard trusts(peerBytes) else { return IPAddress.text(client) }
         let chain = headerLines.flatMap { $0.split(separator: ",") }.map { $0.trimmingCharacters(in: .whitespaces) }
         for entry in chain.reversed() {
             guard let hop = IPAddress.bytes(entry) else { break }
             client = hop
-            if !networks.contains(where: { $0.contains(hop) }) { break }
+            if !trusts(hop) { break }
         }
         return IPAddress.text(client)
     }

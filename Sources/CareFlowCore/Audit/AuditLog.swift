@@ -132,17 +132,21 @@ private actor ChainWriter {
     private var queue: [(AuditLog.Pending, CheckedContinuation<AuditEvent, any Error>)] = []
     private var busy = false
     private var waiting: [CheckedContinuation<Void, Never>] = []
+    /// Where batches are written: the first (non-transaction) handle an append brought.
+    private var database: (any Database)?
 
     init(chain: String) {
         self.chain = chain
     }
 
     func submit(_ pending: AuditLog.Pending, on db: any Database) async throws -> AuditEvent {
-        try await withCheckedThrowingContinuation { continuation in
+        // Any request's handle serves: outside a transaction they all reach the same pool.
+        if database == nil { database = db }
+        return try await withCheckedThrowingContinuation { continuation in
             queue.append((pending, continuation))
             if !busy {
                 busy = true
-                Task { await self.drain(on: db) }
+                Task { await self.drain() }
             }
         }
     }
@@ -166,17 +170,14 @@ private actor ChainWriter {
         if !waiting.isEmpty {
             waiting.removeFirst().resume()
         } else if !queue.isEmpty {
-            Task { await self.drain(on: nil) }
+            Task { await self.drain() }
         } else {
             busy = false
         }
     }
 
-    private var lastDatabase: (any Database)?
-
-    private func drain(on db: (any Database)?) async {
-        if let db { lastDatabase = db }
-        guard let db = db ?? lastDatabase else { return }
+    private func drain() async {
+        guard let db = database else { return }
         while !queue.isEmpty, waiting.isEmpty {
             let batch = Array(queue.prefix(AuditLog.maxBatch))
             queue.removeFirst(batch.count)

@@ -126,20 +126,12 @@ public struct AuthService: Sendable {
                 origin: origin, on: db)
             throw invalid
         }
-        let grants: [RoleGrant]
-        switch session.subjectKind {
-        case .system:
-            throw invalid
-        case .platformAdmin:
-            guard let admin = try await PlatformAdmin.find(session.subjectID, on: db), admin.active else { throw invalid }
-            grants = [RoleGrant(role: .platformAdmin)]
-        case .user:
-            guard let tenantID = session.tenantID,
-                  let tenant = try await Tenant.find(tenantID, on: db), tenant.status == .active,
-                  let user = try await TenantScope(tenantID: tenantID, db: db).find(User.self, session.subjectID),
-                  user.status == .active
-            else { throw invalid }
-            grants = try await Self.grants(ofUser: session.subjectID, tenantID: tenantID, on: db)
+        guard try await SubjectStatus.isActive(subjectID: session.subjectID, kind: session.subjectKind, tenantID: session.tenantID, on: db)
+        else { throw invalid }
+        let grants: [RoleGrant] = if let tenantID = session.tenantID, session.subjectKind == .user {
+            try await Self.grants(ofUser: session.subjectID, tenantID: tenantID, on: db)
+        } else {
+            [RoleGrant(role: .platformAdmin)]
         }
         return try await sessions.tokens(for: session, grants: grants, on: db, now: now)
     }

@@ -1,5 +1,6 @@
 import FluentKit
 import Foundation
+import SQLKit
 
 /// One live session as its owner sees it: when and how it started, when it was last used,
 /// which one is the caller's. Never a token.
@@ -31,19 +32,30 @@ public struct OwnSessionsService: Sendable {
             .filter(\.$subjectID == principal.subjectID).filter(\.$subjectKind == principal.kind)
             .filter(\.$revokedAt == nil).filter(\.$expiresAt > now)
             .sort(\.$createdAt, .descending).all()
-        let ids = sessions.compactMap(\.id)
-        var lastUsed: [UUID: Date] = [:]
-        if !ids.isEmpty {
-            for token in try await RefreshToken.query(on: db).filter(\.$sessionID ~~ ids)
-                .field(\.$sessionID).field(\.$createdAt).all() {
-                guard let at = token.createdAt else { continue }
-                lastUsed[token.sessionID] = max(lastUsed[token.sessionID] ?? at, at)
-            }
-        }
+        let lastUsed = try await lastRefresh(of: sessions.compactMap(\.id))
         return sessions.map {
             SessionSummary(id: $0.id!, createdAt: $0.createdAt, lastUsedAt: lastUsed[$0.id!], expiresAt: $0.expiresAt,
                            amr: $0.amrList, current: $0.id == principal.sessionID)
         }
+    }
+
+    /// When each session last got a refresh token: one grouped query, however many times a
+    /// long session has rotated (every 15 minutes, for weeks).
+    private func lastRefresh(of sessionIDs: [UUID]) async throws -> [UUID: Date] {
+        guard !sessionIDs.isEmpty else { return [:] }
+        guard let sql = db as? any SQLDatabase else { throw AppError.unavailable("SQL database required") }
+        let rows = try await sql.select()
+            .column("session_id")
+            .column(SQLFunction("MAX", args: SQLColumn("created_at")), as: "last_used_at")
+            .from(RefreshToken.schema)
+            .where("session_id", .in, sessionIDs)
+            .groupBy("session_id")
+            .all()
+        var lastUsed: [UUID: Date] = [:]
+        for row in rows {
+            lastUsed[try row.decode(column: "session_id", as: UUID.self)] = try row.decode(column: "last_used_at", as: Date?.self)
+        }
+        return lastUsed
     }
 
     public func end(_ sessionID: UUID, of principal: Principal, origin: RequestOrigin) async throws {

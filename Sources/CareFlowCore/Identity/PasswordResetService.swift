@@ -76,7 +76,7 @@ public struct PasswordResetService: Sendable {
             try await Self.lockAccount(userID, on: scope.db)
             let recent = try await scope.query(Invitation.self)
                 .filter(\.$userID == userID).filter(\.$purpose == .passwordReset)
-                .filter(\.$createdAt > Date().addingTimeInterval(-3600)).count()
+                .filter(\.$createdAt > now.addingTimeInterval(-3600)).count()
             guard recent < cap else { return false }
             try await scope.query(Invitation.self)
                 .filter(\.$userID == userID).filter(\.$purpose == .passwordReset).filter(\.$acceptedAt == nil)

@@ -47,16 +47,8 @@ public struct PatientService: Sendable {
         if let nationalID = input.nationalID {
             try await refuseDuplicate(nationalID: nationalID, except: nil, cipher: cipher, in: scope, by: principal, origin: origin)
         }
-        let patient = try await scope.transaction { scope -> Patient in
-            let patient = Patient()
-            patient.id = patientID
-            patient.mrnSealed = try cipher.seal(try await MRNAllocator.next(tenantID: scope.tenantID, on: scope.db))
-            patient.mrnIndex = cipher.index(try cipher.open(patient.mrnSealed), as: .mrn)
-            try apply(input, to: patient, cipher: cipher)
-            try await scope.create(patient)
-            try await writeNameTokens(patient, given: input.givenName, family: input.familyName, cipher: cipher, scope: scope)
-            try await writeConditions(input.conditions, of: patient, cipher: cipher, scope: scope)
-            return patient
+        let patient = try await scope.transaction { scope in
+            try await insert(input, id: patientID, account: nil, cipher: cipher, in: scope)
         }
         try await audit.append(
             AuditRecord(tenantID: scope.tenantID, facilityID: input.homeFacilityID, actor: principal.auditActor, action: "patient.create",
@@ -195,9 +187,26 @@ public struct PatientService: Sendable {
         return Page(items: views, nextCursor: rows.count > page.limit ? Cursor(key: items.last!.id!.uuidString).encoded : nil)
     }
 
+    /// Writes a new patient in the caller's transaction: an MRN, the sealed fields, the
+    /// name-token index and the conditions. The one way a patient row comes into existence
+    /// (at the desk, by self-signup).
+    func insert(_ input: PatientInput, id: UUID, account userID: UUID?, cipher: FieldCipher, in scope: TenantScope) async throws -> Patient {
+        let patient = Patient()
+        patient.id = id
+        let mrn = try await MRNAllocator.next(tenantID: scope.tenantID, on: scope.db)
+        patient.mrnSealed = try cipher.seal(mrn)
+        patient.mrnIndex = cipher.index(mrn, as: .mrn)
+        try apply(input, to: patient, cipher: cipher)
+        patient.userID = userID
+        try await scope.create(patient)
+        try await writeNameTokens(patient, given: input.givenName, family: input.familyName, cipher: cipher, scope: scope)
+        try await writeConditions(input.conditions, of: patient, cipher: cipher, scope: scope)
+        return patient
+    }
+
     // MARK: - Mapping
 
-    func apply(_ input: PatientInput, to patient: Patient, cipher: FieldCipher) throws {
+    private func apply(_ input: PatientInput, to patient: Patient, cipher: FieldCipher) throws {
         patient.givenNameSealed = try cipher.seal(input.givenName)
         patient.familyNameSealed = try cipher.seal(input.familyName)
         patient.birthDateSealed = try input.birthDate.map { try cipher.seal($0) }
@@ -213,7 +222,7 @@ public struct PatientService: Sendable {
         patient.detailsSealed = try cipher.seal(input.details)
     }
 
-    func writeNameTokens(_ patient: Patient, given: String, family: String, cipher: FieldCipher, scope: TenantScope) async throws {
+    private func writeNameTokens(_ patient: Patient, given: String, family: String, cipher: FieldCipher, scope: TenantScope) async throws {
         for token in Set(BlindIndexKind.nameTokens(given + " " + family)) {
             try await scope.create(PatientNameToken(tenantID: scope.tenantID, patientID: patient.id!,
                                                     tokenIndex: cipher.index(token, as: .nameToken)))

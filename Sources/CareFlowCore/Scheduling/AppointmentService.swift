@@ -53,7 +53,7 @@ public struct AppointmentService: Sendable {
         let facility = try await scope.require(Facility.self, request.facilityID, name: "Facility")
         let roster = StaffRoster(scope: scope)
         _ = try await roster.requireDoctor(request.doctorID)
-        let patient = try await requirePatient(request.patientID, in: scope)
+        let (patient, context) = try await patientAccess.context(of: request.patientID, in: scope)
         try await guardian.authorize(
             principal, .appointmentBook,
             onAnyOf: Self.targets(facilityID: facility.id!, doctorID: request.doctorID, patientID: patient.id!, patientUserID: patient.userID),
@@ -61,7 +61,7 @@ public struct AppointmentService: Sendable {
         // An appointment puts its doctor on the patient's care team, so booking must not be a
         // way in: the booker must already be allowed to read this patient (a doctor booking
         // with themself for a stranger is refused; reception or the patient books for them).
-        try await patientAccess.authorize(principal, .patientRead, patientID: patient.id!, in: scope, origin: origin)
+        try await guardian.authorize(principal, .patientRead, on: .patient(context), origin: origin, db: scope.db)
         guard try await roster.isDoctor(request.doctorID, at: facility.id!) else {
             throw AppError.invalid("doctor_id", "is not a doctor at this facility")
         }
@@ -168,12 +168,5 @@ public struct AppointmentService: Sendable {
         let cipher = try await keyring.cipher(forTenant: scope.tenantID, on: scope.db)
         let reason: String = try cipher.open(sealed)
         return VisibleAppointment(appointment: appointment, showsReason: true, reason: reason)
-    }
-
-    private func requirePatient(_ patientID: UUID, in scope: TenantScope) async throws -> Patient {
-        guard let patient = try await scope.find(Patient.self, patientID), patient.deletedAt == nil else {
-            throw AppError.notFound("Patient not found")
-        }
-        return patient
     }
 }
