@@ -143,6 +143,8 @@ struct ProfileTests {
                 #expect(Set(item.keys).isSubset(of: ["id", "created_at", "last_used_at", "expires_at", "amr", "current"]))
                 #expect(item["amr"] as? [String] == ["pwd"])
                 #expect(item["expires_at"] is String)
+                // Every login issued a refresh token: the latest one's time is the last use.
+                #expect(item["last_used_at"] is String)
             }
             #expect(!list.text.contains(here.tokens.refreshToken) && !list.text.contains(other.tokens.refreshToken))
             let otherID = try #require(items.first { $0["current"] as? Bool == false }?["id"] as? String)
