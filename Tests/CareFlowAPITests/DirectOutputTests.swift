@@ -28,6 +28,16 @@ struct DirectOutputTests {
             encoder.outputFormatting = .sortedKeys
             #expect(try encoder.encode(direct[0]) == encoder.encode(viaFluent[0]))
             #expect(direct[0].id == id && direct[0].userID == t[.patient].id)
+            // The written-out SELECT (`selectDirect`, behind `TenantScope.find`) reads the same
+            // row, only inside its tenant, as a row Fluent can update.
+            let selected = try #require(try await scope.find(Patient.self, id))
+            #expect(try encoder.encode(selected) == encoder.encode(viaFluent[0]))
+            let other = try await Fixtures.tenant(app, slug: "direct-other")
+            #expect(try await TenantScope(tenantID: other.id, db: app.db).find(Patient.self, id) == nil)
+            selected.birthYear = 1970
+            try await scope.update(selected)
+            #expect(try await scope.query(Patient.self).filter(\.$id == id).count() == 1)
+            #expect(try await scope.query(Patient.self).filter(\.$id == id).first()?.birthYear == 1970)
         }
     }
 

@@ -49,9 +49,9 @@ enum PatientVisibility {
     }
 
     /// `patients.id IN (SELECT patient_id FROM table WHERE tenant_id = … AND column = value)`.
-    static func patientIn(_ table: String, where column: String, equals value: some Encodable & Sendable, tenantID: UUID) -> DatabaseQuery.Filter {
-        .custom(SQLQueryString("""
-            "patients"."id" IN (SELECT "patient_id" FROM \(ident: table) WHERE "tenant_id" = \(bind: tenantID) AND \(ident: column) = \(bind: value))
-            """))
+    static func patientIn(_ table: String, where column: String, equals value: some Encodable & Sendable, tenantID: UUID) -> SQLQueryString {
+        """
+        "patients"."id" IN (SELECT "patient_id" FROM \(ident: table) WHERE "tenant_id" = \(bind: tenantID) AND \(ident: column) = \(bind: value))
+        """
     }
 }

@@ -1,13 +1,31 @@
 import FluentKit
 import Foundation
+import SQLKit
 
 /// A model that can read itself from a query's output field by field. Fluent's own decoding
-/// finds a model's fields by reflection (`Mirror`) for every row, which was a third of the CPU
-/// of a 20-row patient page; a list of the model's properties written out does the same work
-/// without it. `DirectOutputTests` checks each list against Fluent's decoding.
+/// finds a model's fields by reflection (`Mirror`) for every row, and its query builder reflects
+/// again for every query (default field list, soft-delete filter, timestamps): together a third
+/// of the CPU of a 20-row patient page. A list of the model's properties written out does the
+/// same work without it. `DirectOutputTests` checks each list against Fluent's decoding.
 protocol DirectOutput: Model {
     /// The model's database properties, as its declarations list them.
     var directProperties: [any AnyDatabaseProperty] { get }
+    /// `"table"."column", …` for every key of `directProperties`: built once per model type
+    /// (`makeDirectColumns()`), so a hot query serialises no identifiers.
+    static var directColumns: String { get }
+}
+
+extension DirectOutput {
+    static func makeDirectColumns() -> String {
+        Self().directProperties.flatMap(\.keys).map { #""\#(schema)"."\#($0.description)""# }.joined(separator: ", ")
+    }
+
+    /// A model read from one row of a `selectDirect` query (plain column names).
+    init(directRow row: any SQLRow) throws {
+        self.init()
+        let output = SQLRowOutput(row: row)
+        for property in directProperties { try property.output(from: output) }
+    }
 }
 
 extension QueryBuilder where Model: DirectOutput {
@@ -24,6 +42,27 @@ extension QueryBuilder where Model: DirectOutput {
         }.get()
         return try rows.results.map { try $0.get() }
     }
+}
+
+extension Database {
+    /// `SELECT <all columns of M> FROM <M's table> <rest>`: one statement written as SQL, without
+    /// Fluent's query builder. `rest` carries the WHERE/ORDER/LIMIT with bound values only.
+    func selectDirect<M: DirectOutput>(_ type: M.Type, _ rest: SQLQueryString) async throws -> [M] {
+        guard let sql = self as? any SQLDatabase else { return try await M.query(on: self).all() }
+        let query: SQLQueryString = "SELECT \(unsafeRaw: M.directColumns) FROM \(unsafeRaw: "\"\(M.schema)\"") " + rest
+        return try await sql.raw(query).all().map { try M(directRow: $0) }
+    }
+}
+
+/// A SQL row as Fluent's properties read it: by plain column name.
+private struct SQLRowOutput: DatabaseOutput {
+    let row: any SQLRow
+
+    var description: String { "\(row)" }
+    func schema(_ schema: String) -> any DatabaseOutput { self }
+    func contains(_ key: FieldKey) -> Bool { row.contains(column: key.description) }
+    func decodeNil(_ key: FieldKey) throws -> Bool { try row.decodeNil(column: key.description) }
+    func decode<T: Decodable>(_ key: FieldKey, as type: T.Type) throws -> T { try row.decode(column: key.description, as: T.self) }
 }
 
 /// Rows as the query hands them over (one at a time, from the database's thread).
@@ -45,6 +84,8 @@ private final class RowCollector<M: Model>: @unchecked Sendable {
 }
 
 extension Patient: DirectOutput {
+    static let directColumns = makeDirectColumns()
+
     var directProperties: [any AnyDatabaseProperty] {
         [$id, $tenantID, $homeFacilityID, $userID, $mrnSealed, $mrnIndex, $givenNameSealed, $familyNameSealed, $birthDateSealed,
          $birthYear, $sex, $phoneSealed, $phoneIndex, $emailSealed, $emailIndex, $nationalIDSealed, $nationalIDIndex,
@@ -53,6 +94,8 @@ extension Patient: DirectOutput {
 }
 
 extension User: DirectOutput {
+    static let directColumns = makeDirectColumns()
+
     var directProperties: [any AnyDatabaseProperty] {
         [$id, $tenantID, $emailSealed, $emailIndex, $displayNameSealed, $passwordHash, $phoneSealed, $locale, $notificationChannels,
          $status, $lastLoginAt, $createdAt, $updatedAt]

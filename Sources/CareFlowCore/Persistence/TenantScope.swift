@@ -1,4 +1,5 @@
 import FluentKit
+import SQLKit
 import Foundation
 
 /// The database as seen from inside one tenant. Every query it builds is filtered by the
@@ -32,7 +33,7 @@ public struct TenantScope: Sendable {
     /// compiler wherever the model type is known to be one.
     func find<M: TenantOwned & DirectOutput>(_ type: M.Type, _ id: UUID?) async throws -> M? {
         guard let id else { return nil }
-        return try await query(type).filter(\M._$id == id).limit(1).allDirect().first
+        return try await db.selectDirect(type, #"WHERE "id" = \#(bind: id) AND "tenant_id" = \#(bind: tenantID) LIMIT 1"#).first
     }
 
     func require<M: TenantOwned & DirectOutput>(_ type: M.Type, _ id: UUID?, name: String) async throws -> M {
