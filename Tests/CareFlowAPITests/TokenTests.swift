@@ -9,6 +9,25 @@ import VaporTesting
 
 @Suite("Access tokens")
 struct TokenTests {
+    @Test("the Authorization header: scheme in any case (RFC 6750 §2.1, RFC 9110 §11.1); anything else is 401",
+          arguments: TestBackend.enabled)
+    func authorizationHeader(backend: TestBackend) async throws {
+        try await withCareFlow(backend) { app in
+            let t = try await Fixtures.tenant(app, slug: "tok-header")
+            let token = t[.nurse].token
+            // Twice each: the first request checks the token, the second is answered from memory.
+            for value in ["Bearer \(token)", "bearer \(token)", "BEARER \(token)", "Bearer  \(token)"] {
+                for _ in 0..<2 { #expect(try await app.send(.GET, "/api/v1/me", headers: [("Authorization", value)]).status == .ok, "\(value.prefix(8))") }
+            }
+            for value in ["Basic \(token)", "Bearer\(token)", "Bearer", "Bearer ", "Bearer \(token) extra", "Bearerx \(token)",
+                          "Token \(token)", "Bearer \(token.dropLast())"] {
+                let response = try await app.send(.GET, "/api/v1/me", headers: [("Authorization", value)])
+                #expect(response.status == .unauthorized, "\(value.prefix(8))")
+                #expect(response.headers.first(name: .contentType)?.hasPrefix("application/problem+json") == true)
+            }
+        }
+    }
+
     @Test("forged, expired and misdirected tokens are 401", arguments: TestBackend.enabled)
     func rejected(backend: TestBackend) async throws {
         try await withCareFlow(backend) { app in

@@ -2,10 +2,14 @@ import Vapor
 
 /// One structured line per request. It logs the route pattern, never the concrete path or the
 /// query string: those may carry identifiers or search terms that count as PHI.
-struct AccessLogMiddleware: AsyncMiddleware {
-    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+/// Future-based, like `RequestIDMiddleware`, so it costs no task per request.
+struct AccessLogMiddleware: Middleware {
+    func respond(to request: Request, chainingTo next: any Responder) -> EventLoopFuture<Response> {
         let start = ContinuousClock.now
-        let response = try await next.respond(to: request)
+        return next.respond(to: request).map { response in Self.log(response, of: request, since: start) }
+    }
+
+    private static func log(_ response: Response, of request: Request, since start: ContinuousClock.Instant) -> Response {
         let elapsed = ContinuousClock.now - start
         let route = request.route.map { "/" + $0.path.map(\.description).joined(separator: "/") } ?? "unmatched"
         let ms = Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1000

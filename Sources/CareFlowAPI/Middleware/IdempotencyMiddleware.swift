@@ -11,18 +11,22 @@ import Vapor
 /// collected in memory) are not covered. Answers are kept sealed, for the configured lifetime
 /// (`CAREFLOW_IDEMPOTENCY_TTL`): each keyed POST first deletes the expired records, so a retry
 /// after the lifetime is a new request and no answer outlives it by more than the next keyed POST.
-struct IdempotencyMiddleware: AsyncMiddleware {
+/// A request without a key passes on the event loop, without a task.
+struct IdempotencyMiddleware: Middleware {
     static let header = HTTPHeaders.Name("Idempotency-Key")
 
-    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
-        guard request.method == .POST, let key = request.headers.first(name: Self.header) else {
-            return try await next.respond(to: request)
-        }
+    func respond(to request: Request, chainingTo next: any Responder) -> EventLoopFuture<Response> {
+        guard request.method == .POST, request.headers.first(name: Self.header) != nil else { return next.respond(to: request) }
+        return request.eventLoop.makeFutureWithTask { try await keyed(request, next: next) }
+    }
+
+    private func keyed(_ request: Request, next: any Responder) async throws -> Response {
+        guard let key = request.headers.first(name: Self.header) else { return try await next.respond(to: request).get() }
         guard (1...255).contains(key.utf8.count), key.unicodeScalars.allSatisfy({ $0.value > 0x20 && $0.value < 0x7F }) else {
             throw AppError.invalid("Idempotency-Key", "must be 1-255 visible ASCII characters")
         }
         guard let principal = request.auth.get(Principal.self), let body = request.body.data ?? emptyBodyIfNone(request) else {
-            return try await next.respond(to: request)
+            return try await next.respond(to: request).get()
         }
         var hasher = SHA256()
         hasher.update(data: Data("\(request.method.rawValue) \(request.url.path)\n".utf8))
@@ -38,7 +42,7 @@ struct IdempotencyMiddleware: AsyncMiddleware {
         }
         let response: Response
         do {
-            response = try await next.respond(to: request)
+            response = try await next.respond(to: request).get()
         } catch {
             try? await record.delete(on: request.db)
             throw error

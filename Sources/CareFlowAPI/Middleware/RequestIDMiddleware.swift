@@ -3,18 +3,23 @@ import Vapor
 /// Gives every request an id: the caller's `X-Request-ID` when it is well-formed (so a proxy's
 /// id follows the request), otherwise a fresh one. It is echoed in the response, attached to
 /// every log line and every audit event.
-struct RequestIDMiddleware: AsyncMiddleware {
+///
+/// Like the other always-on middlewares it works on the event loop with futures: an
+/// `AsyncMiddleware` starts a task and hops threads twice per request even when it has nothing
+/// to wait for (see `benchmarks/PROFILE.md`).
+struct RequestIDMiddleware: Middleware {
     static let header = HTTPHeaders.Name("X-Request-ID")
 
-    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+    func respond(to request: Request, chainingTo next: any Responder) -> EventLoopFuture<Response> {
         let incoming = request.headers.first(name: Self.header)
         let id = incoming.flatMap { Self.isWellFormed($0) ? $0 : nil } ?? UUID().uuidString.lowercased()
         request.requestID = id
         // Replaces the id Vapor generated, so logs carry the one the caller sees.
         request.logger[metadataKey: "request-id"] = .string(id)
-        let response = try await next.respond(to: request)
-        response.headers.replaceOrAdd(name: Self.header, value: id)
-        return response
+        return next.respond(to: request).map { response in
+            response.headers.replaceOrAdd(name: Self.header, value: id)
+            return response
+        }
     }
 
     static func isWellFormed(_ id: String) -> Bool {

@@ -3,17 +3,25 @@ import Vapor
 
 /// Guards the routes that act inside a tenant: a platform operator has no tenant and never
 /// reads tenant data, so reaching one is a denial like any other (403, audited).
-struct TenantMemberMiddleware: AsyncMiddleware {
-    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
-        let principal = try request.principal()
-        guard principal.tenantID != nil else {
-            try await request.services.audit.append(
-                AuditRecord(tenantID: nil, actor: principal.auditActor, action: "access.denied", outcome: .denied,
-                            targetType: "route", targetID: request.route.map { $0.path.map(\.description).joined(separator: "/") },
-                            details: ["reason": "tenant_route"]),
-                origin: request.origin, on: request.db)
-            throw AppError.forbidden("Platform administrators do not act inside a tenant")
+/// The member's way through is decided on the event loop, without a task; only a denial (which
+/// is audited) waits for the database.
+struct TenantMemberMiddleware: Middleware {
+    func respond(to request: Request, chainingTo next: any Responder) -> EventLoopFuture<Response> {
+        do {
+            guard try request.principal().tenantID == nil else { return next.respond(to: request) }
+        } catch {
+            return request.eventLoop.makeFailedFuture(error)
         }
-        return try await next.respond(to: request)
+        return request.eventLoop.makeFutureWithTask { try await Self.deny(request) }
+    }
+
+    private static func deny(_ request: Request) async throws -> Response {
+        let principal = try request.principal()
+        try await request.services.audit.append(
+            AuditRecord(tenantID: nil, actor: principal.auditActor, action: "access.denied", outcome: .denied,
+                        targetType: "route", targetID: request.route.map { $0.path.map(\.description).joined(separator: "/") },
+                        details: ["reason": "tenant_route"]),
+            origin: request.origin, on: request.db)
+        throw AppError.forbidden("Platform administrators do not act inside a tenant")
     }
 }

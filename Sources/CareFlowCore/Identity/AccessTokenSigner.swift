@@ -72,12 +72,17 @@ public actor AccessTokenSigner {
     }
 
     public nonisolated func verify(_ token: String, now: Date = Date()) async throws(AppError) -> AccessTokenClaims {
-        if let claims = verified.claims(of: token) {
-            try checkTimes(claims, now: now)
-            return claims
-        }
+        if let claims = try rememberedClaims(of: token, now: now) { return claims }
         let claims = try await verifySignature(token, now: now)
         verified.remember(claims, of: token, now: now)
+        return claims
+    }
+
+    /// The claims of a token whose signature this process has already checked, times checked
+    /// now; `nil` if it has not seen the token (then `verify` checks the signature).
+    public nonisolated func rememberedClaims(of token: String, now: Date = Date()) throws(AppError) -> AccessTokenClaims? {
+        guard let claims = verified.claims(of: token) else { return nil }
+        try checkTimes(claims, now: now)
         return claims
     }
 

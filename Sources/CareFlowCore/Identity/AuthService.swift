@@ -160,18 +160,36 @@ public struct AuthService: Sendable {
     /// and its tenant not suspended: from `SessionLiveness` when it answered within the last
     /// second, otherwise with one query.
     public func authenticate(bearer token: String, now: Date = Date()) async throws -> Principal {
+        if let principal = try authenticateFromMemory(bearer: token, now: now) { return principal }
         let claims = try await signer.verify(token, now: now)
-        let ended = AppError.unauthenticated("The session has ended; sign in again")
-        guard let sessionID = UUID(uuidString: claims.sid), let subjectID = UUID(uuidString: claims.sub.value) else { throw ended }
+        guard let sessionID = UUID(uuidString: claims.sid) else { throw Self.sessionEnded }
         let live: SessionLiveness.Snapshot
         if let remembered = liveness.snapshot(of: sessionID, now: now) {
             live = remembered
         } else {
-            guard let looked = try await SessionLookup.live(sessionID, now: now, on: db) else { throw ended }
+            guard let looked = try await SessionLookup.live(sessionID, now: now, on: db) else { throw Self.sessionEnded }
             liveness.remember(looked, of: sessionID, now: now)
             live = looked
         }
-        guard live.subjectID == subjectID, live.tenantID?.uuidString.lowercased() == claims.tid else { throw ended }
+        return try Self.principal(claims, sessionID: sessionID, live: live)
+    }
+
+    /// `authenticate` answered from what this process remembers (a token whose signature it has
+    /// checked, a session it saw live less than a second ago), without suspending: `nil` when
+    /// either is not remembered. Expiry and every claim check run as in `authenticate`.
+    public func authenticateFromMemory(bearer token: String, now: Date = Date()) throws -> Principal? {
+        guard let claims = try signer.rememberedClaims(of: token, now: now), let sessionID = UUID(uuidString: claims.sid),
+              let live = liveness.snapshot(of: sessionID, now: now)
+        else { return nil }
+        return try Self.principal(claims, sessionID: sessionID, live: live)
+    }
+
+    private static let sessionEnded = AppError.unauthenticated("The session has ended; sign in again")
+
+    private static func principal(_ claims: AccessTokenClaims, sessionID: UUID, live: SessionLiveness.Snapshot) throws -> Principal {
+        guard let subjectID = UUID(uuidString: claims.sub.value), live.subjectID == subjectID,
+              live.tenantID?.uuidString.lowercased() == claims.tid
+        else { throw sessionEnded }
         return Principal(subjectID: subjectID, kind: live.subjectKind, tenantID: live.tenantID,
                          sessionID: sessionID, grants: claims.roles, amr: claims.amr, enrolmentOnly: live.enrolmentOnly)
     }
