@@ -33,7 +33,7 @@ struct CareTeamController: RouteCollection {
         var body = FieldReader(try await req.jsonObject())
         let doctor = body.uuid("doctor_id")
         try body.finish()
-        let allowed = req.services.tenants[try await req.currentTenant().slug]?.patientsChooseDoctor ?? false
+        let allowed = req.services.tenants[try await req.currentTenantSlug()]?.patientsChooseDoctor ?? false
         let relationship = try await req.services.careTeam.choosePrimaryDoctor(
             patientID: req.uuidParameter("patientID", what: "Patient"), doctorID: doctor!, tenantAllowsChoice: allowed,
             in: req.tenantScope(), by: req.principal(), origin: req.origin)

@@ -10,7 +10,7 @@ struct IntegrationController: RouteCollection {
     @Sendable
     func show(req: Request) async throws -> IntegrationsResponse {
         let scope = try req.tenantScope()
-        let statuses = try await req.services.integrationStatus.status(ofTenant: req.currentTenant().slug, in: scope, by: req.principal(),
+        let statuses = try await req.services.integrationStatus.status(ofTenant: req.currentTenantSlug(), in: scope, by: req.principal(),
                                                                       origin: req.origin)
         let counts = try await req.services.outboxAdmin.counts(in: scope)
         return IntegrationsResponse(items: statuses.map(IntegrationStatusDTO.init), nextCursor: nil,

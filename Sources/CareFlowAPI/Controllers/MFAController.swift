@@ -39,7 +39,7 @@ struct MFAController: RouteCollection {
         let principal = try req.principal()
         let code = try await readCode(req)
         var requires: [Role] = []
-        if principal.tenantID != nil { requires = req.services.tenants[try await req.currentTenant().slug]?.mfaRequiredFor ?? [] }
+        if principal.tenantID != nil { requires = req.services.tenants[try await req.currentTenantSlug()]?.mfaRequiredFor ?? [] }
         let mandatory = MFAPolicy.isRequired(for: principal.grants, tenantRequires: requires)
         try await req.services.mfa.disable(principal, code: code, mandatory: mandatory, origin: req.origin)
         return Response(status: .noContent)

@@ -48,7 +48,7 @@ struct PredictionController: RouteCollection {
 
     private func run(_ req: Request, model: String, inputs: [String: JSONValue], required: Set<String>,
                      patientID: UUID?) async throws -> PredictionService.Assessment {
-        let thresholds = req.services.tenants[try await req.currentTenant().slug]?.riskThresholds[model]
+        let thresholds = req.services.tenants[try await req.currentTenantSlug()]?.riskThresholds[model]
         return try await req.services.predictions.predict(
             .init(model: model, inputs: inputs, required: required, patientID: patientID, thresholds: thresholds),
             in: req.tenantScope(), by: req.principal(), origin: req.origin)
