@@ -25,7 +25,7 @@ struct MeController: RouteCollection {
             guard let admin = try await PlatformAdmin.find(principal.subjectID, on: req.db) else { throw AppError.notFound("Account not found") }
             return MeDTO(id: admin.id!, kind: "platform_admin", tenantID: nil, email: admin.email, displayName: nil, roles: roles, amr: principal.amr)
         case .user:
-            return try await userDTO(req.services.accounts.profiles.profile(of: principal), principal)
+            return try await userDTO(req.services.accounts.profiles.profile(of: principal, on: req.db), principal)
         }
     }
 

@@ -14,13 +14,15 @@ public struct ProfileService: Sendable {
         self.audit = audit
     }
 
-    public func profile(of principal: Principal) async throws -> AccountProfile {
-        let (user, cipher) = try await account(of: principal)
+    /// `on`: the request's own connection, when the caller has one, so reads spread over every
+    /// event loop's connection instead of queuing on the service's.
+    public func profile(of principal: Principal, on requestDB: (any Database)? = nil) async throws -> AccountProfile {
+        let (user, cipher) = try await account(of: principal, on: requestDB ?? db)
         return try Self.profile(user, cipher: cipher)
     }
 
     public func update(_ changes: ProfileChanges, of principal: Principal, origin: RequestOrigin) async throws -> AccountProfile {
-        let (user, cipher) = try await account(of: principal)
+        let (user, cipher) = try await account(of: principal, on: db)
         if let v = changes.displayName { user.displayNameSealed = try v.map { try cipher.seal($0) } }
         if let v = changes.phone { user.phoneSealed = try v.map { try cipher.seal($0) } }
         if let v = changes.locale { user.locale = v }
@@ -36,7 +38,7 @@ public struct ProfileService: Sendable {
         return try Self.profile(user, cipher: cipher)
     }
 
-    private func account(of principal: Principal) async throws -> (User, FieldCipher) {
+    private func account(of principal: Principal, on db: any Database) async throws -> (User, FieldCipher) {
         guard principal.kind == .user, let tenantID = principal.tenantID else {
             throw AppError.forbidden("Only tenant accounts have a profile to edit")
         }
