@@ -48,11 +48,13 @@ struct PatientController: RouteCollection {
     }
 
     /// Query parameters, every bad one named.
+    private static let gregorian = Calendar(identifier: .gregorian)
+
     static func query(from req: Request) throws -> PatientQuery {
         var q = PatientQuery()
         var errors: [FieldError] = []
         func text(_ key: String) -> String? {
-            req.query[String.self, at: key].flatMap { $0.trimmingCharacters(in: .whitespaces).isEmpty ? nil : $0 }
+            req.queryValue(key).flatMap { $0.trimmingCharacters(in: .whitespaces).isEmpty ? nil : $0 }
         }
         func int(_ key: String, _ range: ClosedRange<Int>) -> Int? {
             guard let raw = text(key) else { return nil }
@@ -72,7 +74,7 @@ struct PatientController: RouteCollection {
         q.phone = text("phone")
         q.email = text("email")
         q.name = text("name")
-        let year = Calendar(identifier: .gregorian).component(.year, from: Date())
+        let year = Self.gregorian.component(.year, from: Date())
         if let min = int("age_min", 0...150) { q.birthYearTo = year - min }
         if let max = int("age_max", 0...150) { q.birthYearFrom = year - max - 1 }
         if let from = int("birth_year_from", 1880...year) { q.birthYearFrom = from }

@@ -24,11 +24,11 @@ extension Request {
 
     func pageRequest() throws -> PageRequest {
         var limit: Int?
-        if let raw = query[String.self, at: "limit"] {
+        if let raw = queryValue("limit") {
             guard let n = Int(raw) else { throw AppError.invalid("limit", "must be an integer") }
             limit = n
         }
-        return try PageRequest(limit: limit, cursor: Cursor.decode(query[String.self, at: "cursor"]))
+        return try PageRequest(limit: limit, cursor: Cursor.decode(queryValue("cursor")))
     }
 
     func uuidParameter(_ name: String, what: String) throws -> UUID {
