@@ -8,7 +8,7 @@ import Logging
 /// shipper reading the pipe.
 ///
 /// When the queue is full (the destination has not taken lines for a while) further records are
-/// dropped and counted rather than waited for: stalling patient care behind the log pipe would be
+/// dropped and counted rather than waited for: stalling the API behind the log pipe would be
 /// worse than a gap in the log, and the gap is not silent: the next batch starts with a
 /// `log lines dropped` warning carrying the count. `flush()` (at shutdown, and after every
 /// `critical` line) waits until everything queued so far is written.
@@ -43,7 +43,9 @@ public final class LogSink: @unchecked Sendable {
     private var queue: [Record] = []
     private var accepted: UInt64 = 0
     private var written: UInt64 = 0
-    private var dropped = 0
+    /// Drops not yet reported in the log, and all drops so far.
+    private var unreported = 0
+    private var droppedCount = 0
     private var closed = false
     private var finished = false
 
@@ -67,12 +69,10 @@ public final class LogSink: @unchecked Sendable {
         defer { condition.unlock() }
         return droppedCount
     }
-    private var droppedCount = 0
-
     func enqueue(_ record: Record) {
         condition.lock()
         guard !closed, queue.count < capacity else {
-            dropped += 1
+            unreported += 1
             droppedCount += 1
             condition.unlock()
             return
@@ -86,8 +86,7 @@ public final class LogSink: @unchecked Sendable {
     /// Waits until every record enqueued before the call is written, at most `timeout` (a log
     /// destination that never drains must not hold up shutdown forever).
     public func flush(timeout: Duration = .seconds(5)) {
-        let (seconds, attoseconds) = timeout.components
-        let deadline = Date().addingTimeInterval(Double(seconds) + Double(attoseconds) / 1e18)
+        let deadline = Self.deadline(after: timeout)
         condition.lock()
         let target = accepted
         condition.broadcast()
@@ -95,15 +94,22 @@ public final class LogSink: @unchecked Sendable {
         condition.unlock()
     }
 
-    /// Flushes, then ends the writer thread (once it has reported any drops) and waits for it;
+    /// Flushes, then ends the writer thread (once it has reported any drops) and waits for it,
+    /// at most `timeout` (a writer stuck on a destination that never drains is left behind);
     /// later records are dropped.
-    public func close() {
-        flush()
+    public func close(timeout: Duration = .seconds(5)) {
+        flush(timeout: timeout)
+        let deadline = Self.deadline(after: timeout)
         condition.lock()
         closed = true
         condition.broadcast()
-        while !finished { condition.wait() }
+        while !finished, condition.wait(until: deadline) {}
         condition.unlock()
+    }
+
+    private static func deadline(after timeout: Duration) -> Date {
+        let (seconds, attoseconds) = timeout.components
+        return Date().addingTimeInterval(Double(seconds) + Double(attoseconds) / 1e18)
     }
 
     /// Flushes every sink of the process: the application calls it when it shuts down.
@@ -116,16 +122,16 @@ public final class LogSink: @unchecked Sendable {
         var output: [UInt8] = []
         while true {
             condition.lock()
-            while queue.isEmpty && dropped == 0 && !closed { condition.wait() }
-            if queue.isEmpty && dropped == 0 && closed {
+            while queue.isEmpty && unreported == 0 && !closed { condition.wait() }
+            if queue.isEmpty && unreported == 0 && closed {
                 finished = true
                 condition.broadcast()
                 condition.unlock()
                 return
             }
             swap(&batch, &queue)
-            let lost = dropped
-            dropped = 0
+            let lost = unreported
+            unreported = 0
             condition.unlock()
 
             output.removeAll(keepingCapacity: true)
