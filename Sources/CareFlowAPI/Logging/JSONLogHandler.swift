@@ -12,7 +12,7 @@ public struct JSONLogHandler: LogHandler {
     public var metadata: Logger.Metadata = [:]
     public var logLevel: Logger.Level
     private let label: String
-    private let sink: LogSink
+    let sink: LogSink
 
     public init(label: String, level: Logger.Level, sink: LogSink = .standardOutput) {
         self.label = label

@@ -57,10 +57,6 @@ public final class LogSink: @unchecked Sendable {
         let thread = Thread { [self] in run() }
         thread.name = "careflow-log-writer"
         thread.start()
-        Self.registry.withLock { sinks in
-            sinks.removeAll { $0.sink == nil }
-            sinks.append(Weak(self))
-        }
     }
 
     /// Lines lost so far because the queue was full (also reported in the log itself).
@@ -110,11 +106,6 @@ public final class LogSink: @unchecked Sendable {
     private static func deadline(after timeout: Duration) -> Date {
         let (seconds, attoseconds) = timeout.components
         return Date().addingTimeInterval(Double(seconds) + Double(attoseconds) / 1e18)
-    }
-
-    /// Flushes every sink of the process: the application calls it when it shuts down.
-    public static func flushAll() {
-        for sink in registry.withLock({ $0.compactMap(\.sink) }) { sink.flush() }
     }
 
     private func run() {
@@ -170,26 +161,5 @@ public final class LogSink: @unchecked Sendable {
                 }
             }
         }
-    }
-
-    private struct Weak {
-        weak var sink: LogSink?
-        init(_ sink: LogSink) { self.sink = sink }
-    }
-
-    private static let registry = LockedBox<[Weak]>([])
-}
-
-/// A value behind a lock, for the sink registry.
-private final class LockedBox<Value>: @unchecked Sendable {
-    private let lock = NSLock()
-    private var value: Value
-
-    init(_ value: Value) { self.value = value }
-
-    func withLock<T>(_ body: (inout Value) -> T) -> T {
-        lock.lock()
-        defer { lock.unlock() }
-        return body(&value)
     }
 }
