@@ -46,6 +46,8 @@ let package = Package(
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Yams", package: "Yams"),
+                // NIOThreadPool: blocking file I/O (document blobs) off the event loops and the cooperative pool.
+                .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
         // The Vapor application: composition root, routes, controllers, middleware, migrations, commands.

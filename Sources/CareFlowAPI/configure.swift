@@ -17,6 +17,7 @@ public func configure(
     metrics: PrometheusCollectorRegistry = PrometheusCollectorRegistry()
 ) async throws {
     app.logger.logLevel = config.logLevel
+    app.lifecycle.use(LogFlushOnShutdown())
     try FileManager.default.createDirectory(atPath: config.dataDirectory, withIntermediateDirectories: true,
                                             attributes: [.posixPermissions: 0o700])
 

@@ -42,7 +42,7 @@ struct DocumentController: RouteCollection {
                                                      in: scope, by: principal, origin: req.origin)
             return try await DocumentDTO(entry).encodeResponse(status: .created, for: req)
         } catch {
-            upload.discard()
+            await upload.discard()
             throw error
         }
     }
@@ -55,7 +55,8 @@ struct DocumentController: RouteCollection {
         return ListResponse(page, DocumentDTO.init)
     }
 
-    /// The decrypted content, streamed: one 64 KiB segment in memory at a time.
+    /// The decrypted content, streamed: a few 64 KiB segments in memory at a time, read on the
+    /// thread pool; each write waits until the socket took the previous one (back-pressure).
     @Sendable
     func content(req: Request) async throws -> Response {
         let (entry, content) = try await req.services.documents.content(

@@ -28,6 +28,8 @@ struct DocumentForm {
                 throw state.error ?? AppError.malformedBody("The multipart body is malformed")
             }
             if let error = state.error { throw error }
+            // The parser's callbacks only encrypted; the disk write happens here, off the loop.
+            try await upload.flush()
         }
         guard state.currentName == nil else {
             throw AppError.malformedBody("The multipart body ended early")

@@ -31,10 +31,13 @@ struct AuditEventDTO: Content {
         targetID = e.targetID
         requestID = e.requestID
         ip = e.ip
-        details = (try? JSONDecoder().decode([String: String].self, from: Data(e.details.utf8))) ?? [:]
+        details = (try? Self.detailsDecoder.decode([String: String].self, from: Data(e.details.utf8))) ?? [:]
         hash = e.hash
         prevHash = e.prevHash
     }
+
+    /// One for all rows: an export decodes the details of every event of the trail.
+    private static let detailsDecoder = JSONDecoder()
 
     enum CodingKeys: String, CodingKey {
         case id, seq, action, outcome, ip, details, hash

@@ -3,14 +3,21 @@ import Logging
 
 /// One JSON object per line on stdout, for log shippers. Callers attach identifiers as
 /// metadata (request id, tenant, user), never PHI or secrets.
+///
+/// `log` only hands a record to the `LogSink` (a bounded queue drained by one writer thread):
+/// the line is built and written off the caller's thread, so an access line costs a request a
+/// lock and an append. A `critical` line is flushed before `log` returns, as the process may be
+/// about to stop.
 public struct JSONLogHandler: LogHandler {
     public var metadata: Logger.Metadata = [:]
     public var logLevel: Logger.Level
     private let label: String
+    let sink: LogSink
 
-    public init(label: String, level: Logger.Level) {
+    public init(label: String, level: Logger.Level, sink: LogSink = .standardOutput) {
         self.label = label
         self.logLevel = level
+        self.sink = sink
     }
 
     public subscript(metadataKey key: String) -> Logger.Metadata.Value? {
@@ -19,23 +26,29 @@ public struct JSONLogHandler: LogHandler {
     }
 
     public func log(event: LogEvent) {
-        var fields: [(String, String)] = [("ts", Self.timestampStyle.format(Date())), ("level", event.level.rawValue),
-                                          ("msg", "\(event.message)"), ("logger", label)]
-        let extra = event.metadata.map { metadata.merging($0, uniquingKeysWith: { $1 }) } ?? metadata
+        sink.enqueue(LogSink.Record(date: Date(), level: event.level, message: event.message, label: label,
+                                    handlerMetadata: metadata, eventMetadata: event.metadata))
+        if event.level == .critical { sink.flush() }
+    }
+
+    /// The JSON line of one record, newline included. Runs on the sink's writer thread.
+    static func line(for record: LogSink.Record) -> String {
+        var fields: [(String, String)] = [("ts", timestampStyle.format(record.date)), ("level", record.level.rawValue),
+                                          ("msg", "\(record.message)"), ("logger", record.label)]
+        let extra = record.eventMetadata.map { record.handlerMetadata.merging($0, uniquingKeysWith: { $1 }) } ?? record.handlerMetadata
         for (key, value) in extra where !["ts", "level", "msg", "logger"].contains(key) { fields.append((key, "\(value)")) }
         fields.sort { $0.0 < $1.0 }
-        // Built by hand: this runs for every request's access line, and a JSONEncoder per line
-        // cost more than the rest of the handler.
+        // Built by hand: a JSONEncoder per line cost more than the rest of the handler.
         var line = "{"
         line.reserveCapacity(256)
         for (i, (key, value)) in fields.enumerated() {
             if i > 0 { line += "," }
-            Self.appendQuoted(key, to: &line)
+            appendQuoted(key, to: &line)
             line += ":"
-            Self.appendQuoted(value, to: &line)
+            appendQuoted(value, to: &line)
         }
         line += "}\n"
-        FileHandle.standardOutput.write(Data(line.utf8))
+        return line
     }
 
     private static let timestampStyle = Date.ISO8601FormatStyle(includingFractionalSeconds: true)

@@ -105,6 +105,9 @@ enum OpenAPIDocument {
               responses: [(200, "PatientList"), (403, "Problem")]),
         .init("get", "/api/v1/audit-events", "The tenant's audit trail, newest first", tag: "audit",
               responses: [(200, "AuditEventList"), (403, "Problem"), (422, "Problem")]),
+        .init("get", "/api/v1/audit-events/export",
+              "The whole audit trail (same filters), oldest first, streamed as NDJSON: one event per line (audited as audit.export)",
+              tag: "audit", responses: [(200, "AuditEventExport"), (403, "Problem"), (422, "Problem")]),
         .init("post", "/api/v1/patients/{patientID}/records", "Add a medical record (care team doctors, facility nurses)", tag: "records",
               request: "MedicalRecordWrite", responses: [(201, "MedicalRecord"), (403, "Problem"), (404, "Problem"), (422, "Problem")]),
         .init("get", "/api/v1/patients/{patientID}/records", "The patient's medical records, newest first (audited PHI read)",
@@ -220,7 +223,7 @@ enum OpenAPIDocument {
             if op.path == "/api/v1/outbox" && op.method == "get" {
                 query.append(queryParam("status", "string", "pending, sending, sent or dead"))
             }
-            if op.path == "/api/v1/audit-events" {
+            if op.path == "/api/v1/audit-events" || op.path == "/api/v1/audit-events/export" {
                 query += ["action", "actor_id", "target_id", "facility_id", "outcome", "from", "to"].map { queryParam($0, "string", "Filter") }
             }
             query += (schedulingQueryParameters[op.method + " " + op.path] ?? []).map { queryParam($0.name, "string", $0.description) }
@@ -238,7 +241,9 @@ enum OpenAPIDocument {
             var responses: [String: JSONValue] = [:]
             for (status, schema) in op.responses {
                 var r: [String: JSONValue] = ["description": .string(HTTPStatusText.text(status))]
-                if let schema, let mediaTypes = OpenAPISchemas.binaryResponses[schema] {
+                if let schema, let (mediaType, item) = OpenAPISchemas.streamedResponses[schema] {
+                    r["content"] = .object([mediaType: .object(["schema": ref(item)])])
+                } else if let schema, let mediaTypes = OpenAPISchemas.binaryResponses[schema] {
                     let binary: JSONValue = .object(["schema": .object(["type": .string("string"), "format": .string("binary")])])
                     r["content"] = .object(Dictionary(uniqueKeysWithValues: mediaTypes.map { ($0, binary) }))
                 } else if let schema {

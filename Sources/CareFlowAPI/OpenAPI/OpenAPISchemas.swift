@@ -274,4 +274,8 @@ enum OpenAPISchemas {
 
     /// Responses that are files, by pseudo-schema name: the media types they come in.
     static let binaryResponses: [String: [String]] = ["DocumentContent": DocumentContentType.allCases.map(\.mediaType)]
+
+    /// Responses streamed as one JSON value per line, by pseudo-schema name: media type and the
+    /// schema of each line.
+    static let streamedResponses: [String: (mediaType: String, item: String)] = ["AuditEventExport": ("application/x-ndjson", "AuditEvent")]
 }

@@ -30,9 +30,23 @@ public struct AuditQuery: Sendable {
         self.guardian = guardian
     }
 
-    /// Newest first.
+    /// Newest first, a page at a time (at most `PageRequest.maxLimit` rows per call).
     public func list(_ filters: Filters, in scope: TenantScope, by principal: Principal, origin: RequestOrigin,
                      page: PageRequest) async throws -> Page<AuditEvent> {
+        let visible = try await authorize(filters, in: scope, by: principal, origin: origin)
+        var query = filtered(filters, visible: visible, in: scope).sort(\.$seq, .descending).limit(page.limit + 1)
+        if let cursor = page.cursor {
+            guard let seq = Int(cursor.key) else { throw AppError.invalid("cursor", "is not a cursor returned by this API") }
+            query = query.filter(\.$seq < seq)
+        }
+        let rows = try await query.all()
+        let items = Array(rows.prefix(page.limit))
+        return Page(items: items, nextCursor: rows.count > page.limit ? Cursor(key: String(items.last!.seq)).encoded : nil)
+    }
+
+    /// Checks the caller may read the trail (and the facility asked for); the facilities they
+    /// see, or nil for all of the tenant's.
+    func authorize(_ filters: Filters, in scope: TenantScope, by principal: Principal, origin: RequestOrigin) async throws -> Set<UUID>? {
         let visible = AccessDecision.facilities(for: principal, .auditRead)
         if let facilityID = filters.facilityID {
             try await guardian.authorize(principal, .auditRead, on: .facility(facilityID), origin: origin, db: scope.db)
@@ -40,9 +54,12 @@ public struct AuditQuery: Sendable {
             // No role that reads any audit: this denies and records the attempt.
             try await guardian.authorize(principal, .auditRead, on: .tenant, origin: origin, db: scope.db)
         }
-        var query = AuditEvent.query(on: scope.db)
-            .filter(\.$chain == AuditLog.chainKey(for: scope.tenantID))
-            .sort(\.$seq, .descending).limit(page.limit + 1)
+        return visible
+    }
+
+    /// The tenant's chain, narrowed to what the caller sees and the filters ask for; unsorted.
+    func filtered(_ filters: Filters, visible: Set<UUID>?, in scope: TenantScope) -> QueryBuilder<AuditEvent> {
+        var query = AuditEvent.query(on: scope.db).filter(\.$chain == AuditLog.chainKey(for: scope.tenantID))
         if let visible { query = query.filter(\.$facilityID ~~ Array(visible)) }
         if let f = filters.facilityID { query = query.filter(\.$facilityID == f) }
         if let a = filters.action { query = query.filter(\.$action == a) }
@@ -51,12 +68,6 @@ public struct AuditQuery: Sendable {
         if let o = filters.outcome { query = query.filter(\.$outcome == o.rawValue) }
         if let from = filters.from { query = query.filter(\.$occurredAtMs >= Int64(from.timeIntervalSince1970 * 1000)) }
         if let to = filters.to { query = query.filter(\.$occurredAtMs < Int64(to.timeIntervalSince1970 * 1000)) }
-        if let cursor = page.cursor {
-            guard let seq = Int(cursor.key) else { throw AppError.invalid("cursor", "is not a cursor returned by this API") }
-            query = query.filter(\.$seq < seq)
-        }
-        let rows = try await query.all()
-        let items = Array(rows.prefix(page.limit))
-        return Page(items: items, nextCursor: rows.count > page.limit ? Cursor(key: String(items.last!.seq)).encoded : nil)
+        return query
     }
 }

@@ -33,7 +33,7 @@ public struct DocumentService: Sendable {
         let cipher = try await keyring.cipher(forTenant: scope.tenantID, on: scope.db)
         let documentID = TimeOrderedID.make()
         let fileKey = try cipher.makeFileKey()
-        let writer = try blobs.writer(tenantID: scope.tenantID, documentID: documentID, key: fileKey.key)
+        let writer = try await blobs.writer(tenantID: scope.tenantID, documentID: documentID, key: fileKey.key)
         return DocumentUpload(documentID: documentID, patientID: patientID, facilityID: context.homeFacilityID, cipher: cipher,
                               fileKeySealed: fileKey.sealed, maxSize: maxSize, writer: writer)
     }
@@ -41,7 +41,7 @@ public struct DocumentService: Sendable {
     /// Stores the document once its whole content has arrived.
     public func complete(_ upload: DocumentUpload, kind: ClinicalDocument.Kind, filename: String?, sharedWithPatient: Bool,
                          in scope: TenantScope, by principal: Principal, origin: RequestOrigin) async throws -> Entry {
-        let file = try upload.finish()
+        let file = try await upload.finish()
         let document = ClinicalDocument()
         document.id = upload.documentID
         document.patientID = upload.patientID
@@ -56,7 +56,7 @@ public struct DocumentService: Sendable {
         do {
             try await scope.create(document)
         } catch {
-            upload.discard()
+            await upload.discard()
             throw error
         }
         try await audit.append(
@@ -91,8 +91,8 @@ public struct DocumentService: Sendable {
             throw AppError.notFound("Document not found")
         }
         let cipher = try await keyring.cipher(forTenant: scope.tenantID, on: scope.db)
-        let content = try DocumentContent(document: document, url: blobs.url(tenantID: scope.tenantID, documentID: documentID),
-                                          key: try cipher.openFileKey(document.fileKeySealed))
+        let content = try await DocumentContent.open(document: document, url: blobs.url(tenantID: scope.tenantID, documentID: documentID),
+                                                     key: try cipher.openFileKey(document.fileKeySealed), pool: blobs.pool)
         try await patients.recordRead(principal, patientID: patientID, what: "document:\(documentID.uuidString.lowercased())",
                                       facilityID: context.homeFacilityID, origin: origin, on: scope.db)
         return (Entry(document: document, filename: try cipher.open(document.filenameSealed)), content)

@@ -4,6 +4,8 @@ import Foundation
 /// One upload in progress. Bytes are type-checked, counted, hashed and encrypted as they
 /// arrive, so memory stays bounded whatever the file size, a disallowed or oversized file is
 /// refused at the first byte that proves it, and only ciphertext ever reaches the disk.
+/// `append` only checks and encrypts (it can run inside a parser's callback); `flush` writes the
+/// encrypted batch on the thread pool and is awaited by the reader between network reads.
 /// Created by `DocumentService.beginUpload` (after the caller was authorized), completed by
 /// `DocumentService.complete`; an upload that fails or is dropped leaves no file behind.
 public final class DocumentUpload {
@@ -44,17 +46,22 @@ public final class DocumentUpload {
         try writer.write(raw)
     }
 
+    /// Writes what `append` encrypted once a batch is full; call between reads of the body.
+    public func flush() async throws {
+        try await writer.flush()
+    }
+
     /// Completes the blob at its final path and says what it holds.
-    func finish() throws -> (contentType: DocumentContentType, size: Int64, sha256: String) {
+    func finish() async throws -> (contentType: DocumentContentType, size: Int64, sha256: String) {
         let contentType: DocumentContentType
         do { contentType = try inspector.finish() } catch { throw Self.error(for: error) }
-        try writer.commit()
+        try await writer.commit()
         return (contentType, Int64(inspector.byteCount), DocumentContent.hex(hasher.finalize()))
     }
 
     /// Abandons the upload (or removes the completed blob whose row could not be stored).
-    public func discard() {
-        writer.discard()
+    public func discard() async {
+        await writer.discard()
     }
 
     static func error(for rejection: ContentInspector.Rejection) -> AppError {
