@@ -142,6 +142,10 @@ struct BulkSeedTests {
             }
             #expect(try await scope.query(Patient.self).count() == 1_000)
             #expect(try await scope.query(PatientNameToken.self).count() == 2_000)
+            // The part that did get in is on record as a failed load.
+            let events = try await AuditEvent.query(on: app.db).filter(\.$action == "patient.bulk_load").all()
+            #expect(events.map(\.outcome) == ["failure"])
+            #expect(events.first?.details.contains("\"count\":\"1000\"") == true, "\(events.first?.details ?? "")")
             let created = try await app.send(.POST, "/api/v1/patients", token: t[.receptionist].token,
                                              json: jsonBody(["given_name": "Ana", "family_name": "Later", "sex": "female"]))
             #expect(created.json["mrn"] as? String == "MRN00001001")

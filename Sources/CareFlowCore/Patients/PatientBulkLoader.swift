@@ -39,31 +39,39 @@ public struct PatientBulkLoader: Sendable {
         let cipher = try await keyring.cipher(forTenant: scope.tenantID, on: scope.db)
         let facilities = Set(try await scope.query(Facility.self).all().compactMap(\.id))
         let started = Date()
-        var done = 0
+        var sealed = 0, committed = 0
         // Sealing is CPU work and the insert is database work: the next batch is sealed while
         // the current one is written.
         var next: Task<[Row], any Error>? = Self.sealTask(range: 0..<min(batchSize, count), make: make, cipher: cipher,
                                                           tenantID: scope.tenantID, facilities: facilities)
-        while let current = next {
-            let rows = try await current.value
-            done += rows.count
-            next = done < count
-                ? Self.sealTask(range: done..<min(done + batchSize, count), make: make, cipher: cipher, tenantID: scope.tenantID,
-                                facilities: facilities)
-                : nil
-            do {
+        do {
+            while let current = next {
+                let rows = try await current.value
+                sealed += rows.count
+                next = sealed < count
+                    ? Self.sealTask(range: sealed..<min(sealed + batchSize, count), make: make, cipher: cipher, tenantID: scope.tenantID,
+                                    facilities: facilities)
+                    : nil
                 let loaded = try await write(rows, cipher: cipher, tenantID: scope.tenantID, db: scope.db)
+                committed += loaded.count
                 try onBatch(loaded)
-            } catch {
-                next?.cancel()
-                throw error
             }
+        } catch {
+            next?.cancel()
+            // What did get in is on record, whatever stopped the rest.
+            _ = try? await audit.append(summary(of: committed, since: started, tenantID: scope.tenantID, outcome: .failure), origin: origin,
+                                        on: scope.db)
+            throw error
         }
-        try await audit.append(
-            AuditRecord(tenantID: scope.tenantID, actor: .system, action: "patient.bulk_load", targetType: "patient",
-                        details: ["count": String(done), "seconds": String(Int(Date().timeIntervalSince(started).rounded()))]),
-            origin: origin, on: scope.db)
-        return done
+        try await audit.append(summary(of: committed, since: started, tenantID: scope.tenantID, outcome: .success), origin: origin,
+                               on: scope.db)
+        return committed
+    }
+
+    /// One event for the whole load: a system action, no patient named.
+    private func summary(of count: Int, since started: Date, tenantID: UUID, outcome: AuditOutcome) -> AuditRecord {
+        AuditRecord(tenantID: tenantID, actor: .system, action: "patient.bulk_load", outcome: outcome, targetType: "patient",
+                    details: ["count": String(count), "seconds": String(Int(Date().timeIntervalSince(started).rounded()))])
     }
 
     // MARK: - Sealing
