@@ -29,6 +29,7 @@ enum CareFlowMigrations {
         CreateDevices(),
         CreateRiskAssessments(),
         AddUserProfileFields(),
+        AddAppointmentListIndexes(),
     ]
 
     /// Migrations that seal existing values need the tenants' keys: `configure` adds them, after
