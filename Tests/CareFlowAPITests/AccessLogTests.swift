@@ -54,7 +54,7 @@ struct AccessLogTests {
     }
 
     @Test("a log destination that takes no lines holds up no request; the lines lost are counted and reported",
-          .timeLimit(.minutes(3)), arguments: [TestBackend.sqlite])
+          .timeLimit(.minutes(10)), arguments: [TestBackend.sqlite])
     func fullDestinationDropsNotBlocks(backend: TestBackend) async throws {
         var ends: [Int32] = [0, 0]
         try #require(pipe(&ends) == 0)

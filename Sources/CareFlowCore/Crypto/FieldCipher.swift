@@ -40,14 +40,18 @@ public struct FieldCipher: Sendable {
     /// Strings are stored as their UTF-8 bytes (what Python's Fernet would see); other values as JSON.
     static func encode<V: Encodable>(_ value: V) throws -> Data {
         if let s = value as? String { return Data(s.utf8) }
-        return try JSONEncoder().encode(value)
+        return try coders.encoder.encode(value)
     }
 
     static func decode<V: Decodable>(_ type: V.Type, from data: Data) throws -> V {
         if V.self == String.self, let s = String(data: data, encoding: .utf8) { return s as! V }
-        return try JSONDecoder().decode(V.self, from: data)
+        return try coders.decoder.decode(V.self, from: data)
     }
 }
+
+/// One encoder and decoder for every sealed value: both are safe to share between threads, and
+/// building them per value showed in the patient page's profile.
+private let coders = (encoder: JSONEncoder(), decoder: JSONDecoder())
 
 public enum FieldCipherError: Error, Equatable {
     /// No live key of the tenant opens the value (tampered, or encrypted for another tenant).
