@@ -15,7 +15,12 @@ struct WebhookController: RouteCollection {
 
     @Sendable
     func stripe(req: Request) async throws -> Response {
-        let (scope, config) = try await tenant(req)
+        // The tenant's id from the webhook service's cache; the event write checks the tenant is
+        // still active (and answers 404 if not), so this path costs one round trip on PostgreSQL.
+        guard let slug = req.parameters.get("tenant"), slug.count <= 63, let config = req.services.tenants[slug],
+              let tenantID = try await req.services.webhooks.tenantID(forSlug: slug, on: req.db)
+        else { throw AppError.notFound("Unknown tenant") }
+        let scope = TenantScope(tenantID: tenantID, db: req.db)
         let secrets = try await req.services.integrations.webhookSecrets(forSlug: config.slug, .payments, field: "webhook_secret", adapter: "stripe")
         let outcome = try await req.services.webhooks.receiveStripe(
             payload: try rawBody(req), signatureHeader: req.headers.first(name: "Stripe-Signature"), secrets: secrets,
