@@ -13,6 +13,7 @@ public struct WebhookService: Sendable {
     let inboundSMS: InboundSMSRouter
     let rejections: WebhookRejectionLimiter
     private let tenantIDs = WebhookTenantIDs()
+    private let ledger = WebhookLedger()
 
     /// Shared: decoding is reentrant, and building a decoder per request showed in profiles.
     private static let decoder = JSONDecoder()
@@ -35,7 +36,7 @@ public struct WebhookService: Sendable {
     /// A Stripe event for the tenant of `scope` (whose id may come from `tenantID(forSlug:on:)`'s
     /// cache: the write checks the tenant is still active, in the same statement, and answers 404
     /// if it is not). Verified before anything is read or written; then the event and its payment
-    /// effect in one round trip on PostgreSQL (see `WebhookLedger`).
+    /// effect with group commit (see `WebhookLedger`).
     public func receiveStripe(payload: Data, signatureHeader: String?, secrets: [String], in scope: TenantScope,
                               origin: RequestOrigin, now: Date = Date()) async throws -> Outcome {
         try await verified(.stripe, scope: scope, origin: origin) {
@@ -46,8 +47,9 @@ public struct WebhookService: Sendable {
             throw AppError.malformedBody("The event is not a Stripe event object")
         }
         try checkEventIdentity(eventID: event.id, type: event.type)
-        switch try await WebhookLedger.record(.stripe, eventID: event.id, type: event.type, payloadSHA256: Self.sha256Hex(payload),
-                                              payment: event.paymentUpdate, tenantID: scope.tenantID, on: scope.db, now: now) {
+        let entry = WebhookLedger.Entry(tenantID: scope.tenantID, provider: .stripe, eventID: event.id, type: event.type,
+                                        payloadSHA256: Self.sha256Hex(payload), payment: event.paymentUpdate, at: now)
+        switch try await ledger.record(entry, on: scope.db) {
         case .applied: return .applied
         case .replayed: return .replayed
         case .tenantInactive:
