@@ -57,7 +57,8 @@ if [[ -n "${PERF_DATA:-}" ]]; then
     | swift demangle --simplified | sed -E 's/ +- +- *$//' || true
 fi
 report "POST /webhooks/{t}/stripe (replays)" "$(REPLAY=1 wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" --latency -s benchmarks/wrk/stripe_webhook.lua "$url")"
-kill $server; wait $server 2>/dev/null || true
+kill -0 $server 2>/dev/null || { echo "the server died; its log:"; tail -20 "$tmp/serve.log"; }
+kill $server 2>/dev/null; wait $server 2>/dev/null || true
 # Duplicates: this run's events (their ids share the prefix of the file's first event), rows
 # against distinct ids, and the payments they moved (one new PaymentIntent per event, created at
 # the run's timestamp).
