@@ -3,7 +3,10 @@
 # (signature check + idempotent insert + payment upsert, every request a new signed event),
 # the same for replays of one event, then outbox deliveries per second through the real Twilio
 # adapter against a fake Twilio on loopback. Embedded SQLite by default; DATABASE_URL for
-# PostgreSQL. Bounded: DURATION seconds per wrk run.
+# PostgreSQL. Bounded: DURATION seconds per wrk run. After the runs it counts this run's stored
+# events against their distinct ids and the payments they moved (both must match: 0 duplicates,
+# one effect each). PERF_DATA=file records the server with `perf record` during the new-events
+# run and prints its top self-time frames (issue 11; see benchmarks/PROFILE.md).
 # usage: benchmarks/webhooks.sh [DURATION=10] [CONNECTIONS=16] [OUTBOX_MESSAGES=5000]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -14,8 +17,9 @@ CONNECTIONS=${2:-16}
 OUTBOX_MESSAGES=${3:-5000}
 PORT=${PORT:-8183}
 command -v wrk >/dev/null || { echo "wrk is required (apt-get install wrk)"; exit 1; }
-swift build -c "$CONFIG" --product careflow --scratch-path "$BUILD_PATH" >/dev/null
-bin=$BUILD_PATH/$CONFIG/careflow
+# BIN=path runs a binary built earlier (e.g. the one before a change) instead of building.
+if [[ -z "${BIN:-}" ]]; then swift build -c "$CONFIG" --product careflow --scratch-path "$BUILD_PATH" >/dev/null; fi
+bin=${BIN:-$BUILD_PATH/$CONFIG/careflow}
 tmp=$(mktemp -d)
 trap 'kill $server 2>/dev/null || true; rm -rf "$tmp"' EXIT
 mkdir -p "$tmp/tenants"
@@ -42,7 +46,29 @@ report() {
     "$(awk '$1=="50%" {print $2}' <<<"$2")" "$(awk '$1=="99%" {print $2}' <<<"$2")" "$(awk '/Non-2xx/ {print $5}' <<<"$2")"
 }
 echo "CareFlow webhook benchmark ($backend, ${DURATION}s per run, $CONNECTIONS connections)"
+if [[ -n "${PERF_DATA:-}" ]]; then
+  perf record -F 499 -g -p "$server" -o "$PERF_DATA" -- sleep "$DURATION" >/dev/null 2>&1 & recorder=$!
+fi
 report "POST /webhooks/{t}/stripe (new events)" "$(wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" --latency -s benchmarks/wrk/stripe_webhook.lua "$url")"
+if [[ -n "${PERF_DATA:-}" ]]; then
+  wait $recorder || true
+  echo "top self-time frames of the server (new events):"
+  { perf report -i "$PERF_DATA" --no-children --sort symbol --stdio 2>/dev/null || true; } | grep -E '^ +[0-9.]+%' | head -"${TOP:-40}" \
+    | swift demangle --simplified | sed -E 's/ +- +- *$//' || true
+fi
 report "POST /webhooks/{t}/stripe (replays)" "$(REPLAY=1 wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" --latency -s benchmarks/wrk/stripe_webhook.lua "$url")"
-kill $server; wait $server 2>/dev/null || true
+kill -0 $server 2>/dev/null || { echo "the server died; its log:"; tail -20 "$tmp/serve.log"; }
+kill $server 2>/dev/null; wait $server 2>/dev/null || true
+# Duplicates: this run's events (their ids share the prefix of the file's first event), rows
+# against distinct ids, and the payments they moved (one new PaymentIntent per event, created at
+# the run's timestamp).
+first=$(head -1 "$EVENTS_FILE" | cut -f2)
+prefix=$(sed -E 's/.*"id":"(evt_bench_[0-9]+_)[0-9]+".*/\1/' <<<"$first")
+created=$(sed -E 's/.*"created":([0-9]+).*/\1/' <<<"$first")
+count_sql="SELECT count(*), count(DISTINCT event_id) FROM webhook_events WHERE provider = 'stripe' AND event_id LIKE '${prefix}%';
+SELECT count(*) FROM payments WHERE provider = 'stripe' AND last_event_created = $created;"
+if [[ -n "${DATABASE_URL:-}" ]]; then counts=$(psql "$DATABASE_URL" -At -F ' ' -c "$count_sql")
+else counts=$(sqlite3 -separator ' ' "$tmp/careflow.sqlite" "$count_sql"); fi
+read -r rows distinct payments <<<"$(tr '\n' ' ' <<<"$counts")"
+echo "stored events $rows, distinct ids $distinct, duplicates $((rows - distinct)), payments moved $payments ($((rows - payments)) events without exactly one effect)"
 "$bin" bench outbox --count "$OUTBOX_MESSAGES" --workers 2

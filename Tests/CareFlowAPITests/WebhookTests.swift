@@ -182,6 +182,99 @@ struct WebhookTests {
         }
     }
 
+    /// Issue 11: distinct events about one PaymentIntent delivered at once (Stripe sends in
+    /// parallel and out of order). Every new event is stored and answered as new, exactly once,
+    /// and the payment ends in the newest event's state, never an older one's.
+    @Test("distinct events for one PaymentIntent, 20 at once and out of order: each stored once, the newest state wins",
+          arguments: TestBackend.enabled)
+    func concurrentEventsForOnePayment(backend: TestBackend) async throws {
+        try await Self.withHooks(backend) { app, t in
+            let scope = TenantScope(tenantID: t.id, db: app.db)
+            let now = Int(Date().timeIntervalSince1970)
+            for round in 0..<5 {
+                let intent = "pi_race_\(round)"
+                // Event 0 is the newest (a refund); the rest are older successes with other amounts.
+                let bodies = (0..<20).map { i in
+                    i == 0
+                        ? #"{"id":"evt_race_\#(round)_0","object":"event","type":"charge.refunded","created":\#(now + 100),"data":{"object":{"id":"ch_\#(round)","object":"charge","payment_intent":"\#(intent)","amount":7000,"currency":"rwf"}}}"#
+                        : Self.stripeEvent("evt_race_\(round)_\(i)", type: "payment_intent.succeeded", intent: intent, created: now + i, amount: 1000 + i)
+                }
+                let results = try await withThrowingTaskGroup(of: (HTTPStatus, Bool?).self) { group in
+                    for body in bodies.shuffled() {
+                        group.addTask {
+                            let header = StripeSignature.header(payload: Data(body.utf8), secret: Self.stripeSecret, timestamp: now)
+                            let res = try await Self.postStripe(app, body: body, header: header)
+                            return (res.status, res.json["replayed"] as? Bool)
+                        }
+                    }
+                    return try await group.reduce(into: []) { $0.append($1) }
+                }
+                #expect(results.allSatisfy { $0.0 == .ok && $0.1 == false }, "round \(round): \(results)")
+                let stored = try await scope.query(WebhookEvent.self).filter(\.$eventID ~~ "evt_race_\(round)_").all()
+                #expect(stored.count == 20, "round \(round)")
+                #expect(Set(stored.map(\.eventID)).count == 20, "round \(round)")
+                let payments = try await scope.query(Payment.self).filter(\.$providerPaymentID == intent).all()
+                #expect(payments.count == 1, "round \(round)")
+                #expect(payments.first?.status == .refunded, "round \(round)")
+                #expect(payments.first?.lastEventCreated == now + 100, "round \(round)")
+                #expect(payments.first?.amount == 7000, "round \(round)")
+            }
+        }
+    }
+
+    /// Issue 11: deliveries are written in batches; one delivery the database cannot store (an
+    /// event id with a NUL character, which PostgreSQL text refuses) must not take the others
+    /// of its batch down with it.
+    @Test("one unstorable event among 30 concurrent ones: the other 29 are stored, each once, with their effect",
+          arguments: TestBackend.enabled)
+    func oneBadDeliveryInABatch(backend: TestBackend) async throws {
+        try await Self.withHooks(backend) { app, t in
+            let scope = TenantScope(tenantID: t.id, db: app.db)
+            let now = Int(Date().timeIntervalSince1970)
+            let bodies = (0..<30).map { i in
+                Self.stripeEvent(i == 7 ? #"evt_batch_\u0000_bad"# : "evt_batch_\(i)", type: "payment_intent.succeeded", intent: "pi_batch_\(i)", created: now)
+            }
+            let results = try await withThrowingTaskGroup(of: (Int, HTTPStatus).self) { group in
+                for (i, body) in bodies.enumerated() {
+                    group.addTask {
+                        let res = try await Self.postStripe(app, body: body, header: StripeSignature.header(payload: Data(body.utf8), secret: Self.stripeSecret, timestamp: now))
+                        return (i, res.status)
+                    }
+                }
+                return try await group.reduce(into: [:]) { $0[$1.0] = $1.1 }
+            }
+            #expect(results.filter { $0.key != 7 }.allSatisfy { $0.value == .ok }, "\(results)")
+            for i in 0..<30 where i != 7 {
+                #expect(try await scope.query(WebhookEvent.self).filter(\.$eventID == "evt_batch_\(i)").count() == 1, "event \(i)")
+                #expect(try await scope.query(Payment.self).filter(\.$providerPaymentID == "pi_batch_\(i)").first()?.status == .succeeded, "payment \(i)")
+            }
+        }
+    }
+
+    /// Issue 11: the Stripe route keeps tenant ids in memory; a suspension still takes effect at
+    /// once (the write checks the tenant's status), and reactivation restores it.
+    @Test("a tenant suspended after its webhooks were served: the next Stripe event is 404 and stores nothing",
+          arguments: TestBackend.enabled)
+    func suspendedAfterServing(backend: TestBackend) async throws {
+        try await Self.withHooks(backend) { app, t in
+            let scope = TenantScope(tenantID: t.id, db: app.db)
+            let now = Int(Date().timeIntervalSince1970)
+            func post(_ id: String) async throws -> TestingHTTPResponse {
+                let body = Self.stripeEvent(id, type: "payment_intent.succeeded", intent: "pi_\(id)", created: now)
+                return try await Self.postStripe(app, body: body, header: StripeSignature.header(payload: Data(body.utf8), secret: Self.stripeSecret, timestamp: now))
+            }
+            #expect(try await post("evt_before").status == .ok)
+            _ = try await app.services.onboarding.suspend(tenantID: t.id, actor: .system, origin: .none)
+            #expect(try await post("evt_during").status == .notFound)
+            #expect(try await post("evt_before").status == .notFound)
+            #expect(try await scope.query(WebhookEvent.self).count() == 1)
+            #expect(try await scope.query(Payment.self).filter(\.$providerPaymentID == "pi_evt_during").count() == 0)
+            _ = try await app.services.onboarding.reactivate(tenantID: t.id, actor: .system, origin: .none)
+            #expect(try await post("evt_after").status == .ok)
+            #expect(try await scope.query(WebhookEvent.self).count() == 2)
+        }
+    }
+
     /// An outbox row as the worker leaves it after the provider accepted the message.
     static func sentMessage(_ capability: String, providerMessageID: String, in scope: TenantScope) async throws -> OutboxMessage {
         let message = OutboxMessage()

@@ -32,8 +32,8 @@ public struct AppConfiguration: Sendable {
     /// Largest document upload (`CAREFLOW_MAX_DOCUMENT_SIZE`, e.g. `10mb`); its own limit, since
     /// the upload route streams instead of collecting the body.
     var maxDocumentSize: String = "10mb"
-    /// PostgreSQL connections per event loop (`CAREFLOW_DB_POOL_SIZE`).
-    var databasePoolSize: Int = 4
+    /// PostgreSQL connections per event loop (`CAREFLOW_DB_POOL_SIZE`); default from the cores.
+    var databasePoolSize: Int = AppConfiguration.defaultDatabasePoolSize()
     /// The environment `env:` secret references of tenant files resolve against.
     var secretEnvironment: [String: String] = [:]
     /// `CAREFLOW_SECRETS_DIR` (default `/run/secrets`): the only place `file:` secrets are read.
@@ -64,6 +64,16 @@ public struct AppConfiguration: Sendable {
     /// a stored `Idempotency-Key` answer is replayed before it is purged.
     var idempotencyTTL: TimeInterval = 86_400
 
+    /// PostgreSQL connections per event loop when `CAREFLOW_DB_POOL_SIZE` is unset: `2 × cores + 1`
+    /// connections in all (PostgreSQL's usual starting point: busy backends beyond about twice
+    /// the cores only queue for CPU and disk), spread over the event loops (one per core), at
+    /// least 2 per loop so one slow transaction does not hold up its loop's requests. Webhooks
+    /// batch their writes (`WebhookLedger`), so they do not need more.
+    static func defaultDatabasePoolSize(cores: Int = System.coreCount) -> Int {
+        let cores = max(1, cores)
+        return max(2, (2 * cores + 1 + cores - 1) / cores)
+    }
+
     public static func fromEnvironment(_ env: [String: String] = ProcessInfo.processInfo.environment) -> AppConfiguration {
         let dataDir = env["CAREFLOW_DATA_DIR"].nonEmpty ?? "./data"
         let database: DatabaseKind = if let url = env["DATABASE_URL"].nonEmpty {
@@ -87,7 +97,7 @@ public struct AppConfiguration: Sendable {
             trustedProxies: TrustedProxies(env["CAREFLOW_TRUSTED_PROXIES"] ?? ""),
             authRequestsPerMinute: Int(env["CAREFLOW_AUTH_RATE_LIMIT"] ?? "") ?? 60,
             maxDocumentSize: env["CAREFLOW_MAX_DOCUMENT_SIZE"].nonEmpty ?? "10mb",
-            databasePoolSize: min(64, max(1, Int(env["CAREFLOW_DB_POOL_SIZE"] ?? "") ?? 4)),
+            databasePoolSize: min(64, max(1, Int(env["CAREFLOW_DB_POOL_SIZE"] ?? "") ?? defaultDatabasePoolSize())),
             secretEnvironment: env,
             secretsDirectory: env["CAREFLOW_SECRETS_DIR"].nonEmpty ?? "/run/secrets",
             secretEnvironmentPrefixes: (env["CAREFLOW_SECRET_ENV_PREFIXES"] ?? "").split(separator: ",")

@@ -17,7 +17,7 @@ public enum StripeSignature {
         for part in header.split(separator: ",") {
             let pair = part.split(separator: "=", maxSplits: 1)
             guard pair.count == 2 else { continue }
-            let key = pair[0].trimmingCharacters(in: .whitespaces), value = pair[1].trimmingCharacters(in: .whitespaces)
+            let key = trimmed(pair[0]), value = String(trimmed(pair[1]))
             switch key {
             case "t": timestamp = Int(value)
             case "v1": if let bytes = hexBytes(value) { candidates.append(bytes) }
@@ -44,6 +44,14 @@ public enum StripeSignature {
         signed.append(contentsOf: payload)
         let mac = HMAC<SHA256>.authenticationCode(for: signed, using: SymmetricKey(data: Data(secret.utf8)))
         return "t=\(timestamp),v1=\(mac.map { String(format: "%02x", $0) }.joined())"
+    }
+
+    /// Spaces and tabs (not newlines) off both ends, as `trimmingCharacters(in: .whitespaces)`
+    /// did, without the trip through NSString (it showed in the webhook profile).
+    static func trimmed(_ text: Substring) -> Substring {
+        let blank = { (c: Character) in c.isWhitespace && !c.isNewline }
+        guard let first = text.firstIndex(where: { !blank($0) }), let last = text.lastIndex(where: { !blank($0) }) else { return "" }
+        return text[first...last]
     }
 
     static func hexBytes(_ text: String) -> [UInt8]? {

@@ -12,6 +12,11 @@ public struct WebhookService: Sendable {
     let keyring: Keyring
     let inboundSMS: InboundSMSRouter
     let rejections: WebhookRejectionLimiter
+    private let tenantIDs = WebhookTenantIDs()
+    private let ledger = WebhookLedger()
+
+    /// Shared: decoding is reentrant, and building a decoder per request showed in profiles.
+    private static let decoder = JSONDecoder()
 
     public init(audit: AuditLog, keyring: Keyring, inboundSMS: InboundSMSRouter = InboundSMSRouter(),
                 rejections: WebhookRejectionLimiter = WebhookRejectionLimiter()) {
@@ -28,45 +33,36 @@ public struct WebhookService: Sendable {
 
     // MARK: Stripe
 
+    /// A Stripe event for the tenant of `scope` (whose id may come from `tenantID(forSlug:on:)`'s
+    /// cache: the write checks the tenant is still active, in the same statement, and answers 404
+    /// if it is not). Verified before anything is read or written; then the event and its payment
+    /// effect with group commit (see `WebhookLedger`).
     public func receiveStripe(payload: Data, signatureHeader: String?, secrets: [String], in scope: TenantScope,
                               origin: RequestOrigin, now: Date = Date()) async throws -> Outcome {
         try await verified(.stripe, scope: scope, origin: origin) {
             try StripeSignature.verify(header: signatureHeader, payload: payload, secrets: secrets, now: now)
         }
         let event: StripeEvent
-        do { event = try JSONDecoder().decode(StripeEvent.self, from: payload) } catch {
+        do { event = try Self.decoder.decode(StripeEvent.self, from: payload) } catch {
             throw AppError.malformedBody("The event is not a Stripe event object")
         }
-        return try await record(.stripe, eventID: event.id, type: event.type, payload: payload, in: scope) { tx in
-            try await applyStripe(event, in: tx)
+        try checkEventIdentity(eventID: event.id, type: event.type)
+        let entry = WebhookLedger.Entry(tenantID: scope.tenantID, provider: .stripe, eventID: event.id, type: event.type,
+                                        payloadSHA256: Self.sha256Hex(payload), payment: event.paymentUpdate, at: now)
+        switch try await ledger.record(entry, on: scope.db) {
+        case .applied: return .applied
+        case .replayed: return .replayed
+        case .tenantInactive:
+            tenantIDs.forget(scope.tenantID)
+            throw AppError.notFound("Unknown tenant")
         }
     }
 
-    private func applyStripe(_ event: StripeEvent, in scope: TenantScope) async throws {
-        let object = event.data.object
-        let update: (paymentIntent: String?, status: Payment.Status)
-        switch event.type {
-        case "payment_intent.succeeded": update = (object.id, .succeeded)
-        case "payment_intent.payment_failed": update = (object.id, .failed)
-        case "checkout.session.completed":
-            guard object.paymentStatus == nil || object.paymentStatus == "paid" else { return }
-            update = (object.paymentIntent, .succeeded)
-        case "charge.refunded": update = (object.paymentIntent, .refunded)
-        default: return  // recorded, no effect in CareFlow
-        }
-        guard let intent = update.paymentIntent, !intent.isEmpty else { return }
-        let existing = try await scope.query(Payment.self).filter(\.$provider == "stripe").filter(\.$providerPaymentID == intent).first()
-        let payment = existing ?? Payment()
-        // Stripe may deliver out of order: an older event never overwrites a newer one.
-        if let existing, existing.lastEventCreated > event.created { return }
-        payment.tenantID = scope.tenantID
-        payment.provider = "stripe"
-        payment.providerPaymentID = intent
-        payment.status = update.status
-        payment.amount = object.amountTotal ?? object.amount ?? payment.amount
-        payment.currency = object.currency ?? payment.currency
-        payment.lastEventCreated = event.created
-        if existing == nil { try await scope.create(payment) } else { try await scope.update(payment) }
+    /// The id of an active tenant by slug, for the webhook routes; nil when there is none. Ids
+    /// never change, so a found id is kept (callers pass only configured slugs, which bounds the
+    /// cache); whether the tenant is still active is checked again where an event is written.
+    public func tenantID(forSlug slug: String, on db: any Database) async throws -> UUID? {
+        try await tenantIDs.id(forSlug: slug, on: db)
     }
 
     // MARK: Twilio
@@ -149,7 +145,7 @@ public struct WebhookService: Sendable {
             try SendGridSignature.verify(signature: signature, timestamp: timestamp, payload: payload, publicKeys: publicKeys, now: now)
         }
         let events: [SendGridEvent]
-        do { events = try JSONDecoder().decode([SendGridEvent].self, from: payload) } catch {
+        do { events = try Self.decoder.decode([SendGridEvent].self, from: payload) } catch {
             throw AppError.malformedBody("The body is not an array of SendGrid events")
         }
         guard events.count <= 1000 else { throw AppError.malformedBody("At most 1000 events per request") }
@@ -234,11 +230,9 @@ public struct WebhookService: Sendable {
     /// `record`, for effects that answer (an inbound SMS's reply text).
     private func recordReplying(_ provider: WebhookProvider, eventID: String, type: String, payload: Data, in scope: TenantScope,
                                 effect: @escaping @Sendable (TenantScope) async throws -> String?) async throws -> (Outcome, String?) {
-        guard !eventID.isEmpty, eventID.utf8.count <= 255, type.utf8.count <= 100 else {
-            throw AppError.malformedBody("The event has no usable id or type")
-        }
+        try checkEventIdentity(eventID: eventID, type: type)
         if try await exists(provider, eventID, in: scope) { return (.replayed, nil) }
-        let digest = SHA256.hash(data: payload).map { String(format: "%02x", $0) }.joined()
+        let digest = Self.sha256Hex(payload)
         do {
             // SQLite: queued behind this process's other writers, and retried if another
             // process held the lock (the transaction rolled back, so a rerun is safe).
@@ -257,6 +251,24 @@ public struct WebhookService: Sendable {
             // Another delivery of the same event won the insert; its effect stands.
             return (.replayed, nil)
         }
+    }
+
+    private func checkEventIdentity(eventID: String, type: String) throws {
+        guard !eventID.isEmpty, eventID.utf8.count <= 255, type.utf8.count <= 100 else {
+            throw AppError.malformedBody("The event has no usable id or type")
+        }
+    }
+
+    /// Lowercase hex of the body's SHA-256 (what `webhook_events.payload_sha256` keeps).
+    static func sha256Hex(_ payload: Data) -> String {
+        let digits = Array("0123456789abcdef".utf8)
+        var hex = [UInt8]()
+        hex.reserveCapacity(64)
+        for byte in SHA256.hash(data: payload) {
+            hex.append(digits[Int(byte >> 4)])
+            hex.append(digits[Int(byte & 0x0f)])
+        }
+        return String(decoding: hex, as: UTF8.self)
     }
 
     private func exists(_ provider: WebhookProvider, _ eventID: String, in scope: TenantScope) async throws -> Bool {

@@ -1,0 +1,303 @@
+import FluentKit
+import Foundation
+import SQLKit
+
+/// Records verified provider events under their unique (tenant, provider, event id) together
+/// with their payment effects, atomically, with group commit (issue 11).
+///
+/// Deliveries enqueue; a writer takes everything queued and writes it in one transaction (one
+/// disk sync, one round trip on PostgreSQL), then resumes each delivery with its own outcome. A
+/// delivery is answered only once its event and effect are committed. At most `maxWriters`
+/// batches are in flight, so under load batches grow instead of transactions multiplying.
+///
+/// - A batch holds at most one delivery per event id and per PaymentIntent; a second one waits
+///   for the next batch. Each payment therefore moves at most once per batch, in arrival order,
+///   exactly as if the deliveries had been written one by one.
+/// - An event is inserted only while its tenant is active (checked in the same statement), so a
+///   suspension takes effect although the webhook route caches tenant ids.
+/// - The payment upsert never moves a payment back: a row whose `last_event_created` is newer
+///   than the event's stays as it is (an equal time applies).
+/// - A batch that fails is written again one delivery at a time, so one bad delivery cannot fail
+///   the others; only its own request sees the error.
+final class WebhookLedger: Sendable {
+    /// The most deliveries one transaction writes.
+    static let maxBatch = 200
+    /// Batches in flight at once (per process).
+    static let maxWriters = 2
+
+    enum Result: Sendable, Equatable {
+        case applied
+        case replayed
+        case tenantInactive
+    }
+
+    /// One verified delivery.
+    struct Entry: Sendable {
+        let id: UUID
+        let tenantID: UUID
+        let provider: WebhookProvider
+        let eventID: String
+        let type: String
+        let payloadSHA256: String
+        let payment: PaymentUpdate?
+        let paymentRowID: UUID
+
+        init(tenantID: UUID, provider: WebhookProvider, eventID: String, type: String, payloadSHA256: String, payment: PaymentUpdate?,
+             at now: Date) {
+            self.id = Self.timeOrderedID(at: now)
+            self.paymentRowID = Self.timeOrderedID(at: now)
+            self.tenantID = tenantID
+            self.provider = provider
+            self.eventID = eventID
+            self.type = type
+            self.payloadSHA256 = payloadSHA256
+            self.payment = payment
+        }
+
+        /// `TimeOrderedID`'s UUIDv7 layout from two random words (two `getrandom` calls
+        /// instead of ten: they showed in the profile at thousands of deliveries a second).
+        static func timeOrderedID(at date: Date) -> UUID {
+            let milliseconds = UInt64(max(0, (date.timeIntervalSince1970 * 1000).rounded(.down)))
+            var generator = SystemRandomNumberGenerator()
+            let high = (milliseconds << 16) | 0x7000 | (generator.next() & 0x0FFF)  // 48-bit time, version 7, 12 random bits
+            let low = (generator.next() & 0x3FFF_FFFF_FFFF_FFFF) | 0x8000_0000_0000_0000  // RFC 9562 variant, 62 random bits
+            func byte(_ word: UInt64, _ i: Int) -> UInt8 { UInt8(truncatingIfNeeded: word >> (8 * (7 - i))) }
+            return UUID(uuid: (byte(high, 0), byte(high, 1), byte(high, 2), byte(high, 3), byte(high, 4), byte(high, 5), byte(high, 6),
+                               byte(high, 7), byte(low, 0), byte(low, 1), byte(low, 2), byte(low, 3), byte(low, 4), byte(low, 5),
+                               byte(low, 6), byte(low, 7)))
+        }
+    }
+
+    private let batcher = Batcher()
+
+    func record(_ entry: Entry, on db: any Database) async throws -> Result {
+        guard let sql = db as? any SQLDatabase else { throw AppError.unavailable("SQL database required") }
+        // SQLite: a replay is answered by one read, without queuing for the single writer.
+        if sql.dialect.name != "postgresql", let known = try await Self.stateBeforeWriting(entry, on: sql) { return known }
+        return try await batcher.submit(entry, on: db)
+    }
+
+    /// Writes a batch, falling back to one delivery at a time if the batch fails.
+    static func writeIsolating(_ batch: [Entry], on db: any Database) async -> [Swift.Result<Result, any Error>] {
+        do {
+            return try await write(batch, on: db).map { .success($0) }
+        } catch {
+            guard batch.count > 1 else { return [.failure(error)] }
+            var results: [Swift.Result<Result, any Error>] = []
+            for entry in batch {
+                do { results.append(.success(try await write([entry], on: db)[0])) } catch { results.append(.failure(error)) }
+            }
+            return results
+        }
+    }
+
+    /// One transaction for the whole batch; outcomes in the batch's order.
+    static func write(_ batch: [Entry], on db: any Database, now: Date = Date()) async throws -> [Result] {
+        guard let sql = db as? any SQLDatabase else { throw AppError.unavailable("SQL database required") }
+        if sql.dialect.name == "postgresql" {
+            // A deadlock between two processes' batches rolls the statement back: run it again.
+            return try await BusyRetry.run { try await writeInOneStatement(batch, on: sql, now: now) }
+        }
+        // SQLite: queued behind this process's other writers, and retried if another process
+        // held the lock (the transaction rolled back, so a rerun is safe).
+        return try await SQLiteWriteQueue.shared.run(on: db) { try await BusyRetry.run { try await db.transaction { tx in
+            try await writeInTransaction(batch, on: tx, now: now)
+        } } }
+    }
+
+    // MARK: PostgreSQL
+
+    /// The batch travels as one JSON parameter, so the statement's text never changes. Rows are
+    /// inserted in key order, so concurrent batches lock rows in the same order.
+    private static func writeInOneStatement(_ batch: [Entry], on sql: any SQLDatabase, now: Date) async throws -> [Result] {
+        let rows = try String(decoding: JSONEncoder().encode(batch.enumerated().map { BatchRow(n: $0.offset, entry: $0.element) }), as: UTF8.self)
+        let result = try await sql.raw("""
+            WITH input AS (
+                SELECT * FROM jsonb_to_recordset(\(bind: rows)::jsonb) AS x(n int, id uuid, tenant_id uuid, provider text, event_id text,
+                    event_type text, payload_sha256 text, payment_id uuid, intent text, status text, amount bigint, currency text, created bigint)
+            ),
+            active AS (
+                SELECT id FROM tenants WHERE status = \(bind: Tenant.Status.active.rawValue) AND id IN (SELECT tenant_id FROM input)
+            ),
+            event AS (
+                INSERT INTO webhook_events (id, tenant_id, provider, event_id, event_type, payload_sha256, received_at)
+                SELECT i.id, i.tenant_id, i.provider, i.event_id, i.event_type, i.payload_sha256, \(bind: now)
+                FROM input i JOIN active a ON a.id = i.tenant_id
+                ORDER BY i.tenant_id, i.provider, i.event_id
+                ON CONFLICT (tenant_id, provider, event_id) DO NOTHING
+                RETURNING id
+            ),
+            payment AS (
+                INSERT INTO payments (id, tenant_id, provider, provider_payment_id, status, amount, currency, last_event_created, created_at, updated_at)
+                SELECT i.payment_id, i.tenant_id, i.provider, i.intent, i.status, i.amount, i.currency, i.created, \(bind: now), \(bind: now)
+                FROM input i JOIN event e ON e.id = i.id
+                WHERE i.intent IS NOT NULL
+                ORDER BY i.tenant_id, i.provider, i.intent
+                ON CONFLICT (tenant_id, provider, provider_payment_id) DO UPDATE SET
+                    status = excluded.status, amount = COALESCE(excluded.amount, payments.amount),
+                    currency = COALESCE(excluded.currency, payments.currency),
+                    last_event_created = excluded.last_event_created, updated_at = excluded.updated_at
+                WHERE payments.last_event_created <= excluded.last_event_created
+            )
+            SELECT i.n AS n, e.id IS NOT NULL AS stored, a.id IS NOT NULL AS active
+            FROM input i LEFT JOIN event e ON e.id = i.id LEFT JOIN active a ON a.id = i.tenant_id
+            """).all()
+        var results = [Result](repeating: .replayed, count: batch.count)
+        var answered = 0
+        for row in result {
+            let n = try row.decode(column: "n", as: Int.self)
+            guard results.indices.contains(n) else { continue }
+            results[n] = try row.decode(column: "stored", as: Bool.self) ? .applied
+                : try row.decode(column: "active", as: Bool.self) ? .replayed : .tenantInactive
+            answered += 1
+        }
+        guard answered == batch.count else { throw AppError.unavailable("The events were not recorded") }
+        return results
+    }
+
+    /// One delivery as the statement reads it (snake_case members, nulls where there is no effect).
+    private struct BatchRow: Encodable {
+        let n: Int
+        let id: UUID
+        let tenant_id: UUID
+        let provider: String
+        let event_id: String
+        let event_type: String
+        let payload_sha256: String
+        let payment_id: UUID
+        let intent: String?
+        let status: String?
+        let amount: Int?
+        let currency: String?
+        let created: Int?
+
+        init(n: Int, entry: Entry) {
+            self.n = n
+            id = entry.id
+            tenant_id = entry.tenantID
+            provider = entry.provider.rawValue
+            event_id = entry.eventID
+            event_type = entry.type
+            payload_sha256 = entry.payloadSHA256
+            payment_id = entry.paymentRowID
+            intent = entry.payment?.providerPaymentID
+            status = entry.payment?.status.rawValue
+            amount = entry.payment?.amount
+            currency = entry.payment?.currency
+            created = entry.payment?.eventCreated
+        }
+    }
+
+    // MARK: SQLite
+
+    private static func writeInTransaction(_ batch: [Entry], on db: any Database, now: Date) async throws -> [Result] {
+        guard let sql = db as? any SQLDatabase else { throw AppError.unavailable("SQL database required") }
+        let tenantIDs = Array(Set(batch.map(\.tenantID)))
+        let active = try Set(await sql.raw("""
+            SELECT id FROM tenants WHERE status = \(bind: Tenant.Status.active.rawValue) AND id IN (\(SQLList(tenantIDs.map { SQLBind($0) })))
+            """).all().map { try $0.decode(column: "id", as: UUID.self) })
+        let candidates = batch.filter { active.contains($0.tenantID) }
+        var stored = Set<UUID>()
+        if !candidates.isEmpty {
+            let values = SQLList(candidates.map { entry in
+                SQLGroupExpression([SQLBind(entry.id), SQLBind(entry.tenantID), SQLBind(entry.provider.rawValue), SQLBind(entry.eventID),
+                                    SQLBind(entry.type), SQLBind(entry.payloadSHA256), SQLBind(now)] as [any SQLExpression])
+            })
+            stored = try Set(await sql.raw("""
+                INSERT INTO webhook_events (id, tenant_id, provider, event_id, event_type, payload_sha256, received_at) VALUES \(values)
+                ON CONFLICT (tenant_id, provider, event_id) DO NOTHING RETURNING id
+                """).all().map { try $0.decode(column: "id", as: UUID.self) })
+        }
+        let effects = candidates.filter { stored.contains($0.id) && $0.payment != nil }
+        if !effects.isEmpty {
+            let values = SQLList(effects.compactMap { entry -> (any SQLExpression)? in
+                guard let payment = entry.payment else { return nil }
+                return SQLGroupExpression([SQLBind(entry.paymentRowID), SQLBind(entry.tenantID), SQLBind(entry.provider.rawValue),
+                                           SQLBind(payment.providerPaymentID), SQLBind(payment.status.rawValue), SQLBind(payment.amount),
+                                           SQLBind(payment.currency), SQLBind(payment.eventCreated), SQLBind(now), SQLBind(now)] as [any SQLExpression])
+            })
+            try await sql.raw("""
+                INSERT INTO payments (id, tenant_id, provider, provider_payment_id, status, amount, currency, last_event_created, created_at, updated_at)
+                VALUES \(values)
+                ON CONFLICT (tenant_id, provider, provider_payment_id) DO UPDATE SET
+                    status = excluded.status, amount = COALESCE(excluded.amount, payments.amount),
+                    currency = COALESCE(excluded.currency, payments.currency),
+                    last_event_created = excluded.last_event_created, updated_at = excluded.updated_at
+                WHERE payments.last_event_created <= excluded.last_event_created
+                """).run()
+        }
+        return batch.map { entry in
+            !active.contains(entry.tenantID) ? .tenantInactive : stored.contains(entry.id) ? .applied : .replayed
+        }
+    }
+
+    /// One read: the tenant's status and whether the event is already stored. Nil when the event
+    /// is new to an active tenant.
+    private static func stateBeforeWriting(_ entry: Entry, on sql: any SQLDatabase) async throws -> Result? {
+        let row = try await sql.raw("""
+            SELECT t.status AS status, e.id AS stored FROM tenants t
+            LEFT JOIN webhook_events e ON e.tenant_id = t.id AND e.provider = \(bind: entry.provider.rawValue) AND e.event_id = \(bind: entry.eventID)
+            WHERE t.id = \(bind: entry.tenantID)
+            """).first()
+        guard let row, try row.decode(column: "status", as: String.self) == Tenant.Status.active.rawValue else { return .tenantInactive }
+        return try row.decodeNil(column: "stored") ? nil : .replayed
+    }
+}
+
+/// The ledger's queue: hands out batches (at most one delivery per event id and PaymentIntent
+/// each) to at most `maxWriters` writers at a time.
+private actor Batcher {
+    private var queue: [(entry: WebhookLedger.Entry, continuation: CheckedContinuation<WebhookLedger.Result, any Error>)] = []
+    private var writers = 0
+    /// Where batches are written: the first handle a delivery brought (outside a transaction,
+    /// every request's handle reaches the same pool).
+    private var database: (any Database)?
+
+    func submit(_ entry: WebhookLedger.Entry, on db: any Database) async throws -> WebhookLedger.Result {
+        if database == nil { database = db }
+        return try await withCheckedThrowingContinuation { continuation in
+            queue.append((entry, continuation))
+            startWriters()
+        }
+    }
+
+    private func startWriters() {
+        while writers < WebhookLedger.maxWriters, !queue.isEmpty, let db = database {
+            let batch = takeBatch()
+            writers += 1
+            Task {
+                let results = await WebhookLedger.writeIsolating(batch.map(\.entry), on: db)
+                self.finish(batch, results)
+            }
+        }
+    }
+
+    private func finish(_ batch: [(entry: WebhookLedger.Entry, continuation: CheckedContinuation<WebhookLedger.Result, any Error>)],
+                        _ results: [Swift.Result<WebhookLedger.Result, any Error>]) {
+        for (item, result) in zip(batch, results) { item.continuation.resume(with: result) }
+        writers -= 1
+        startWriters()
+    }
+
+    /// The queue's deliveries in arrival order, skipping (for the next batch) any whose event id
+    /// or PaymentIntent is already in this one.
+    private func takeBatch() -> [(entry: WebhookLedger.Entry, continuation: CheckedContinuation<WebhookLedger.Result, any Error>)] {
+        var batch: [(entry: WebhookLedger.Entry, continuation: CheckedContinuation<WebhookLedger.Result, any Error>)] = []
+        var rest: [(entry: WebhookLedger.Entry, continuation: CheckedContinuation<WebhookLedger.Result, any Error>)] = []
+        var events = Set<String>(), payments = Set<String>()
+        for item in queue {
+            let entry = item.entry
+            let eventKey = "\(entry.tenantID) \(entry.provider.rawValue) \(entry.eventID)"
+            let paymentKey = entry.payment.map { "\(entry.tenantID) \(entry.provider.rawValue) \($0.providerPaymentID)" }
+            if batch.count < WebhookLedger.maxBatch, !events.contains(eventKey), paymentKey.map({ !payments.contains($0) }) ?? true {
+                events.insert(eventKey)
+                if let paymentKey { payments.insert(paymentKey) }
+                batch.append(item)
+            } else {
+                rest.append(item)
+            }
+        }
+        queue = rest
+        return batch
+    }
+}
