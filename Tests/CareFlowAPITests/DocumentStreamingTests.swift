@@ -39,7 +39,7 @@ struct DocumentStreamingTests {
     }
 
     @Test("while a 20 MB download waits on a slow reader, other requests are answered and the download completes",
-          .timeLimit(.minutes(5)), arguments: TestBackend.enabled)
+          .timeLimit(.minutes(10)), arguments: TestBackend.enabled)
     func servesOthersDuringDownload(backend: TestBackend) async throws {
         try await withCareFlow(backend, configure: { $0.maxDocumentSize = "25mb" }) { app in
             let t = try await Fixtures.tenant(app, slug: "doc-slow")
