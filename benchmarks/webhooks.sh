@@ -21,7 +21,7 @@ command -v wrk >/dev/null || { echo "wrk is required (apt-get install wrk)"; exi
 if [[ -z "${BIN:-}" ]]; then swift build -c "$CONFIG" --product careflow --scratch-path "$BUILD_PATH" >/dev/null; fi
 bin=${BIN:-$BUILD_PATH/$CONFIG/careflow}
 tmp=$(mktemp -d)
-trap 'kill $server 2>/dev/null || true; rm -rf "$tmp"' EXIT
+trap 'kill ${server:-} 2>/dev/null || true; rm -rf "$tmp"' EXIT
 mkdir -p "$tmp/tenants"
 cat > "$tmp/tenants/bench-hooks.yaml" <<YAML
 slug: bench-hooks
