@@ -56,6 +56,14 @@ struct IsolationTests {
             await #expect(throws: AppError.notFound("Facility not found")) {
                 try await scopeA.require(Facility.self, b.f1.id, name: "Facility")
             }
+            // A row of B handed to A's scope for writing (a bug) fails that call, writes nothing,
+            // and leaves the process serving everyone else.
+            let facilityB = try #require(try await TenantScope(tenantID: b.id, db: app.db).find(Facility.self, b.f1.id))
+            let name = facilityB.name
+            facilityB.name = "Renamed through another tenant"
+            await #expect(throws: CrossTenantWrite(table: Facility.schema)) { try await scopeA.update(facilityB) }
+            #expect(try await TenantScope(tenantID: b.id, db: app.db).find(Facility.self, b.f1.id)?.name == name)
+            #expect(try await app.send(.GET, "/api/v1/facilities", token: a[.groupAdmin].token).status == .ok)
         }
     }
 

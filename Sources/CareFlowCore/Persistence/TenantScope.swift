@@ -47,7 +47,9 @@ public struct TenantScope: Sendable {
     }
 
     public func update<M: TenantOwned>(_ model: M) async throws {
-        precondition(model.tenantID == tenantID, "a row of another tenant reached this tenant's scope")
+        // A bug, never an input: the request fails (500, logged) and nothing is written, but the
+        // process, which serves every other tenant too, carries on.
+        guard model.tenantID == tenantID else { throw CrossTenantWrite(table: M.schema) }
         try await model.update(on: db)
     }
 
@@ -60,4 +62,15 @@ public struct TenantScope: Sendable {
         let tenantID = self.tenantID
         return try await db.transaction { db in try await body(TenantScope(tenantID: tenantID, db: db)) }
     }
+}
+
+/// A row of one tenant reached another tenant's scope for writing.
+public struct CrossTenantWrite: Error, CustomStringConvertible, Equatable {
+    public let table: String
+
+    public init(table: String) {
+        self.table = table
+    }
+
+    public var description: String { "a row of another tenant reached this tenant's scope (\(table))" }
 }
