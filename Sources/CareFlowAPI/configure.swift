@@ -79,6 +79,7 @@ public func configure(
     app.migrations.add(CareFlowMigrations.sealing(keyring: keyring))
 
     let db = app.db
+    let tenantIdentities = TenantIdentities()
     let sessions = SessionIssuer(signer: signer, settings: tokenSettings)
     let throttle = LoginThrottle(db: db, policy: config.throttle)
     let hasher = BcryptPasswordHasher(cost: config.bcryptCost)
@@ -141,7 +142,9 @@ public func configure(
         slots: slots,
         appointments: AppointmentService(guardian: guardian, audit: audit, keyring: keyring, slots: slots, patientAccess: patientAccess),
         shifts: ShiftService(guardian: guardian, audit: audit, keyring: keyring),
-        webhooks: WebhookService(audit: audit, keyring: keyring, rejections: WebhookRejectionLimiter(policy: config.webhookRejections)),
+        webhooks: WebhookService(audit: audit, keyring: keyring, rejections: WebhookRejectionLimiter(policy: config.webhookRejections),
+                                 tenants: tenantIdentities),
+        tenantIdentities: tenantIdentities,
         integrationStatus: IntegrationStatusService(guardian: guardian, tenants: tenants, health: integrations),
         outboxAdmin: OutboxAdminService(guardian: guardian, audit: audit),
         devices: DeviceService(guardian: guardian, audit: audit, keyring: keyring),

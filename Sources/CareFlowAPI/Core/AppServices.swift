@@ -35,6 +35,8 @@ struct AppServices: Sendable {
     let appointments: AppointmentService
     let shifts: ShiftService
     let webhooks: WebhookService
+    /// Tenant slug ↔ id, remembered for the process.
+    let tenantIdentities: TenantIdentities
     let integrationStatus: IntegrationStatusService
     let outboxAdmin: OutboxAdminService
     let devices: DeviceService

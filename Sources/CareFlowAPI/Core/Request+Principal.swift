@@ -22,33 +22,14 @@ extension Request {
     func currentTenant() async throws -> Tenant {
         let scope = try tenantScope()
         guard let tenant = try await Tenant.find(scope.tenantID, on: db) else { throw AppError.unauthenticated("Unknown tenant") }
-        TenantSlugMemo.shared.remember(tenant.slug, of: tenant.id!)
+        services.tenantIdentities.remember(id: scope.tenantID, slug: tenant.slug)
         return tenant
     }
 
     /// The caller's tenant's slug (the key of its configuration file): a tenant's slug never
     /// changes, so after the first request it is known without a database round trip.
     func currentTenantSlug() async throws -> String {
-        if let slug = TenantSlugMemo.shared.slug(of: try tenantScope().tenantID) { return slug }
+        if let slug = services.tenantIdentities.slug(of: try tenantScope().tenantID) { return slug }
         return try await currentTenant().slug
-    }
-}
-
-/// Tenant id → slug, for the process: both are fixed when the tenant is created.
-final class TenantSlugMemo: @unchecked Sendable {
-    static let shared = TenantSlugMemo()
-    private let lock = NSLock()
-    private var slugs: [UUID: String] = [:]
-
-    func slug(of tenantID: UUID) -> String? {
-        lock.lock()
-        defer { lock.unlock() }
-        return slugs[tenantID]
-    }
-
-    func remember(_ slug: String, of tenantID: UUID) {
-        lock.lock()
-        defer { lock.unlock() }
-        slugs[tenantID] = slug
     }
 }

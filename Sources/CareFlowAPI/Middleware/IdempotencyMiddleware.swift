@@ -16,12 +16,11 @@ struct IdempotencyMiddleware: Middleware {
     static let header = HTTPHeaders.Name("Idempotency-Key")
 
     func respond(to request: Request, chainingTo next: any Responder) -> EventLoopFuture<Response> {
-        guard request.method == .POST, request.headers.first(name: Self.header) != nil else { return next.respond(to: request) }
-        return request.eventLoop.makeFutureWithTask { try await keyed(request, next: next) }
+        guard request.method == .POST, let key = request.headers.first(name: Self.header) else { return next.respond(to: request) }
+        return request.eventLoop.makeFutureWithTask { try await keyed(request, key: key, next: next) }
     }
 
-    private func keyed(_ request: Request, next: any Responder) async throws -> Response {
-        guard let key = request.headers.first(name: Self.header) else { return try await next.respond(to: request).get() }
+    private func keyed(_ request: Request, key: String, next: any Responder) async throws -> Response {
         guard (1...255).contains(key.utf8.count), key.unicodeScalars.allSatisfy({ $0.value > 0x20 && $0.value < 0x7F }) else {
             throw AppError.invalid("Idempotency-Key", "must be 1-255 visible ASCII characters")
         }

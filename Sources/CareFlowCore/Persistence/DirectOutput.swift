@@ -48,7 +48,9 @@ extension Database {
     /// `SELECT <all columns of M> FROM <M's table> <rest>`: one statement written as SQL, without
     /// Fluent's query builder. `rest` carries the WHERE/ORDER/LIMIT with bound values only.
     func selectDirect<M: DirectOutput>(_ type: M.Type, _ rest: SQLQueryString) async throws -> [M] {
-        guard let sql = self as? any SQLDatabase else { return try await M.query(on: self).all() }
+        // Both drivers CareFlow runs on are SQL databases; anything else must not fall back to a
+        // query without `rest`'s conditions (its tenant filter among them).
+        guard let sql = self as? any SQLDatabase else { throw AppError.unavailable("SQL database required") }
         let query: SQLQueryString = "SELECT \(unsafeRaw: M.directColumns) FROM \(unsafeRaw: "\"\(M.schema)\"") " + rest
         return try await sql.raw(query).all().map { try M(directRow: $0) }
     }

@@ -12,14 +12,15 @@ public struct WebhookService: Sendable {
     let keyring: Keyring
     let inboundSMS: InboundSMSRouter
     let rejections: WebhookRejectionLimiter
-    private let tenantIDs = WebhookTenantIDs()
+    let tenants: TenantIdentities
     private let ledger = WebhookLedger()
 
     /// Shared: decoding is reentrant, and building a decoder per request showed in profiles.
     private static let decoder = JSONDecoder()
 
     public init(audit: AuditLog, keyring: Keyring, inboundSMS: InboundSMSRouter = InboundSMSRouter(),
-                rejections: WebhookRejectionLimiter = WebhookRejectionLimiter()) {
+                rejections: WebhookRejectionLimiter = WebhookRejectionLimiter(), tenants: TenantIdentities = TenantIdentities()) {
+        self.tenants = tenants
         self.audit = audit
         self.keyring = keyring
         self.inboundSMS = inboundSMS
@@ -53,7 +54,7 @@ public struct WebhookService: Sendable {
         case .applied: return .applied
         case .replayed: return .replayed
         case .tenantInactive:
-            tenantIDs.forget(scope.tenantID)
+            tenants.forget(scope.tenantID)
             throw AppError.notFound("Unknown tenant")
         }
     }
@@ -62,7 +63,7 @@ public struct WebhookService: Sendable {
     /// never change, so a found id is kept (callers pass only configured slugs, which bounds the
     /// cache); whether the tenant is still active is checked again where an event is written.
     public func tenantID(forSlug slug: String, on db: any Database) async throws -> UUID? {
-        try await tenantIDs.id(forSlug: slug, on: db)
+        try await tenants.activeID(forSlug: slug, on: db)
     }
 
     // MARK: Twilio
