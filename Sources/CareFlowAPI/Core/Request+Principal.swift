@@ -19,6 +19,15 @@ extension Request {
         return TenantScope(tenantID: tenantID, db: db)
     }
 
+    /// The caller, their tenant and where the request came from, for tenant services.
+    func context() throws -> RequestContext {
+        let principal = try principal()
+        guard let tenantID = principal.tenantID else {
+            throw AppError.forbidden("Platform administrators do not act inside a tenant")
+        }
+        return RequestContext(scope: TenantScope(tenantID: tenantID, db: db), principal: principal, origin: origin)
+    }
+
     func currentTenant() async throws -> Tenant {
         let scope = try tenantScope()
         guard let tenant = try await Tenant.find(scope.tenantID, on: db) else { throw AppError.unauthenticated("Unknown tenant") }
