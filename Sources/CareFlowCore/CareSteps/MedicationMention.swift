@@ -73,7 +73,8 @@ struct MedicationMention: Equatable {
             var j = i - 1
             while j >= previousEnd, name.count < 3 {
                 let word = words[j]
-                if word.isNumber || leadWords.contains(word.lower) || Dosing.isDosingWord(word.lower) || word.lower.first?.isLetter != true { break }
+                if word.isNumber || leadWords.contains(word.lower) || Dosing.isDosingWord(word.lower) || routes[word.lower] != nil
+                    || word.lower.first?.isLetter != true { break }
                 name.insert(word.text, at: 0)
                 j -= 1
             }
