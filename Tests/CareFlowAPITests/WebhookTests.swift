@@ -3,7 +3,9 @@ import CareFlowCore
 import Crypto
 import Fluent
 import Foundation
+import StripeAdapter
 import Testing
+import TwilioAdapter
 import VaporTesting
 
 /// PRODUCT §5: webhooks verified over the raw body, stored once by event id, replays without a

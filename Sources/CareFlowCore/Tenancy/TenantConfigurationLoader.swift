@@ -18,9 +18,11 @@ public enum TenantConfigurationLoader {
     ///   - fileName: the file as it should appear in errors (e.g. `tenants/kigali-health.yaml`);
     ///     its last path component without `.yaml` / `.yml` must equal the slug.
     ///   - policy: where secrets may come from and where adapters may send them.
+    ///   - adapters: the adapters the installed plugins provide, with their settings.
     /// - Throws: `TenantConfigurationErrors` listing every problem found.
-    public static func parse(yaml: String, fileName: String, policy: TenantSecretPolicy = TenantSecretPolicy()) throws -> TenantConfiguration {
-        switch parseCollectingErrors(yaml: yaml, fileName: fileName, policy: policy) {
+    public static func parse(yaml: String, fileName: String, policy: TenantSecretPolicy = TenantSecretPolicy(),
+                             adapters: AdapterCatalog) throws -> TenantConfiguration {
+        switch parseCollectingErrors(yaml: yaml, fileName: fileName, policy: policy, adapters: adapters) {
         case .success(let configuration): return configuration
         case .failure(let errors): throw errors
         }
@@ -29,7 +31,8 @@ public enum TenantConfigurationLoader {
     /// Loads every `*.yaml` / `*.yml` file of a directory (hidden files are ignored), sorted by
     /// slug. Every problem of every file is reported in one `TenantConfigurationErrors`,
     /// including a slug defined by more than one file.
-    public static func loadDirectory(_ path: String, policy: TenantSecretPolicy = TenantSecretPolicy()) throws -> [TenantConfiguration] {
+    public static func loadDirectory(_ path: String, policy: TenantSecretPolicy = TenantSecretPolicy(),
+                                     adapters: AdapterCatalog) throws -> [TenantConfiguration] {
         let fileManager = FileManager.default
         let directory = path.count > 1 && path.hasSuffix("/") ? String(path.dropLast()) : path
         let entries: [String]
@@ -55,7 +58,7 @@ public enum TenantConfigurationLoader {
                 errors.append(TenantConfigurationError(file: file, field: "", reason: "the file is not valid UTF-8"))
                 continue
             }
-            switch parseCollectingErrors(yaml: text, fileName: file, policy: policy) {
+            switch parseCollectingErrors(yaml: text, fileName: file, policy: policy, adapters: adapters) {
             case .success(let configuration): loaded.append((file, configuration))
             case .failure(let failure): errors.append(contentsOf: failure.errors)
             }
@@ -77,8 +80,9 @@ public enum TenantConfigurationLoader {
     }
 
     /// Renders a configuration as YAML that `parse` reads back to an equal value (given the
-    /// file name `<slug>.yaml`). Used by onboarding to write `tenants/<slug>.yaml`.
-    public static func render(_ config: TenantConfiguration) -> String {
+    /// file name `<slug>.yaml`). Used by onboarding to write `tenants/<slug>.yaml`. Settings
+    /// are written in the order the adapter declares them.
+    public static func render(_ config: TenantConfiguration, adapters: AdapterCatalog) -> String {
         var top: [(Node, Node)] = [
             (key("slug"), text(config.slug)),
             (key("name"), text(config.name)),
@@ -100,7 +104,7 @@ public enum TenantConfigurationLoader {
         let integrations = Capability.allCases.map { capability -> (Node, Node) in
             let integration = config.integration(for: capability)
             var pairs: [(Node, Node)] = [(key("adapter"), text(integration.adapter))]
-            let order = AdapterSchema.adapter(integration.adapter)?.fields.map(\.name) ?? []
+            let order = adapters.adapter(named: integration.adapter)?.settings.fields.map(\.name) ?? []
             let names = integration.settings.keys.sorted { lhs, rhs in
                 let (l, r) = (order.firstIndex(of: lhs) ?? Int.max, order.firstIndex(of: rhs) ?? Int.max)
                 return l != r ? l < r : lhs < rhs
@@ -143,9 +147,9 @@ public enum TenantConfigurationLoader {
 
     // MARK: - Parsing
 
-    static func parseCollectingErrors(yaml: String, fileName: String,
-                                      policy: TenantSecretPolicy = TenantSecretPolicy()) -> Result<TenantConfiguration, TenantConfigurationErrors> {
-        var checker = Checker(file: fileName, policy: policy)
+    static func parseCollectingErrors(yaml: String, fileName: String, policy: TenantSecretPolicy = TenantSecretPolicy(),
+                                      adapters: AdapterCatalog) -> Result<TenantConfiguration, TenantConfigurationErrors> {
+        var checker = Checker(file: fileName, policy: policy, adapters: adapters)
         let root: Node?
         do {
             root = try Yams.compose(yaml: yaml)
@@ -376,9 +380,9 @@ public enum TenantConfigurationLoader {
     }
 
     private static func parseIntegration(_ node: Node, capability: Capability, at base: String, checker: inout Checker) -> IntegrationSettings? {
-        let expectedAdapters = capability.allowedAdapters.joined(separator: ", ")
-        func adapterSchema(_ name: String, node: Node) -> AdapterSchema? {
-            guard capability.allowedAdapters.contains(name), let schema = AdapterSchema.adapter(name) else {
+        let expectedAdapters = checker.adapters.adapterNames(for: capability).joined(separator: ", ")
+        func adapterSchema(_ name: String, node: Node) -> SettingsSchema? {
+            guard let schema = checker.adapters.adapter(named: name, for: capability)?.settings else {
                 checker.fail("\(base).adapter", "unknown adapter '\(name)' (expected one of: \(expectedAdapters))", node)
                 return nil
             }
@@ -431,7 +435,7 @@ public enum TenantConfigurationLoader {
         return valid ? IntegrationSettings(adapter: adapter, settings: settings) : nil
     }
 
-    private static func parseSetting(_ node: Node, spec: AdapterSchema.Field, at path: String, checker: inout Checker) -> SettingValue? {
+    private static func parseSetting(_ node: Node, spec: SettingField, at path: String, checker: inout Checker) -> SettingValue? {
         let isSecret = spec.kind == .secret
         // Never echo what is written in a secret field: it may be the secret itself.
         guard let raw = checker.string(node, at: path) else { return nil }
@@ -495,113 +499,19 @@ public enum TenantConfigurationLoader {
     }
 }
 
-// MARK: - Adapter schemas
-
-/// The settings each adapter accepts.
-struct AdapterSchema: Sendable {
-    enum Kind: Sendable, Equatable {
-        /// Must be an `env:` / `file:` reference.
-        case secret
-        /// Any non-empty value.
-        case text
-        /// `+` and 7 to 15 digits.
-        case e164
-        case email
-        /// `http://` or `https://` with a host and no embedded credentials.
-        case httpURL
-        /// Where an adapter sends its secrets: an `httpURL` that the policy also accepts
-        /// (`TenantSecretPolicy.adapterURLProblem`).
-        case adapterURL
-        /// A host name or address, without scheme, port or path.
-        case host
-        /// 1…65535.
-        case port
-
-        /// Why a plain value is not acceptable, `nil` when it is.
-        func problem(with value: String) -> String? {
-            switch self {
-            case .secret:
-                return "secrets must be references (env:NAME or file:/path), never values"
-            case .text:
-                return value.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty ? "must not be empty" : nil
-            case .e164:
-                return value.wholeMatch(of: /\+[1-9][0-9]{6,14}/) == nil
-                    ? "invalid phone number '\(value)' (expected E.164, e.g. +250700000000)" : nil
-            case .email:
-                return value.wholeMatch(of: /[^@\s<>"]+@[^@\s<>"]+\.[^@\s<>".]+/) == nil
-                    ? "invalid email address '\(value)'" : nil
-            case .httpURL, .adapterURL:
-                guard let url = URL(string: value), let scheme = url.scheme?.lowercased(),
-                      scheme == "http" || scheme == "https", let host = url.host, !host.isEmpty
-                else { return "invalid URL '\(value)' (expected http:// or https://)" }
-                if url.user != nil || url.password != nil {
-                    return "the URL must not embed credentials"
-                }
-                return nil
-            case .host:
-                return value.wholeMatch(of: /[A-Za-z0-9](?:[A-Za-z0-9.\-]*[A-Za-z0-9])?|\[[0-9A-Fa-f:.]+\]/) == nil
-                    ? "invalid host '\(value)' (a host name or address, without scheme, port or path)" : nil
-            case .port:
-                guard let port = Int(value), (1...65535).contains(port) else {
-                    return "invalid port '\(value)' (expected 1 to 65535)"
-                }
-                return nil
-            }
-        }
-    }
-
-    struct Field: Sendable {
-        var name: String
-        var kind: Kind
-        var required: Bool
-    }
-
-    var fields: [Field]
-
-    private static func field(_ name: String, _ kind: Kind, required: Bool = true) -> Field {
-        Field(name: name, kind: kind, required: required)
-    }
-
-    private static let baseURL = field("base_url", .adapterURL, required: false)
-
-    private static let schemas: [String: AdapterSchema] = [
-        "console": AdapterSchema(fields: []),
-        "none": AdapterSchema(fields: []),
-        "stripe": AdapterSchema(fields: [
-            field("secret_key", .secret), field("webhook_secret", .secret), baseURL,
-        ]),
-        "twilio": AdapterSchema(fields: [
-            field("account_sid", .text), field("auth_token", .secret), field("from", .e164), baseURL,
-            // The public origin Twilio calls (signatures cover it); default CAREFLOW_PUBLIC_URL.
-            field("webhook_base_url", .httpURL, required: false),
-        ]),
-        "sendgrid": AdapterSchema(fields: [
-            field("api_key", .secret), field("from", .email),
-            field("webhook_verification_key", .secret, required: false), baseURL,
-        ]),
-        "smtp": AdapterSchema(fields: [
-            field("host", .host), field("from", .email), field("port", .port, required: false),
-            field("username", .text, required: false), field("password", .secret, required: false),
-        ]),
-        "fcm": AdapterSchema(fields: [field("service_account", .secret), baseURL]),
-        "openai": AdapterSchema(fields: [field("api_key", .secret), field("model", .text), baseURL]),
-        "groq": AdapterSchema(fields: [field("api_key", .secret), field("model", .text), baseURL]),
-    ]
-
-    static func adapter(_ name: String) -> AdapterSchema? { schemas[name] }
-}
-
 // MARK: - Node checking
 
 /// Walks the YAML tree, checking YAML types and recording errors with their field paths.
 private struct Checker {
     let file: String
     let policy: TenantSecretPolicy
+    let adapters: AdapterCatalog
     var errors: [TenantConfigurationError] = []
 
-    init(file: String, policy: TenantSecretPolicy) {
+    init(file: String, policy: TenantSecretPolicy, adapters: AdapterCatalog) {
         self.file = file
         self.policy = policy
+        self.adapters = adapters
     }
 
     mutating func fail(_ field: String, _ reason: String, line: Int? = nil) {
