@@ -63,7 +63,7 @@ struct WebhookController: RouteCollection {
             }
             return (TenantScope(tenantID: tenantID, db: req.db), config)
         }
-        guard let tenant = try await Tenant.query(on: req.db).filter(\.$slug == slug).first(), tenant.status == .active,
+        guard let tenant = try await Tenant.find(slug: slug, on: req.db), tenant.status == .active,
               let tenantID = tenant.id
         else { throw AppError.notFound("Unknown tenant") }
         return (TenantScope(tenantID: tenantID, db: req.db), config)
