@@ -161,7 +161,7 @@ let package = Package(
         .testTarget(
             name: "AdapterTests",
             dependencies: [
-                "CareFlowCore", "AdapterHTTP",
+                "CareFlowCore", "AdapterHTTP", "InstalledPlugins",
             ] + pluginTargets + [
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
