@@ -1,8 +1,21 @@
 // swift-tools-version:6.2
 import PackageDescription
 
-/// A provider adapter under Plugins/: the core's protocols, the shared HTTP support and
-/// async-http-client, nothing of the application.
+/// The provider plugins under Plugins/, each exporting one `Plugin` descriptor (Plugins/README.md).
+/// Adding a provider: its folder, one line here, one line in Sources/InstalledPlugins.
+let providerPlugins: [(name: String, path: String, extra: [Target.Dependency])] = [
+    ("StripeAdapter", "Plugins/Stripe", []),
+    ("TwilioAdapter", "Plugins/Twilio", []),
+    ("SendGridAdapter", "Plugins/SendGrid", []),
+    ("SMTPAdapter", "Plugins/SMTP", []),
+    // RS256 for the service-account assertion.
+    ("FCMAdapter", "Plugins/FCM", [.product(name: "_CryptoExtras", package: "swift-crypto")]),
+    ("OpenAIAdapter", "Plugins/OpenAI", []),
+    ("ConsoleAdapter", "Plugins/Console", []),
+]
+
+/// A provider plugin: the core's protocols, the shared HTTP support and async-http-client,
+/// nothing of the application.
 func providerAdapter(_ name: String, path: String, extra: [Target.Dependency] = []) -> Target {
     .target(
         name: name,
@@ -10,6 +23,8 @@ func providerAdapter(_ name: String, path: String, extra: [Target.Dependency] = 
         path: path
     )
 }
+
+let pluginTargets: [Target.Dependency] = providerPlugins.map { .target(name: $0.name) }
 
 let package = Package(
     name: "careflow",
@@ -55,8 +70,9 @@ let package = Package(
             name: "CareFlowAPI",
             dependencies: [
                 "CareFlowCore", "CareFlowModels",
-                // The registry is the one place that names providers.
-                "AdapterHTTP", "ConsoleAdapter", "StripeAdapter", "TwilioAdapter", "SendGridAdapter", "FCMAdapter", "OpenAIAdapter",
+                // The installed plugins drive the adapter registry, the tenant-file validation and the webhook routes.
+                "AdapterHTTP", "InstalledPlugins",
+            ] + pluginTargets + [
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Vapor", package: "vapor"),
                 .product(name: "Fluent", package: "fluent"),
@@ -66,11 +82,11 @@ let package = Package(
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ]
         ),
-        // Integration adapters: one target each, depending on the core only.
+        // The list of installed plugins, apart from the application so that tests of the core's
+        // tenant-file validation can use it without the app.
         .target(
-            name: "ConsoleAdapter",
-            dependencies: ["CareFlowCore"],
-            path: "Plugins/Console"
+            name: "InstalledPlugins",
+            dependencies: ["CareFlowCore", "AdapterHTTP"] + pluginTargets
         ),
         // What every provider adapter shares on the HTTP side (deadlines, transport errors);
         // no provider knowledge.
@@ -84,12 +100,7 @@ let package = Package(
             ],
             path: "Plugins/AdapterHTTP"
         ),
-        providerAdapter("StripeAdapter", path: "Plugins/Stripe"),
-        providerAdapter("TwilioAdapter", path: "Plugins/Twilio"),
-        providerAdapter("SendGridAdapter", path: "Plugins/SendGrid"),
-        // RS256 for the service-account assertion.
-        providerAdapter("FCMAdapter", path: "Plugins/FCM", extra: [.product(name: "_CryptoExtras", package: "swift-crypto")]),
-        providerAdapter("OpenAIAdapter", path: "Plugins/OpenAI"),
+    ] + providerPlugins.map { providerAdapter($0.name, path: $0.path, extra: $0.extra) } + [
         // Predictive models trained and served in Swift (issue 7): no Vapor, no database.
         .target(
             name: "CareFlowModels",
@@ -127,7 +138,8 @@ let package = Package(
         ),
         .testTarget(
             name: "CareFlowCoreTests",
-            dependencies: ["CareFlowCore"],
+            // The tenant-file tests validate against the installed plugins' settings schemas.
+            dependencies: ["CareFlowCore", "InstalledPlugins"],
             // Test vectors, read from the source tree through #filePath.
             exclude: ["Fixtures"]
         ),
@@ -137,6 +149,8 @@ let package = Package(
                 "CareFlowAPI",
                 "CareFlowCore",
                 "CareFlowModels",
+                // Webhook tests sign requests as the providers do.
+                "InstalledPlugins", "StripeAdapter", "TwilioAdapter", "SendGridAdapter",
                 .product(name: "VaporTesting", package: "vapor"),
                 .product(name: "JWTKit", package: "jwt-kit"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -147,8 +161,8 @@ let package = Package(
         .testTarget(
             name: "AdapterTests",
             dependencies: [
-                "CareFlowCore", "ConsoleAdapter", "AdapterHTTP",
-                "StripeAdapter", "TwilioAdapter", "SendGridAdapter", "FCMAdapter", "OpenAIAdapter",
+                "CareFlowCore", "AdapterHTTP", "InstalledPlugins",
+            ] + pluginTargets + [
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

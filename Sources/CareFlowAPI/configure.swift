@@ -5,6 +5,7 @@ import CareFlowModels
 import Fluent
 import FluentPostgresDriver
 import FluentSQLiteDriver
+import InstalledPlugins
 import Prometheus
 import SQLKit
 import Vapor
@@ -48,7 +49,7 @@ public func configure(
 
     let tenants: TenantDirectory
     do {
-        tenants = try TenantDirectory.load(from: config.tenantsDirectory, policy: config.tenantSecretPolicy)
+        tenants = try TenantDirectory.load(from: config.tenantsDirectory, policy: config.tenantSecretPolicy, adapters: .installed)
     } catch {
         // Refuse to start: the message names file, field and reason.
         app.logger.critical("invalid tenant configuration", metadata: ["error": .string("\(error)")])

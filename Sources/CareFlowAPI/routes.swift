@@ -1,3 +1,4 @@
+import InstalledPlugins
 import Prometheus
 import Vapor
 
@@ -11,7 +12,7 @@ func routes(_ app: Application, metrics: PrometheusCollectorRegistry) throws {
         .register(collection: AuthController())
     try app.register(collection: MFAController())
     // Verified by provider signatures, not bearer tokens.
-    try app.register(collection: WebhookController())
+    try app.register(collection: WebhookController(routes: installedPlugins.flatMap(\.webhooks)))
 
     // Idempotency keys are per caller, so they are honoured after authentication.
     let authenticated = app.grouped(BearerAuthenticationMiddleware(), IdempotencyMiddleware())

@@ -1,3 +1,4 @@
+import AdapterHTTP
 import CareFlowCore
 import Foundation
 import Testing

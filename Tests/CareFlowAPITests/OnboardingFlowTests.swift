@@ -2,6 +2,7 @@
 import CareFlowCore
 import Fluent
 import Foundation
+import InstalledPlugins
 import Testing
 import VaporTesting
 
@@ -17,7 +18,7 @@ struct OnboardingFlowTests {
             #expect(created.json["invitation_sent"] as? Bool == true)
             // The tenant file was written and is valid.
             let file = app.services.configuration.tenantsDirectory + "/nyanza.yaml"
-            let config = try TenantConfigurationLoader.parse(yaml: String(contentsOfFile: file, encoding: .utf8), fileName: "nyanza.yaml")
+            let config = try TenantConfigurationLoader.parse(yaml: String(contentsOfFile: file, encoding: .utf8), fileName: "nyanza.yaml", adapters: .installed)
             #expect(config.name == "Nyanza Health")
             // Duplicate slug.
             let dup = try await app.send(.POST, "/api/v1/platform/tenants", token: platform.token,

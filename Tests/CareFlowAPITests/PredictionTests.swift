@@ -3,6 +3,7 @@
 import CareFlowModels
 import Fluent
 import Foundation
+import InstalledPlugins
 import SQLKit
 import Testing
 import VaporTesting
@@ -222,17 +223,17 @@ struct PredictionTests {
     func tenantThresholds() throws {
         let base = "slug: th\nname: T\ntimezone: Africa/Kigali\n"
         let config = try TenantConfigurationLoader.parse(
-            yaml: base + "risk_thresholds:\n  health-risk: {moderate: 0.05, high: 0.08}\n", fileName: "th.yaml")
+            yaml: base + "risk_thresholds:\n  health-risk: {moderate: 0.05, high: 0.08}\n", fileName: "th.yaml", adapters: .installed)
         #expect(config.thresholds(for: "health-risk") == RiskThresholds(moderate: 0.05, high: 0.08))
         #expect(config.thresholds(for: "diabetes") == RiskThresholds.defaults(for: "diabetes"))
-        #expect(try TenantConfigurationLoader.parse(yaml: TenantConfigurationLoader.render(config), fileName: "th.yaml") == config)
+        #expect(try TenantConfigurationLoader.parse(yaml: TenantConfigurationLoader.render(config, adapters: .installed), fileName: "th.yaml", adapters: .installed) == config)
         #expect(throws: TenantConfigurationErrors.self) {
-            try TenantConfigurationLoader.parse(yaml: base + "risk_thresholds:\n  health-risk: {moderate: 0.3, high: 0.2}\n", fileName: "th.yaml")
+            try TenantConfigurationLoader.parse(yaml: base + "risk_thresholds:\n  health-risk: {moderate: 0.3, high: 0.2}\n", fileName: "th.yaml", adapters: .installed)
         }
         do {
             _ = try TenantConfigurationLoader.parse(
                 yaml: base + "risk_thresholds:\n  nope: {moderate: 0.1, high: 0.2}\n  diabetes: {moderate: 2, high: x, low: 1}\n",
-                fileName: "th.yaml")
+                fileName: "th.yaml", adapters: .installed)
             Issue.record("accepted")
         } catch let errors as TenantConfigurationErrors {
             let fields = errors.errors.map(\.field)

@@ -2,7 +2,9 @@
 @testable import CareFlowCore
 import Fluent
 import Foundation
+import StripeAdapter
 import Testing
+import TwilioAdapter
 import VaporTesting
 
 /// Issue 10, finding 10: forged webhooks cost a bounded number of audit rows per source, the

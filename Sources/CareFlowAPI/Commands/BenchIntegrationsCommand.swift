@@ -1,5 +1,6 @@
 import CareFlowCore
 import Fluent
+import StripeAdapter
 import Vapor
 
 /// `careflow bench stripe-events --count N --secret S --out FILE`: N distinct Stripe events

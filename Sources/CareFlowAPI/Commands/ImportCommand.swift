@@ -18,7 +18,7 @@ struct ImportCommand: AsyncCommandGroup {
     /// Resolves tenant and facility and parses the file.
     static func prepare(_ signature: Signature, app: Application) async throws -> (Tenant, Facility, CSVTable) {
         guard let slug = signature.tenant, let facilityRef = signature.facility else { throw CLIError("--tenant and --facility are required") }
-        guard let tenant = try await Tenant.query(on: app.db).filter(\.$slug == slug).first() else { throw CLIError("no tenant \(slug)") }
+        guard let tenant = try await Tenant.find(slug: slug, on: app.db) else { throw CLIError("no tenant \(slug)") }
         let scope = TenantScope(tenantID: tenant.id!, db: app.db)
         var facility: Facility? = nil
         if let id = UUID(uuidString: facilityRef) { facility = try await scope.find(Facility.self, id) }

@@ -56,7 +56,7 @@ struct Rotate: AsyncCommand {
         if slug == "platform" {
             owner = "platform"
         } else {
-            guard let tenant = try await Tenant.query(on: app.db).filter(\.$slug == slug).first() else { throw CLIError("no tenant \(slug)") }
+            guard let tenant = try await Tenant.find(slug: slug, on: app.db) else { throw CLIError("no tenant \(slug)") }
             owner = WrappedKey.owner(for: tenant.id)
         }
         // Running servers cache keys for this long; wait it out before verifying.

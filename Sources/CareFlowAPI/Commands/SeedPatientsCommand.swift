@@ -35,7 +35,7 @@ struct SeedPatients: AsyncCommand {
     func run(using context: CommandContext, signature: Signature) async throws {
         let app = context.application
         guard let slug = signature.tenant, let count = signature.count, count > 0 else { throw CLIError("--tenant and --count are required") }
-        guard let tenant = try await Tenant.query(on: app.db).filter(\.$slug == slug).first() else { throw CLIError("no tenant \(slug)") }
+        guard let tenant = try await Tenant.find(slug: slug, on: app.db) else { throw CLIError("no tenant \(slug)") }
         let scope = TenantScope(tenantID: tenant.id!, db: app.db)
         let facilities = try await scope.query(Facility.self).all().compactMap(\.id)
         // Numbers continue after the tenant's existing patients.

@@ -22,7 +22,7 @@ struct SeedSchedule: AsyncCommand {
         guard let slug = signature.tenant, let out = signature.out else { throw CLIError("--tenant and --out are required") }
         let doctorCount = signature.doctors ?? 20, days = signature.days ?? 30
         guard (1...500).contains(doctorCount), (1...365).contains(days) else { throw CLIError("--doctors 1…500, --days 1…365") }
-        guard let tenant = try await Tenant.query(on: app.db).filter(\.$slug == slug).first() else { throw CLIError("no tenant \(slug)") }
+        guard let tenant = try await Tenant.find(slug: slug, on: app.db) else { throw CLIError("no tenant \(slug)") }
         let scope = TenantScope(tenantID: tenant.id!, db: app.db)
         // The facility of the demo receptionist, who books in the benchmark.
         guard let desk = try await scope.query(RoleAssignment.self).filter(\.$role == .receptionist).first(),

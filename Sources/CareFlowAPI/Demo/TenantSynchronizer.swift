@@ -26,7 +26,7 @@ struct TenantSynchronizer {
             created.append(Credential(tenant: "(platform)", role: "platform_admin", email: "operator@careflow.local", password: password))
         }
         for config in services.tenants.all {
-            if try await Tenant.query(on: app.db).filter(\.$slug == config.slug).first() != nil { continue }
+            if try await Tenant.find(slug: config.slug, on: app.db) != nil { continue }
             let adminEmail = "group-admin@\(config.slug).example"
             let adminPassword = config.demo ? Self.oneTimePassword() : nil
             let result: OnboardingService.Result

@@ -1,17 +1,13 @@
+import AdapterHTTP
 import AsyncHTTPClient
 import CareFlowCore
-import ConsoleAdapter
-import FCMAdapter
 import Fluent
 import Foundation
-import OpenAIAdapter
-import SendGridAdapter
-import StripeAdapter
-import TwilioAdapter
+import InstalledPlugins
 
 /// Builds each tenant's adapters from `tenants/<slug>.yaml` (PRODUCT §4): secrets resolved from
 /// their `env:` / `file:` references, one instance per tenant and capability, rebuilt after a
-/// reload. Adding a provider is one new Plugins target plus one line in `make`.
+/// reload. Which adapter names exist and how each is built is what the installed plugins declare.
 actor IntegrationRegistry: MessageSenders, IntegrationHealthSource {
     struct Adapters: Sendable {
         let email: any EmailSender
@@ -39,11 +35,17 @@ actor IntegrationRegistry: MessageSenders, IntegrationHealthSource {
     private let secrets: SecretResolver
     private let consoleDirectory: String
     private let db: any Database
+    private let adapterDescriptors: [String: AdapterDescriptor<AdapterEnvironment>]
     private var built: [String: Adapters] = [:]
     private var slugs: [UUID: String] = [:]
     private var health: [String: [Capability: Health]] = [:]
 
-    init(tenants: TenantDirectory, http: HTTPClient, secrets: SecretResolver, consoleDirectory: String, db: any Database) {
+    init(tenants: TenantDirectory, http: HTTPClient, secrets: SecretResolver, consoleDirectory: String, db: any Database,
+         plugins: [Plugin] = installedPlugins) {
+        // The first plugin declaring a name wins, as in `AdapterCatalog`.
+        self.adapterDescriptors = plugins.flatMap(\.adapters).reduce(into: [:]) { byName, descriptor in
+            if byName[descriptor.name] == nil { byName[descriptor.name] = descriptor }
+        }
         self.tenants = tenants
         self.http = http
         self.secrets = secrets
@@ -122,7 +124,7 @@ actor IntegrationRegistry: MessageSenders, IntegrationHealthSource {
     }
 
     private func make(_ config: TenantConfiguration) throws -> Adapters {
-        let journal = ConsoleJournal(directory: consoleDirectory, tenantSlug: config.slug)
+        let environment = AdapterEnvironment(http: http, tenantSlug: config.slug, consoleDirectory: consoleDirectory)
         func settings(_ capability: Capability) throws -> AdapterSettings {
             let integration = config.integration(for: capability)
             var plain: [String: String] = [:], resolved: [String: ResolvedSecret] = [:]
@@ -143,54 +145,25 @@ actor IntegrationRegistry: MessageSenders, IntegrationHealthSource {
         }
         var resolved: [Capability: AdapterSettings] = [:]
         for capability in Capability.allCases { resolved[capability] = try settings(capability) }
-        func build<T>(_ capability: Capability, _ body: (String, AdapterSettings) throws -> T) throws -> T {
-            let s = resolved[capability]!
-            do { return try body(s.adapter, s) } catch let error as ConfigurationFailure { throw error } catch {
+        /// The capability's adapter from its plugin's factory; an adapter without one for this
+        /// capability (unknown, or declared but not built yet) is "no such adapter".
+        func build<T>(_ capability: Capability, _ factory: (AdapterFactory<AdapterEnvironment>) -> AdapterFactory<AdapterEnvironment>.Build<T>?) throws -> T {
+            guard let s = resolved[capability] else { preconditionFailure("every capability was resolved above") }
+            do {
+                guard let descriptor = adapterDescriptors[s.adapter], descriptor.capabilities.contains(capability),
+                      let make = factory(descriptor.factory)
+                else { throw AdapterConfigurationError(adapter: s.adapter, field: "adapter", reason: "no such adapter") }
+                return try make(s, environment)
+            } catch let error as ConfigurationFailure { throw error } catch {
                 throw ConfigurationFailure(tenant: config.slug, capability: capability, reason: "\(error)")
             }
         }
-        func unknown(_ adapter: String) -> any Error { AdapterConfigurationError(adapter: adapter, field: "adapter", reason: "no such adapter") }
         return Adapters(
-            email: try build(.email) { adapter, s in
-                switch adapter {
-                case "sendgrid": try SendGridAdapterFactory.make(settings: s, http: http)
-                case "console": ConsoleEmailSender(journal: journal)
-                case "none": DisabledIntegration()
-                default: throw unknown(adapter)  // smtp: validated by the loader, not built yet
-                }
-            },
-            sms: try build(.sms) { adapter, s in
-                switch adapter {
-                case "twilio": try TwilioAdapterFactory.make(settings: s, http: http)
-                case "console": ConsoleSMSSender(journal: journal)
-                case "none": DisabledIntegration()
-                default: throw unknown(adapter)
-                }
-            },
-            push: try build(.push) { adapter, s in
-                switch adapter {
-                case "fcm": try FCMAdapterFactory.make(settings: s, http: http)
-                case "console": ConsolePushSender(journal: journal)
-                case "none": DisabledIntegration()
-                default: throw unknown(adapter)
-                }
-            },
-            payments: try build(.payments) { adapter, s in
-                switch adapter {
-                case "stripe": try StripeAdapterFactory.make(settings: s, http: http)
-                case "console": ConsolePaymentGateway(journal: journal)
-                case "none": DisabledIntegration()
-                default: throw unknown(adapter)
-                }
-            },
-            llm: try build(.llm) { adapter, s in
-                switch adapter {
-                case "openai", "groq": try OpenAIAdapterFactory.make(settings: s, http: http)
-                case "console": ConsoleLLMClient(journal: journal)
-                case "none": DisabledIntegration()
-                default: throw unknown(adapter)
-                }
-            },
+            email: try build(.email) { $0.email },
+            sms: try build(.sms) { $0.sms },
+            push: try build(.push) { $0.push },
+            payments: try build(.payments) { $0.payments },
+            llm: try build(.llm) { $0.llm },
             settings: resolved)
     }
 }

@@ -47,7 +47,7 @@ public struct AuthService: Sendable {
         // Counted before the password is checked, so parallel guesses cannot outrun the lock.
         let attempt = try await throttle.reserve(keys)
         guard let tenantSlug else { return try await platformLogin(email: email, password: password, attempt: attempt, origin: origin) }
-        let tenant = try await Tenant.query(on: db).filter(\.$slug == tenantSlug).first()
+        let tenant = try await Tenant.find(slug: tenantSlug, on: db)
         let user: User? = if let tenantID = tenant?.id {
             try await UserDirectory(scope: TenantScope(tenantID: tenantID, db: db),
                                     cipher: keyring.cipher(forTenant: tenantID, on: db)).find(email: email)

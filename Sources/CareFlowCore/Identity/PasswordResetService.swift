@@ -42,7 +42,7 @@ public struct PasswordResetService: Sendable {
     }
 
     private func sendLink(tenantSlug: String, email: String, origin: RequestOrigin, now: Date) async throws {
-        guard let tenant = try await Tenant.query(on: db).filter(\.$slug == tenantSlug).first(), let tenantID = tenant.id,
+        guard let tenant = try await Tenant.find(slug: tenantSlug, on: db), let tenantID = tenant.id,
               tenant.status == .active
         else { return }
         let cipher = try await keyring.cipher(forTenant: tenantID, on: db)

@@ -42,7 +42,7 @@ public struct SignupService: Sendable {
     public func signup(_ request: SignupRequest, origin: RequestOrigin, now: Date = Date()) async throws {
         // Unknown, suspended and not-opted-in tenants answer alike.
         guard let config = tenants[request.tenantSlug], config.patientSelfSignup,
-              let tenant = try await Tenant.query(on: db).filter(\.$slug == request.tenantSlug).first(),
+              let tenant = try await Tenant.find(slug: request.tenantSlug, on: db),
               tenant.status == .active, tenant.id != nil
         else { throw Self.notEnabled }
         let problems = PasswordPolicy.problems(with: request.password, email: request.email)

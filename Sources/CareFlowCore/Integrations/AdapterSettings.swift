@@ -4,7 +4,7 @@ import Foundation
 /// receives. Secret fields (`IntegrationSettings.secretFieldNames`) are held as
 /// `ResolvedSecret`, so printing the settings never shows them.
 public struct AdapterSettings: Sendable, Equatable, CustomStringConvertible {
-    /// The adapter name (`stripe`, `groq`…), used in error messages.
+    /// The adapter name as in the tenant file, used in error messages.
     public var adapter: String
     public private(set) var plain: [String: String]
     public private(set) var secrets: [String: ResolvedSecret]

@@ -1,7 +1,7 @@
-/// What a provider said when it accepted a message: its id for the message (Twilio `SM…` SID,
-/// SendGrid `X-Message-Id`, FCM `projects/…/messages/…`), which later delivery webhooks name.
+/// What a provider said when it accepted a message: its id for the message (an SMS id, an email
+/// message id, a push message name), which later delivery webhooks name.
 public struct DeliveryReceipt: Sendable, Equatable, Hashable {
-    /// The adapter that accepted the message (`twilio`, `sendgrid`, `fcm`, `console`, `none`).
+    /// The adapter that accepted the message (a plugin's adapter, `console`, `none`).
     public var provider: String
     /// The provider's id for the message; `nil` when the adapter has none (`none`).
     public var providerMessageID: String?

@@ -18,7 +18,7 @@ public struct IntegrationError: Error, Sendable, Equatable, CustomStringConverti
     }
 
     public var kind: Kind
-    /// The adapter (`stripe`, `twilio`, `sendgrid`, `fcm`, `openai`, `groq`, `console`).
+    /// The adapter's name, as in the tenant file (`console`, or a plugin's adapter).
     public var provider: String
     /// The provider's HTTP status; `nil` when no response came (timeout, connection error).
     public var httpStatus: Int?
@@ -42,7 +42,7 @@ public struct IntegrationError: Error, Sendable, Equatable, CustomStringConverti
     /// `true` for `.retryable` only.
     public var isRetryable: Bool { kind == .retryable }
 
-    /// `stripe: HTTP 402 card_declined: Your card was declined. (permanent)`
+    /// `<adapter>: HTTP 402 card_declined: Your card was declined. (permanent)`
     public var description: String {
         var parts = [provider]
         if let httpStatus { parts.append("HTTP \(httpStatus)") }

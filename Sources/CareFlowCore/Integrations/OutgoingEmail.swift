@@ -13,7 +13,7 @@ public struct OutgoingEmail: Sendable, Equatable, Codable {
     public var body: String
     /// The `text/html` part, sent after the plain-text one.
     public var html: String?
-    /// A provider-side template (e.g. SendGrid `d-…`).
+    /// A provider-side template id.
     public var templateID: String?
     /// Values substituted into the template.
     public var templateData: [String: JSONValue]

@@ -29,7 +29,7 @@ public final class OutboxMessage: Model, TenantOwned, @unchecked Sendable {
     @Field(key: "next_attempt_at") public var nextAttemptAt: Date
     @OptionalField(key: "lease_until") public var leaseUntil: Date?
     @OptionalField(key: "provider_message_id") public var providerMessageID: String?
-    /// What the provider later reported (Twilio / SendGrid callbacks): delivered, bounce, …
+    /// What the provider later reported (delivery webhooks): delivered, bounce, …
     @OptionalField(key: "delivery_status") public var deliveryStatus: String?
     @OptionalField(key: "last_error") public var lastError: String?
     @Timestamp(key: "created_at", on: .create) public var createdAt: Date?

@@ -7,8 +7,8 @@ import SQLKit
 /// `sending` with a lease: on PostgreSQL its subquery takes `FOR UPDATE SKIP LOCKED`, so several
 /// workers share the queue without waiting on each other; SQLite has one writer at a time anyway.
 /// A worker killed between claim and send leaves the row to be claimed again when the lease
-/// ends; the row id is the provider idempotency key, so providers that de-duplicate (Stripe,
-/// FCM by message) never deliver twice.
+/// ends; the row id is the provider idempotency key, so providers that de-duplicate (payments
+/// by idempotency key, push by message) never deliver twice.
 public struct OutboxWorker: Sendable {
     let db: any Database
     let outbox: Outbox

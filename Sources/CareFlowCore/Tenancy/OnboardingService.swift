@@ -55,7 +55,7 @@ public struct OnboardingService: Sendable {
             }
         }
         if !errors.isEmpty { throw AppError.validation(errors) }
-        if try await Tenant.query(on: db).filter(\.$slug == slug).first() != nil {
+        if try await Tenant.find(slug: slug, on: db) != nil {
             throw AppError.conflict("A tenant with this slug already exists")
         }
         let config = directory[slug] ?? TenantConfiguration(slug: slug, name: name, timezone: "UTC")
@@ -112,7 +112,7 @@ public struct OnboardingService: Sendable {
     }
 
     public func suspend(slug: String, actor: AuditActor, origin: RequestOrigin) async throws -> Tenant {
-        guard let tenant = try await Tenant.query(on: db).filter(\.$slug == slug).first() else { throw AppError.notFound("Tenant not found") }
+        guard let tenant = try await Tenant.find(slug: slug, on: db) else { throw AppError.notFound("Tenant not found") }
         try await setStatus(tenant, .suspended, actor: actor, origin: origin)
         return tenant
     }

@@ -23,3 +23,12 @@ public final class Tenant: Model, @unchecked Sendable {
         self.status = status
     }
 }
+
+extension Tenant {
+    /// The tenant with this slug, whatever its status (callers that serve only active tenants
+    /// check `status`); nil when there is none. The one lookup by slug: routes, services and
+    /// commands name tenants by slug.
+    public static func find(slug: String, on db: any Database) async throws -> Tenant? {
+        try await Tenant.query(on: db).filter(\.$slug == slug).first()
+    }
+}

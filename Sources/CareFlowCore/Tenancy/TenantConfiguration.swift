@@ -4,27 +4,10 @@
 // values here: they are `SecretReference`s (`env:NAME` or `file:/path`) resolved later, at the
 // edge that needs them. Parsing and validation live in `TenantConfigurationLoader`.
 
-/// A capability CareFlow delegates to an integration adapter, chosen per tenant.
+/// A capability CareFlow delegates to an integration adapter, chosen per tenant. Which adapters
+/// serve it is what the installed plugins declare (`AdapterCatalog`).
 public enum Capability: String, CaseIterable, Sendable, Codable, Hashable {
     case payments, sms, email, push, llm
-
-    /// Adapters available for every capability: `console` records messages locally
-    /// (`$CAREFLOW_DATA_DIR/console/<slug>.jsonl`), `none` switches the capability off.
-    public static let universalAdapters: [String] = ["console", "none"]
-
-    /// Provider adapters for this capability (without `console` / `none`).
-    public var providerAdapters: [String] {
-        switch self {
-        case .payments: ["stripe"]
-        case .sms: ["twilio"]
-        case .email: ["sendgrid", "smtp"]
-        case .push: ["fcm"]
-        case .llm: ["openai", "groq"]
-        }
-    }
-
-    /// Every adapter name accepted for this capability, providers first.
-    public var allowedAdapters: [String] { providerAdapters + Self.universalAdapters }
 
     /// The adapter used when the tenant file does not mention the capability.
     public static let defaultAdapter = "console"
@@ -237,7 +220,7 @@ public struct TenantConfigurationError: Error, CustomStringConvertible, Sendable
         self.line = line
     }
 
-    /// `tenants/kigali-health.yaml: integrations.sms.adapter: unknown adapter 'twillio' (expected one of: twilio, console, none)`
+    /// `tenants/kigali-health.yaml: integrations.sms.adapter: unknown adapter 'consle' (expected one of: …, console, none)`
     public var description: String {
         field.isEmpty ? "\(file): \(reason)" : "\(file): \(field): \(reason)"
     }

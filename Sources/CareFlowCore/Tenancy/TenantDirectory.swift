@@ -7,17 +7,23 @@ public final class TenantDirectory: Sendable {
     public let path: String
     /// Applied to every load and reload.
     public let policy: TenantSecretPolicy
+    /// The installed plugins' adapters: what tenant files may choose.
+    public let adapters: AdapterCatalog
 
-    public init(path: String, configurations: [TenantConfiguration], policy: TenantSecretPolicy = TenantSecretPolicy()) {
+    public init(path: String, configurations: [TenantConfiguration], policy: TenantSecretPolicy = TenantSecretPolicy(),
+                adapters: AdapterCatalog) {
         self.path = path
         self.policy = policy
+        self.adapters = adapters
         self.configs = Mutex(Dictionary(uniqueKeysWithValues: configurations.map { ($0.slug, $0) }))
     }
 
     /// Loads every `*.yaml` of the folder; an invalid file throws with file, field and reason.
-    public static func load(from path: String, policy: TenantSecretPolicy = TenantSecretPolicy()) throws -> TenantDirectory {
-        let configs = FileManager.default.fileExists(atPath: path) ? try TenantConfigurationLoader.loadDirectory(path, policy: policy) : []
-        return TenantDirectory(path: path, configurations: configs, policy: policy)
+    public static func load(from path: String, policy: TenantSecretPolicy = TenantSecretPolicy(),
+                            adapters: AdapterCatalog) throws -> TenantDirectory {
+        let configs = FileManager.default.fileExists(atPath: path)
+            ? try TenantConfigurationLoader.loadDirectory(path, policy: policy, adapters: adapters) : []
+        return TenantDirectory(path: path, configurations: configs, policy: policy, adapters: adapters)
     }
 
     public subscript(slug: String) -> TenantConfiguration? {
@@ -32,7 +38,8 @@ public final class TenantDirectory: Sendable {
     /// file throws and the configurations in force stay as they were. Returns the new set.
     @discardableResult
     public func reload() throws -> [TenantConfiguration] {
-        let fresh = FileManager.default.fileExists(atPath: path) ? try TenantConfigurationLoader.loadDirectory(path, policy: policy) : []
+        let fresh = FileManager.default.fileExists(atPath: path)
+            ? try TenantConfigurationLoader.loadDirectory(path, policy: policy, adapters: adapters) : []
         configs.withLock { current in
             // Tenants onboarded without a file stay known until they get one.
             var next = Dictionary(uniqueKeysWithValues: fresh.map { ($0.slug, $0) })
@@ -48,7 +55,7 @@ public final class TenantDirectory: Sendable {
             try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
             let file = (path as NSString).appendingPathComponent("\(config.slug).yaml")
             if !FileManager.default.fileExists(atPath: file) {
-                try TenantConfigurationLoader.render(config).write(toFile: file, atomically: true, encoding: .utf8)
+                try TenantConfigurationLoader.render(config, adapters: adapters).write(toFile: file, atomically: true, encoding: .utf8)
             }
         }
         configs.withLock { $0[config.slug] = config }

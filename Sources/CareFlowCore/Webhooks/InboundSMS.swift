@@ -1,4 +1,4 @@
-/// What an inbound SMS asks for, from its first word (specs/twilio.md, PRODUCT §5).
+/// What an inbound SMS asks for, from its first word (PRODUCT §5).
 public enum InboundKeyword: Sendable, Equatable {
     /// STOP, STOPALL, UNSUBSCRIBE, CANCEL, END, QUIT: no more texts to this number.
     case stop
@@ -41,18 +41,5 @@ public struct InboundSMSRouter: Sendable {
             if let reply = try await handler.handle(keyword, fromPhoneIndex: fromPhoneIndex, in: scope) { return reply }
         }
         return nil
-    }
-}
-
-/// TwiML answers to Twilio (`Content-Type: text/xml`).
-public enum TwiML {
-    public static func response(message: String?) -> String {
-        guard let message, !message.isEmpty else { return #"<?xml version="1.0" encoding="UTF-8"?><Response/>"# }
-        return #"<?xml version="1.0" encoding="UTF-8"?><Response><Message>"# + escape(message) + "</Message></Response>"
-    }
-
-    static func escape(_ text: String) -> String {
-        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
-            .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
     }
 }

@@ -18,10 +18,3 @@ public final class WebhookEvent: Model, TenantOwned, @unchecked Sendable {
 
     public init() {}
 }
-
-/// The providers whose webhooks CareFlow accepts.
-public enum WebhookProvider: String, Sendable, CaseIterable {
-    case stripe
-    case twilio
-    case sendgrid
-}

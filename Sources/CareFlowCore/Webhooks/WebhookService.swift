@@ -15,9 +15,6 @@ public struct WebhookService: Sendable {
     let tenants: TenantIdentities
     private let ledger = WebhookLedger()
 
-    /// Shared: decoding is reentrant, and building a decoder per request showed in profiles.
-    private static let decoder = JSONDecoder()
-
     public init(audit: AuditLog, keyring: Keyring, inboundSMS: InboundSMSRouter = InboundSMSRouter(),
                 rejections: WebhookRejectionLimiter = WebhookRejectionLimiter(), tenants: TenantIdentities = TenantIdentities()) {
         self.tenants = tenants
@@ -32,30 +29,33 @@ public struct WebhookService: Sendable {
         case replayed
     }
 
-    // MARK: Stripe
+    /// What a verified request came to, for the route's answer.
+    public enum Receipt: Sendable, Equatable {
+        case payment(Outcome)
+        /// How many of the request's reports were new.
+        case deliveries(applied: Int)
+        case inboundMessage(Outcome, reply: WebhookReply)
+    }
 
-    /// A Stripe event for the tenant of `scope` (whose id may come from `tenantID(forSlug:on:)`'s
-    /// cache: the write checks the tenant is still active, in the same statement, and answers 404
-    /// if it is not). Verified before anything is read or written; then the event and its payment
-    /// effect with group commit (see `WebhookLedger`).
-    public func receiveStripe(payload: Data, signatureHeader: String?, secrets: [String], in scope: TenantScope,
-                              origin: RequestOrigin, now: Date = Date()) async throws -> Outcome {
-        try await verified(.stripe, scope: scope, origin: origin) {
-            try StripeSignature.verify(header: signatureHeader, payload: payload, secrets: secrets, now: now)
+    /// A request to one of the plugins' webhook routes for the tenant of `scope`. Verified with
+    /// the tenant's `secrets` before anything is read or written; then handled as the route says.
+    /// For a payment event, the tenant's id may come from `tenantID(forSlug:on:)`'s cache: the
+    /// write checks the tenant is still active, in the same statement, and answers 404 if not.
+    public func receive(_ webhook: InboundWebhook, on route: WebhookRoute, secrets: [String], in scope: TenantScope,
+                        origin: RequestOrigin, now: Date = Date()) async throws -> Receipt {
+        try await verified(route.provider, scope: scope, origin: origin) { () throws(WebhookVerificationError) in
+            try route.verifier.verify(webhook, secrets: secrets, now: now)
         }
-        let event: StripeEvent
-        do { event = try Self.decoder.decode(StripeEvent.self, from: payload) } catch {
-            throw AppError.malformedBody("The event is not a Stripe event object")
-        }
-        try checkEventIdentity(eventID: event.id, type: event.type)
-        let entry = WebhookLedger.Entry(tenantID: scope.tenantID, provider: .stripe, eventID: event.id, type: event.type,
-                                        payloadSHA256: Self.sha256Hex(payload), payment: event.paymentUpdate, at: now)
-        switch try await ledger.record(entry, on: scope.db) {
-        case .applied: return .applied
-        case .replayed: return .replayed
-        case .tenantInactive:
-            tenants.forget(scope.tenantID)
-            throw AppError.notFound("Unknown tenant")
+        switch route.handling {
+        case .paymentEvent(let decoder):
+            return .payment(try await receivePayment(try decoder.decode(webhook), from: route.provider, payload: webhook.body,
+                                                     in: scope, now: now))
+        case .deliveryReports(let decoder):
+            return .deliveries(applied: try await receiveDeliveries(try decoder.decode(webhook), ranks: decoder.statusRanks,
+                                                                    from: route.provider, in: scope))
+        case .inboundMessage(let decoder):
+            let (outcome, reply) = try await receiveInbound(try decoder.decode(webhook), from: route.provider, in: scope, origin: origin)
+            return .inboundMessage(outcome, reply: decoder.reply(outcome == .applied ? reply : nil))
         }
     }
 
@@ -66,41 +66,52 @@ public struct WebhookService: Sendable {
         try await tenants.activeID(forSlug: slug, on: db)
     }
 
-    // MARK: Twilio
+    // MARK: Payments
 
-    /// A delivery report for an SMS the outbox sent. Twilio has no event id for these; the pair
-    /// (MessageSid, MessageStatus) is one: the same status reported twice is a replay.
-    public func receiveTwilioStatus(parameters: [(String, String)], signature: String?, url: String, authTokens: [String],
-                                    in scope: TenantScope, origin: RequestOrigin) async throws -> Outcome {
-        try await verified(.twilio, scope: scope, origin: origin) {
-            try TwilioSignature.verify(signature: signature, url: url, parameters: parameters, authTokens: authTokens)
-        }
-        let form = Dictionary(parameters, uniquingKeysWith: { first, _ in first })
-        guard let sid = form["MessageSid"], !sid.isEmpty, let status = form["MessageStatus"], !status.isEmpty else {
-            throw AppError.malformedBody("MessageSid and MessageStatus are required")
-        }
-        return try await record(.twilio, eventID: "status:\(sid):\(status)", type: "message.status", payload: Data(canonical(parameters).utf8),
-                                in: scope) { tx in
-            try await advanceDelivery(providerMessageID: sid, to: status, error: form["ErrorCode"], in: tx)
+    /// The event and its payment effect with group commit (see `WebhookLedger`).
+    private func receivePayment(_ event: PaymentEvent, from provider: WebhookProvider, payload: Data, in scope: TenantScope,
+                                now: Date) async throws -> Outcome {
+        try checkEventIdentity(eventID: event.id, type: event.type)
+        let entry = WebhookLedger.Entry(tenantID: scope.tenantID, provider: provider, eventID: event.id, type: event.type,
+                                        payloadSHA256: Self.sha256Hex(payload), payment: event.update, at: now)
+        switch try await ledger.record(entry, on: scope.db) {
+        case .applied: return .applied
+        case .replayed: return .replayed
+        case .tenantInactive:
+            tenants.forget(scope.tenantID)
+            throw AppError.notFound("Unknown tenant")
         }
     }
 
+    // MARK: Delivery reports
+
+    /// Each report is recorded and applied on its own (a batch may hold reports already seen);
+    /// returns how many were new. Some providers have no event id for a report; their decoder
+    /// makes one (e.g. message id and status: the same status reported twice is a replay).
+    private func receiveDeliveries(_ reports: [DeliveryReport], ranks: [String: Int], from provider: WebhookProvider,
+                                   in scope: TenantScope) async throws -> Int {
+        var applied = 0
+        for report in reports {
+            let outcome = try await record(provider, eventID: report.eventID, type: report.type, payload: report.payload, in: scope) { tx in
+                guard let messageID = report.providerMessageID else { return }
+                try await advanceDelivery(providerMessageID: messageID, to: report.status, error: report.error, ranks: ranks, in: tx)
+            }
+            if outcome == .applied { applied += 1 }
+        }
+        return applied
+    }
+
+    // MARK: Inbound messages
+
     /// An SMS a patient sent. STOP-family keywords opt the number out (START / UNSTOP back in);
-    /// other keywords go to the handlers later features register. Returns the TwiML document.
-    public func receiveTwilioInbound(parameters: [(String, String)], signature: String?, url: String, authTokens: [String],
-                                     in scope: TenantScope, origin: RequestOrigin) async throws -> (Outcome, twiml: String) {
-        try await verified(.twilio, scope: scope, origin: origin) {
-            try TwilioSignature.verify(signature: signature, url: url, parameters: parameters, authTokens: authTokens)
-        }
-        let form = Dictionary(parameters, uniquingKeysWith: { first, _ in first })
-        guard let sid = form["MessageSid"], !sid.isEmpty, let from = form["From"], !from.isEmpty else {
-            throw AppError.malformedBody("MessageSid and From are required")
-        }
-        let keyword = InboundKeyword(body: form["Body"] ?? "")
+    /// other keywords go to the handlers later features register. Returns the reply text.
+    private func receiveInbound(_ message: InboundMessage, from provider: WebhookProvider, in scope: TenantScope,
+                                origin: RequestOrigin) async throws -> (Outcome, String?) {
+        let keyword = InboundKeyword(body: message.text)
         let cipher = try await keyring.cipher(forTenant: scope.tenantID, on: scope.db)
-        let phoneIndex = cipher.index(from, as: .phone)
-        let (outcome, reply) = try await recordReplying(.twilio, eventID: "inbound:\(sid)", type: "message.inbound",
-                                                        payload: Data(canonical(parameters).utf8), in: scope) { tx -> String? in
+        let phoneIndex = cipher.index(message.from, as: .phone)
+        let (outcome, reply) = try await recordReplying(provider, eventID: message.eventID, type: message.type,
+                                                        payload: message.payload, in: scope) { tx -> String? in
             switch keyword {
             case .stop: try await setOptOut(phoneIndex, true, in: tx); return nil
             case .start: try await setOptOut(phoneIndex, false, in: tx); return nil
@@ -113,7 +124,7 @@ public struct WebhookService: Sendable {
                             targetType: "phone", targetID: String(phoneIndex.prefix(16))),
                 origin: origin, on: scope.db)
         }
-        return (outcome, TwiML.response(message: outcome == .applied ? reply : nil))
+        return (outcome, reply)
     }
 
     /// Whether the tenant may text this number (STOP not answered, or START since).
@@ -136,38 +147,12 @@ public struct WebhookService: Sendable {
         }
     }
 
-    // MARK: SendGrid
-
-    /// A batch of email events; each is recorded (by `sg_event_id`) and applied on its own.
-    /// Returns how many were new.
-    public func receiveSendGrid(payload: Data, signature: String?, timestamp: String?, publicKeys: [String], in scope: TenantScope,
-                                origin: RequestOrigin, now: Date = Date()) async throws -> Int {
-        try await verified(.sendgrid, scope: scope, origin: origin) {
-            try SendGridSignature.verify(signature: signature, timestamp: timestamp, payload: payload, publicKeys: publicKeys, now: now)
-        }
-        let events: [SendGridEvent]
-        do { events = try Self.decoder.decode([SendGridEvent].self, from: payload) } catch {
-            throw AppError.malformedBody("The body is not an array of SendGrid events")
-        }
-        guard events.count <= 1000 else { throw AppError.malformedBody("At most 1000 events per request") }
-        var applied = 0
-        for event in events {
-            let eventData = (try? JSONEncoder().encode(event)) ?? Data()
-            let outcome = try await record(.sendgrid, eventID: event.sgEventID, type: event.event, payload: eventData, in: scope) { tx in
-                // `sg_message_id` starts with the X-Message-Id the send returned.
-                guard let messageID = event.sgMessageID?.split(separator: ".").first.map(String.init) else { return }
-                try await advanceDelivery(providerMessageID: messageID, to: event.event, error: event.reason, in: tx)
-            }
-            if outcome == .applied { applied += 1 }
-        }
-        return applied
-    }
-
     // MARK: Shared
 
-    private func advanceDelivery(providerMessageID: String, to status: String, error: String?, in scope: TenantScope) async throws {
+    private func advanceDelivery(providerMessageID: String, to status: String, error: String?, ranks: [String: Int],
+                                 in scope: TenantScope) async throws {
         guard let message = try await scope.query(OutboxMessage.self).filter(\.$providerMessageID == providerMessageID).first(),
-              DeliveryStatus.advances(from: message.deliveryStatus, to: status) else { return }
+              DeliveryStatus.advances(from: message.deliveryStatus, to: status, ranks: ranks) else { return }
         message.deliveryStatus = status
         if let error, !error.isEmpty { message.lastError = String(error.prefix(200)) }
         try await scope.update(message)
@@ -177,12 +162,12 @@ public struct WebhookService: Sendable {
     /// work or write; a failure is audited individually while the source is under the audited
     /// quota, otherwise only counted for the window's summary.
     private func verified(_ provider: WebhookProvider, scope: TenantScope, origin: RequestOrigin,
-                          _ check: () throws -> Void) async throws {
+                          _ check: () throws(WebhookVerificationError) -> Void) async throws {
         let source = WebhookSource(clientAddress: origin.ip, tenantID: scope.tenantID, provider: provider)
         if let wait = rejections.admit(source) { throw AppError.rateLimited(retryAfterSeconds: wait) }
         do {
             try check()
-        } catch let error as WebhookVerificationError {
+        } catch {
             if rejections.reject(source) == .auditIndividually {
                 try await audit.append(
                     AuditRecord(tenantID: scope.tenantID, actor: .anonymous, action: "webhook.rejected", outcome: .denied,
@@ -274,9 +259,5 @@ public struct WebhookService: Sendable {
 
     private func exists(_ provider: WebhookProvider, _ eventID: String, in scope: TenantScope) async throws -> Bool {
         try await scope.query(WebhookEvent.self).filter(\.$provider == provider.rawValue).filter(\.$eventID == eventID).first() != nil
-    }
-
-    private func canonical(_ parameters: [(String, String)]) -> String {
-        parameters.map { "\($0.0)=\($0.1)" }.sorted().joined(separator: "&")
     }
 }

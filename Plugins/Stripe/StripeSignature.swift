@@ -1,4 +1,5 @@
 import Crypto
+import CareFlowCore
 import Foundation
 
 /// `Stripe-Signature` verification (specs/stripe-webhooks.md): HMAC-SHA256 over

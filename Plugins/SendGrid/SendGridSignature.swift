@@ -1,4 +1,5 @@
 import Crypto
+import CareFlowCore
 import Foundation
 
 /// SendGrid Event Webhook verification (specs/sendgrid.md): ECDSA P-256 / SHA-256 over

@@ -1,4 +1,5 @@
 import Crypto
+import CareFlowCore
 import Foundation
 
 /// `X-Twilio-Signature` verification (specs/twilio.md): base64 HMAC-SHA1 with the auth token over
