@@ -19,24 +19,25 @@ struct RecordController: RouteCollection {
         let appointmentID = body.uuid("appointment_id", required: false)
         let shared = body.bool("shared_with_patient", required: false)
         try body.finish()
+        // `finish` threw if a required field was missing; this only keeps the compiler honest.
+        guard let kind, let title, let text else { throw AppError.validation(body.errors) }
         let entry = try await req.services.medicalRecords.create(
-            .init(kind: kind!, title: title!, body: text!, appointmentID: appointmentID, sharedWithPatient: shared ?? false),
-            patientID: req.uuidParameter("patientID", what: "Patient"), in: req.tenantScope(), by: req.principal(), origin: req.origin)
+            .init(content: .init(kind: kind, title: title, body: text), appointmentID: appointmentID, sharedWithPatient: shared ?? false),
+            patientID: req.uuidParameter("patientID", what: "Patient"), in: req.context())
         return try await MedicalRecordDTO(entry).encodeResponse(status: .created, for: req)
     }
 
     @Sendable
     func list(req: Request) async throws -> ListResponse<MedicalRecordDTO> {
         let page = try await req.services.medicalRecords.list(
-            patientID: req.uuidParameter("patientID", what: "Patient"), in: req.tenantScope(), by: req.principal(),
-            origin: req.origin, page: req.pageRequest())
+            patientID: req.uuidParameter("patientID", what: "Patient"), in: req.context(), page: req.pageRequest())
         return ListResponse(page, MedicalRecordDTO.init)
     }
 
     @Sendable
     func show(req: Request) async throws -> MedicalRecordDTO {
         MedicalRecordDTO(try await req.services.medicalRecords.get(
-            recordID: req.uuidParameter("recordID", what: "Medical record"), patientID: req.uuidParameter("patientID", what: "Patient"),
-            in: req.tenantScope(), by: req.principal(), origin: req.origin))
+            req.uuidParameter("recordID", what: "Medical record"), patientID: req.uuidParameter("patientID", what: "Patient"),
+            in: req.context()))
     }
 }
