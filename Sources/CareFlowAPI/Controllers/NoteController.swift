@@ -17,24 +17,25 @@ struct NoteController: RouteCollection {
         let appointmentID = body.uuid("appointment_id", required: false)
         let shared = body.bool("shared_with_patient", required: false)
         try body.finish()
+        // `finish` threw if a required field was missing; this only keeps the compiler honest.
+        guard let text else { throw AppError.validation(body.errors) }
         let entry = try await req.services.visitNotes.create(
-            .init(body: text!, appointmentID: appointmentID, sharedWithPatient: shared ?? false),
-            patientID: req.uuidParameter("patientID", what: "Patient"), in: req.tenantScope(), by: req.principal(), origin: req.origin)
+            .init(content: text, appointmentID: appointmentID, sharedWithPatient: shared ?? false),
+            patientID: req.uuidParameter("patientID", what: "Patient"), in: req.context())
         return try await VisitNoteDTO(entry).encodeResponse(status: .created, for: req)
     }
 
     @Sendable
     func list(req: Request) async throws -> ListResponse<VisitNoteDTO> {
         let page = try await req.services.visitNotes.list(
-            patientID: req.uuidParameter("patientID", what: "Patient"), in: req.tenantScope(), by: req.principal(),
-            origin: req.origin, page: req.pageRequest())
+            patientID: req.uuidParameter("patientID", what: "Patient"), in: req.context(), page: req.pageRequest())
         return ListResponse(page, VisitNoteDTO.init)
     }
 
     @Sendable
     func show(req: Request) async throws -> VisitNoteDTO {
         VisitNoteDTO(try await req.services.visitNotes.get(
-            noteID: req.uuidParameter("noteID", what: "Visit note"), patientID: req.uuidParameter("patientID", what: "Patient"),
-            in: req.tenantScope(), by: req.principal(), origin: req.origin))
+            req.uuidParameter("noteID", what: "Visit note"), patientID: req.uuidParameter("patientID", what: "Patient"),
+            in: req.context()))
     }
 }
