@@ -277,9 +277,8 @@ struct DocumentTests {
             try FileManager.default.removeItem(at: urlA)
             try FileManager.default.copyItem(at: urlB, to: urlA)
             let doctor = try await app.services.auth.authenticate(bearer: t[.doctor].token)
-            let scope = TenantScope(tenantID: t.id, db: app.db)
-            let (_, content) = try await app.services.documents.content(
-                documentID: UUID(uuidString: idA)!, patientID: patient, in: scope, by: doctor, origin: .none)
+            let ctx = RequestContext(scope: TenantScope(tenantID: t.id, db: app.db), principal: doctor, origin: .none)
+            let (_, content) = try await app.services.documents.content(documentID: UUID(uuidString: idA)!, patientID: patient, in: ctx)
             let received = Counter()
             await #expect(throws: StreamingEncryptionError.authenticationFailed) {
                 try await content.stream { _ in _ = received.increment() }

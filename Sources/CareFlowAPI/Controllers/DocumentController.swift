@@ -28,9 +28,8 @@ struct DocumentController: RouteCollection {
         if let declared = req.headers.first(name: .contentLength).flatMap(Int.init), declared > limit {
             throw AppError.payloadTooLarge
         }
-        let scope = try req.tenantScope()
-        let principal = try req.principal()
-        let upload = try await documents.beginUpload(patientID: patientID, in: scope, by: principal, origin: req.origin)
+        let ctx = try req.context()
+        let upload = try await documents.beginUpload(patientID: patientID, in: ctx)
         do {
             let form = try await DocumentForm.read(req.body, boundary: boundary, into: upload, limit: limit)
             var fields = FieldReader(form.fields)
@@ -38,8 +37,10 @@ struct DocumentController: RouteCollection {
             let shared = fields.bool("shared_with_patient", required: false)
             if !form.hasFile { fields.fail("file", "is required") }
             try fields.finish()
-            let entry = try await documents.complete(upload, kind: kind!, filename: form.filename, sharedWithPatient: shared ?? false,
-                                                     in: scope, by: principal, origin: req.origin)
+            // `finish` threw if a required field was missing; this only keeps the compiler honest.
+            guard let kind else { throw AppError.validation(fields.errors) }
+            let entry = try await documents.complete(upload, kind: kind, filename: form.filename, sharedWithPatient: shared ?? false,
+                                                     in: ctx)
             return try await DocumentDTO(entry).encodeResponse(status: .created, for: req)
         } catch {
             await upload.discard()
@@ -50,8 +51,7 @@ struct DocumentController: RouteCollection {
     @Sendable
     func list(req: Request) async throws -> ListResponse<DocumentDTO> {
         let page = try await req.services.documents.list(
-            patientID: req.uuidParameter("patientID", what: "Patient"), in: req.tenantScope(), by: req.principal(),
-            origin: req.origin, page: req.pageRequest())
+            patientID: req.uuidParameter("patientID", what: "Patient"), in: req.context(), page: req.pageRequest())
         return ListResponse(page, DocumentDTO.init)
     }
 
@@ -61,11 +61,11 @@ struct DocumentController: RouteCollection {
     func content(req: Request) async throws -> Response {
         let (entry, content) = try await req.services.documents.content(
             documentID: req.uuidParameter("documentID", what: "Document"), patientID: req.uuidParameter("patientID", what: "Patient"),
-            in: req.tenantScope(), by: req.principal(), origin: req.origin)
+            in: req.context())
         var headers = HTTPHeaders()
         headers.replaceOrAdd(name: .contentType, value: content.contentType.mediaType)
         headers.replaceOrAdd(name: .contentDisposition, value: Self.attachment(
-            filename: entry.filename, fallback: "document-\(content.documentID.uuidString.lowercased()).\(content.contentType.fileExtension)"))
+            filename: entry.content, fallback: "document-\(content.documentID.uuidString.lowercased()).\(content.contentType.fileExtension)"))
         headers.replaceOrAdd(name: "X-Content-Type-Options", value: "nosniff")
         headers.replaceOrAdd(name: .cacheControl, value: "no-store")
         let logger = req.logger
@@ -87,7 +87,7 @@ struct DocumentController: RouteCollection {
     func delete(req: Request) async throws -> Response {
         try await req.services.documents.delete(
             documentID: req.uuidParameter("documentID", what: "Document"), patientID: req.uuidParameter("patientID", what: "Patient"),
-            in: req.tenantScope(), by: req.principal(), origin: req.origin)
+            in: req.context())
         return Response(status: .noContent)
     }
 

@@ -16,14 +16,14 @@ struct DocumentDTO: Content {
     let createdAt: Date?
 
     init(_ entry: DocumentService.Entry) {
-        let d = entry.document
+        let d = entry.model
         id = d.id!
         patientID = d.patientID
         kind = d.kind.rawValue
         contentType = d.contentType.rawValue
         size = d.size
         sha256 = d.sha256
-        filename = entry.filename
+        filename = entry.content
         uploadedBy = d.uploadedBy
         sharedWithPatient = d.sharedWithPatient
         createdAt = d.createdAt

@@ -13,12 +13,12 @@ struct VisitNoteDTO: Content {
     let updatedAt: Date?
 
     init(_ entry: VisitNoteService.Entry) {
-        let n = entry.note
+        let n = entry.model
         id = n.id!
         patientID = n.patientID
         authorID = n.authorID
         appointmentID = n.appointmentID
-        body = entry.body
+        body = entry.content
         sharedWithPatient = n.sharedWithPatient
         createdAt = n.createdAt
         updatedAt = n.updatedAt

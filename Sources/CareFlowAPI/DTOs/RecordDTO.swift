@@ -15,14 +15,14 @@ struct MedicalRecordDTO: Content {
     let updatedAt: Date?
 
     init(_ entry: MedicalRecordService.Entry) {
-        let r = entry.record
+        let r = entry.model
         id = r.id!
         patientID = r.patientID
         authorID = r.authorID
         appointmentID = r.appointmentID
         kind = r.kind.rawValue
-        title = entry.title
-        body = entry.body
+        title = entry.content.title
+        body = entry.content.body
         sharedWithPatient = r.sharedWithPatient
         createdAt = r.createdAt
         updatedAt = r.updatedAt

@@ -30,17 +30,4 @@ public final class MedicalRecord: Model, TenantOwned, @unchecked Sendable {
     @OptionalField(key: "deleted_at") public var deletedAt: Date?
 
     public init() {}
-
-    init(id: UUID, tenantID: UUID, patientID: UUID, authorID: UUID, appointmentID: UUID?, kind: Kind,
-         titleSealed: Sealed<String>, bodySealed: Sealed<String>, sharedWithPatient: Bool) {
-        self.id = id
-        self.tenantID = tenantID
-        self.patientID = patientID
-        self.authorID = authorID
-        self.appointmentID = appointmentID
-        self.kind = kind
-        self.titleSealed = titleSealed
-        self.bodySealed = bodySealed
-        self.sharedWithPatient = sharedWithPatient
-    }
 }

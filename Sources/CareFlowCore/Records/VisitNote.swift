@@ -19,15 +19,4 @@ public final class VisitNote: Model, TenantOwned, @unchecked Sendable {
     @OptionalField(key: "deleted_at") public var deletedAt: Date?
 
     public init() {}
-
-    init(id: UUID, tenantID: UUID, patientID: UUID, authorID: UUID, appointmentID: UUID?, bodySealed: Sealed<String>,
-         sharedWithPatient: Bool) {
-        self.id = id
-        self.tenantID = tenantID
-        self.patientID = patientID
-        self.authorID = authorID
-        self.appointmentID = appointmentID
-        self.bodySealed = bodySealed
-        self.sharedWithPatient = sharedWithPatient
-    }
 }
