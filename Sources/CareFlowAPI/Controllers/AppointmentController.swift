@@ -18,16 +18,8 @@ struct AppointmentController: RouteCollection {
 
     @Sendable
     func book(req: Request) async throws -> Response {
-        var body = FieldReader(try await req.jsonObject())
-        let patientID = body.uuid("patient_id")
-        let doctorID = body.uuid("doctor_id")
-        let facilityID = body.uuid("facility_id")
-        let startsAt = body.timestamp("starts_at")
-        let reason = body.string("reason", required: false, maxLength: 1000)
-        try body.finish()
-        let booked = try await req.services.appointments.book(
-            BookingRequest(patientID: patientID!, doctorID: doctorID!, facilityID: facilityID!, startsAt: startsAt!, reason: reason),
-            in: req.tenantScope(), by: req.principal(), origin: req.origin)
+        let body = try await req.validatedBody(BookingBody.self)
+        let booked = try await req.services.appointments.book(body.request, in: req.tenantScope(), by: req.principal(), origin: req.origin)
         return try await AppointmentDTO(booked).encodeResponse(status: .created, for: req)
     }
 

@@ -13,14 +13,11 @@ struct DeviceController: RouteCollection {
     /// 201 for a new registration, 200 with the existing device when the token is already the caller's.
     @Sendable
     func register(req: Request) async throws -> Response {
-        var body = FieldReader(try await req.jsonObject())
-        let token = body.string("token", maxLength: DeviceService.maxTokenLength)
-        let platform = body.enumeration("platform", Device.Platform.self)
-        try body.finish()
+        let body = try await req.validatedBody(DeviceRegistrationBody.self)
         let scope = try req.tenantScope()
-        let (device, created) = try await req.services.devices.register(token: token!, platform: platform!, in: scope, by: req.principal(),
-                                                                         origin: req.origin)
-        return try await DeviceDTO(device, tokenSuffix: String(token!.suffix(6)))
+        let (device, created) = try await req.services.devices.register(token: body.token, platform: body.platform, in: scope,
+                                                                         by: req.principal(), origin: req.origin)
+        return try await DeviceDTO(device, tokenSuffix: String(body.token.suffix(6)))
             .encodeResponse(status: created ? .created : .ok, for: req)
     }
 

@@ -25,11 +25,8 @@ struct DoctorController: RouteCollection {
     @Sendable
     func availableSlots(req: Request) async throws -> ListResponse<AvailabilitySlotDTO> {
         let doctorID = try req.uuidParameter("doctorID", what: "Doctor")
-        var query = req.queryFields("date", "facility_id")
-        let day = query.calendarDay("date")
-        let facilityID = query.uuid("facility_id", required: false)
-        try query.finish()
-        let slots = try await req.services.slots.available(doctorID: doctorID, facilityID: facilityID, on: day!, in: req.tenantScope(),
+        let query = try req.validatedQuery(SlotQuery.self)
+        let slots = try await req.services.slots.available(doctorID: doctorID, facilityID: query.facilityID, on: query.day, in: req.tenantScope(),
                                                            by: req.principal(), origin: req.origin)
         return ListResponse(Page(items: slots, nextCursor: nil), AvailabilitySlotDTO.init)
     }

@@ -14,7 +14,7 @@ struct PatientController: RouteCollection {
 
     @Sendable
     func create(req: Request) async throws -> Response {
-        let input = try PatientBodyReader.create(try await req.jsonObject())
+        let input = try await req.validatedBody(NewPatientBody.self).input
         let view = try await req.services.patients.register(input, in: req.tenantScope(), by: req.principal(), origin: req.origin)
         return try await PatientDTO(view).encodeResponse(status: .created, for: req)
     }
@@ -27,7 +27,7 @@ struct PatientController: RouteCollection {
 
     @Sendable
     func update(req: Request) async throws -> PatientDTO {
-        let changes = try PatientBodyReader.changes(try await req.jsonObject())
+        let changes = try await req.validatedBody(PatientChangesBody.self).changes
         return PatientDTO(try await req.services.patients.update(req.uuidParameter("patientID", what: "Patient"), changes,
                                                                  in: req.tenantScope(), by: req.principal(), origin: req.origin))
     }

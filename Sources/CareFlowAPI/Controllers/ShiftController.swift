@@ -14,17 +14,9 @@ struct ShiftController: RouteCollection {
     @Sendable
     func create(req: Request) async throws -> Response {
         let facilityID = try req.uuidParameter("facilityID", what: "Facility")
-        var body = FieldReader(try await req.jsonObject())
-        let userID = body.uuid("user_id")
-        let role = body.enumeration("role", Role.self)
-        if let role, !ShiftService.shiftRoles.contains(role) {
-            body.fail("role", "must be one of: " + ShiftService.shiftRoles.map(\.rawValue).joined(separator: ", "))
-        }
-        let startsAt = body.timestamp("starts_at")
-        let endsAt = body.timestamp("ends_at")
-        try body.finish()
+        let body = try await req.validatedBody(ShiftBody.self)
         let shift = try await req.services.shifts.create(
-            userID: userID!, role: role!, startsAt: startsAt!, endsAt: endsAt!, facilityID: facilityID, in: req.tenantScope(),
+            userID: body.userID, role: body.role, startsAt: body.startsAt, endsAt: body.endsAt, facilityID: facilityID, in: req.tenantScope(),
             by: req.principal(), origin: req.origin)
         return try await ShiftDTO(shift).encodeResponse(status: .created, for: req)
     }
@@ -54,10 +46,8 @@ struct ShiftController: RouteCollection {
     @Sendable
     func coverage(req: Request) async throws -> ShiftCoverageDTO {
         let facilityID = try req.uuidParameter("facilityID", what: "Facility")
-        var query = req.queryFields("date")
-        let day = query.calendarDay("date")
-        try query.finish()
-        return ShiftCoverageDTO(try await req.services.shifts.coverage(facilityID: facilityID, on: day!, in: req.tenantScope(),
+        let query = try req.validatedQuery(CoverageQuery.self)
+        return ShiftCoverageDTO(try await req.services.shifts.coverage(facilityID: facilityID, on: query.day, in: req.tenantScope(),
                                                                        by: req.principal(), origin: req.origin))
     }
 }

@@ -24,13 +24,9 @@ struct StaffController: RouteCollection {
     func invite(req: Request) async throws -> Response {
         let facilityID = try req.uuidParameter("facilityID", what: "Facility")
         let scope = try req.tenantScope()
-        var body = FieldReader(try await req.jsonObject())
-        let email = body.email("email")
-        let displayName = body.string("display_name", required: false, maxLength: 200)
-        let roles = body.enumerationArray("roles", Role.self)
-        try body.finish()
+        let body = try await req.validatedBody(InviteStaffBody.self)
         let member = try await req.services.staff.invite(
-            email: email!, displayName: displayName, roles: roles!, facilityID: facilityID, tenant: req.currentTenant(),
+            email: body.email, displayName: body.displayName, roles: body.roles, facilityID: facilityID, tenant: req.currentTenant(),
             in: scope, by: req.principal(), origin: req.origin)
         return try await StaffMemberDTO(member).encodeResponse(status: .created, for: req)
     }
@@ -39,11 +35,9 @@ struct StaffController: RouteCollection {
     func changeRoles(req: Request) async throws -> StaffMemberDTO {
         let facilityID = try req.uuidParameter("facilityID", what: "Facility")
         let userID = try req.uuidParameter("userID", what: "Staff member")
-        var body = FieldReader(try await req.jsonObject())
-        let roles = body.enumerationArray("roles", Role.self)
-        try body.finish()
+        let body = try await req.validatedBody(ChangeRolesBody.self)
         let member = try await req.services.staff.changeRoles(
-            userID: userID, to: roles!, facilityID: facilityID, in: req.tenantScope(), by: req.principal(), origin: req.origin)
+            userID: userID, to: body.roles, facilityID: facilityID, in: req.tenantScope(), by: req.principal(), origin: req.origin)
         return StaffMemberDTO(member)
     }
 

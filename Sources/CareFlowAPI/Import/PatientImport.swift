@@ -36,7 +36,7 @@ struct PatientImport {
                 continue
             }
             do {
-                var input = try PatientBodyReader.create(json(from: row.values))
+                var input = try NewPatientBody.read(json(from: row.values)).input
                 input.homeFacilityID = facilityID
                 if input.nationalID == nil && input.email == nil && input.phone == nil {
                     bad.append(Problem(line: row.line, reasons: ["needs national_id, email or phone (to recognise the patient on a re-run)"]))

@@ -202,6 +202,9 @@ public struct FieldReader {
         object[key] != nil
     }
 
+    /// Whether the object has no member at all (a PATCH that changes nothing).
+    public var isEmpty: Bool { object.isEmpty }
+
     private mutating func nestedRead<T>(prefix: String, _ inner: [String: JSONValue], _ body: (inout FieldReader) -> T?) -> T? {
         var sub = FieldReader(inner)
         let result = body(&sub)
