@@ -19,21 +19,20 @@ struct AppointmentController: RouteCollection {
     @Sendable
     func book(req: Request) async throws -> Response {
         let body = try await req.validatedBody(BookingBody.self)
-        let booked = try await req.services.appointments.book(body.request, in: req.tenantScope(), by: req.principal(), origin: req.origin)
+        let booked = try await req.services.appointments.book(body.request, in: req.context())
         return try await AppointmentDTO(booked).encodeResponse(status: .created, for: req)
     }
 
     @Sendable
     func show(req: Request) async throws -> AppointmentDTO {
         AppointmentDTO(try await req.services.appointments.read(
-            req.uuidParameter("appointmentID", what: "Appointment"), in: req.tenantScope(), by: req.principal(), origin: req.origin))
+            req.uuidParameter("appointmentID", what: "Appointment"), in: req.context()))
     }
 
     @Sendable
     func apply(_ change: AppointmentChange, req: Request) async throws -> AppointmentDTO {
         AppointmentDTO(try await req.services.appointments.apply(
-            change, to: req.uuidParameter("appointmentID", what: "Appointment"), in: req.tenantScope(), by: req.principal(),
-            origin: req.origin))
+            change, to: req.uuidParameter("appointmentID", what: "Appointment"), in: req.context()))
     }
 
     @Sendable
@@ -44,7 +43,7 @@ struct AppointmentController: RouteCollection {
                                          patientID: query.uuid("patient_id", required: false),
                                          facilityID: query.uuid("facility_id", required: false))
         try query.finish()
-        let page = try await req.services.appointments.list(filters, in: req.tenantScope(), by: req.principal(), origin: req.origin,
+        let page = try await req.services.appointments.list(filters, in: req.context(),
                                                             page: req.pageRequest())
         return ListResponse(page, AppointmentDTO.init)
     }

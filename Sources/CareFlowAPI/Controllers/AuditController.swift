@@ -14,7 +14,7 @@ struct AuditController: RouteCollection {
     func list(req: Request) async throws -> ListResponse<AuditEventDTO> {
         let filters = try Self.filters(req)
         let page = try await req.services.auditQuery.list(
-            filters, in: req.tenantScope(), by: req.principal(), origin: req.origin, page: req.pageRequest())
+            filters, in: req.context(), page: req.pageRequest())
         return ListResponse(page, AuditEventDTO.init)
     }
 
@@ -24,7 +24,7 @@ struct AuditController: RouteCollection {
     @Sendable
     func export(req: Request) async throws -> Response {
         let filters = try Self.filters(req)
-        let export = try await req.services.auditQuery.export(filters, in: req.tenantScope(), by: req.principal(), origin: req.origin)
+        let export = try await req.services.auditQuery.export(filters, in: req.context())
         var headers = HTTPHeaders()
         headers.contentType = Self.ndjson
         headers.replaceOrAdd(name: .cacheControl, value: "no-store")

@@ -19,8 +19,7 @@ struct AvailabilityController: RouteCollection {
         let doctorID = try req.uuidParameter("doctorID", what: "Doctor")
         let body = try await req.validatedBody(WeeklyScheduleBody.self)
         let rows = try await req.services.availability.replaceWeekly(
-            doctorID: doctorID, facilityID: body.facilityID, windows: body.windows, in: req.tenantScope(), by: req.principal(),
-            origin: req.origin)
+            doctorID: doctorID, facilityID: body.facilityID, windows: body.windows, in: req.context())
         return ListResponse(Page(items: rows, nextCursor: nil), AvailabilityWindowDTO.init)
     }
 
@@ -31,8 +30,7 @@ struct AvailabilityController: RouteCollection {
         var query = req.queryFields("facility_id")
         let facilityID = query.uuid("facility_id", required: false)
         try query.finish()
-        let rows = try await req.services.availability.weekly(doctorID: doctorID, facilityID: facilityID, in: req.tenantScope(),
-                                                              by: req.principal(), origin: req.origin)
+        let rows = try await req.services.availability.weekly(doctorID: doctorID, facilityID: facilityID, in: req.context())
         return ListResponse(Page(items: rows, nextCursor: nil), AvailabilityWindowDTO.init)
     }
 
@@ -41,8 +39,8 @@ struct AvailabilityController: RouteCollection {
         let doctorID = try req.uuidParameter("doctorID", what: "Doctor")
         let body = try await req.validatedBody(AvailabilityExceptionBody.self)
         let exception = try await req.services.availability.addException(
-            doctorID: doctorID, facilityID: body.facilityID, startsAt: body.startsAt, endsAt: body.endsAt, reason: body.reason, in: req.tenantScope(),
-            by: req.principal(), origin: req.origin)
+            doctorID: doctorID, facilityID: body.facilityID, startsAt: body.startsAt, endsAt: body.endsAt, reason: body.reason,
+            in: req.context())
         return try await AvailabilityExceptionDTO(exception).encodeResponse(status: .created, for: req)
     }
 
@@ -53,8 +51,8 @@ struct AvailabilityController: RouteCollection {
         var query = req.queryFields("from")
         let from = query.timestamp("from", required: false)
         try query.finish()
-        let page = try await req.services.availability.exceptions(doctorID: doctorID, from: from, in: req.tenantScope(),
-                                                                  by: req.principal(), origin: req.origin, page: req.pageRequest())
+        let page = try await req.services.availability.exceptions(doctorID: doctorID, from: from, in: req.context(),
+                                                                  page: req.pageRequest())
         return ListResponse(page, AvailabilityExceptionDTO.init)
     }
 
@@ -62,7 +60,7 @@ struct AvailabilityController: RouteCollection {
     func deleteException(req: Request) async throws -> Response {
         try await req.services.availability.deleteException(
             req.uuidParameter("exceptionID", what: "Exception"), doctorID: req.uuidParameter("doctorID", what: "Doctor"),
-            in: req.tenantScope(), by: req.principal(), origin: req.origin)
+            in: req.context())
         return Response(status: .noContent)
     }
 }

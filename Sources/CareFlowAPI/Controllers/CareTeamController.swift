@@ -17,7 +17,7 @@ struct CareTeamController: RouteCollection {
         let body = try await req.validatedBody(CareAssignmentBody.self)
         let relationship = try await req.services.careTeam.assign(
             patientID: req.uuidParameter("patientID", what: "Patient"), doctorID: body.doctorID, kind: body.kind,
-            referredBy: body.referredBy, endsOn: body.endsOn, in: req.tenantScope(), by: req.principal(), origin: req.origin)
+            referredBy: body.referredBy, endsOn: body.endsOn, in: req.context())
         return try await CareRelationshipDTO(relationship).encodeResponse(status: .created, for: req)
     }
 
@@ -28,14 +28,13 @@ struct CareTeamController: RouteCollection {
         let allowed = req.services.tenants[try await req.currentTenantSlug()]?.patientsChooseDoctor ?? false
         let relationship = try await req.services.careTeam.choosePrimaryDoctor(
             patientID: req.uuidParameter("patientID", what: "Patient"), doctorID: body.doctorID, tenantAllowsChoice: allowed,
-            in: req.tenantScope(), by: req.principal(), origin: req.origin)
+            in: req.context())
         return try await CareRelationshipDTO(relationship).encodeResponse(status: .created, for: req)
     }
 
     @Sendable
     func list(req: Request) async throws -> ListResponse<CareRelationshipDTO> {
-        let rows = try await req.services.careTeam.list(patientID: req.uuidParameter("patientID", what: "Patient"), in: req.tenantScope(),
-                                                        by: req.principal(), origin: req.origin)
+        let rows = try await req.services.careTeam.list(patientID: req.uuidParameter("patientID", what: "Patient"), in: req.context())
         return ListResponse(Page(items: rows, nextCursor: nil), CareRelationshipDTO.init)
     }
 
@@ -43,7 +42,7 @@ struct CareTeamController: RouteCollection {
     func end(req: Request) async throws -> Response {
         try await req.services.careTeam.end(patientID: req.uuidParameter("patientID", what: "Patient"),
                                             relationshipID: req.uuidParameter("relationshipID", what: "Care relationship"),
-                                            in: req.tenantScope(), by: req.principal(), origin: req.origin)
+                                            in: req.context())
         return Response(status: .noContent)
     }
 
@@ -57,8 +56,7 @@ struct CareTeamController: RouteCollection {
         }
         var query = PatientQuery()
         query.doctorID = principal.subjectID
-        let page = try await req.services.patients.search(query, in: req.tenantScope(), by: principal, origin: req.origin,
-                                                          page: req.pageRequest())
+        let page = try await req.services.patients.search(query, in: req.context(), page: req.pageRequest())
         return ListResponse(page, PatientDTO.init)
     }
 }

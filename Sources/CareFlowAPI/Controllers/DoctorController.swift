@@ -16,7 +16,7 @@ struct DoctorController: RouteCollection {
                                     specialization: query.string("specialization", required: false, maxLength: 100),
                                     availableOn: query.calendarDay("available_on", required: false))
         try query.finish()
-        let page = try await req.services.doctors.list(filters, in: req.tenantScope(), by: req.principal(), origin: req.origin,
+        let page = try await req.services.doctors.list(filters, in: req.context(),
                                                        page: req.pageRequest())
         return ListResponse(page, DoctorDTO.init)
     }
@@ -26,8 +26,8 @@ struct DoctorController: RouteCollection {
     func availableSlots(req: Request) async throws -> ListResponse<AvailabilitySlotDTO> {
         let doctorID = try req.uuidParameter("doctorID", what: "Doctor")
         let query = try req.validatedQuery(SlotQuery.self)
-        let slots = try await req.services.slots.available(doctorID: doctorID, facilityID: query.facilityID, on: query.day, in: req.tenantScope(),
-                                                           by: req.principal(), origin: req.origin)
+        let slots = try await req.services.slots.available(doctorID: doctorID, facilityID: query.facilityID, on: query.day,
+                                                           in: req.context())
         return ListResponse(Page(items: slots, nextCursor: nil), AvailabilitySlotDTO.init)
     }
 }

@@ -12,21 +12,19 @@ struct FacilityController: RouteCollection {
 
     @Sendable
     func create(req: Request) async throws -> Response {
-        let principal = try req.principal()
-        let scope = try req.tenantScope()
-        try await req.services.guardian.authorize(principal, .facilityCreate, on: .tenant, origin: req.origin, db: req.db)
+        let context = try req.context()
+        try await req.services.guardian.authorize(context.principal, .facilityCreate, on: .tenant, origin: req.origin, db: req.db)
         let body = try await req.validatedBody(CreateFacilityBody.self)
         let tenant = try await req.currentTenant()
         let zone = body.timezone ?? req.services.tenants[tenant.slug]?.timezone ?? "UTC"
         let facility = try await req.services.facilities.create(
-            code: body.code, name: body.name, timezone: zone, in: scope, actor: principal, origin: req.origin)
+            code: body.code, name: body.name, timezone: zone, in: context)
         return try await FacilityDTO(facility).encodeResponse(status: .created, for: req)
     }
 
     @Sendable
     func list(req: Request) async throws -> ListResponse<FacilityDTO> {
-        let principal = try req.principal()
-        let page = try await req.services.facilities.list(visibleTo: principal, in: req.tenantScope(), origin: req.origin, page: req.pageRequest())
+        let page = try await req.services.facilities.list(in: req.context(), page: req.pageRequest())
         return ListResponse(page, FacilityDTO.init)
     }
 

@@ -18,9 +18,10 @@ struct PlatformTenantController: RouteCollection {
         let principal = try req.principal()
         let tenantID = try req.uuidParameter("tenantID", what: "Tenant")
         guard try await Tenant.find(tenantID, on: req.db) != nil else { throw AppError.notFound("Tenant not found") }
+        // The operator acts inside the group admin's tenant, not one of their own.
+        let context = RequestContext(scope: TenantScope(tenantID: tenantID, db: req.db), principal: principal, origin: req.origin)
         try await req.services.staff.resetGroupAdminMFA(
-            userID: req.uuidParameter("userID", what: "Group admin"), in: TenantScope(tenantID: tenantID, db: req.db),
-            by: principal, mfa: req.services.mfa, origin: req.origin)
+            userID: req.uuidParameter("userID", what: "Group admin"), in: context, mfa: req.services.mfa)
         return Response(status: .noContent)
     }
 

@@ -41,8 +41,8 @@ struct PredictionController: RouteCollection {
         let level = query.enumeration("level", RiskLevel.self, required: false)
         try query.finish()
         let page = try await req.services.predictions.list(
-            patientID: req.uuidParameter("patientID", what: "Patient"), highOnly: level == .high, in: req.tenantScope(),
-            by: req.principal(), origin: req.origin, page: req.pageRequest())
+            patientID: req.uuidParameter("patientID",
+                                         what: "Patient"), highOnly: level == .high, in: req.context(), page: req.pageRequest())
         return ListResponse(page, RiskAssessmentDTO.init)
     }
 
@@ -51,6 +51,6 @@ struct PredictionController: RouteCollection {
         let thresholds = req.services.tenants[try await req.currentTenantSlug()]?.riskThresholds[model]
         return try await req.services.predictions.predict(
             .init(model: model, inputs: inputs, required: required, patientID: patientID, thresholds: thresholds),
-            in: req.tenantScope(), by: req.principal(), origin: req.origin)
+            in: req.context())
     }
 }

@@ -43,7 +43,7 @@ struct SeedPatientController: RouteCollection {
         // The seed API had no facilities: the service registers at the caller's facility.
         let input = PatientInput(givenName: parts[0], familyName: parts.count > 1 ? parts[1] : parts[0], birthYear: year - body.age,
                                  sex: body.sex, details: PatientDetails(bloodType: body.bloodType), conditions: conditions)
-        let view = try await req.services.patients.register(input, in: req.tenantScope(), by: req.principal(), origin: req.origin)
+        let view = try await req.services.patients.register(input, in: req.context())
         let response = SeedPatientResponse(id: view.patient.id!, mrn: view.mrn, name: body.name, age: body.age, gender: body.sex.rawValue,
                                            bloodType: body.bloodType, diagnosis: body.diagnosis)
         return try await response.encodeResponse(status: .created, for: req)

@@ -16,8 +16,7 @@ struct ShiftController: RouteCollection {
         let facilityID = try req.uuidParameter("facilityID", what: "Facility")
         let body = try await req.validatedBody(ShiftBody.self)
         let shift = try await req.services.shifts.create(
-            userID: body.userID, role: body.role, startsAt: body.startsAt, endsAt: body.endsAt, facilityID: facilityID, in: req.tenantScope(),
-            by: req.principal(), origin: req.origin)
+            userID: body.userID, role: body.role, startsAt: body.startsAt, endsAt: body.endsAt, facilityID: facilityID, in: req.context())
         return try await ShiftDTO(shift).encodeResponse(status: .created, for: req)
     }
 
@@ -30,8 +29,8 @@ struct ShiftController: RouteCollection {
         let to = query.timestamp("to", required: false)
         let userID = query.uuid("user_id", required: false)
         try query.finish()
-        let page = try await req.services.shifts.list(facilityID: facilityID, from: from, to: to, userID: userID, in: req.tenantScope(),
-                                                      by: req.principal(), origin: req.origin, page: req.pageRequest())
+        let page = try await req.services.shifts.list(facilityID: facilityID, from: from, to: to, userID: userID, in: req.context(),
+                                                      page: req.pageRequest())
         return ListResponse(page, ShiftDTO.init)
     }
 
@@ -39,7 +38,7 @@ struct ShiftController: RouteCollection {
     func delete(req: Request) async throws -> Response {
         try await req.services.shifts.delete(
             req.uuidParameter("shiftID", what: "Shift"), facilityID: req.uuidParameter("facilityID", what: "Facility"),
-            in: req.tenantScope(), by: req.principal(), origin: req.origin)
+            in: req.context())
         return Response(status: .noContent)
     }
 
@@ -47,7 +46,6 @@ struct ShiftController: RouteCollection {
     func coverage(req: Request) async throws -> ShiftCoverageDTO {
         let facilityID = try req.uuidParameter("facilityID", what: "Facility")
         let query = try req.validatedQuery(CoverageQuery.self)
-        return ShiftCoverageDTO(try await req.services.shifts.coverage(facilityID: facilityID, on: query.day, in: req.tenantScope(),
-                                                                       by: req.principal(), origin: req.origin))
+        return ShiftCoverageDTO(try await req.services.shifts.coverage(facilityID: facilityID, on: query.day, in: req.context()))
     }
 }

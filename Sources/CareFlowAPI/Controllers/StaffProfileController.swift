@@ -15,13 +15,13 @@ struct StaffProfileController: RouteCollection {
         let userID = try req.uuidParameter("userID", what: "Staff member")
         let body = try await req.validatedBody(StaffProfileBody.self)
         return StaffProfileDTO(try await req.services.staffProfiles.put(
-            body.input, userID: userID, facilityID: facilityID, in: req.tenantScope(), by: req.principal(), origin: req.origin))
+            body.input, userID: userID, facilityID: facilityID, in: req.context()))
     }
 
     @Sendable
     func show(req: Request) async throws -> StaffProfileDTO {
         StaffProfileDTO(try await req.services.staffProfiles.read(
             userID: req.uuidParameter("userID", what: "Staff member"), facilityID: req.uuidParameter("facilityID", what: "Facility"),
-            in: req.tenantScope(), by: req.principal(), origin: req.origin))
+            in: req.context()))
     }
 }
