@@ -55,3 +55,56 @@ struct RequestBodyTests {
         #expect(throws: AppError.validation([FieldError(field: "date", reason: "is required")])) { try CoverageQuery.read([:]) }
     }
 }
+
+/// The OpenAPI schema of a body is read off the same code that validates it.
+@Suite("Request body schemas")
+struct RequestBodySchemaTests {
+    static func schema<B: RequestBody>(_ type: B.Type) throws -> [String: JSONValue] {
+        guard case .object(let schema) = B.fieldSchema else { throw AppError.malformedBody("not an object") }
+        return schema
+    }
+
+    static func property(_ schema: [String: JSONValue], _ name: String) -> [String: JSONValue]? {
+        guard case .object(let properties)? = schema["properties"], case .object(let property)? = properties[name] else { return nil }
+        return property
+    }
+
+    static func required(_ schema: [String: JSONValue]) -> [String] {
+        guard case .array(let names)? = schema["required"] else { return [] }
+        return names.compactMap { if case .string(let s) = $0 { s } else { nil } }
+    }
+
+    @Test("required, optional (nullable) and unknown fields follow the reading code")
+    func requiredAndNullable() throws {
+        let login = try Self.schema(LoginBody.self)
+        #expect(Self.required(login) == ["email", "password"])
+        #expect(Self.property(login, "tenant")?["type"] == .array([.string("string"), .string("null")]))
+        #expect(Self.property(login, "email")?["format"] == .string("email"))
+        #expect(login["additionalProperties"] == .bool(false))
+
+        // Refused when missing or null by hand: required and not nullable.
+        let signup = try Self.schema(SignupBody.self)
+        #expect(Self.required(signup).contains("birth_date"))
+        #expect(Self.property(signup, "birth_date")?["type"] == .string("string"))
+
+        // Must be named, but null clears the schedule.
+        let schedule = try Self.schema(WeeklyScheduleBody.self)
+        #expect(Self.required(schedule) == ["facility_id", "windows"])
+        #expect(Self.property(schedule, "windows")?["type"] == .array([.string("array"), .string("null")]))
+
+        // A PATCH requires nothing; a member read as required there is just not nullable.
+        let changes = try Self.schema(PatientChangesBody.self)
+        #expect(Self.required(changes).isEmpty)
+        #expect(Self.property(changes, "given_name")?["type"] == .string("string"))
+        #expect(Self.property(changes, "phone")?["type"] == .array([.string("string"), .string("null")]))
+    }
+
+    @Test("constraints checked by hand next to a field are documented with it")
+    func refinedConstraints() throws {
+        let shift = try Self.schema(ShiftBody.self)
+        #expect(Self.property(shift, "role")?["enum"] == .array(ShiftService.shiftRoles.map { .string($0.rawValue) }))
+        let windows = Self.property(try Self.schema(WeeklyScheduleBody.self), "windows")
+        guard case .object(let item)? = windows?["items"] else { Issue.record("windows has no item schema"); return }
+        #expect(Self.required(item) == ["weekday", "start", "end", "slot_minutes"])
+    }
+}

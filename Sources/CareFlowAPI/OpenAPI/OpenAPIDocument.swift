@@ -86,7 +86,7 @@ enum OpenAPIDocument {
               tag: "patients", responses: [(200, "PatientList"), (403, "Problem"), (422, "Problem")]),
         .init("get", "/api/v1/patients/{patientID}", "One patient; clinical members only for the care team", tag: "patients",
               responses: [(200, "Patient"), (403, "Problem"), (404, "Problem")]),
-        .init("patch", "/api/v1/patients/{patientID}", "Change members of a patient (null clears)", tag: "patients", request: "PatientWrite",
+        .init("patch", "/api/v1/patients/{patientID}", "Change members of a patient (null clears)", tag: "patients", request: "PatientChanges",
               responses: [(200, "Patient"), (403, "Problem"), (404, "Problem"), (409, "Problem"), (422, "Problem")]),
         .init("delete", "/api/v1/patients/{patientID}", "Soft-delete a patient", tag: "patients",
               responses: [(204, nil), (403, "Problem"), (404, "Problem")]),

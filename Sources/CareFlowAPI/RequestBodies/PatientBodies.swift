@@ -99,6 +99,7 @@ struct CareAssignmentBody: RequestBody {
         let referredBy = fields.uuid("referred_by", required: false)
         let endsOnText = fields.string("ends_on", required: false, maxLength: 10, pattern: #"^\d{4}-\d{2}-\d{2}$"#,
                                        patternHint: "must be a date YYYY-MM-DD")
+        fields.refine("ends_on", ["format": .string("date")])
         guard let doctor, let kind else { return nil }
         (doctorID, self.kind, self.referredBy) = (doctor, kind, referredBy)
         endsOn = endsOnText.flatMap { ISO8601DateFormatter().date(from: $0 + "T00:00:00Z") }

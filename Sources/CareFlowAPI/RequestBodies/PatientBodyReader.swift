@@ -8,6 +8,7 @@ enum PatientBodyReader {
 
     static func birthDate(_ body: inout FieldReader) -> String?? {
         guard body.has("birth_date") else { return nil }
+        defer { body.refine("birth_date", ["format": .string("date")]) }
         guard let s = body.string("birth_date", required: false, maxLength: 10, pattern: #"^\d{4}-\d{2}-\d{2}$"#,
                                   patternHint: "must be a date YYYY-MM-DD") else { return .some(nil) }
         let f = DateFormatter()

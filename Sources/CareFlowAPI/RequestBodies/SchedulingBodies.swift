@@ -33,7 +33,7 @@ struct WeeklyScheduleBody: RequestBody {
             guard let weekday, let start, let end, let slot else { return nil }
             return AvailabilityWindow(weekday: weekday, startMinute: start, endMinute: end, slotMinutes: slot)
         }
-        if !fields.has("windows") { fields.fail("windows", "is required") }
+        if fields.lacks("windows") { fields.fail("windows", "is required") }
         guard let facilityID, fields.errors.isEmpty else { return nil }
         self.facilityID = facilityID
         self.windows = windows ?? []
@@ -67,6 +67,7 @@ struct ShiftBody: RequestBody {
     init?(fields: inout FieldReader) {
         let userID = fields.uuid("user_id")
         var role = fields.enumeration("role", Role.self)
+        fields.refine("role", ["enum": .array(ShiftService.shiftRoles.map { .string($0.rawValue) })])
         if let given = role, !ShiftService.shiftRoles.contains(given) {
             fields.fail("role", "must be one of: " + ShiftService.shiftRoles.map(\.rawValue).joined(separator: ", "))
             role = nil
