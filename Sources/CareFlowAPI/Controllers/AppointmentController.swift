@@ -37,13 +37,8 @@ struct AppointmentController: RouteCollection {
 
     @Sendable
     func list(req: Request) async throws -> ListResponse<AppointmentDTO> {
-        var query = req.queryFields("view", "doctor_id", "patient_id", "facility_id")
-        let filters = AppointmentFilters(view: query.enumeration("view", AppointmentListView.self, required: false),
-                                         doctorID: query.uuid("doctor_id", required: false),
-                                         patientID: query.uuid("patient_id", required: false),
-                                         facilityID: query.uuid("facility_id", required: false))
-        try query.finish()
-        let page = try await req.services.appointments.list(filters, in: req.context(),
+        let query = try req.validatedQuery(AppointmentListQuery.self)
+        let page = try await req.services.appointments.list(query.filters, in: req.context(),
                                                             page: req.pageRequest())
         return ListResponse(page, AppointmentDTO.init)
     }

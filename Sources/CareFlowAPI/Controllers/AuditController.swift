@@ -55,16 +55,6 @@ struct AuditController: RouteCollection {
     static let encoder = JSONEncoder.custom(dates: .iso8601)
 
     static func filters(_ req: Request) throws -> AuditQuery.Filters {
-        var query = req.queryFields("action", "target_id", "actor_id", "facility_id", "outcome", "from", "to")
-        var filters = AuditQuery.Filters()
-        filters.action = query.string("action", required: false, maxLength: 100)
-        filters.targetID = query.string("target_id", required: false, maxLength: 100)
-        filters.actorID = query.uuid("actor_id", required: false)
-        filters.facilityID = query.uuid("facility_id", required: false)
-        filters.outcome = query.enumeration("outcome", AuditOutcome.self, required: false)
-        filters.from = query.timestamp("from", required: false)
-        filters.to = query.timestamp("to", required: false)
-        try query.finish()
-        return filters
+        try req.validatedQuery(AuditFilterQuery.self).filters
     }
 }

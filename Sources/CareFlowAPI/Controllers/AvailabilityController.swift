@@ -27,10 +27,8 @@ struct AvailabilityController: RouteCollection {
     @Sendable
     func show(req: Request) async throws -> ListResponse<AvailabilityWindowDTO> {
         let doctorID = try req.uuidParameter("doctorID", what: "Doctor")
-        var query = req.queryFields("facility_id")
-        let facilityID = query.uuid("facility_id", required: false)
-        try query.finish()
-        let rows = try await req.services.availability.weekly(doctorID: doctorID, facilityID: facilityID, in: req.context())
+        let query = try req.validatedQuery(FacilityFilterQuery.self)
+        let rows = try await req.services.availability.weekly(doctorID: doctorID, facilityID: query.facilityID, in: req.context())
         return ListResponse(Page(items: rows, nextCursor: nil), AvailabilityWindowDTO.init)
     }
 
@@ -48,10 +46,8 @@ struct AvailabilityController: RouteCollection {
     @Sendable
     func exceptions(req: Request) async throws -> ListResponse<AvailabilityExceptionDTO> {
         let doctorID = try req.uuidParameter("doctorID", what: "Doctor")
-        var query = req.queryFields("from")
-        let from = query.timestamp("from", required: false)
-        try query.finish()
-        let page = try await req.services.availability.exceptions(doctorID: doctorID, from: from, in: req.context(),
+        let query = try req.validatedQuery(ExceptionListQuery.self)
+        let page = try await req.services.availability.exceptions(doctorID: doctorID, from: query.from, in: req.context(),
                                                                   page: req.pageRequest())
         return ListResponse(page, AvailabilityExceptionDTO.init)
     }

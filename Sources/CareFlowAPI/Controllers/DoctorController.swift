@@ -11,12 +11,8 @@ struct DoctorController: RouteCollection {
 
     @Sendable
     func list(req: Request) async throws -> ListResponse<DoctorDTO> {
-        var query = req.queryFields("facility_id", "specialization", "available_on")
-        let filters = DoctorFilters(facilityID: query.uuid("facility_id", required: false),
-                                    specialization: query.string("specialization", required: false, maxLength: 100),
-                                    availableOn: query.calendarDay("available_on", required: false))
-        try query.finish()
-        let page = try await req.services.doctors.list(filters, in: req.context(),
+        let query = try req.validatedQuery(DoctorListQuery.self)
+        let page = try await req.services.doctors.list(query.filters, in: req.context(),
                                                        page: req.pageRequest())
         return ListResponse(page, DoctorDTO.init)
     }

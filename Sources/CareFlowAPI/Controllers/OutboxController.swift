@@ -11,10 +11,8 @@ struct OutboxController: RouteCollection {
 
     @Sendable
     func list(req: Request) async throws -> ListResponse<OutboxMessageDTO> {
-        var query = req.queryFields("status")
-        let status = query.enumeration("status", OutboxMessage.Status.self, required: false)
-        try query.finish()
-        let page = try await req.services.outboxAdmin.list(status: status, in: req.context(),
+        let query = try req.validatedQuery(OutboxListQuery.self)
+        let page = try await req.services.outboxAdmin.list(status: query.status, in: req.context(),
                                                            page: req.pageRequest())
         return ListResponse(page, OutboxMessageDTO.init)
     }

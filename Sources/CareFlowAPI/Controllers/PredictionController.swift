@@ -37,9 +37,7 @@ struct PredictionController: RouteCollection {
     /// `?level=high` keeps the High results.
     @Sendable
     func list(req: Request) async throws -> ListResponse<RiskAssessmentDTO> {
-        var query = req.queryFields("level")
-        let level = query.enumeration("level", RiskLevel.self, required: false)
-        try query.finish()
+        let level = try req.validatedQuery(RiskAssessmentQuery.self).level
         let page = try await req.services.predictions.list(
             patientID: req.uuidParameter("patientID",
                                          what: "Patient"), highOnly: level == .high, in: req.context(), page: req.pageRequest())

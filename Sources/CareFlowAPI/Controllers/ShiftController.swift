@@ -24,12 +24,8 @@ struct ShiftController: RouteCollection {
     @Sendable
     func list(req: Request) async throws -> ListResponse<ShiftDTO> {
         let facilityID = try req.uuidParameter("facilityID", what: "Facility")
-        var query = req.queryFields("from", "to", "user_id")
-        let from = query.timestamp("from", required: false)
-        let to = query.timestamp("to", required: false)
-        let userID = query.uuid("user_id", required: false)
-        try query.finish()
-        let page = try await req.services.shifts.list(facilityID: facilityID, from: from, to: to, userID: userID, in: req.context(),
+        let query = try req.validatedQuery(ShiftListQuery.self)
+        let page = try await req.services.shifts.list(facilityID: facilityID, from: query.from, to: query.to, userID: query.userID, in: req.context(),
                                                       page: req.pageRequest())
         return ListResponse(page, ShiftDTO.init)
     }

@@ -27,15 +27,6 @@ extension Request {
         try B.read(try await jsonObject())
     }
 
-    /// The query parameters `Q` names, read as `Q`, every bad one named in one 422.
-    func validatedQuery<Q: RequestQuery>(_ type: Q.Type) throws -> Q {
-        var object: [String: JSONValue] = [:]
-        for key in Q.parameterNames {
-            if let value = queryValue(key) { object[key] = .string(value) }
-        }
-        return try Q.read(object)
-    }
-
     func pageRequest() throws -> PageRequest {
         var limit: Int?
         if let raw = queryValue("limit") {

@@ -119,3 +119,62 @@ struct CoverageQuery: RequestQuery {
         self.day = day
     }
 }
+
+/// `?view=&doctor_id=&patient_id=&facility_id=` of the appointment list.
+struct AppointmentListQuery: RequestQuery {
+    static let parameterNames = ["view", "doctor_id", "patient_id", "facility_id"]
+    let filters: AppointmentFilters
+
+    init?(fields: inout FieldReader) {
+        filters = AppointmentFilters(view: fields.enumeration("view", AppointmentListView.self, required: false),
+                                     doctorID: fields.uuid("doctor_id", required: false),
+                                     patientID: fields.uuid("patient_id", required: false),
+                                     facilityID: fields.uuid("facility_id", required: false))
+    }
+}
+
+/// `?facility_id=&specialization=&available_on=` of the doctor directory.
+struct DoctorListQuery: RequestQuery {
+    static let parameterNames = ["facility_id", "specialization", "available_on"]
+    let filters: DoctorFilters
+
+    init?(fields: inout FieldReader) {
+        filters = DoctorFilters(facilityID: fields.uuid("facility_id", required: false),
+                                specialization: fields.string("specialization", required: false, maxLength: 100),
+                                availableOn: fields.calendarDay("available_on", required: false))
+    }
+}
+
+/// `?facility_id=`: one facility's part of a doctor's weekly schedule.
+struct FacilityFilterQuery: RequestQuery {
+    static let parameterNames = ["facility_id"]
+    let facilityID: UUID?
+
+    init?(fields: inout FieldReader) {
+        facilityID = fields.uuid("facility_id", required: false)
+    }
+}
+
+/// `?from=` (RFC 3339): leaves out a doctor's exceptions that ended before it.
+struct ExceptionListQuery: RequestQuery {
+    static let parameterNames = ["from"]
+    let from: Date?
+
+    init?(fields: inout FieldReader) {
+        from = fields.timestamp("from", required: false)
+    }
+}
+
+/// `?from=&to=` (RFC 3339) keep the shifts overlapping that stretch; `?user_id=` one person's.
+struct ShiftListQuery: RequestQuery {
+    static let parameterNames = ["from", "to", "user_id"]
+    let from: Date?
+    let to: Date?
+    let userID: UUID?
+
+    init?(fields: inout FieldReader) {
+        from = fields.timestamp("from", required: false)
+        to = fields.timestamp("to", required: false)
+        userID = fields.uuid("user_id", required: false)
+    }
+}
