@@ -336,7 +336,8 @@ struct AppointmentTests {
             }
             func today(_ now: String) async throws -> Set<UUID> {
                 let page = try await app.services.appointments.list(
-                    AppointmentFilters(view: .today, facilityID: chicago.id!), in: scope, by: admin, origin: .none,
+                    AppointmentFilters(view: .today, facilityID: chicago.id!), in: RequestContext(scope: scope, principal: admin,
+                                                                                                  origin: .none),
                     page: try PageRequest(), now: FieldReader.parseTimestamp(now)!)
                 return Set(page.items.map { $0.appointment.id! })
             }

@@ -121,7 +121,8 @@ struct AuditExportTests {
             try await Self.seed(app, t)
             let admin = try await app.services.auth.authenticate(bearer: t[.groupAdmin].token)
             let export = try await app.services.auditQuery.export(
-                AuditQuery.Filters(action: "test.event"), in: TenantScope(tenantID: t.id, db: app.db), by: admin, origin: .none,
+                AuditQuery.Filters(action: "test.event"), in: RequestContext(scope: TenantScope(tenantID: t.id, db: app.db),
+                                                                             principal: admin, origin: .none),
                 batchSize: 300)
             var sizes: [Int] = []
             var seqs: [Int] = []

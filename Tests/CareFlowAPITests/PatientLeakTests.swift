@@ -15,7 +15,7 @@ struct PatientLeakTests {
         let view = try await app.services.patients.register(
             PatientInput(givenName: given, familyName: "Mukamana", birthDate: "1990-01-02", sex: .female, nationalID: nationalID,
                          homeFacilityID: facility, conditions: conditions.map { ConditionInput(code: $0, note: nil) }),
-            in: TenantScope(tenantID: t.id, db: app.db), by: .system(tenantID: t.id), origin: .none)
+            in: RequestContext(scope: TenantScope(tenantID: t.id, db: app.db), principal: .system(tenantID: t.id), origin: .none))
         return view.patient.id!.uuidString
     }
 

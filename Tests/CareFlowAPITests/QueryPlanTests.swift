@@ -54,7 +54,10 @@ struct QueryPlanTests {
 
             let recorder = SQLRecorder()
             let recorded = TenantScope(tenantID: t.id, db: recorder.database(app))
-            func principal(_ role: Role) async throws -> Principal { try await app.services.auth.authenticate(bearer: t[role].token) }
+            /// The role's caller, with its queries recorded.
+            func caller(_ role: Role) async throws -> RequestContext {
+                RequestContext(scope: recorded, principal: try await app.services.auth.authenticate(bearer: t[role].token), origin: .none)
+            }
             let page = try PageRequest(limit: 20)
             let patients = app.services.patients
             let list = Expectation(indexed: [], orderFromIndex: true, sqliteOnly: ["patients.tenant_id"])
@@ -67,25 +70,25 @@ struct QueryPlanTests {
             name.name = "\(patient.input.givenName) \(patient.input.familyName)"
             let cases: [(String, String, Expectation, () async throws -> Void)] = [
                 ("patient page, group admin", "patients", list,
-                 { _ = try await patients.search(PatientQuery(), in: recorded, by: try await principal(.groupAdmin), origin: .none, page: page) }),
+                 { _ = try await patients.search(PatientQuery(), in: try await caller(.groupAdmin), page: page) }),
                 ("patient page, receptionist", "patients", list,
-                 { _ = try await patients.search(PatientQuery(), in: recorded, by: try await principal(.receptionist), origin: .none, page: page) }),
+                 { _ = try await patients.search(PatientQuery(), in: try await caller(.receptionist), page: page) }),
                 ("patient page, nurse (facility visibility)", "patients", facilityList,
-                 { _ = try await patients.search(PatientQuery(), in: recorded, by: try await principal(.nurse), origin: .none, page: page) }),
+                 { _ = try await patients.search(PatientQuery(), in: try await caller(.nurse), page: page) }),
                 ("patient page, doctor (care-team visibility)", "patients", careTeamList,
-                 { _ = try await patients.search(PatientQuery(), in: recorded, by: try await principal(.doctor), origin: .none, page: page) }),
+                 { _ = try await patients.search(PatientQuery(), in: try await caller(.doctor), page: page) }),
                 ("MRN search, receptionist", "patients", Expectation(indexed: ["patients.mrn_index"], orderFromIndex: false),
-                 { _ = try await patients.search(mrn, in: recorded, by: try await principal(.receptionist), origin: .none, page: page) }),
+                 { _ = try await patients.search(mrn, in: try await caller(.receptionist), page: page) }),
                 ("name search, receptionist", "patients", Expectation(indexed: ["patient_name_tokens.token_index"], orderFromIndex: false),
-                 { _ = try await patients.search(name, in: recorded, by: try await principal(.receptionist), origin: .none, page: page) }),
+                 { _ = try await patients.search(name, in: try await caller(.receptionist), page: page) }),
                 ("appointments of a patient, receptionist", "appointments",
                  Expectation(indexed: ["appointments.patient_id"], orderFromIndex: false),
-                 { _ = try await app.services.appointments.list(AppointmentFilters(patientID: patient.id), in: recorded,
-                                                                by: try await principal(.receptionist), origin: .none, page: page) }),
+                 { _ = try await app.services.appointments.list(AppointmentFilters(patientID: patient.id),
+                                                                in: try await caller(.receptionist), page: page) }),
                 ("upcoming appointments of a doctor, group admin", "appointments",
                  Expectation(indexed: ["appointments.doctor_id", "appointments.starts_at"], orderFromIndex: true),
-                 { _ = try await app.services.appointments.list(AppointmentFilters(view: .upcoming, doctorID: t[.doctor].id), in: recorded,
-                                                                by: try await principal(.groupAdmin), origin: .none, page: page) }),
+                 { _ = try await app.services.appointments.list(AppointmentFilters(view: .upcoming, doctorID: t[.doctor].id),
+                                                                in: try await caller(.groupAdmin), page: page) }),
             ]
             for (label, table, expectation, run) in cases {
                 recorder.reset()

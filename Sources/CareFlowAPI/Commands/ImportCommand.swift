@@ -86,12 +86,12 @@ struct ImportCommand: AsyncCommandGroup {
             context.console.print("\(table.rows.count) rows: \(good.count) valid, \(bad.count) with problems")
             ImportCommand.printProblems(bad, console: context.console)
             guard !signature.dryRun else { return }
-            let scope = TenantScope(tenantID: tenant.id!, db: app.db)
+            let importer = RequestContext(scope: TenantScope(tenantID: tenant.id!, db: app.db), principal: .system(tenantID: tenant.id!),
+                                          origin: RequestOrigin(requestID: "import"))
             var invited = 0
             for (_, email, name, roles) in good {
                 let member = try await app.services.staff.invite(email: email, displayName: name, roles: roles, facilityID: facility.id!,
-                                                                 tenant: tenant, in: scope, by: .system(tenantID: tenant.id!),
-                                                                 origin: RequestOrigin(requestID: "import"))
+                                                                 tenant: tenant, in: importer)
                 if member.user.status == .invited { invited += 1 }
             }
             context.console.print("processed \(good.count) staff (\(invited) awaiting their invitation), rejected \(bad.count)")

@@ -41,7 +41,7 @@ struct SeedSchedule: AsyncCommand {
                                                   displayName: "Bench Doctor \(i)", status: .active)
             try await scope.create(RoleAssignment(tenantID: tenant.id!, userID: user.id!, role: .doctor, facilityID: facilityID, grantedBy: nil))
             _ = try await app.services.availability.replaceWeekly(doctorID: user.id!, facilityID: facilityID, windows: allDay,
-                                                                  in: scope, by: system, origin: origin)
+                                                                  in: RequestContext(scope: scope, principal: system, origin: origin))
             doctors.append(user.id!)
         }
 

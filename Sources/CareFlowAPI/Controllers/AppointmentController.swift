@@ -18,41 +18,27 @@ struct AppointmentController: RouteCollection {
 
     @Sendable
     func book(req: Request) async throws -> Response {
-        var body = FieldReader(try await req.jsonObject())
-        let patientID = body.uuid("patient_id")
-        let doctorID = body.uuid("doctor_id")
-        let facilityID = body.uuid("facility_id")
-        let startsAt = body.timestamp("starts_at")
-        let reason = body.string("reason", required: false, maxLength: 1000)
-        try body.finish()
-        let booked = try await req.services.appointments.book(
-            BookingRequest(patientID: patientID!, doctorID: doctorID!, facilityID: facilityID!, startsAt: startsAt!, reason: reason),
-            in: req.tenantScope(), by: req.principal(), origin: req.origin)
+        let body = try await req.validatedBody(BookingBody.self)
+        let booked = try await req.services.appointments.book(body.request, in: req.context())
         return try await AppointmentDTO(booked).encodeResponse(status: .created, for: req)
     }
 
     @Sendable
     func show(req: Request) async throws -> AppointmentDTO {
         AppointmentDTO(try await req.services.appointments.read(
-            req.uuidParameter("appointmentID", what: "Appointment"), in: req.tenantScope(), by: req.principal(), origin: req.origin))
+            req.uuidParameter("appointmentID", what: "Appointment"), in: req.context()))
     }
 
     @Sendable
     func apply(_ change: AppointmentChange, req: Request) async throws -> AppointmentDTO {
         AppointmentDTO(try await req.services.appointments.apply(
-            change, to: req.uuidParameter("appointmentID", what: "Appointment"), in: req.tenantScope(), by: req.principal(),
-            origin: req.origin))
+            change, to: req.uuidParameter("appointmentID", what: "Appointment"), in: req.context()))
     }
 
     @Sendable
     func list(req: Request) async throws -> ListResponse<AppointmentDTO> {
-        var query = req.queryFields("view", "doctor_id", "patient_id", "facility_id")
-        let filters = AppointmentFilters(view: query.enumeration("view", AppointmentListView.self, required: false),
-                                         doctorID: query.uuid("doctor_id", required: false),
-                                         patientID: query.uuid("patient_id", required: false),
-                                         facilityID: query.uuid("facility_id", required: false))
-        try query.finish()
-        let page = try await req.services.appointments.list(filters, in: req.tenantScope(), by: req.principal(), origin: req.origin,
+        let query = try req.validatedQuery(AppointmentListQuery.self)
+        let page = try await req.services.appointments.list(query.filters, in: req.context(),
                                                             page: req.pageRequest())
         return ListResponse(page, AppointmentDTO.init)
     }

@@ -14,7 +14,7 @@ struct AuditController: RouteCollection {
     func list(req: Request) async throws -> ListResponse<AuditEventDTO> {
         let filters = try Self.filters(req)
         let page = try await req.services.auditQuery.list(
-            filters, in: req.tenantScope(), by: req.principal(), origin: req.origin, page: req.pageRequest())
+            filters, in: req.context(), page: req.pageRequest())
         return ListResponse(page, AuditEventDTO.init)
     }
 
@@ -24,7 +24,7 @@ struct AuditController: RouteCollection {
     @Sendable
     func export(req: Request) async throws -> Response {
         let filters = try Self.filters(req)
-        let export = try await req.services.auditQuery.export(filters, in: req.tenantScope(), by: req.principal(), origin: req.origin)
+        let export = try await req.services.auditQuery.export(filters, in: req.context())
         var headers = HTTPHeaders()
         headers.contentType = Self.ndjson
         headers.replaceOrAdd(name: .cacheControl, value: "no-store")
@@ -55,16 +55,6 @@ struct AuditController: RouteCollection {
     static let encoder = JSONEncoder.custom(dates: .iso8601)
 
     static func filters(_ req: Request) throws -> AuditQuery.Filters {
-        var query = req.queryFields("action", "target_id", "actor_id", "facility_id", "outcome", "from", "to")
-        var filters = AuditQuery.Filters()
-        filters.action = query.string("action", required: false, maxLength: 100)
-        filters.targetID = query.string("target_id", required: false, maxLength: 100)
-        filters.actorID = query.uuid("actor_id", required: false)
-        filters.facilityID = query.uuid("facility_id", required: false)
-        filters.outcome = query.enumeration("outcome", AuditOutcome.self, required: false)
-        filters.from = query.timestamp("from", required: false)
-        filters.to = query.timestamp("to", required: false)
-        try query.finish()
-        return filters
+        try req.validatedQuery(AuditFilterQuery.self).filters
     }
 }

@@ -13,26 +13,13 @@ struct AvailabilityController: RouteCollection {
         doctor.delete("exceptions", ":exceptionID", use: deleteException)
     }
 
-    /// `{"facility_id", "windows": [{"weekday": 1, "start": "09:00", "end": "12:00", "slot_minutes": 20}]}`
-    /// replaces the doctor's weekly schedule at that facility (an empty list clears it).
+    /// Replaces the doctor's weekly schedule at one facility (`WeeklyScheduleBody`).
     @Sendable
     func replace(req: Request) async throws -> ListResponse<AvailabilityWindowDTO> {
         let doctorID = try req.uuidParameter("doctorID", what: "Doctor")
-        var body = FieldReader(try await req.jsonObject())
-        let facilityID = body.uuid("facility_id")
-        let windows = body.objectArray("windows", maxCount: 100) { item -> AvailabilityWindow? in
-            let weekday = item.integer("weekday", range: 1...7)
-            let start = item.clockMinute("start")
-            let end = item.clockMinute("end")
-            let slot = item.integer("slot_minutes", range: AvailabilityWindow.slotMinutesRange)
-            guard let weekday, let start, let end, let slot else { return nil }
-            return AvailabilityWindow(weekday: weekday, startMinute: start, endMinute: end, slotMinutes: slot)
-        }
-        if !body.has("windows") { body.fail("windows", "is required") }
-        try body.finish()
+        let body = try await req.validatedBody(WeeklyScheduleBody.self)
         let rows = try await req.services.availability.replaceWeekly(
-            doctorID: doctorID, facilityID: facilityID!, windows: windows ?? [], in: req.tenantScope(), by: req.principal(),
-            origin: req.origin)
+            doctorID: doctorID, facilityID: body.facilityID, windows: body.windows, in: req.context())
         return ListResponse(Page(items: rows, nextCursor: nil), AvailabilityWindowDTO.init)
     }
 
@@ -40,26 +27,18 @@ struct AvailabilityController: RouteCollection {
     @Sendable
     func show(req: Request) async throws -> ListResponse<AvailabilityWindowDTO> {
         let doctorID = try req.uuidParameter("doctorID", what: "Doctor")
-        var query = req.queryFields("facility_id")
-        let facilityID = query.uuid("facility_id", required: false)
-        try query.finish()
-        let rows = try await req.services.availability.weekly(doctorID: doctorID, facilityID: facilityID, in: req.tenantScope(),
-                                                              by: req.principal(), origin: req.origin)
+        let query = try req.validatedQuery(FacilityFilterQuery.self)
+        let rows = try await req.services.availability.weekly(doctorID: doctorID, facilityID: query.facilityID, in: req.context())
         return ListResponse(Page(items: rows, nextCursor: nil), AvailabilityWindowDTO.init)
     }
 
     @Sendable
     func addException(req: Request) async throws -> Response {
         let doctorID = try req.uuidParameter("doctorID", what: "Doctor")
-        var body = FieldReader(try await req.jsonObject())
-        let facilityID = body.uuid("facility_id", required: false)
-        let startsAt = body.timestamp("starts_at")
-        let endsAt = body.timestamp("ends_at")
-        let reason = body.enumeration("reason", AvailabilityException.Reason.self)
-        try body.finish()
+        let body = try await req.validatedBody(AvailabilityExceptionBody.self)
         let exception = try await req.services.availability.addException(
-            doctorID: doctorID, facilityID: facilityID, startsAt: startsAt!, endsAt: endsAt!, reason: reason!, in: req.tenantScope(),
-            by: req.principal(), origin: req.origin)
+            doctorID: doctorID, facilityID: body.facilityID, startsAt: body.startsAt, endsAt: body.endsAt, reason: body.reason,
+            in: req.context())
         return try await AvailabilityExceptionDTO(exception).encodeResponse(status: .created, for: req)
     }
 
@@ -67,11 +46,9 @@ struct AvailabilityController: RouteCollection {
     @Sendable
     func exceptions(req: Request) async throws -> ListResponse<AvailabilityExceptionDTO> {
         let doctorID = try req.uuidParameter("doctorID", what: "Doctor")
-        var query = req.queryFields("from")
-        let from = query.timestamp("from", required: false)
-        try query.finish()
-        let page = try await req.services.availability.exceptions(doctorID: doctorID, from: from, in: req.tenantScope(),
-                                                                  by: req.principal(), origin: req.origin, page: req.pageRequest())
+        let query = try req.validatedQuery(ExceptionListQuery.self)
+        let page = try await req.services.availability.exceptions(doctorID: doctorID, from: query.from, in: req.context(),
+                                                                  page: req.pageRequest())
         return ListResponse(page, AvailabilityExceptionDTO.init)
     }
 
@@ -79,7 +56,7 @@ struct AvailabilityController: RouteCollection {
     func deleteException(req: Request) async throws -> Response {
         try await req.services.availability.deleteException(
             req.uuidParameter("exceptionID", what: "Exception"), doctorID: req.uuidParameter("doctorID", what: "Doctor"),
-            in: req.tenantScope(), by: req.principal(), origin: req.origin)
+            in: req.context())
         return Response(status: .noContent)
     }
 }

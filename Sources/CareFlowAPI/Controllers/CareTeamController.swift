@@ -14,36 +14,27 @@ struct CareTeamController: RouteCollection {
 
     @Sendable
     func assign(req: Request) async throws -> Response {
-        var body = FieldReader(try await req.jsonObject())
-        let doctor = body.uuid("doctor_id")
-        let kind = body.enumeration("kind", CareRelationship.Kind.self)
-        let referredBy = body.uuid("referred_by", required: false)
-        let endsOnText = body.string("ends_on", required: false, maxLength: 10, pattern: #"^\d{4}-\d{2}-\d{2}$"#, patternHint: "must be a date YYYY-MM-DD")
-        try body.finish()
-        let endsOn = endsOnText.flatMap { ISO8601DateFormatter().date(from: $0 + "T00:00:00Z") }
+        let body = try await req.validatedBody(CareAssignmentBody.self)
         let relationship = try await req.services.careTeam.assign(
-            patientID: req.uuidParameter("patientID", what: "Patient"), doctorID: doctor!, kind: kind!, referredBy: referredBy,
-            endsOn: endsOn, in: req.tenantScope(), by: req.principal(), origin: req.origin)
+            patientID: req.uuidParameter("patientID", what: "Patient"), doctorID: body.doctorID, kind: body.kind,
+            referredBy: body.referredBy, endsOn: body.endsOn, in: req.context())
         return try await CareRelationshipDTO(relationship).encodeResponse(status: .created, for: req)
     }
 
     /// A patient choosing their own primary doctor, where the tenant's file allows it.
     @Sendable
     func choosePrimaryDoctor(req: Request) async throws -> Response {
-        var body = FieldReader(try await req.jsonObject())
-        let doctor = body.uuid("doctor_id")
-        try body.finish()
+        let body = try await req.validatedBody(PrimaryDoctorBody.self)
         let allowed = req.services.tenants[try await req.currentTenantSlug()]?.patientsChooseDoctor ?? false
         let relationship = try await req.services.careTeam.choosePrimaryDoctor(
-            patientID: req.uuidParameter("patientID", what: "Patient"), doctorID: doctor!, tenantAllowsChoice: allowed,
-            in: req.tenantScope(), by: req.principal(), origin: req.origin)
+            patientID: req.uuidParameter("patientID", what: "Patient"), doctorID: body.doctorID, tenantAllowsChoice: allowed,
+            in: req.context())
         return try await CareRelationshipDTO(relationship).encodeResponse(status: .created, for: req)
     }
 
     @Sendable
     func list(req: Request) async throws -> ListResponse<CareRelationshipDTO> {
-        let rows = try await req.services.careTeam.list(patientID: req.uuidParameter("patientID", what: "Patient"), in: req.tenantScope(),
-                                                        by: req.principal(), origin: req.origin)
+        let rows = try await req.services.careTeam.list(patientID: req.uuidParameter("patientID", what: "Patient"), in: req.context())
         return ListResponse(Page(items: rows, nextCursor: nil), CareRelationshipDTO.init)
     }
 
@@ -51,7 +42,7 @@ struct CareTeamController: RouteCollection {
     func end(req: Request) async throws -> Response {
         try await req.services.careTeam.end(patientID: req.uuidParameter("patientID", what: "Patient"),
                                             relationshipID: req.uuidParameter("relationshipID", what: "Care relationship"),
-                                            in: req.tenantScope(), by: req.principal(), origin: req.origin)
+                                            in: req.context())
         return Response(status: .noContent)
     }
 
@@ -65,8 +56,7 @@ struct CareTeamController: RouteCollection {
         }
         var query = PatientQuery()
         query.doctorID = principal.subjectID
-        let page = try await req.services.patients.search(query, in: req.tenantScope(), by: principal, origin: req.origin,
-                                                          page: req.pageRequest())
+        let page = try await req.services.patients.search(query, in: req.context(), page: req.pageRequest())
         return ListResponse(page, PatientDTO.init)
     }
 }

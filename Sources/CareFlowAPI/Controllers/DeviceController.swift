@@ -13,30 +13,26 @@ struct DeviceController: RouteCollection {
     /// 201 for a new registration, 200 with the existing device when the token is already the caller's.
     @Sendable
     func register(req: Request) async throws -> Response {
-        var body = FieldReader(try await req.jsonObject())
-        let token = body.string("token", maxLength: DeviceService.maxTokenLength)
-        let platform = body.enumeration("platform", Device.Platform.self)
-        try body.finish()
-        let scope = try req.tenantScope()
-        let (device, created) = try await req.services.devices.register(token: token!, platform: platform!, in: scope, by: req.principal(),
-                                                                         origin: req.origin)
-        return try await DeviceDTO(device, tokenSuffix: String(token!.suffix(6)))
+        let body = try await req.validatedBody(DeviceRegistrationBody.self)
+        let (device, created) = try await req.services.devices.register(token: body.token, platform: body.platform, in: req.context())
+        return try await DeviceDTO(device, tokenSuffix: String(body.token.suffix(6)))
             .encodeResponse(status: created ? .created : .ok, for: req)
     }
 
     @Sendable
     func list(req: Request) async throws -> ListResponse<DeviceDTO> {
-        let scope = try req.tenantScope()
-        let devices = try await req.services.devices.list(in: scope, by: req.principal(), origin: req.origin)
+        let context = try req.context()
+        let devices = try await req.services.devices.list(in: context)
         var items: [DeviceDTO] = []
-        for device in devices { items.append(DeviceDTO(device, tokenSuffix: try await req.services.devices.tokenSuffix(of: device, in: scope))) }
+        for device in devices {
+            items.append(DeviceDTO(device, tokenSuffix: try await req.services.devices.tokenSuffix(of: device, in: context.scope)))
+        }
         return ListResponse(Page(items: items, nextCursor: nil), { $0 })
     }
 
     @Sendable
     func remove(req: Request) async throws -> Response {
-        try await req.services.devices.remove(deviceID: req.uuidParameter("deviceID", what: "Device"), in: req.tenantScope(),
-                                              by: req.principal(), origin: req.origin)
+        try await req.services.devices.remove(deviceID: req.uuidParameter("deviceID", what: "Device"), in: req.context())
         return Response(status: .noContent)
     }
 }

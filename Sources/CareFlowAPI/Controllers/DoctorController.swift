@@ -11,12 +11,8 @@ struct DoctorController: RouteCollection {
 
     @Sendable
     func list(req: Request) async throws -> ListResponse<DoctorDTO> {
-        var query = req.queryFields("facility_id", "specialization", "available_on")
-        let filters = DoctorFilters(facilityID: query.uuid("facility_id", required: false),
-                                    specialization: query.string("specialization", required: false, maxLength: 100),
-                                    availableOn: query.calendarDay("available_on", required: false))
-        try query.finish()
-        let page = try await req.services.doctors.list(filters, in: req.tenantScope(), by: req.principal(), origin: req.origin,
+        let query = try req.validatedQuery(DoctorListQuery.self)
+        let page = try await req.services.doctors.list(query.filters, in: req.context(),
                                                        page: req.pageRequest())
         return ListResponse(page, DoctorDTO.init)
     }
@@ -25,12 +21,9 @@ struct DoctorController: RouteCollection {
     @Sendable
     func availableSlots(req: Request) async throws -> ListResponse<AvailabilitySlotDTO> {
         let doctorID = try req.uuidParameter("doctorID", what: "Doctor")
-        var query = req.queryFields("date", "facility_id")
-        let day = query.calendarDay("date")
-        let facilityID = query.uuid("facility_id", required: false)
-        try query.finish()
-        let slots = try await req.services.slots.available(doctorID: doctorID, facilityID: facilityID, on: day!, in: req.tenantScope(),
-                                                           by: req.principal(), origin: req.origin)
+        let query = try req.validatedQuery(SlotQuery.self)
+        let slots = try await req.services.slots.available(doctorID: doctorID, facilityID: query.facilityID, on: query.day,
+                                                           in: req.context())
         return ListResponse(Page(items: slots, nextCursor: nil), AvailabilitySlotDTO.init)
     }
 }

@@ -12,29 +12,19 @@ struct FacilityController: RouteCollection {
 
     @Sendable
     func create(req: Request) async throws -> Response {
-        let principal = try req.principal()
-        let scope = try req.tenantScope()
-        try await req.services.guardian.authorize(principal, .facilityCreate, on: .tenant, origin: req.origin, db: req.db)
-        var body = FieldReader(try await req.jsonObject())
-        let code = body.string("code", maxLength: 41, pattern: FacilityService.codePattern,
-                               patternHint: "must be 2-41 lowercase letters, digits or dashes")
-        let name = body.string("name", maxLength: 200)
-        let timezone = body.string("timezone", required: false, maxLength: 64)
-        if let timezone, TimeZone(identifier: timezone) == nil {
-            body.fail("timezone", "must be an IANA time zone such as Africa/Kigali")
-        }
-        try body.finish()
+        let context = try req.context()
+        try await req.services.guardian.authorize(context.principal, .facilityCreate, on: .tenant, origin: req.origin, db: req.db)
+        let body = try await req.validatedBody(CreateFacilityBody.self)
         let tenant = try await req.currentTenant()
-        let zone = timezone ?? req.services.tenants[tenant.slug]?.timezone ?? "UTC"
+        let zone = body.timezone ?? req.services.tenants[tenant.slug]?.timezone ?? "UTC"
         let facility = try await req.services.facilities.create(
-            code: code!, name: name!, timezone: zone, in: scope, actor: principal, origin: req.origin)
+            code: body.code, name: body.name, timezone: zone, in: context)
         return try await FacilityDTO(facility).encodeResponse(status: .created, for: req)
     }
 
     @Sendable
     func list(req: Request) async throws -> ListResponse<FacilityDTO> {
-        let principal = try req.principal()
-        let page = try await req.services.facilities.list(visibleTo: principal, in: req.tenantScope(), origin: req.origin, page: req.pageRequest())
+        let page = try await req.services.facilities.list(in: req.context(), page: req.pageRequest())
         return ListResponse(page, FacilityDTO.init)
     }
 

@@ -46,10 +46,7 @@ struct MFAController: RouteCollection {
     }
 
     private func readCode(_ req: Request) async throws -> String {
-        var body = FieldReader(try await req.jsonObject())
-        let code = body.string("code", maxLength: 16)
-        try body.finish()
-        return code!
+        try await req.validatedBody(CodeBody.self).code
     }
 
     /// Issuer = the tenant's name (CareFlow for operators); account = the email.

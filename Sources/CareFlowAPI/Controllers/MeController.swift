@@ -33,31 +33,16 @@ struct MeController: RouteCollection {
     @Sendable
     func update(req: Request) async throws -> MeDTO {
         let principal = try req.principal()
-        var body = FieldReader(try await req.jsonObject())
-        var changes = ProfileChanges()
-        if body.has("display_name") { changes.displayName = .some(body.string("display_name", required: false, maxLength: 100)) }
-        if body.has("phone") {
-            changes.phone = .some(body.string("phone", required: false, maxLength: 16, pattern: ProfileChanges.phonePattern,
-                                              patternHint: "must be an E.164 number such as +250788123456"))
-        }
-        if body.has("locale") {
-            changes.locale = .some(body.string("locale", required: false, maxLength: 35, pattern: ProfileChanges.localePattern,
-                                               patternHint: "must be a language tag such as en or fr-RW"))
-        }
-        changes.notificationChannels = body.enumerationArray("notification_channels", NotificationChannel.self, required: false,
-                                                             allowEmpty: true)
-        try body.finish()
+        let changes = try await req.validatedBody(ProfileUpdateBody.self).changes
         return try await userDTO(req.services.accounts.profiles.update(changes, of: principal, origin: req.origin), principal)
     }
 
     /// `{current_password, new_password}`: ends every other session, keeps this one.
     @Sendable
     func changePassword(req: Request) async throws -> Response {
-        var body = FieldReader(try await req.jsonObject())
-        let current = body.secret("current_password", maxLength: 1024)
-        let new = body.secret("new_password", maxLength: 1024)
-        try body.finish()
-        try await req.services.accounts.passwordChange.change(of: try req.principal(), current: current!, new: new!, origin: req.origin)
+        let body = try await req.validatedBody(PasswordChangeBody.self)
+        try await req.services.accounts.passwordChange.change(of: try req.principal(), current: body.currentPassword, new: body.newPassword,
+                                                              origin: req.origin)
         return Response(status: .noContent)
     }
 

@@ -11,10 +11,8 @@ struct OutboxController: RouteCollection {
 
     @Sendable
     func list(req: Request) async throws -> ListResponse<OutboxMessageDTO> {
-        var query = req.queryFields("status")
-        let status = query.enumeration("status", OutboxMessage.Status.self, required: false)
-        try query.finish()
-        let page = try await req.services.outboxAdmin.list(status: status, in: req.tenantScope(), by: req.principal(), origin: req.origin,
+        let query = try req.validatedQuery(OutboxListQuery.self)
+        let page = try await req.services.outboxAdmin.list(status: query.status, in: req.context(),
                                                            page: req.pageRequest())
         return ListResponse(page, OutboxMessageDTO.init)
     }
@@ -22,7 +20,7 @@ struct OutboxController: RouteCollection {
     @Sendable
     func requeue(req: Request) async throws -> OutboxMessageDTO {
         let message = try await req.services.outboxAdmin.requeue(messageID: req.uuidParameter("messageID", what: "Outbox message"),
-                                                                 in: req.tenantScope(), by: req.principal(), origin: req.origin)
+                                                                 in: req.context())
         return OutboxMessageDTO(message)
     }
 }

@@ -14,35 +14,33 @@ struct PatientController: RouteCollection {
 
     @Sendable
     func create(req: Request) async throws -> Response {
-        let input = try PatientBodyReader.create(try await req.jsonObject())
-        let view = try await req.services.patients.register(input, in: req.tenantScope(), by: req.principal(), origin: req.origin)
+        let input = try await req.validatedBody(NewPatientBody.self).input
+        let view = try await req.services.patients.register(input, in: req.context())
         return try await PatientDTO(view).encodeResponse(status: .created, for: req)
     }
 
     @Sendable
     func show(req: Request) async throws -> PatientDTO {
-        PatientDTO(try await req.services.patients.read(req.uuidParameter("patientID", what: "Patient"), in: req.tenantScope(),
-                                                        by: req.principal(), origin: req.origin))
+        PatientDTO(try await req.services.patients.read(req.uuidParameter("patientID", what: "Patient"), in: req.context()))
     }
 
     @Sendable
     func update(req: Request) async throws -> PatientDTO {
-        let changes = try PatientBodyReader.changes(try await req.jsonObject())
+        let changes = try await req.validatedBody(PatientChangesBody.self).changes
         return PatientDTO(try await req.services.patients.update(req.uuidParameter("patientID", what: "Patient"), changes,
-                                                                 in: req.tenantScope(), by: req.principal(), origin: req.origin))
+                                                                 in: req.context()))
     }
 
     @Sendable
     func delete(req: Request) async throws -> Response {
-        try await req.services.patients.delete(req.uuidParameter("patientID", what: "Patient"), in: req.tenantScope(),
-                                               by: req.principal(), origin: req.origin)
+        try await req.services.patients.delete(req.uuidParameter("patientID", what: "Patient"), in: req.context())
         return Response(status: .noContent)
     }
 
     @Sendable
     func search(req: Request) async throws -> ListResponse<PatientDTO> {
         let query = try Self.query(from: req)
-        let page = try await req.services.patients.search(query, in: req.tenantScope(), by: req.principal(), origin: req.origin,
+        let page = try await req.services.patients.search(query, in: req.context(),
                                                           page: req.pageRequest())
         return ListResponse(page, PatientDTO.init)
     }

@@ -18,9 +18,10 @@ struct PlatformTenantController: RouteCollection {
         let principal = try req.principal()
         let tenantID = try req.uuidParameter("tenantID", what: "Tenant")
         guard try await Tenant.find(tenantID, on: req.db) != nil else { throw AppError.notFound("Tenant not found") }
+        // The operator acts inside the group admin's tenant, not one of their own.
+        let context = RequestContext(scope: TenantScope(tenantID: tenantID, db: req.db), principal: principal, origin: req.origin)
         try await req.services.staff.resetGroupAdminMFA(
-            userID: req.uuidParameter("userID", what: "Group admin"), in: TenantScope(tenantID: tenantID, db: req.db),
-            by: principal, mfa: req.services.mfa, origin: req.origin)
+            userID: req.uuidParameter("userID", what: "Group admin"), in: context, mfa: req.services.mfa)
         return Response(status: .noContent)
     }
 
@@ -28,13 +29,9 @@ struct PlatformTenantController: RouteCollection {
     func create(req: Request) async throws -> Response {
         let principal = try req.principal()
         try await req.services.guardian.authorize(principal, .tenantCreate, on: .platform, origin: req.origin, db: req.db)
-        var body = FieldReader(try await req.jsonObject())
-        let slug = body.string("slug", maxLength: 63)
-        let name = body.string("name", maxLength: 200)
-        let adminEmail = body.email("admin_email")
-        try body.finish()
+        let body = try await req.validatedBody(CreateTenantBody.self)
         let result = try await req.services.onboarding.onboard(
-            slug: slug!, name: name!, adminEmail: adminEmail!, adminPassword: nil, actor: principal.auditActor, origin: req.origin)
+            slug: body.slug, name: body.name, adminEmail: body.adminEmail, adminPassword: nil, actor: principal.auditActor, origin: req.origin)
         let dto = OnboardedTenantDTO(tenant: TenantDTO(result.tenant), groupAdmin: UserSummaryDTO(id: result.admin.id!, email: result.adminEmail, displayName: nil,
                                                                      status: result.admin.status.rawValue),
                                      invitationSent: result.invitationSent, facilities: result.facilities.map(FacilityDTO.init))

@@ -37,12 +37,10 @@ struct PredictionController: RouteCollection {
     /// `?level=high` keeps the High results.
     @Sendable
     func list(req: Request) async throws -> ListResponse<RiskAssessmentDTO> {
-        var query = req.queryFields("level")
-        let level = query.enumeration("level", RiskLevel.self, required: false)
-        try query.finish()
+        let level = try req.validatedQuery(RiskAssessmentQuery.self).level
         let page = try await req.services.predictions.list(
-            patientID: req.uuidParameter("patientID", what: "Patient"), highOnly: level == .high, in: req.tenantScope(),
-            by: req.principal(), origin: req.origin, page: req.pageRequest())
+            patientID: req.uuidParameter("patientID",
+                                         what: "Patient"), highOnly: level == .high, in: req.context(), page: req.pageRequest())
         return ListResponse(page, RiskAssessmentDTO.init)
     }
 
@@ -51,6 +49,6 @@ struct PredictionController: RouteCollection {
         let thresholds = req.services.tenants[try await req.currentTenantSlug()]?.riskThresholds[model]
         return try await req.services.predictions.predict(
             .init(model: model, inputs: inputs, required: required, patientID: patientID, thresholds: thresholds),
-            in: req.tenantScope(), by: req.principal(), origin: req.origin)
+            in: req.context())
     }
 }

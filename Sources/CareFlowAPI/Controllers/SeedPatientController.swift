@@ -34,28 +34,18 @@ struct SeedPatientController: RouteCollection {
 
     @Sendable
     func create(req: Request) async throws -> Response {
-        var body = FieldReader(try await req.jsonObject())
-        let name = body.string("name", maxLength: 200)
-        let age = body.integer("age", range: 0...130)
-        let gender = body.string("gender", maxLength: 10)
-        let blood = body.string("blood_type", required: false, maxLength: 3)
-        let diagnosis = body.string("diagnosis", required: false, maxLength: 200)
-        let sex = gender.flatMap { Patient.Sex(rawValue: $0.lowercased()) }
-        if gender != nil && sex == nil { body.fail("gender", "must be one of: female, male, other, unknown") }
-        if let blood, !PatientBodyReader.bloodTypes.contains(blood) {
-            body.fail("blood_type", "must be one of: " + PatientBodyReader.bloodTypes.joined(separator: ", "))
-        }
-        try body.finish()
-        let parts = name!.split(separator: " ", maxSplits: 1).map(String.init)
+        let body = try await req.validatedBody(SeedPatientBody.self)
+        let parts = body.name.split(separator: " ", maxSplits: 1).map(String.init)
         let year = Calendar(identifier: .gregorian).component(.year, from: Date())
-        let conditions = diagnosis.map { d in
+        let conditions = body.diagnosis.map { d in
             ConditionInput(code: Self.knownDiagnoses[d.lowercased()] ?? "R69", note: d)
         }.map { [$0] } ?? []
         // The seed API had no facilities: the service registers at the caller's facility.
-        let input = PatientInput(givenName: parts[0], familyName: parts.count > 1 ? parts[1] : parts[0], birthYear: year - age!,
-                                 sex: sex!, details: PatientDetails(bloodType: blood), conditions: conditions)
-        let view = try await req.services.patients.register(input, in: req.tenantScope(), by: req.principal(), origin: req.origin)
-        return try await SeedPatientResponse(id: view.patient.id!, mrn: view.mrn, name: name!, age: age!, gender: sex!.rawValue,
-                                             bloodType: blood, diagnosis: diagnosis).encodeResponse(status: .created, for: req)
+        let input = PatientInput(givenName: parts[0], familyName: parts.count > 1 ? parts[1] : parts[0], birthYear: year - body.age,
+                                 sex: body.sex, details: PatientDetails(bloodType: body.bloodType), conditions: conditions)
+        let view = try await req.services.patients.register(input, in: req.context())
+        let response = SeedPatientResponse(id: view.patient.id!, mrn: view.mrn, name: body.name, age: body.age, gender: body.sex.rawValue,
+                                           bloodType: body.bloodType, diagnosis: body.diagnosis)
+        return try await response.encodeResponse(status: .created, for: req)
     }
 }

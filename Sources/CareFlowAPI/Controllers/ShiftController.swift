@@ -14,18 +14,9 @@ struct ShiftController: RouteCollection {
     @Sendable
     func create(req: Request) async throws -> Response {
         let facilityID = try req.uuidParameter("facilityID", what: "Facility")
-        var body = FieldReader(try await req.jsonObject())
-        let userID = body.uuid("user_id")
-        let role = body.enumeration("role", Role.self)
-        if let role, !ShiftService.shiftRoles.contains(role) {
-            body.fail("role", "must be one of: " + ShiftService.shiftRoles.map(\.rawValue).joined(separator: ", "))
-        }
-        let startsAt = body.timestamp("starts_at")
-        let endsAt = body.timestamp("ends_at")
-        try body.finish()
+        let body = try await req.validatedBody(ShiftBody.self)
         let shift = try await req.services.shifts.create(
-            userID: userID!, role: role!, startsAt: startsAt!, endsAt: endsAt!, facilityID: facilityID, in: req.tenantScope(),
-            by: req.principal(), origin: req.origin)
+            userID: body.userID, role: body.role, startsAt: body.startsAt, endsAt: body.endsAt, facilityID: facilityID, in: req.context())
         return try await ShiftDTO(shift).encodeResponse(status: .created, for: req)
     }
 
@@ -33,13 +24,9 @@ struct ShiftController: RouteCollection {
     @Sendable
     func list(req: Request) async throws -> ListResponse<ShiftDTO> {
         let facilityID = try req.uuidParameter("facilityID", what: "Facility")
-        var query = req.queryFields("from", "to", "user_id")
-        let from = query.timestamp("from", required: false)
-        let to = query.timestamp("to", required: false)
-        let userID = query.uuid("user_id", required: false)
-        try query.finish()
-        let page = try await req.services.shifts.list(facilityID: facilityID, from: from, to: to, userID: userID, in: req.tenantScope(),
-                                                      by: req.principal(), origin: req.origin, page: req.pageRequest())
+        let query = try req.validatedQuery(ShiftListQuery.self)
+        let page = try await req.services.shifts.list(facilityID: facilityID, from: query.from, to: query.to, userID: query.userID, in: req.context(),
+                                                      page: req.pageRequest())
         return ListResponse(page, ShiftDTO.init)
     }
 
@@ -47,17 +34,14 @@ struct ShiftController: RouteCollection {
     func delete(req: Request) async throws -> Response {
         try await req.services.shifts.delete(
             req.uuidParameter("shiftID", what: "Shift"), facilityID: req.uuidParameter("facilityID", what: "Facility"),
-            in: req.tenantScope(), by: req.principal(), origin: req.origin)
+            in: req.context())
         return Response(status: .noContent)
     }
 
     @Sendable
     func coverage(req: Request) async throws -> ShiftCoverageDTO {
         let facilityID = try req.uuidParameter("facilityID", what: "Facility")
-        var query = req.queryFields("date")
-        let day = query.calendarDay("date")
-        try query.finish()
-        return ShiftCoverageDTO(try await req.services.shifts.coverage(facilityID: facilityID, on: day!, in: req.tenantScope(),
-                                                                       by: req.principal(), origin: req.origin))
+        let query = try req.validatedQuery(CoverageQuery.self)
+        return ShiftCoverageDTO(try await req.services.shifts.coverage(facilityID: facilityID, on: query.day, in: req.context()))
     }
 }

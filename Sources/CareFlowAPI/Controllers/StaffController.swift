@@ -15,23 +15,18 @@ struct StaffController: RouteCollection {
     @Sendable
     func list(req: Request) async throws -> ListResponse<StaffMemberDTO> {
         let page = try await req.services.staff.list(
-            facilityID: req.uuidParameter("facilityID", what: "Facility"), in: req.tenantScope(), by: req.principal(),
-            origin: req.origin, page: req.pageRequest())
+            facilityID: req.uuidParameter("facilityID", what: "Facility"), in: req.context(), page: req.pageRequest())
         return ListResponse(page, StaffMemberDTO.init)
     }
 
     @Sendable
     func invite(req: Request) async throws -> Response {
         let facilityID = try req.uuidParameter("facilityID", what: "Facility")
-        let scope = try req.tenantScope()
-        var body = FieldReader(try await req.jsonObject())
-        let email = body.email("email")
-        let displayName = body.string("display_name", required: false, maxLength: 200)
-        let roles = body.enumerationArray("roles", Role.self)
-        try body.finish()
+        let context = try req.context()
+        let body = try await req.validatedBody(InviteStaffBody.self)
         let member = try await req.services.staff.invite(
-            email: email!, displayName: displayName, roles: roles!, facilityID: facilityID, tenant: req.currentTenant(),
-            in: scope, by: req.principal(), origin: req.origin)
+            email: body.email, displayName: body.displayName, roles: body.roles, facilityID: facilityID, tenant: req.currentTenant(),
+            in: context)
         return try await StaffMemberDTO(member).encodeResponse(status: .created, for: req)
     }
 
@@ -39,11 +34,9 @@ struct StaffController: RouteCollection {
     func changeRoles(req: Request) async throws -> StaffMemberDTO {
         let facilityID = try req.uuidParameter("facilityID", what: "Facility")
         let userID = try req.uuidParameter("userID", what: "Staff member")
-        var body = FieldReader(try await req.jsonObject())
-        let roles = body.enumerationArray("roles", Role.self)
-        try body.finish()
+        let body = try await req.validatedBody(ChangeRolesBody.self)
         let member = try await req.services.staff.changeRoles(
-            userID: userID, to: roles!, facilityID: facilityID, in: req.tenantScope(), by: req.principal(), origin: req.origin)
+            userID: userID, to: body.roles, facilityID: facilityID, in: req.context())
         return StaffMemberDTO(member)
     }
 
@@ -52,7 +45,7 @@ struct StaffController: RouteCollection {
     func resetMFA(req: Request) async throws -> Response {
         try await req.services.staff.resetMFA(
             userID: req.uuidParameter("userID", what: "Staff member"), facilityID: req.uuidParameter("facilityID", what: "Facility"),
-            in: req.tenantScope(), by: req.principal(), mfa: req.services.mfa, origin: req.origin)
+            in: req.context(), mfa: req.services.mfa)
         return Response(status: .noContent)
     }
 
@@ -60,7 +53,7 @@ struct StaffController: RouteCollection {
     func remove(req: Request) async throws -> Response {
         try await req.services.staff.remove(
             userID: req.uuidParameter("userID", what: "Staff member"), facilityID: req.uuidParameter("facilityID", what: "Facility"),
-            in: req.tenantScope(), by: req.principal(), origin: req.origin)
+            in: req.context())
         return Response(status: .noContent)
     }
 }

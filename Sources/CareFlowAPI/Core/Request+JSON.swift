@@ -22,6 +22,11 @@ extension Request {
         return try JSONValue.parseObject(Data(buffer: buffer))
     }
 
+    /// The body read as `B`: a 422 naming every bad and unknown field, or validated values.
+    func validatedBody<B: RequestBody>(_ type: B.Type) async throws -> B {
+        try B.read(try await jsonObject())
+    }
+
     func pageRequest() throws -> PageRequest {
         var limit: Int?
         if let raw = queryValue("limit") {

@@ -2,15 +2,15 @@ import CareFlowCore
 import Vapor
 
 extension Request {
-    /// The named query parameters as a `FieldReader`, so query validation names every bad
-    /// parameter in one 422 the way body validation does. Parameters not named are ignored
-    /// (`limit` and `cursor` are read by `pageRequest()`).
-    func queryFields(_ keys: String...) -> FieldReader {
+    /// The query parameters `Q` names, read as `Q` the way a body is read, so every bad
+    /// parameter is named in one 422. Parameters not named are ignored (`limit` and `cursor`
+    /// are read by `pageRequest()`).
+    func validatedQuery<Q: RequestQuery>(_ type: Q.Type) throws -> Q {
         var object: [String: JSONValue] = [:]
-        for key in keys {
+        for key in Q.parameterNames {
             if let value = queryValue(key) { object[key] = .string(value) }
         }
-        return FieldReader(object)
+        return try Q.read(object)
     }
 }
 

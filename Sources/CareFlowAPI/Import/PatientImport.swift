@@ -36,18 +36,17 @@ struct PatientImport {
                 continue
             }
             do {
-                var input = try PatientBodyReader.create(json(from: row.values))
+                var input = try NewPatientBody.read(json(from: row.values)).input
                 input.homeFacilityID = facilityID
                 if input.nationalID == nil && input.email == nil && input.phone == nil {
                     bad.append(Problem(line: row.line, reasons: ["needs national_id, email or phone (to recognise the patient on a re-run)"]))
                     continue
                 }
                 good.append((row.line, input))
-            } catch let error as AppError {
+            } catch {
+                // Reading a row throws only `AppError` (typed throws).
                 let reasons = error.fieldErrors.isEmpty ? [error.detail] : error.fieldErrors.map { "\(csvName($0.field)): \($0.reason)" }
                 bad.append(Problem(line: row.line, reasons: reasons))
-            } catch {
-                bad.append(Problem(line: row.line, reasons: ["\(error)"]))
             }
         }
         return (good, bad)
@@ -58,7 +57,7 @@ struct PatientImport {
                     batchSize: Int, progress: (Int, Int) -> Void) async throws -> (imported: Int, alreadyPresent: Int) {
         let scope = TenantScope(tenantID: tenantID, db: db)
         let cipher = try await services.keyring.cipher(forTenant: tenantID, on: db)
-        let importer = Principal.system(tenantID: tenantID)
+        let importer = RequestContext(scope: scope, principal: .system(tenantID: tenantID), origin: RequestOrigin(requestID: "import"))
         var imported = 0, present = 0
         for (i, batch) in stride(from: 0, to: rows.count, by: batchSize).map({ Array(rows[$0..<min($0 + batchSize, rows.count)]) }).enumerated() {
             for row in batch {
@@ -67,7 +66,7 @@ struct PatientImport {
                     continue
                 }
                 do {
-                    _ = try await services.patients.register(row.input, in: scope, by: importer, origin: RequestOrigin(requestID: "import"))
+                    _ = try await services.patients.register(row.input, in: importer)
                     imported += 1
                 } catch AppError.conflict {
                     present += 1

@@ -86,7 +86,7 @@ enum OpenAPIDocument {
               tag: "patients", responses: [(200, "PatientList"), (403, "Problem"), (422, "Problem")]),
         .init("get", "/api/v1/patients/{patientID}", "One patient; clinical members only for the care team", tag: "patients",
               responses: [(200, "Patient"), (403, "Problem"), (404, "Problem")]),
-        .init("patch", "/api/v1/patients/{patientID}", "Change members of a patient (null clears)", tag: "patients", request: "PatientWrite",
+        .init("patch", "/api/v1/patients/{patientID}", "Change members of a patient (null clears)", tag: "patients", request: "PatientChanges",
               responses: [(200, "Patient"), (403, "Problem"), (404, "Problem"), (409, "Problem"), (422, "Problem")]),
         .init("delete", "/api/v1/patients/{patientID}", "Soft-delete a patient", tag: "patients",
               responses: [(204, nil), (403, "Problem"), (404, "Problem")]),
@@ -220,13 +220,9 @@ enum OpenAPIDocument {
                 query += ["mrn", "national_id", "phone", "email", "name", "age_min", "age_max", "birth_year_from", "birth_year_to",
                           "sex", "condition", "facility_id", "doctor_id", "sort"].map { queryParam($0, "string", "Search or filter") }
             }
-            if op.path == "/api/v1/outbox" && op.method == "get" {
-                query.append(queryParam("status", "string", "pending, sending, sent or dead"))
+            if let typed = typedQueries[op.method + " " + op.path] {
+                query += parameters(of: typed.query, descriptions: typed.descriptions)
             }
-            if op.path == "/api/v1/audit-events" || op.path == "/api/v1/audit-events/export" {
-                query += ["action", "actor_id", "target_id", "facility_id", "outcome", "from", "to"].map { queryParam($0, "string", "Filter") }
-            }
-            query += (schedulingQueryParameters[op.method + " " + op.path] ?? []).map { queryParam($0.name, "string", $0.description) }
             if op.method == "post" && op.responses.contains(where: { $0.0 == 201 }) && op.authenticated {
                 query.append(.object(["name": .string("Idempotency-Key"), "in": .string("header"), "required": .bool(false),
                                       "description": .string("Retries with the same key and body replay the first answer"),

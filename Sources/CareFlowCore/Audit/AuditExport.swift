@@ -35,8 +35,9 @@ public struct AuditExport: Sendable {
 extension AuditQuery {
     /// Authorizes an export (the same rules as `list`: facility admins get their facilities'
     /// events only) and records it as `audit.export` before a row is read.
-    public func export(_ filters: Filters, in scope: TenantScope, by principal: Principal, origin: RequestOrigin,
+    public func export(_ filters: Filters, in context: RequestContext,
                        batchSize: Int = AuditExport.defaultBatchSize) async throws -> AuditExport {
+        let (scope, principal, origin) = (context.scope, context.principal, context.origin)
         let visible = try await authorize(filters, in: scope, by: principal, origin: origin)
         let head = try await AuditEvent.query(on: scope.db).filter(\.$chain == AuditLog.chainKey(for: scope.tenantID))
             .sort(\.$seq, .descending).first()

@@ -31,8 +31,9 @@ public struct AuditQuery: Sendable {
     }
 
     /// Newest first, a page at a time (at most `PageRequest.maxLimit` rows per call).
-    public func list(_ filters: Filters, in scope: TenantScope, by principal: Principal, origin: RequestOrigin,
+    public func list(_ filters: Filters, in context: RequestContext,
                      page: PageRequest) async throws -> Page<AuditEvent> {
+        let (scope, principal, origin) = (context.scope, context.principal, context.origin)
         let visible = try await authorize(filters, in: scope, by: principal, origin: origin)
         var query = filtered(filters, visible: visible, in: scope).sort(\.$seq, .descending).limit(page.limit + 1)
         if let cursor = page.cursor {

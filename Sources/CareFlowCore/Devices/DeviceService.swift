@@ -22,8 +22,9 @@ public struct DeviceService: Sendable {
     /// (`created == false`), revived if it had been marked dead. A token another user of the
     /// tenant registered moves to the caller: a device signed in by someone else must stop
     /// receiving the previous user's notifications.
-    public func register(token: String, platform: Device.Platform, in scope: TenantScope, by principal: Principal,
-                         origin: RequestOrigin) async throws -> (device: Device, created: Bool) {
+    public func register(token: String, platform: Device.Platform,
+                         in context: RequestContext) async throws -> (device: Device, created: Bool) {
+        let (scope, principal, origin) = (context.scope, context.principal, context.origin)
         try await guardian.authorize(principal, .deviceManage, on: .account(principal.subjectID), origin: origin, db: scope.db)
         let cipher = try await keyring.cipher(forTenant: scope.tenantID, on: scope.db)
         let index = cipher.index(token, as: .deviceToken)
@@ -77,12 +78,14 @@ public struct DeviceService: Sendable {
 
     /// The caller's devices, newest first; dead ones included (with `dead_at`) so an app can
     /// tell it must register again.
-    public func list(in scope: TenantScope, by principal: Principal, origin: RequestOrigin) async throws -> [Device] {
+    public func list(in context: RequestContext) async throws -> [Device] {
+        let (scope, principal, origin) = (context.scope, context.principal, context.origin)
         try await guardian.authorize(principal, .deviceManage, on: .account(principal.subjectID), origin: origin, db: scope.db)
         return try await scope.query(Device.self).filter(\.$userID == principal.subjectID).sort(\.$id, .descending).all()
     }
 
-    public func remove(deviceID: UUID, in scope: TenantScope, by principal: Principal, origin: RequestOrigin) async throws {
+    public func remove(deviceID: UUID, in context: RequestContext) async throws {
+        let (scope, principal, origin) = (context.scope, context.principal, context.origin)
         try await guardian.authorize(principal, .deviceManage, on: .account(principal.subjectID), origin: origin, db: scope.db)
         guard let device = try await scope.find(Device.self, deviceID), device.userID == principal.subjectID else {
             throw AppError.notFound("Device not found")

@@ -19,8 +19,9 @@ public struct StaffService: Sendable {
         self.invitations = invitations
     }
 
-    public func list(facilityID: UUID, in scope: TenantScope, by principal: Principal, origin: RequestOrigin,
+    public func list(facilityID: UUID, in context: RequestContext,
                      page: PageRequest) async throws -> Page<StaffMember> {
+        let (scope, principal, origin) = (context.scope, context.principal, context.origin)
         let facility = try await scope.require(Facility.self, facilityID, name: "Facility")
         try await guardian.authorize(principal, .staffRead, on: .facility(facility.id!), origin: origin, db: scope.db)
         let assignments = try await scope.query(RoleAssignment.self).filter(\.$facilityID == facility.id!).all()
@@ -39,7 +40,8 @@ public struct StaffService: Sendable {
     /// Invites a person to the facility with roles. An existing account of the tenant gets the
     /// roles added; a new one is created as `invited` and emailed a link.
     public func invite(email: String, displayName: String?, roles: [Role], facilityID: UUID, tenant: Tenant,
-                       in scope: TenantScope, by principal: Principal, origin: RequestOrigin) async throws -> StaffMember {
+                       in context: RequestContext) async throws -> StaffMember {
+        let (scope, principal, origin) = (context.scope, context.principal, context.origin)
         let facility = try await scope.require(Facility.self, facilityID, name: "Facility")
         try await guardian.authorize(principal, .staffInvite, on: .facility(facility.id!), origin: origin, db: scope.db)
         try await checkGrantable(roles, facility: facility, scope: scope, principal: principal, origin: origin)
@@ -92,8 +94,8 @@ public struct StaffService: Sendable {
     }
 
     /// Replaces the user's roles at the facility.
-    public func changeRoles(userID: UUID, to roles: [Role], facilityID: UUID, in scope: TenantScope,
-                            by principal: Principal, origin: RequestOrigin) async throws -> StaffMember {
+    public func changeRoles(userID: UUID, to roles: [Role], facilityID: UUID, in context: RequestContext) async throws -> StaffMember {
+        let (scope, principal, origin) = (context.scope, context.principal, context.origin)
         let facility = try await scope.require(Facility.self, facilityID, name: "Facility")
         try await guardian.authorize(principal, .staffChangeRoles, on: .facility(facility.id!), origin: origin, db: scope.db)
         let (user, held) = try await staffMember(userID, at: facility, scope: scope)
@@ -124,8 +126,8 @@ public struct StaffService: Sendable {
     }
 
     /// Removes the user from the facility; an account left with no role anywhere is deactivated.
-    public func remove(userID: UUID, facilityID: UUID, in scope: TenantScope, by principal: Principal,
-                       origin: RequestOrigin) async throws {
+    public func remove(userID: UUID, facilityID: UUID, in context: RequestContext) async throws {
+        let (scope, principal, origin) = (context.scope, context.principal, context.origin)
         let facility = try await scope.require(Facility.self, facilityID, name: "Facility")
         try await guardian.authorize(principal, .staffDeactivate, on: .facility(facility.id!), origin: origin, db: scope.db)
         let (user, held) = try await staffMember(userID, at: facility, scope: scope)
@@ -152,8 +154,8 @@ public struct StaffService: Sendable {
     /// the admin must be able to grant every role the member holds *where it is held*: a
     /// facility admin resets only people who work nowhere else, and a `group_admin`'s factor is
     /// reset by the platform operator alone (`resetGroupAdminMFA`).
-    public func resetMFA(userID: UUID, facilityID: UUID, in scope: TenantScope, by principal: Principal,
-                         mfa: MFAService, origin: RequestOrigin) async throws {
+    public func resetMFA(userID: UUID, facilityID: UUID, in context: RequestContext, mfa: MFAService) async throws {
+        let (scope, principal, origin) = (context.scope, context.principal, context.origin)
         let facility = try await scope.require(Facility.self, facilityID, name: "Facility")
         try await guardian.authorize(principal, .staffResetMFA, on: .facility(facility.id!), origin: origin, db: scope.db)
         let (user, _) = try await staffMember(userID, at: facility, scope: scope)
@@ -164,8 +166,8 @@ public struct StaffService: Sendable {
 
     /// The platform operator clears the TOTP of a tenant's group admin, the one account no
     /// tenant admin may reset. Nobody else's: facility staff are reset inside their tenant.
-    public func resetGroupAdminMFA(userID: UUID, in scope: TenantScope, by principal: Principal, mfa: MFAService,
-                                   origin: RequestOrigin) async throws {
+    public func resetGroupAdminMFA(userID: UUID, in context: RequestContext, mfa: MFAService) async throws {
+        let (scope, principal, origin) = (context.scope, context.principal, context.origin)
         try await guardian.authorize(principal, .groupAdminResetMFA, on: .platform, origin: origin, db: scope.db)
         let held = try await scope.query(RoleAssignment.self).filter(\.$userID == userID).all().map(\.role)
         guard held.contains(.groupAdmin), try await scope.find(User.self, userID) != nil else {

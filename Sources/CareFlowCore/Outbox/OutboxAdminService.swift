@@ -14,8 +14,9 @@ public struct OutboxAdminService: Sendable {
     }
 
     /// The tenant's messages, newest first, optionally of one status.
-    public func list(status: OutboxMessage.Status?, in scope: TenantScope, by principal: Principal, origin: RequestOrigin,
+    public func list(status: OutboxMessage.Status?, in context: RequestContext,
                      page: PageRequest) async throws -> Page<OutboxMessage> {
+        let (scope, principal, origin) = (context.scope, context.principal, context.origin)
         try await guardian.authorize(principal, .outboxRead, on: .tenant, origin: origin, db: scope.db)
         let query = scope.query(OutboxMessage.self)
         if let status { query.filter(\.$status == status) }
@@ -33,8 +34,9 @@ public struct OutboxAdminService: Sendable {
 
     /// dead → pending, attempts from zero, due now. Only a dead letter: anything else is still
     /// in the worker's hands (409).
-    public func requeue(messageID: UUID, in scope: TenantScope, by principal: Principal, origin: RequestOrigin,
+    public func requeue(messageID: UUID, in context: RequestContext,
                         now: Date = Date()) async throws -> OutboxMessage {
+        let (scope, principal, origin) = (context.scope, context.principal, context.origin)
         try await guardian.authorize(principal, .outboxManage, on: .tenant, origin: origin, db: scope.db)
         let message = try await scope.require(OutboxMessage.self, messageID, name: "Outbox message")
         guard message.status == .dead else {

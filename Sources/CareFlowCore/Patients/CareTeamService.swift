@@ -12,7 +12,8 @@ public struct CareTeamService: Sendable {
     }
 
     public func assign(patientID: UUID, doctorID: UUID, kind: CareRelationship.Kind, referredBy: UUID?, endsOn: Date?,
-                       in scope: TenantScope, by principal: Principal, origin: RequestOrigin) async throws -> CareRelationship {
+                       in context: RequestContext) async throws -> CareRelationship {
+        let (scope, principal, origin) = (context.scope, context.principal, context.origin)
         try await access.authorize(principal, .careRelationshipManage, patientID: patientID, in: scope, origin: origin)
         var errors: [FieldError] = []
         if try await !isDoctor(doctorID, scope: scope) { errors.append(FieldError(field: "doctor_id", reason: "is not a doctor of this tenant")) }
@@ -41,8 +42,9 @@ public struct CareTeamService: Sendable {
 
     /// A patient choosing their own primary doctor (PRODUCT §7), where the tenant allows it.
     /// The previous primary doctor steps down, as when staff assign one.
-    public func choosePrimaryDoctor(patientID: UUID, doctorID: UUID, tenantAllowsChoice: Bool, in scope: TenantScope,
-                                    by principal: Principal, origin: RequestOrigin) async throws -> CareRelationship {
+    public func choosePrimaryDoctor(patientID: UUID, doctorID: UUID, tenantAllowsChoice: Bool,
+                                    in context: RequestContext) async throws -> CareRelationship {
+        let (scope, principal, origin) = (context.scope, context.principal, context.origin)
         try await access.authorize(principal, .careRelationshipChoose, patientID: patientID, in: scope, origin: origin)
         guard tenantAllowsChoice else {
             throw AppError.forbidden("This organisation does not let patients choose their doctor; ask the front desk")
@@ -60,12 +62,14 @@ public struct CareTeamService: Sendable {
         return relationship
     }
 
-    public func list(patientID: UUID, in scope: TenantScope, by principal: Principal, origin: RequestOrigin) async throws -> [CareRelationship] {
+    public func list(patientID: UUID, in context: RequestContext) async throws -> [CareRelationship] {
+        let (scope, principal, origin) = (context.scope, context.principal, context.origin)
         try await access.authorize(principal, .patientRead, patientID: patientID, in: scope, origin: origin)
         return try await scope.query(CareRelationship.self).filter(\.$patientID == patientID).sort(\.$createdAt).all()
     }
 
-    public func end(patientID: UUID, relationshipID: UUID, in scope: TenantScope, by principal: Principal, origin: RequestOrigin) async throws {
+    public func end(patientID: UUID, relationshipID: UUID, in context: RequestContext) async throws {
+        let (scope, principal, origin) = (context.scope, context.principal, context.origin)
         try await access.authorize(principal, .careRelationshipManage, patientID: patientID, in: scope, origin: origin)
         guard let r = try await scope.find(CareRelationship.self, relationshipID), r.patientID == patientID, r.endedAt == nil else {
             throw AppError.notFound("Care relationship not found")

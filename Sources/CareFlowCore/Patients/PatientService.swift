@@ -19,7 +19,8 @@ public struct PatientService: Sendable {
 
     // MARK: - Create
 
-    public func register(_ request: PatientInput, in scope: TenantScope, by principal: Principal, origin: RequestOrigin) async throws -> PatientView {
+    public func register(_ request: PatientInput, in context: RequestContext) async throws -> PatientView {
+        let (scope, principal, origin) = (context.scope, context.principal, context.origin)
         var withHome = request
         if withHome.homeFacilityID == nil {
             // Registered at the desk where it happens: staff who register per facility give the
@@ -59,7 +60,8 @@ public struct PatientService: Sendable {
 
     // MARK: - Read
 
-    public func read(_ patientID: UUID, in scope: TenantScope, by principal: Principal, origin: RequestOrigin) async throws -> PatientView {
+    public func read(_ patientID: UUID, in context: RequestContext) async throws -> PatientView {
+        let (scope, principal, origin) = (context.scope, context.principal, context.origin)
         let (patient, context) = try await access.authorize(principal, .patientRead, patientID: patientID, in: scope, origin: origin)
         let clinical = access.canReadClinical(principal, context)
         try await access.recordRead(principal, patientID: patientID, what: clinical ? "demographics,clinical" : "demographics",
@@ -69,8 +71,8 @@ public struct PatientService: Sendable {
 
     // MARK: - Update
 
-    public func update(_ patientID: UUID, _ changes: PatientChanges, in scope: TenantScope, by principal: Principal,
-                       origin: RequestOrigin) async throws -> PatientView {
+    public func update(_ patientID: UUID, _ changes: PatientChanges, in context: RequestContext) async throws -> PatientView {
+        let (scope, principal, origin) = (context.scope, context.principal, context.origin)
         let (patient, context) = try await access.context(of: patientID, in: scope)
         if changes.touchesDemographics || !changes.touchesClinical {
             try await guardian.authorize(principal, .patientUpdate, on: .patient(context), origin: origin, db: scope.db)
@@ -113,7 +115,8 @@ public struct PatientService: Sendable {
     // MARK: - Delete
 
     /// Soft delete: the row stays (records refer to it) but the patient disappears from every read.
-    public func delete(_ patientID: UUID, in scope: TenantScope, by principal: Principal, origin: RequestOrigin) async throws {
+    public func delete(_ patientID: UUID, in context: RequestContext) async throws {
+        let (scope, principal, origin) = (context.scope, context.principal, context.origin)
         let (patient, _) = try await access.authorize(principal, .patientDelete, patientID: patientID, in: scope, origin: origin)
         patient.deletedAt = Date()
         try await scope.update(patient)
@@ -125,8 +128,9 @@ public struct PatientService: Sendable {
 
     // MARK: - Search
 
-    public func search(_ query: PatientQuery, in scope: TenantScope, by principal: Principal, origin: RequestOrigin,
+    public func search(_ query: PatientQuery, in context: RequestContext,
                        page: PageRequest) async throws -> Page<PatientView> {
+        let (scope, principal, origin) = (context.scope, context.principal, context.origin)
         let cipher = try await keyring.cipher(forTenant: scope.tenantID, on: scope.db)
         // Written as SQL rather than through Fluent's query builder: this is the hottest PHI
         // read, and the builder's per-query reflection cost more than the query.

@@ -48,8 +48,8 @@ public struct PredictionService: Sendable {
         public let stored: RiskAssessment?
     }
 
-    public func predict(_ request: Request, in scope: TenantScope, by principal: Principal,
-                        origin: RequestOrigin) async throws -> Assessment {
+    public func predict(_ request: Request, in context: RequestContext) async throws -> Assessment {
+        let (scope, principal, origin) = (context.scope, context.principal, context.origin)
         try await guardian.authorize(principal, .predictionRun, on: .tenant, origin: origin, db: scope.db)
         guard let predictor = try await registry.predictor(for: request.model) else {
             throw AppError.notFound("Model not found")
@@ -97,8 +97,9 @@ public struct PredictionService: Sendable {
     }
 
     /// Newest first; audited as one PHI read. `highOnly` keeps the High results.
-    public func list(patientID: UUID, highOnly: Bool = false, in scope: TenantScope, by principal: Principal, origin: RequestOrigin,
+    public func list(patientID: UUID, highOnly: Bool = false, in context: RequestContext,
                      page: PageRequest) async throws -> Page<Entry> {
+        let (scope, principal, origin) = (context.scope, context.principal, context.origin)
         let (_, context) = try await patients.authorize(principal, .patientReadClinical, patientID: patientID, in: scope, origin: origin)
         // Assessments are working material of the clinicians, not shared with the patient.
         guard ClinicalAudience.of(principal, for: context) != .patientThemself else { return Page(items: [], nextCursor: nil) }

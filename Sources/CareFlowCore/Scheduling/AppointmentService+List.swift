@@ -28,8 +28,9 @@ public struct AppointmentFilters: Sendable {
 extension AppointmentService {
     /// The appointments the caller may see (doctors their own, facility staff their
     /// facilities', patients their own, group admins all), filtered and in view order.
-    public func list(_ filters: AppointmentFilters, in scope: TenantScope, by principal: Principal, origin: RequestOrigin,
+    public func list(_ filters: AppointmentFilters, in context: RequestContext,
                      page: PageRequest, now: Date = Date()) async throws -> Page<VisibleAppointment> {
+        let (scope, principal, origin) = (context.scope, context.principal, context.origin)
         var query = scope.query(Appointment.self)
         try await restrictToVisible(&query, principal: principal, in: scope, origin: origin)
         if let d = filters.doctorID { query = query.filter(\.$doctorID == d) }

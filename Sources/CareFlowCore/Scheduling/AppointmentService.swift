@@ -48,8 +48,9 @@ public struct AppointmentService: Sendable {
     }
 
     /// Books a free slot of the doctor's schedule.
-    public func book(_ request: BookingRequest, in scope: TenantScope, by principal: Principal, origin: RequestOrigin,
+    public func book(_ request: BookingRequest, in context: RequestContext,
                      now: Date = Date()) async throws -> VisibleAppointment {
+        let (scope, principal, origin) = (context.scope, context.principal, context.origin)
         let facility = try await scope.require(Facility.self, request.facilityID, name: "Facility")
         let roster = StaffRoster(scope: scope)
         _ = try await roster.requireDoctor(request.doctorID)
@@ -94,7 +95,8 @@ public struct AppointmentService: Sendable {
         return VisibleAppointment(appointment: appointment, showsReason: shows, reason: shows ? request.reason : nil)
     }
 
-    public func read(_ appointmentID: UUID, in scope: TenantScope, by principal: Principal, origin: RequestOrigin) async throws -> VisibleAppointment {
+    public func read(_ appointmentID: UUID, in context: RequestContext) async throws -> VisibleAppointment {
+        let (scope, principal, origin) = (context.scope, context.principal, context.origin)
         let appointment = try await scope.require(Appointment.self, appointmentID, name: "Appointment")
         let patientUserID = try await scope.find(Patient.self, appointment.patientID)?.userID
         try await guardian.authorize(principal, .appointmentRead, onAnyOf: Self.targets(appointment, patientUserID: patientUserID),
@@ -110,8 +112,9 @@ public struct AppointmentService: Sendable {
 
     /// Moves the appointment through the status machine (`AppointmentChange`); an invalid
     /// transition, also one lost to a concurrent change, is a 409.
-    public func apply(_ change: AppointmentChange, to appointmentID: UUID, in scope: TenantScope, by principal: Principal,
-                      origin: RequestOrigin, now: Date = Date()) async throws -> VisibleAppointment {
+    public func apply(_ change: AppointmentChange, to appointmentID: UUID, in context: RequestContext,
+                      now: Date = Date()) async throws -> VisibleAppointment {
+        let (scope, principal, origin) = (context.scope, context.principal, context.origin)
         let appointment = try await scope.require(Appointment.self, appointmentID, name: "Appointment")
         let patientUserID = try await scope.find(Patient.self, appointment.patientID)?.userID
         try await guardian.authorize(principal, change.action, onAnyOf: Self.targets(appointment, patientUserID: patientUserID),

@@ -14,8 +14,9 @@ public struct AvailabilityService: Sendable {
     }
 
     /// Replaces the doctor's weekly schedule at the facility.
-    public func replaceWeekly(doctorID: UUID, facilityID: UUID, windows: [AvailabilityWindow], in scope: TenantScope,
-                              by principal: Principal, origin: RequestOrigin) async throws -> [DoctorAvailability] {
+    public func replaceWeekly(doctorID: UUID, facilityID: UUID, windows: [AvailabilityWindow],
+                              in context: RequestContext) async throws -> [DoctorAvailability] {
+        let (scope, principal, origin) = (context.scope, context.principal, context.origin)
         let roster = StaffRoster(scope: scope)
         _ = try await roster.requireDoctor(doctorID)
         _ = try await scope.require(Facility.self, facilityID, name: "Facility")
@@ -45,8 +46,8 @@ public struct AvailabilityService: Sendable {
     }
 
     /// The doctor's weekly schedule, at one facility or all of them.
-    public func weekly(doctorID: UUID, facilityID: UUID?, in scope: TenantScope, by principal: Principal,
-                       origin: RequestOrigin) async throws -> [DoctorAvailability] {
+    public func weekly(doctorID: UUID, facilityID: UUID?, in context: RequestContext) async throws -> [DoctorAvailability] {
+        let (scope, principal, origin) = (context.scope, context.principal, context.origin)
         _ = try await StaffRoster(scope: scope).requireDoctor(doctorID)
         var query = scope.query(DoctorAvailability.self).filter(\.$doctorID == doctorID)
         if let facilityID {
@@ -61,7 +62,8 @@ public struct AvailabilityService: Sendable {
     }
 
     public func addException(doctorID: UUID, facilityID: UUID?, startsAt: Date, endsAt: Date, reason: AvailabilityException.Reason,
-                             in scope: TenantScope, by principal: Principal, origin: RequestOrigin) async throws -> AvailabilityException {
+                             in context: RequestContext) async throws -> AvailabilityException {
+        let (scope, principal, origin) = (context.scope, context.principal, context.origin)
         let roster = StaffRoster(scope: scope)
         _ = try await roster.requireDoctor(doctorID)
         if let facilityID { _ = try await scope.require(Facility.self, facilityID, name: "Facility") }
@@ -90,8 +92,9 @@ public struct AvailabilityService: Sendable {
     }
 
     /// Exceptions that have not ended before `from` (default: all), earliest first.
-    public func exceptions(doctorID: UUID, from: Date?, in scope: TenantScope, by principal: Principal, origin: RequestOrigin,
+    public func exceptions(doctorID: UUID, from: Date?, in context: RequestContext,
                            page: PageRequest) async throws -> Page<AvailabilityException> {
+        let (scope, principal, origin) = (context.scope, context.principal, context.origin)
         _ = try await StaffRoster(scope: scope).requireDoctor(doctorID)
         try await authorizeAnywhere(principal, .availabilityRead, doctorID: doctorID, in: scope, origin: origin)
         var query = scope.query(AvailabilityException.self).filter(\.$doctorID == doctorID)
@@ -110,8 +113,8 @@ public struct AvailabilityService: Sendable {
                     nextCursor: next)
     }
 
-    public func deleteException(_ exceptionID: UUID, doctorID: UUID, in scope: TenantScope, by principal: Principal,
-                                origin: RequestOrigin) async throws {
+    public func deleteException(_ exceptionID: UUID, doctorID: UUID, in context: RequestContext) async throws {
+        let (scope, principal, origin) = (context.scope, context.principal, context.origin)
         _ = try await StaffRoster(scope: scope).requireDoctor(doctorID)
         guard let exception = try await scope.find(AvailabilityException.self, exceptionID), exception.doctorID == doctorID else {
             throw AppError.notFound("Exception not found")

@@ -37,8 +37,9 @@ public struct DoctorDirectory: Sendable {
 
     /// Ordered by doctor, then facility. Doctors are few per tenant (hundreds), so the filters
     /// run over the tenant's doctor assignments in memory; only the page is opened and returned.
-    public func list(_ filters: DoctorFilters, in scope: TenantScope, by principal: Principal, origin: RequestOrigin,
+    public func list(_ filters: DoctorFilters, in context: RequestContext,
                      page: PageRequest, now: Date = Date()) async throws -> Page<DoctorListing> {
+        let (scope, principal, origin) = (context.scope, context.principal, context.origin)
         var reach = AccessDecision.facilities(for: principal, .staffProfileRead)
         if let facilityID = filters.facilityID {
             _ = try await scope.require(Facility.self, facilityID, name: "Facility")

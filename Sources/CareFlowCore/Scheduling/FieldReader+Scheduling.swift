@@ -5,6 +5,7 @@ extension FieldReader {
     /// `2026-03-09T09:00:00-06:00`). Fractional seconds are accepted and dropped: scheduling
     /// works in whole seconds.
     public mutating func timestamp(_ key: String, required: Bool = true) -> Date? {
+        defer { refine(key, ["format": .string("date-time")]) }
         guard let text = string(key, required: required, maxLength: 40) else { return nil }
         guard let date = Self.parseTimestamp(text) else {
             fail(key, "must be an RFC 3339 timestamp with a time zone offset, such as 2026-03-09T15:00:00Z")
@@ -15,6 +16,7 @@ extension FieldReader {
 
     /// A civil date `YYYY-MM-DD`.
     public mutating func calendarDay(_ key: String, required: Bool = true) -> CalendarDay? {
+        defer { refine(key, ["format": .string("date")]) }
         guard let text = string(key, required: required, maxLength: 10) else { return nil }
         guard let day = CalendarDay(text) else {
             fail(key, "must be a date YYYY-MM-DD")
@@ -25,6 +27,7 @@ extension FieldReader {
 
     /// A wall-clock time `HH:mm` (`24:00` is the end of the day), as minutes after midnight.
     public mutating func clockMinute(_ key: String, required: Bool = true) -> Int? {
+        defer { refine(key, ["pattern": .string(#"^\d{2}:\d{2}$"#)]) }
         guard let text = string(key, required: required, maxLength: 5) else { return nil }
         guard let minute = AvailabilityWindow.minute(ofClock: text) else {
             fail(key, "must be a time HH:mm between 00:00 and 24:00")

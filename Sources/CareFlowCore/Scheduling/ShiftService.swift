@@ -23,8 +23,9 @@ public struct ShiftService: Sendable {
     /// Roles a shift can be worked in: the facility roles.
     public static let shiftRoles: [Role] = Role.allCases.filter { $0.scope == .facility }
 
-    public func create(userID: UUID, role: Role, startsAt: Date, endsAt: Date, facilityID: UUID, in scope: TenantScope,
-                       by principal: Principal, origin: RequestOrigin) async throws -> Shift {
+    public func create(userID: UUID, role: Role, startsAt: Date, endsAt: Date, facilityID: UUID,
+                       in context: RequestContext) async throws -> Shift {
+        let (scope, principal, origin) = (context.scope, context.principal, context.origin)
         _ = try await scope.require(Facility.self, facilityID, name: "Facility")
         try await guardian.authorize(principal, .shiftManage, on: .facility(facilityID), origin: origin, db: scope.db)
         let (_, held) = try await StaffRoster(scope: scope).requireStaff(userID, at: facilityID)
@@ -66,8 +67,9 @@ public struct ShiftService: Sendable {
     }
 
     /// Shifts at the facility overlapping [from, to), earliest first.
-    public func list(facilityID: UUID, from: Date?, to: Date?, userID: UUID?, in scope: TenantScope, by principal: Principal,
-                     origin: RequestOrigin, page: PageRequest) async throws -> Page<Shift> {
+    public func list(facilityID: UUID, from: Date?, to: Date?, userID: UUID?, in context: RequestContext,
+                     page: PageRequest) async throws -> Page<Shift> {
+        let (scope, principal, origin) = (context.scope, context.principal, context.origin)
         _ = try await scope.require(Facility.self, facilityID, name: "Facility")
         try await guardian.authorize(principal, .shiftRead, on: .facility(facilityID), origin: origin, db: scope.db)
         var query = scope.query(Shift.self).filter(\.$facilityID == facilityID).sort(\.$startsAt).sort(\.$id).limit(page.limit + 1)
@@ -85,7 +87,8 @@ public struct ShiftService: Sendable {
         return Page(items: items, nextCursor: rows.count > page.limit ? TimeCursor.encode(items.last!.startsAt, items.last!.id!) : nil)
     }
 
-    public func delete(_ shiftID: UUID, facilityID: UUID, in scope: TenantScope, by principal: Principal, origin: RequestOrigin) async throws {
+    public func delete(_ shiftID: UUID, facilityID: UUID, in context: RequestContext) async throws {
+        let (scope, principal, origin) = (context.scope, context.principal, context.origin)
         _ = try await scope.require(Facility.self, facilityID, name: "Facility")
         guard let shift = try await scope.find(Shift.self, shiftID), shift.facilityID == facilityID else {
             throw AppError.notFound("Shift not found")
@@ -99,8 +102,8 @@ public struct ShiftService: Sendable {
     }
 
     /// Who is on shift at the facility in each hour of `day` in its zone, with display names.
-    public func coverage(facilityID: UUID, on day: CalendarDay, in scope: TenantScope, by principal: Principal,
-                         origin: RequestOrigin) async throws -> FacilityCoverage {
+    public func coverage(facilityID: UUID, on day: CalendarDay, in context: RequestContext) async throws -> FacilityCoverage {
+        let (scope, principal, origin) = (context.scope, context.principal, context.origin)
         let facility = try await scope.require(Facility.self, facilityID, name: "Facility")
         try await guardian.authorize(principal, .shiftRead, on: .facility(facilityID), origin: origin, db: scope.db)
         let zone = StaffRoster.timeZone(of: facility)

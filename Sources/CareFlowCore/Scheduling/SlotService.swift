@@ -12,8 +12,9 @@ public struct SlotService: Sendable {
 
     /// Free slots on `day` (a civil date in each facility's own zone) at one facility, or at
     /// every facility where the doctor works when none is named.
-    public func available(doctorID: UUID, facilityID: UUID?, on day: CalendarDay, in scope: TenantScope, by principal: Principal,
-                          origin: RequestOrigin, now: Date = Date()) async throws -> [FacilitySlot] {
+    public func available(doctorID: UUID, facilityID: UUID?, on day: CalendarDay, in context: RequestContext,
+                          now: Date = Date()) async throws -> [FacilitySlot] {
+        let (scope, principal, origin) = (context.scope, context.principal, context.origin)
         let roster = StaffRoster(scope: scope)
         _ = try await roster.requireDoctor(doctorID)
         let facilities: [Facility]

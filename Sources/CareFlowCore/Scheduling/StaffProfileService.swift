@@ -13,8 +13,8 @@ public struct StaffProfileService: Sendable {
     }
 
     /// Creates or replaces the profile of a member of the facility's staff.
-    public func put(_ input: StaffProfileInput, userID: UUID, facilityID: UUID, in scope: TenantScope, by principal: Principal,
-                    origin: RequestOrigin) async throws -> StaffProfile {
+    public func put(_ input: StaffProfileInput, userID: UUID, facilityID: UUID, in context: RequestContext) async throws -> StaffProfile {
+        let (scope, principal, origin) = (context.scope, context.principal, context.origin)
         let facility = try await scope.require(Facility.self, facilityID, name: "Facility")
         try await StaffRoster(scope: scope).requireStaff(userID, at: facilityID)
         try await guardian.authorize(principal, .staffProfileUpdate, onAnyOf: [.facility(facilityID), .account(userID)],
@@ -33,8 +33,8 @@ public struct StaffProfileService: Sendable {
         return profile
     }
 
-    public func read(userID: UUID, facilityID: UUID, in scope: TenantScope, by principal: Principal,
-                     origin: RequestOrigin) async throws -> StaffProfile {
+    public func read(userID: UUID, facilityID: UUID, in context: RequestContext) async throws -> StaffProfile {
+        let (scope, principal, origin) = (context.scope, context.principal, context.origin)
         _ = try await scope.require(Facility.self, facilityID, name: "Facility")
         try await StaffRoster(scope: scope).requireStaff(userID, at: facilityID)
         try await guardian.authorize(principal, .staffProfileRead, onAnyOf: [.facility(facilityID), .account(userID)],

@@ -13,8 +13,8 @@ public struct FacilityService: Sendable {
 
     public static let codePattern = #"^[a-z0-9][a-z0-9-]{1,40}$"#
 
-    public func create(code: String, name: String, timezone: String, in scope: TenantScope,
-                       actor: Principal, origin: RequestOrigin) async throws -> Facility {
+    public func create(code: String, name: String, timezone: String, in context: RequestContext) async throws -> Facility {
+        let scope = context.scope
         var errors: [FieldError] = []
         if code.range(of: Self.codePattern, options: .regularExpression) == nil {
             errors.append(FieldError(field: "code", reason: "must be 2-41 lowercase letters, digits or dashes"))
@@ -29,16 +29,16 @@ public struct FacilityService: Sendable {
         let facility = Facility(tenantID: scope.tenantID, code: code, name: name, timezone: timezone)
         try await scope.create(facility)
         try await audit.append(
-            AuditRecord(tenantID: scope.tenantID, facilityID: facility.id, actor: actor.auditActor, action: "facility.create",
+            AuditRecord(tenantID: scope.tenantID, facilityID: facility.id, actor: context.principal.auditActor, action: "facility.create",
                         targetType: "facility", targetID: facility.id!.uuidString.lowercased(), details: ["code": code]),
-            origin: origin, on: scope.db)
+            origin: context.origin, on: scope.db)
         return facility
     }
 
     /// The facilities the principal may see: all of them for tenant-wide roles, otherwise those
     /// where they hold a role.
-    public func list(visibleTo principal: Principal, in scope: TenantScope, origin: RequestOrigin,
-                     page: PageRequest) async throws -> Page<Facility> {
+    public func list(in context: RequestContext, page: PageRequest) async throws -> Page<Facility> {
+        let (scope, principal, origin) = (context.scope, context.principal, context.origin)
         let allowed = AccessDecision.facilities(for: principal, .facilityRead)
         if let allowed, allowed.isEmpty {
             // No role that sees any facility (a patient): deny and record it.

@@ -104,7 +104,7 @@ enum Fixtures {
                          nationalID: nationalID, homeFacilityID: t.f1.id,
                          details: PatientDetails(bloodType: "O+", allergies: ["penicillin"]),
                          conditions: [ConditionInput(code: "I10", note: "Essential hypertension")]),
-            in: scope, by: admin, origin: .none)
+            in: RequestContext(scope: scope, principal: admin, origin: .none))
         let patient = view.patient
         patient.userID = t[.patient].id
         try await scope.update(patient)
