@@ -18,7 +18,7 @@ struct AuditExportTests {
         for start in stride(from: 0, to: seeded, by: AuditLog.maxBatch) {
             let batch = (start..<min(start + AuditLog.maxBatch, seeded)).map { n in
                 AuditLog.Pending(record: AuditRecord(tenantID: t.id, facilityID: n % 2 == 0 ? t.f1.id : t.f2.id, actor: .system,
-                                                     action: "test.event", targetType: "test", targetID: String(n),
+                                                     action: AuditAction("test.event"), targetType: "test", targetID: String(n),
                                                      details: ["n": String(n)]),
                                  origin: RequestOrigin(requestID: "seed-\(n)", ip: nil))
             }

@@ -1,5 +1,5 @@
 @testable import CareFlowAPI
-import CareFlowCore
+@testable import CareFlowCore
 import Fluent
 import Foundation
 import SQLKit
@@ -19,7 +19,7 @@ struct AuditGroupCommitTests {
                 for i in 0..<2_000 {
                     group.addTask {
                         try await app.services.audit.append(
-                            AuditRecord(tenantID: tenantID, actor: .system, action: "test.batch", details: ["i": String(i)]),
+                            AuditRecord(tenantID: tenantID, actor: .system, action: AuditAction("test.batch"), details: ["i": String(i)]),
                             origin: RequestOrigin(requestID: "r\(i)"), on: app.db)
                     }
                 }

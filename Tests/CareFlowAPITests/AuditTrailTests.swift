@@ -1,5 +1,5 @@
 @testable import CareFlowAPI
-import CareFlowCore
+@testable import CareFlowCore
 import Fluent
 import Foundation
 import SQLKit
@@ -60,7 +60,7 @@ struct AuditTrailTests {
                 for i in 0..<40 {
                     group.addTask {
                         try await app.services.audit.append(
-                            AuditRecord(tenantID: t.id, actor: .system, action: "test.concurrent", details: ["i": String(i)]),
+                            AuditRecord(tenantID: t.id, actor: .system, action: AuditAction("test.concurrent"), details: ["i": String(i)]),
                             origin: .none, on: app.db)
                     }
                 }

@@ -34,7 +34,7 @@ struct BenchAuditAppend: AsyncCommand {
                     var i = worker
                     while i < count {
                         let event = try await audit.append(
-                            AuditRecord(tenantID: tenantID, actor: .system, action: "bench.audit_append",
+                            AuditRecord(tenantID: tenantID, actor: .system, action: .benchAuditAppend,
                                         details: ["i": String(i), "pid": pid]),
                             origin: .none, on: app.db)
                         if !quiet { Self.write("ack \(event.seq) \(event.id!.uuidString.lowercased())\n") }

@@ -56,7 +56,7 @@ struct ImportCommand: AsyncCommandGroup {
             bar.finish()
             context.console.print("imported \(result.imported), already present \(result.alreadyPresent), rejected \(bad.count)")
             try await app.services.audit.append(
-                AuditRecord(tenantID: tenant.id, facilityID: facility.id, actor: .system, action: "import.patients",
+                AuditRecord(tenantID: tenant.id, facilityID: facility.id, actor: .system, action: .importPatients,
                             details: ["imported": String(result.imported), "already_present": String(result.alreadyPresent),
                                       "rejected": String(bad.count)]),
                 origin: .none, on: app.db)

@@ -15,7 +15,7 @@ struct KeysCommand: AsyncCommandGroup {
             let app = context.application
             let (fresh, retired) = try app.services.signingKeys.rotate()
             try await app.services.audit.append(
-                AuditRecord(tenantID: nil, actor: .system, action: "keys.rotate_signing", targetType: "signing_key",
+                AuditRecord(tenantID: nil, actor: .system, action: .keysRotateSigning, targetType: "signing_key",
                             targetID: fresh.kid, details: ["retired": retired.joined(separator: ",")]),
                 origin: .none, on: app.db)
             context.console.print("new signing key \(fresh.kid); retired: \(retired.joined(separator: ", "))")

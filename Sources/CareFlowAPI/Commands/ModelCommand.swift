@@ -57,7 +57,7 @@ struct ModelCommand: AsyncCommandGroup {
             }
             let url = try directory.save(model)
             try await app.services.audit.append(
-                AuditRecord(tenantID: nil, actor: .system, action: "model.train", targetType: "model",
+                AuditRecord(tenantID: nil, actor: .system, action: .modelTrain, targetType: "model",
                             targetID: "\(model.name)@\(model.version)", details: ["learner": model.learner.rawValue]),
                 origin: .none, on: app.db)
             console.print("saved \(model.name)@\(model.version) (\(model.learner.rawValue), ROC AUC \(Show.format(model.metrics.rocAUC))) "
@@ -142,7 +142,7 @@ struct ModelCommand: AsyncCommandGroup {
             let (name, version) = try ModelCommand.parse(signature.model, versionRequired: true)
             let model = try await app.services.models.activate(name: name, version: version!)
             try await app.services.audit.append(
-                AuditRecord(tenantID: nil, actor: .system, action: "model.activate", targetType: "model",
+                AuditRecord(tenantID: nil, actor: .system, action: .modelActivate, targetType: "model",
                             targetID: "\(model.name)@\(model.version)", details: [:]),
                 origin: .none, on: app.db)
             context.console.print("\(model.name)@\(model.version) is active")

@@ -30,7 +30,7 @@ struct PlatformCommand: AsyncCommandGroup {
             let admin = PlatformAdmin(email: email, passwordHash: try await app.services.hasher.hash(password))
             try await admin.create(on: app.db)
             try await app.services.audit.append(
-                AuditRecord(tenantID: nil, actor: .system, action: "platform_admin.create", targetType: "platform_admin",
+                AuditRecord(tenantID: nil, actor: .system, action: .platformAdminCreate, targetType: "platform_admin",
                             targetID: admin.id!.uuidString.lowercased()),
                 origin: .none, on: app.db)
             context.console.print("platform admin \(email) created (\(admin.id!.uuidString.lowercased()))")

@@ -30,7 +30,7 @@ struct BearerAuthenticationMiddleware: Middleware {
         let principal = try await request.services.auth.authenticate(bearer: token)
         if principal.enrolmentOnly && !allowEnrolmentOnly {
             try await request.services.audit.append(
-                AuditRecord(tenantID: principal.tenantID, actor: principal.auditActor, action: "access.denied", outcome: .denied,
+                AuditRecord(tenantID: principal.tenantID, actor: principal.auditActor, action: .accessDenied, outcome: .denied,
                             targetType: "route", targetID: request.route.map { $0.path.map(\.description).joined(separator: "/") },
                             details: ["reason": "mfa_enrolment_required"]),
                 origin: request.origin, on: request.db)

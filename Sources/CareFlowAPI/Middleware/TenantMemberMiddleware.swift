@@ -18,7 +18,7 @@ struct TenantMemberMiddleware: Middleware {
     private static func deny(_ request: Request) async throws -> Response {
         let principal = try request.principal()
         try await request.services.audit.append(
-            AuditRecord(tenantID: nil, actor: principal.auditActor, action: "access.denied", outcome: .denied,
+            AuditRecord(tenantID: nil, actor: principal.auditActor, action: .accessDenied, outcome: .denied,
                         targetType: "route", targetID: request.route.map { $0.path.map(\.description).joined(separator: "/") },
                         details: ["reason": "tenant_route"]),
             origin: request.origin, on: request.db)

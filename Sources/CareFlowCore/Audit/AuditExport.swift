@@ -49,7 +49,7 @@ extension AuditQuery {
         details["from"] = filters.from?.ISO8601Format()
         details["to"] = filters.to?.ISO8601Format()
         try await guardian.audit.append(
-            AuditRecord(tenantID: scope.tenantID, facilityID: filters.facilityID, actor: principal.auditActor, action: "audit.export",
+            AuditRecord(tenantID: scope.tenantID, facilityID: filters.facilityID, actor: principal.auditActor, action: .auditExport,
                         targetType: "audit_trail", targetID: AuditLog.chainKey(for: scope.tenantID), details: details),
             origin: origin, on: scope.db)
         return AuditExport(query: self, filters: filters, visible: visible, scope: scope, lastSeq: head?.seq ?? 0,

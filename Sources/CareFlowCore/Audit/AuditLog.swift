@@ -80,7 +80,7 @@ public final class AuditLog: Sendable {
         event.facilityID = record.facilityID
         event.actorKind = record.actor.kind
         event.actorID = record.actor.id
-        event.action = record.action
+        event.action = record.action.rawValue
         event.outcome = record.outcome.rawValue
         event.targetType = record.targetType
         event.targetID = record.targetID

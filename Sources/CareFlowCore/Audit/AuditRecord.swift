@@ -34,14 +34,14 @@ public struct AuditRecord: Sendable {
     public var tenantID: UUID?
     public var facilityID: UUID?
     public var actor: AuditActor
-    public var action: String
+    public var action: AuditAction
     public var outcome: AuditOutcome
     public var targetType: String?
     public var targetID: String?
     public var details: [String: String]
 
     public init(
-        tenantID: UUID?, facilityID: UUID? = nil, actor: AuditActor, action: String,
+        tenantID: UUID?, facilityID: UUID? = nil, actor: AuditActor, action: AuditAction,
         outcome: AuditOutcome = .success, targetType: String? = nil, targetID: String? = nil,
         details: [String: String] = [:]
     ) {

@@ -17,7 +17,7 @@ public struct AccessGuard: Sendable {
         try await audit.append(
             AuditRecord(
                 tenantID: principal.tenantID, facilityID: target.facilityID, actor: principal.auditActor,
-                action: "access.denied", outcome: .denied, targetType: "action", targetID: action.rawValue,
+                action: .accessDenied, outcome: .denied, targetType: "action", targetID: action.rawValue,
                 details: ["target": Self.describe(target)]),
             origin: origin, on: db)
         throw AppError.forbidden("You are not allowed to \(action.rawValue) here")

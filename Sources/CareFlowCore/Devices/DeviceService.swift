@@ -34,7 +34,7 @@ public struct DeviceService: Sendable {
             var details = ["platform": platform.rawValue]
             if let previousOwner { details["moved_from_user"] = previousOwner.uuidString.lowercased() }
             try await audit.appendRetrying(
-                AuditRecord(tenantID: scope.tenantID, actor: principal.auditActor, action: "device.register", targetType: "device",
+                AuditRecord(tenantID: scope.tenantID, actor: principal.auditActor, action: .deviceRegister, targetType: "device",
                             targetID: device.id!.uuidString.lowercased(), details: details),
                 origin: origin, on: scope.db)
         }
@@ -92,7 +92,7 @@ public struct DeviceService: Sendable {
         }
         try await device.delete(on: scope.db)
         try await audit.append(
-            AuditRecord(tenantID: scope.tenantID, actor: principal.auditActor, action: "device.remove", targetType: "device",
+            AuditRecord(tenantID: scope.tenantID, actor: principal.auditActor, action: .deviceRemove, targetType: "device",
                         targetID: deviceID.uuidString.lowercased()),
             origin: origin, on: scope.db)
     }

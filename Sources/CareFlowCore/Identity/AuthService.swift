@@ -60,7 +60,7 @@ public struct AuthService: Sendable {
                 if locked { details["effect"] = "account_locked" }
                 try await audit.append(
                     AuditRecord(tenantID: tenantID, actor: user?.id.map(AuditActor.user) ?? .anonymous,
-                                action: "auth.login", outcome: .failure, targetType: "user", targetID: user?.id?.uuidString.lowercased(),
+                                action: .authLogin, outcome: .failure, targetType: "user", targetID: user?.id?.uuidString.lowercased(),
                                 details: details),
                     origin: origin, on: db)
             }
@@ -83,7 +83,7 @@ public struct AuthService: Sendable {
             var details = ["reason": admin == nil ? "unknown_account" : "bad_password"]
             if locked { details["effect"] = "account_locked" }
             try await audit.append(
-                AuditRecord(tenantID: nil, actor: admin?.id.map(AuditActor.platformAdmin) ?? .anonymous, action: "auth.login",
+                AuditRecord(tenantID: nil, actor: admin?.id.map(AuditActor.platformAdmin) ?? .anonymous, action: .authLogin,
                             outcome: .failure, details: details),
                 origin: origin, on: db)
             throw Self.invalidCredentials
@@ -103,7 +103,7 @@ public struct AuthService: Sendable {
                                             enrolmentOnly: enrolmentOnly, on: db)
         try await audit.append(
             AuditRecord(tenantID: tenantID, actor: kind == .platformAdmin ? .platformAdmin(subjectID) : .user(subjectID),
-                        action: "auth.login", targetType: kind.rawValue, targetID: subjectID.uuidString.lowercased(),
+                        action: .authLogin, targetType: kind.rawValue, targetID: subjectID.uuidString.lowercased(),
                         details: enrolmentOnly ? ["amr": "pwd", "scope": "mfa_enrolment"] : ["amr": "pwd"]),
             origin: origin, on: db)
         return .tokens(pair)
@@ -120,7 +120,7 @@ public struct AuthService: Sendable {
         guard try await RowClaim.claim(table: RefreshToken.schema, column: "used_at", id: stored.id!, at: now, on: db) else {
             try await revoker.revoke(sessionID: session.id!, reason: "refresh_token_reuse", on: db)
             try await audit.append(
-                AuditRecord(tenantID: session.tenantID, actor: Self.actor(of: session), action: "auth.refresh_reuse",
+                AuditRecord(tenantID: session.tenantID, actor: Self.actor(of: session), action: .authRefreshReuse,
                             outcome: .denied, targetType: "session", targetID: session.id!.uuidString.lowercased(),
                             details: ["effect": "session_revoked"]),
                 origin: origin, on: db)
@@ -139,7 +139,7 @@ public struct AuthService: Sendable {
     public func logout(principal: Principal, origin: RequestOrigin) async throws {
         try await revoker.revoke(sessionID: principal.sessionID, reason: "logout", on: db)
         try await audit.append(
-            AuditRecord(tenantID: principal.tenantID, actor: principal.auditActor, action: "auth.logout",
+            AuditRecord(tenantID: principal.tenantID, actor: principal.auditActor, action: .authLogout,
                         targetType: "session", targetID: principal.sessionID.uuidString.lowercased()),
             origin: origin, on: db)
     }
@@ -151,7 +151,7 @@ public struct AuthService: Sendable {
         else { throw AppError.unauthenticated("The refresh token is invalid or expired") }
         try await revoker.revoke(sessionID: session.id!, reason: "logout", on: db)
         try await audit.append(
-            AuditRecord(tenantID: session.tenantID, actor: Self.actor(of: session), action: "auth.logout",
+            AuditRecord(tenantID: session.tenantID, actor: Self.actor(of: session), action: .authLogout,
                         targetType: "session", targetID: session.id!.uuidString.lowercased()),
             origin: origin, on: db)
     }

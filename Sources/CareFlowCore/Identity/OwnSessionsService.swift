@@ -65,7 +65,7 @@ public struct OwnSessionsService: Sendable {
         else { throw AppError.notFound("Session not found") }
         try await revoker.revoke(sessionID: sessionID, reason: "ended_by_owner", on: db)
         try await audit.append(
-            AuditRecord(tenantID: principal.tenantID, actor: principal.auditActor, action: "auth.session_end", targetType: "session",
+            AuditRecord(tenantID: principal.tenantID, actor: principal.auditActor, action: .authSessionEnd, targetType: "session",
                         targetID: session.id!.uuidString.lowercased()),
             origin: origin, on: db)
     }

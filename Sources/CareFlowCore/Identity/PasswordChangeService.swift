@@ -39,7 +39,7 @@ public struct PasswordChangeService: Sendable {
         guard let stored = user.passwordHash, try await hasher.verify(current, against: stored) else {
             let locked = attempt.locksAccount
             try await audit.append(
-                AuditRecord(tenantID: tenantID, actor: principal.auditActor, action: "auth.password_change", outcome: .failure,
+                AuditRecord(tenantID: tenantID, actor: principal.auditActor, action: .authPasswordChange, outcome: .failure,
                             targetType: "user", targetID: principal.subjectID.uuidString.lowercased(),
                             details: locked ? ["reason": "bad_password", "effect": "account_locked"] : ["reason": "bad_password"]),
                 origin: origin, on: db)
@@ -57,7 +57,7 @@ public struct PasswordChangeService: Sendable {
             try await revoker.revokeAll(ofUser: principal.subjectID, except: keep, reason: "password_change", on: scope.db)
         }
         try await audit.append(
-            AuditRecord(tenantID: tenantID, actor: principal.auditActor, action: "auth.password_change", targetType: "user",
+            AuditRecord(tenantID: tenantID, actor: principal.auditActor, action: .authPasswordChange, targetType: "user",
                         targetID: principal.subjectID.uuidString.lowercased(), details: ["effect": "other_sessions_revoked"]),
             origin: origin, on: db)
     }

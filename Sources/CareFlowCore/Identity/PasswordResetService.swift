@@ -51,7 +51,7 @@ public struct PasswordResetService: Sendable {
               user.status != .deactivated
         else {
             try await audit.append(
-                AuditRecord(tenantID: tenantID, actor: .anonymous, action: "auth.password_forgot", outcome: .failure,
+                AuditRecord(tenantID: tenantID, actor: .anonymous, action: .authPasswordForgot, outcome: .failure,
                             details: ["reason": "unknown_account"]),
                 origin: origin, on: db)
             return
@@ -89,7 +89,7 @@ public struct PasswordResetService: Sendable {
             return true
         }
         try await audit.append(
-            AuditRecord(tenantID: tenantID, actor: .anonymous, action: "auth.password_forgot", outcome: sent ? .success : .denied,
+            AuditRecord(tenantID: tenantID, actor: .anonymous, action: .authPasswordForgot, outcome: sent ? .success : .denied,
                         targetType: "user", targetID: userID.uuidString.lowercased(),
                         details: ["effect": sent ? "email_sent" : "suppressed_hourly_limit"]),
             origin: origin, on: db)
@@ -110,7 +110,7 @@ public struct PasswordResetService: Sendable {
             try await revoker.revokeAll(ofUser: userID, reason: "password_reset", on: scope.db)
         }
         try await audit.append(
-            AuditRecord(tenantID: link.tenantID, actor: .user(userID), action: "auth.password_reset", targetType: "user",
+            AuditRecord(tenantID: link.tenantID, actor: .user(userID), action: .authPasswordReset, targetType: "user",
                         targetID: userID.uuidString.lowercased(), details: ["effect": "sessions_revoked"]),
             origin: origin, on: db)
     }

@@ -94,7 +94,7 @@ public struct SignupService: Sendable {
             return try await tellExistingOwner(existing, tenant: tenant, email: request.email, origin: origin)
         }
         try await audit.append(
-            AuditRecord(tenantID: tenantID, actor: .user(created.user), action: "auth.signup", targetType: "user",
+            AuditRecord(tenantID: tenantID, actor: .user(created.user), action: .authSignup, targetType: "user",
                         targetID: created.user.uuidString.lowercased(),
                         details: ["effect": "verification_sent", "patient_id": created.patient.uuidString.lowercased()]),
             origin: origin, on: db)
@@ -114,7 +114,7 @@ public struct SignupService: Sendable {
         let outbox = self.outbox
         try await scope.transaction { scope in _ = try await outbox.enqueue(.email(message), in: scope) }
         try await audit.append(
-            AuditRecord(tenantID: tenant.id, actor: .anonymous, action: "auth.signup", outcome: .failure, targetType: "user",
+            AuditRecord(tenantID: tenant.id, actor: .anonymous, action: .authSignup, outcome: .failure, targetType: "user",
                         targetID: user.id!.uuidString.lowercased(), details: ["reason": "existing_account", "effect": "owner_notified"]),
             origin: origin, on: db)
     }
@@ -129,7 +129,7 @@ public struct SignupService: Sendable {
             user.status = .active
         }
         try await audit.append(
-            AuditRecord(tenantID: link.tenantID, actor: .user(user.id!), action: "auth.email_verified", targetType: "user",
+            AuditRecord(tenantID: link.tenantID, actor: .user(user.id!), action: .authEmailVerified, targetType: "user",
                         targetID: user.id!.uuidString.lowercased()),
             origin: origin, on: db)
     }

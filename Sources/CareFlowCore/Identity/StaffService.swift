@@ -79,7 +79,7 @@ public struct StaffService: Sendable {
         }
         for role in added {
             try await audit.append(
-                AuditRecord(tenantID: scope.tenantID, facilityID: facility.id, actor: principal.auditActor, action: "role.grant",
+                AuditRecord(tenantID: scope.tenantID, facilityID: facility.id, actor: principal.auditActor, action: .roleGrant,
                             targetType: "user", targetID: user.id!.uuidString.lowercased(), details: ["role": role.rawValue]),
                 origin: origin, on: scope.db)
         }
@@ -114,7 +114,7 @@ public struct StaffService: Sendable {
             }
             try await revoker.revokeAll(ofUser: user.id!, reason: "roles_changed", on: scope.db)
         }
-        for (action, changed) in [("role.revoke", removed), ("role.grant", added)] {
+        for (action, changed) in [(AuditAction.roleRevoke, removed), (AuditAction.roleGrant, added)] {
             for role in changed {
                 try await audit.append(
                     AuditRecord(tenantID: scope.tenantID, facilityID: facility.id, actor: principal.auditActor, action: action,
@@ -144,7 +144,7 @@ public struct StaffService: Sendable {
             return remaining == 0
         }
         try await audit.append(
-            AuditRecord(tenantID: scope.tenantID, facilityID: facility.id, actor: principal.auditActor, action: "staff.remove",
+            AuditRecord(tenantID: scope.tenantID, facilityID: facility.id, actor: principal.auditActor, action: .staffRemove,
                         targetType: "user", targetID: user.id!.uuidString.lowercased(),
                         details: ["roles": held.map(\.rawValue).joined(separator: ","), "account_deactivated": String(deactivated)]),
             origin: origin, on: scope.db)
@@ -219,7 +219,7 @@ public struct StaffService: Sendable {
     private func refuse(_ reason: String, roles: [Role], facility: Facility, scope: TenantScope, principal: Principal,
                         origin: RequestOrigin) async throws -> Never {
         try await audit.append(
-            AuditRecord(tenantID: scope.tenantID, facilityID: facility.id, actor: principal.auditActor, action: "role.grant",
+            AuditRecord(tenantID: scope.tenantID, facilityID: facility.id, actor: principal.auditActor, action: .roleGrant,
                         outcome: .denied, targetType: "facility", targetID: facility.id!.uuidString.lowercased(),
                         details: ["reason": reason, "roles": roles.map(\.rawValue).joined(separator: ",")]),
             origin: origin, on: scope.db)

@@ -48,7 +48,7 @@ public struct OutboxAdminService: Sendable {
         message.leaseUntil = nil
         try await scope.update(message)
         try await audit.append(
-            AuditRecord(tenantID: scope.tenantID, actor: principal.auditActor, action: "outbox.requeue", targetType: "outbox_message",
+            AuditRecord(tenantID: scope.tenantID, actor: principal.auditActor, action: .outboxRequeue, targetType: "outbox_message",
                         targetID: messageID.uuidString.lowercased(), details: ["capability": message.capability]),
             origin: origin, on: scope.db)
         return message

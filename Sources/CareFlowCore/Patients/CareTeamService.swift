@@ -33,7 +33,7 @@ public struct CareTeamService: Sendable {
         let relationship = try await create(patientID: patientID, doctorID: doctorID, kind: kind, referredBy: referredBy,
                                             endsOn: endsOn, in: scope)
         try await audit.append(
-            AuditRecord(tenantID: scope.tenantID, actor: principal.auditActor, action: "care_relationship.create", targetType: "patient",
+            AuditRecord(tenantID: scope.tenantID, actor: principal.auditActor, action: .careRelationshipCreate, targetType: "patient",
                         targetID: patientID.uuidString.lowercased(),
                         details: ["doctor_id": doctorID.uuidString.lowercased(), "kind": kind.rawValue]),
             origin: origin, on: scope.db)
@@ -55,7 +55,7 @@ public struct CareTeamService: Sendable {
         let relationship = try await create(patientID: patientID, doctorID: doctorID, kind: .primary, referredBy: nil,
                                             endsOn: nil, in: scope)
         try await audit.append(
-            AuditRecord(tenantID: scope.tenantID, actor: principal.auditActor, action: "care_relationship.choose", targetType: "patient",
+            AuditRecord(tenantID: scope.tenantID, actor: principal.auditActor, action: .careRelationshipChoose, targetType: "patient",
                         targetID: patientID.uuidString.lowercased(),
                         details: ["doctor_id": doctorID.uuidString.lowercased(), "kind": "primary"]),
             origin: origin, on: scope.db)
@@ -77,7 +77,7 @@ public struct CareTeamService: Sendable {
         r.endedAt = Date()
         try await scope.update(r)
         try await audit.append(
-            AuditRecord(tenantID: scope.tenantID, actor: principal.auditActor, action: "care_relationship.end", targetType: "patient",
+            AuditRecord(tenantID: scope.tenantID, actor: principal.auditActor, action: .careRelationshipEnd, targetType: "patient",
                         targetID: patientID.uuidString.lowercased(), details: ["doctor_id": r.doctorID.uuidString.lowercased()]),
             origin: origin, on: scope.db)
     }

@@ -49,7 +49,7 @@ public struct PatientAccess: Sendable {
     public func recordRead(_ principal: Principal, patientID: UUID, what: String, facilityID: UUID? = nil,
                            origin: RequestOrigin, on db: any Database) async throws {
         try await audit.append(
-            AuditRecord(tenantID: principal.tenantID, facilityID: facilityID, actor: principal.auditActor, action: "phi.read",
+            AuditRecord(tenantID: principal.tenantID, facilityID: facilityID, actor: principal.auditActor, action: .phiRead,
                         targetType: "patient", targetID: patientID.uuidString.lowercased(), details: ["what": what]),
             origin: origin, on: db)
     }

@@ -70,7 +70,7 @@ public struct PatientBulkLoader: Sendable {
 
     /// One event for the whole load: a system action, no patient named.
     private func summary(of count: Int, since started: Date, tenantID: UUID, outcome: AuditOutcome) -> AuditRecord {
-        AuditRecord(tenantID: tenantID, actor: .system, action: "patient.bulk_load", outcome: outcome, targetType: "patient",
+        AuditRecord(tenantID: tenantID, actor: .system, action: .patientBulkLoad, outcome: outcome, targetType: "patient",
                     details: ["count": String(count), "seconds": String(Int(Date().timeIntervalSince(started).rounded()))])
     }
 

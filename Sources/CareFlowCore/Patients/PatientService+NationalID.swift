@@ -16,7 +16,7 @@ extension PatientService {
             throw AppError.conflict("A patient with this national id is already registered")
         }
         try await audit.append(
-            AuditRecord(tenantID: scope.tenantID, actor: principal.auditActor, action: "patient.national_id_refused",
+            AuditRecord(tenantID: scope.tenantID, actor: principal.auditActor, action: .patientNationalIdRefused,
                         outcome: .denied, targetType: "patient", targetID: holderID.uuidString.lowercased(),
                         details: ["reason": "registered to a patient the caller cannot read"]),
             origin: origin, on: scope.db)

@@ -52,7 +52,7 @@ public struct PatientService: Sendable {
             try await insert(input, id: patientID, account: nil, cipher: cipher, in: scope)
         }
         try await audit.append(
-            AuditRecord(tenantID: scope.tenantID, facilityID: input.homeFacilityID, actor: principal.auditActor, action: "patient.create",
+            AuditRecord(tenantID: scope.tenantID, facilityID: input.homeFacilityID, actor: principal.auditActor, action: .patientCreate,
                         targetType: "patient", targetID: patient.id!.uuidString.lowercased()),
             origin: origin, on: scope.db)
         return try await view(patient, clinical: true, cipher: cipher, scope: scope)
@@ -106,7 +106,7 @@ public struct PatientService: Sendable {
         if changes.touchesDemographics { changed.append("demographics") }
         if changes.touchesClinical { changed.append("clinical") }
         try await audit.append(
-            AuditRecord(tenantID: scope.tenantID, actor: principal.auditActor, action: "patient.update", targetType: "patient",
+            AuditRecord(tenantID: scope.tenantID, actor: principal.auditActor, action: .patientUpdate, targetType: "patient",
                         targetID: patientID.uuidString.lowercased(), details: ["parts": changed.joined(separator: ",")]),
             origin: origin, on: scope.db)
         return try await view(patient, clinical: access.canReadClinical(principal, context), cipher: cipher, scope: scope)
@@ -121,7 +121,7 @@ public struct PatientService: Sendable {
         patient.deletedAt = Date()
         try await scope.update(patient)
         try await audit.append(
-            AuditRecord(tenantID: scope.tenantID, facilityID: patient.homeFacilityID, actor: principal.auditActor, action: "patient.delete",
+            AuditRecord(tenantID: scope.tenantID, facilityID: patient.homeFacilityID, actor: principal.auditActor, action: .patientDelete,
                         targetType: "patient", targetID: patientID.uuidString.lowercased()),
             origin: origin, on: scope.db)
     }
@@ -184,7 +184,7 @@ public struct PatientService: Sendable {
         let items = Array(rows.prefix(page.limit))
         if !items.isEmpty {
             try await audit.append(
-                AuditRecord(tenantID: scope.tenantID, actor: principal.auditActor, action: "phi.read", targetType: "patient_list",
+                AuditRecord(tenantID: scope.tenantID, actor: principal.auditActor, action: .phiRead, targetType: "patient_list",
                             details: ["what": query.conditionCode == nil ? "demographics" : "demographics,condition",
                                       "count": String(items.count),
                                       "patients": items.map { $0.id!.uuidString.lowercased() }.joined(separator: ",")]),

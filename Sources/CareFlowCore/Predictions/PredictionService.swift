@@ -78,7 +78,7 @@ public struct PredictionService: Sendable {
             try await scope.create(row)
             try await audit.append(
                 AuditRecord(tenantID: scope.tenantID, facilityID: context.homeFacilityID, actor: principal.auditActor,
-                            action: "risk_assessment.create", targetType: "risk_assessment",
+                            action: .riskAssessmentCreate, targetType: "risk_assessment",
                             targetID: row.id!.uuidString.lowercased(),
                             details: ["patient_id": context.patientID.uuidString.lowercased(), "model": prediction.model,
                                       "version": String(prediction.version)]),

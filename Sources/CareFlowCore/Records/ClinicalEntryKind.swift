@@ -13,7 +13,7 @@ public protocol ClinicalEntryKind: Sendable {
     /// The action that lets a caller write one.
     static var writeAction: Action { get }
     /// The audit action of a new entry (`medical_record.create`).
-    static var createAction: String { get }
+    static var createAction: AuditAction { get }
     /// The audit target type (`medical_record`); a read of one entry is the PHI read
     /// `<targetType>:<id>`.
     static var targetType: String { get }

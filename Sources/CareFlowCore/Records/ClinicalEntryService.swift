@@ -95,7 +95,7 @@ public struct ClinicalEntryService<Kind: ClinicalEntryKind>: Sendable {
     }
 
     /// The audit event of a write to one entry; `details` never carry PHI.
-    func recordWrite(_ action: String, entryID: UUID, patientID: UUID, details: [String: String], facilityID: UUID?,
+    func recordWrite(_ action: AuditAction, entryID: UUID, patientID: UUID, details: [String: String], facilityID: UUID?,
                      in ctx: RequestContext) async throws {
         var details = details
         details["patient_id"] = patientID.uuidString.lowercased()

@@ -10,8 +10,8 @@ public enum Documents: ClinicalEntryKind {
     public typealias Content = String?
 
     public static let writeAction = Action.patientUpdateClinical
-    public static let createAction = "document.upload"
-    public static let deleteAction = "document.delete"
+    public static let createAction = AuditAction.documentUpload
+    public static let deleteAction = AuditAction.documentDelete
     public static let targetType = "document"
     public static let listRead = "documents"
     public static let notFound = "Document not found"

@@ -22,7 +22,7 @@ public enum MedicalRecords: ClinicalEntryKind {
     }
 
     public static let writeAction = Action.patientUpdateClinical
-    public static let createAction = "medical_record.create"
+    public static let createAction = AuditAction.medicalRecordCreate
     public static let targetType = "medical_record"
     public static let listRead = "medical_records"
     public static let notFound = "Medical record not found"

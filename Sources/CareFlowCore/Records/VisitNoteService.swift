@@ -10,7 +10,7 @@ public enum VisitNotes: ClinicalEntryKind {
     public typealias Content = String
 
     public static let writeAction = Action.visitNoteCreate
-    public static let createAction = "visit_note.create"
+    public static let createAction = AuditAction.visitNoteCreate
     public static let targetType = "visit_note"
     public static let listRead = "visit_notes"
     public static let notFound = "Visit note not found"

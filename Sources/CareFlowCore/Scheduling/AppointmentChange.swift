@@ -57,3 +57,17 @@ public enum AppointmentChange: String, Sendable, CaseIterable {
         }
     }
 }
+
+extension Appointment.Status {
+    /// The audit name of a change into this status: `appointment.confirmed`, `.completed`,
+    /// `.cancelled`, `.no_show` (booking is `appointment.book`).
+    var auditAction: AuditAction {
+        switch self {
+        case .booked: .appointmentBook
+        case .confirmed: .appointmentConfirmed
+        case .completed: .appointmentCompleted
+        case .cancelled: .appointmentCancelled
+        case .noShow: .appointmentNoShow
+        }
+    }
+}

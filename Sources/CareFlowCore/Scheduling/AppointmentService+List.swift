@@ -83,7 +83,7 @@ extension AppointmentService {
         }
         if !items.isEmpty {
             try await audit.appendRetrying(
-                AuditRecord(tenantID: scope.tenantID, actor: principal.auditActor, action: "phi.read", targetType: "appointments",
+                AuditRecord(tenantID: scope.tenantID, actor: principal.auditActor, action: .phiRead, targetType: "appointments",
                             details: ["what": "appointment_list", "count": String(items.count),
                                       "patients": patientIDs.map { $0.uuidString.lowercased() }.sorted().joined(separator: ",")]),
                 origin: origin, on: scope.db)

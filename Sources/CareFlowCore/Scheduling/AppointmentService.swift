@@ -87,7 +87,7 @@ public struct AppointmentService: Sendable {
             throw Self.slotTaken
         }
         try await audit.appendRetrying(
-            AuditRecord(tenantID: scope.tenantID, facilityID: facility.id, actor: principal.auditActor, action: "appointment.book",
+            AuditRecord(tenantID: scope.tenantID, facilityID: facility.id, actor: principal.auditActor, action: .appointmentBook,
                         targetType: "appointment", targetID: appointment.id!.uuidString.lowercased(),
                         details: ["patient_id": patient.id!.uuidString.lowercased(), "doctor_id": request.doctorID.uuidString.lowercased()]),
             origin: origin, on: scope.db)
@@ -135,7 +135,7 @@ public struct AppointmentService: Sendable {
         appointment.updatedAt = now
         try await audit.appendRetrying(
             AuditRecord(tenantID: scope.tenantID, facilityID: appointment.facilityID, actor: principal.auditActor,
-                        action: "appointment.\(change.target.rawValue)", targetType: "appointment",
+                        action: change.target.auditAction, targetType: "appointment",
                         targetID: appointmentID.uuidString.lowercased(), details: ["from": from.rawValue, "to": to.rawValue]),
             origin: origin, on: scope.db)
         return try await open(appointment, patientUserID: patientUserID, for: principal, in: scope)

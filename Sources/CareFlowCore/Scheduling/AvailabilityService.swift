@@ -39,7 +39,7 @@ public struct AvailabilityService: Sendable {
             return rows
         }
         try await audit.appendRetrying(
-            AuditRecord(tenantID: scope.tenantID, facilityID: facilityID, actor: principal.auditActor, action: "availability.replace",
+            AuditRecord(tenantID: scope.tenantID, facilityID: facilityID, actor: principal.auditActor, action: .availabilityReplace,
                         targetType: "user", targetID: doctorID.uuidString.lowercased(), details: ["windows": String(windows.count)]),
             origin: origin, on: scope.db)
         return Self.ordered(rows)
@@ -84,7 +84,7 @@ public struct AvailabilityService: Sendable {
         try await scope.create(exception)
         try await audit.appendRetrying(
             AuditRecord(tenantID: scope.tenantID, facilityID: facilityID, actor: principal.auditActor,
-                        action: "availability.exception.create", targetType: "availability_exception",
+                        action: .availabilityExceptionCreate, targetType: "availability_exception",
                         targetID: exception.id!.uuidString.lowercased(),
                         details: ["doctor_id": doctorID.uuidString.lowercased(), "reason": reason.rawValue]),
             origin: origin, on: scope.db)
@@ -124,7 +124,7 @@ public struct AvailabilityService: Sendable {
         try await scope.query(AvailabilityException.self).filter(\.$id == exceptionID).delete()
         try await audit.appendRetrying(
             AuditRecord(tenantID: scope.tenantID, facilityID: exception.facilityID, actor: principal.auditActor,
-                        action: "availability.exception.delete", targetType: "availability_exception",
+                        action: .availabilityExceptionDelete, targetType: "availability_exception",
                         targetID: exceptionID.uuidString.lowercased(), details: ["doctor_id": doctorID.uuidString.lowercased()]),
             origin: origin, on: scope.db)
     }

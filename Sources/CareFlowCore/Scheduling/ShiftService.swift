@@ -58,7 +58,7 @@ public struct ShiftService: Sendable {
                 throw Self.overlap
             }
             try await audit.appendRetrying(
-                AuditRecord(tenantID: scope.tenantID, facilityID: facilityID, actor: principal.auditActor, action: "shift.create",
+                AuditRecord(tenantID: scope.tenantID, facilityID: facilityID, actor: principal.auditActor, action: .shiftCreate,
                             targetType: "shift", targetID: shift.id!.uuidString.lowercased(),
                             details: ["user_id": userID.uuidString.lowercased(), "role": role.rawValue]),
                 origin: origin, on: scope.db)
@@ -96,7 +96,7 @@ public struct ShiftService: Sendable {
         try await guardian.authorize(principal, .shiftManage, on: .facility(facilityID), origin: origin, db: scope.db)
         try await scope.query(Shift.self).filter(\.$id == shiftID).delete()
         try await audit.appendRetrying(
-            AuditRecord(tenantID: scope.tenantID, facilityID: facilityID, actor: principal.auditActor, action: "shift.delete",
+            AuditRecord(tenantID: scope.tenantID, facilityID: facilityID, actor: principal.auditActor, action: .shiftDelete,
                         targetType: "shift", targetID: shiftID.uuidString.lowercased(), details: ["user_id": shift.userID.uuidString.lowercased()]),
             origin: origin, on: scope.db)
     }

@@ -27,7 +27,7 @@ public struct StaffProfileService: Sendable {
             profile = try await save(input, userID: userID, facilityID: facilityID, in: scope)
         }
         try await audit.appendRetrying(
-            AuditRecord(tenantID: scope.tenantID, facilityID: facility.id, actor: principal.auditActor, action: "staff_profile.update",
+            AuditRecord(tenantID: scope.tenantID, facilityID: facility.id, actor: principal.auditActor, action: .staffProfileUpdate,
                         targetType: "user", targetID: userID.uuidString.lowercased()),
             origin: origin, on: scope.db)
         return profile

@@ -29,7 +29,7 @@ public struct FacilityService: Sendable {
         let facility = Facility(tenantID: scope.tenantID, code: code, name: name, timezone: timezone)
         try await scope.create(facility)
         try await audit.append(
-            AuditRecord(tenantID: scope.tenantID, facilityID: facility.id, actor: context.principal.auditActor, action: "facility.create",
+            AuditRecord(tenantID: scope.tenantID, facilityID: facility.id, actor: context.principal.auditActor, action: .facilityCreate,
                         targetType: "facility", targetID: facility.id!.uuidString.lowercased(), details: ["code": code]),
             origin: context.origin, on: scope.db)
         return facility

@@ -83,11 +83,11 @@ public struct OnboardingService: Sendable {
         }
         try directory.register(config, writeFile: true)
         let details = ["slug": slug, "facilities": String(facilities.count)]
-        try await audit.append(AuditRecord(tenantID: nil, actor: actor, action: "tenant.onboard", targetType: "tenant",
+        try await audit.append(AuditRecord(tenantID: nil, actor: actor, action: .tenantOnboard, targetType: "tenant",
                                            targetID: tenant.id!.uuidString.lowercased(), details: details), origin: origin, on: db)
-        try await audit.append(AuditRecord(tenantID: tenant.id, actor: actor, action: "tenant.onboard", targetType: "tenant",
+        try await audit.append(AuditRecord(tenantID: tenant.id, actor: actor, action: .tenantOnboard, targetType: "tenant",
                                            targetID: tenant.id!.uuidString.lowercased(), details: details), origin: origin, on: db)
-        try await audit.append(AuditRecord(tenantID: tenant.id, actor: actor, action: "role.grant", targetType: "user",
+        try await audit.append(AuditRecord(tenantID: tenant.id, actor: actor, action: .roleGrant, targetType: "user",
                                            targetID: admin.id.uuidString.lowercased(), details: ["role": Role.groupAdmin.rawValue]),
                                origin: origin, on: db)
         if passwordHash == nil {
@@ -132,7 +132,7 @@ public struct OnboardingService: Sendable {
                 try await revoker.revokeAll(ofTenant: tenant.id!, reason: "tenant_suspended", on: tx)
             }
         }
-        let action = status == .suspended ? "tenant.suspend" : "tenant.reactivate"
+        let action = status == .suspended ? AuditAction.tenantSuspend : .tenantReactivate
         for chainTenant in [nil, tenant.id] {
             try await audit.append(AuditRecord(tenantID: chainTenant, actor: actor, action: action, targetType: "tenant",
                                                targetID: tenant.id!.uuidString.lowercased()), origin: origin, on: db)

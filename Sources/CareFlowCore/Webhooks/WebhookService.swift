@@ -120,7 +120,7 @@ public struct WebhookService: Sendable {
         }
         if outcome == .applied, keyword == .stop || keyword == .start {
             try await audit.append(
-                AuditRecord(tenantID: scope.tenantID, actor: .anonymous, action: keyword == .stop ? "sms.opt_out" : "sms.opt_in",
+                AuditRecord(tenantID: scope.tenantID, actor: .anonymous, action: keyword == .stop ? AuditAction.smsOptOut : .smsOptIn,
                             targetType: "phone", targetID: String(phoneIndex.prefix(16))),
                 origin: origin, on: scope.db)
         }
@@ -170,7 +170,7 @@ public struct WebhookService: Sendable {
         } catch {
             if rejections.reject(source) == .auditIndividually {
                 try await audit.append(
-                    AuditRecord(tenantID: scope.tenantID, actor: .anonymous, action: "webhook.rejected", outcome: .denied,
+                    AuditRecord(tenantID: scope.tenantID, actor: .anonymous, action: .webhookRejected, outcome: .denied,
                                 targetType: "webhook", targetID: provider.rawValue, details: ["reason": error.reason]),
                     origin: origin, on: scope.db)
             }
@@ -192,7 +192,7 @@ public struct WebhookService: Sendable {
         for summary in summaries {
             let start = ISO8601DateFormatter().string(from: summary.windowStart)
             try await audit.append(
-                AuditRecord(tenantID: summary.source.tenantID, actor: .anonymous, action: "webhook.rejected", outcome: .denied,
+                AuditRecord(tenantID: summary.source.tenantID, actor: .anonymous, action: .webhookRejected, outcome: .denied,
                             targetType: "webhook", targetID: summary.source.provider.rawValue,
                             details: ["reason": "summary of repeated rejections", "rejected": String(summary.rejected),
                                       "not_audited_individually": String(summary.unaudited), "refused_429": String(summary.refused),

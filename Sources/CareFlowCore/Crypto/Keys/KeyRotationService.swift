@@ -72,7 +72,7 @@ public struct KeyRotationService: Sendable {
             .set(\.$status, to: .retired).update()
         await keyring.forget(owner: owner)
         try await audit.append(
-            AuditRecord(tenantID: owner == "platform" ? nil : UUID(uuidString: owner), actor: .system, action: "keys.rotate_data_key",
+            AuditRecord(tenantID: owner == "platform" ? nil : UUID(uuidString: owner), actor: .system, action: .keysRotateDataKey,
                         targetType: "key_owner", targetID: owner,
                         details: ["version": String(report.newVersion), "reencrypted": String(report.reencrypted),
                                   "resumed": String(report.resumed)]),
@@ -181,7 +181,7 @@ public struct KeyRotationService: Sendable {
             throw KeyHierarchyError.unwrapFailed(owner: key.owner, purpose: key.purpose.rawValue, version: key.version)
         }
         try await audit.append(
-            AuditRecord(tenantID: nil, actor: .system, action: "keys.rotate_master", targetType: "wrapped_keys",
+            AuditRecord(tenantID: nil, actor: .system, action: .keysRotateMaster, targetType: "wrapped_keys",
                         details: ["rewrapped": String(rewrapped), "total": String(keys.count)]),
             origin: .none, on: db)
         return rewrapped

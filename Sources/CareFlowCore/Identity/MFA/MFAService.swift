@@ -47,7 +47,7 @@ public struct MFAService: Sendable {
             try await TOTPCredential(tenantID: principal.tenantID, subjectID: principal.subjectID, subjectKind: principal.kind,
                                      secretSealed: cipher.seal(base32)).create(on: tx)
         }
-        try await record(principal, "mfa.enrolment_started", origin: origin)
+        try await record(principal, .mfaEnrolmentStarted, origin: origin)
         let uri = OTPAuthURI(totp: TOTP(secret: secret), issuer: issuer, account: account).string
         return Enrolment(secret: base32, otpauthURI: uri)
     }
@@ -65,7 +65,7 @@ public struct MFAService: Sendable {
         if principal.enrolmentOnly {
             try await revoker.revoke(sessionID: principal.sessionID, reason: "mfa_enrolled", on: db)
         }
-        try await record(principal, "mfa.enrolled", origin: origin)
+        try await record(principal, .mfaEnrolled, origin: origin)
         return codes
     }
 
@@ -73,7 +73,7 @@ public struct MFAService: Sendable {
         let credential = try await requireConfirmed(principal)
         try await requireCode(code, credential: credential, principal: principal, origin: origin)
         let codes = try await replaceRecoveryCodes(principal)
-        try await record(principal, "mfa.recovery_codes_regenerated", origin: origin)
+        try await record(principal, .mfaRecoveryCodesRegenerated, origin: origin)
         return codes
     }
 
@@ -83,7 +83,7 @@ public struct MFAService: Sendable {
         if mandatory { throw AppError.forbidden("Two-factor authentication is mandatory for your roles") }
         try await requireCode(code, credential: credential, principal: principal, origin: origin)
         try await remove(subjectID: principal.subjectID)
-        try await record(principal, "mfa.disabled", origin: origin)
+        try await record(principal, .mfaDisabled, origin: origin)
     }
 
     /// An administrator clears another user's TOTP (lost phone): their sessions end and their
@@ -92,7 +92,7 @@ public struct MFAService: Sendable {
         try await remove(subjectID: userID)
         try await revoker.revokeAll(ofUser: userID, reason: "mfa_reset", on: db)
         try await audit.append(
-            AuditRecord(tenantID: tenantID, facilityID: facilityID, actor: admin.auditActor, action: "mfa.reset",
+            AuditRecord(tenantID: tenantID, facilityID: facilityID, actor: admin.auditActor, action: .mfaReset,
                         targetType: "user", targetID: userID.uuidString.lowercased()),
             origin: origin, on: db)
     }
@@ -137,7 +137,7 @@ public struct MFAService: Sendable {
         guard accepted else {
             let locked = attempt.locksAccount
             try await audit.append(
-                AuditRecord(tenantID: challenge.tenantID, actor: principalLike.auditActor, action: "auth.mfa", outcome: .failure,
+                AuditRecord(tenantID: challenge.tenantID, actor: principalLike.auditActor, action: .authMfa, outcome: .failure,
                             targetType: challenge.subjectKind.rawValue, targetID: challenge.subjectID.uuidString.lowercased(),
                             details: locked ? ["reason": "bad_code", "effect": "account_locked"] : ["reason": "bad_code"]),
                 origin: origin, on: db)
@@ -151,7 +151,7 @@ public struct MFAService: Sendable {
         let pair = try await sessions.start(tenantID: challenge.tenantID, subjectID: challenge.subjectID, kind: challenge.subjectKind,
                                             grants: grants, amr: ["pwd", "otp"], enrolmentOnly: false, on: db, now: now)
         try await audit.append(
-            AuditRecord(tenantID: challenge.tenantID, actor: principalLike.auditActor, action: "auth.login",
+            AuditRecord(tenantID: challenge.tenantID, actor: principalLike.auditActor, action: .authLogin,
                         targetType: challenge.subjectKind.rawValue, targetID: challenge.subjectID.uuidString.lowercased(),
                         details: ["amr": "pwd otp", "method": method]),
             origin: origin, on: db)
@@ -186,7 +186,7 @@ public struct MFAService: Sendable {
         let keys = LoginThrottle.Keys(subjectID: principal.subjectID, ip: origin.ip)
         let attempt = try await throttle.reserve(keys)
         guard try await acceptTOTP(code, credential: credential, now: Date()) else {
-            try await record(principal, "mfa.code_rejected", outcome: .failure, origin: origin)
+            try await record(principal, .mfaCodeRejected, outcome: .failure, origin: origin)
             throw AppError.invalid("code", "is not the current code of your authenticator")
         }
         try await throttle.succeeded(attempt)
@@ -243,7 +243,7 @@ public struct MFAService: Sendable {
         }
     }
 
-    private func record(_ principal: Principal, _ action: String, outcome: AuditOutcome = .success, origin: RequestOrigin) async throws {
+    private func record(_ principal: Principal, _ action: AuditAction, outcome: AuditOutcome = .success, origin: RequestOrigin) async throws {
         try await audit.append(
             AuditRecord(tenantID: principal.tenantID, actor: principal.auditActor, action: action, outcome: outcome,
                         targetType: principal.kind.rawValue, targetID: principal.subjectID.uuidString.lowercased()),
