@@ -47,7 +47,9 @@ enum OpenAPISchemas {
         ("Shift", ShiftDTO.self), ("ShiftList", ListResponse<ShiftDTO>.self), ("Device", DeviceDTO.self), ("DeviceList", ListResponse<DeviceDTO>.self),
         ("IntegrationStatus", IntegrationStatusDTO.self), ("Integrations", IntegrationsResponse.self),
         ("OutboxMessage", OutboxMessageDTO.self), ("OutboxMessageList", ListResponse<OutboxMessageDTO>.self),
-        ("ShiftCoverage", ShiftCoverageDTO.self),
+        ("ShiftCoverage", ShiftCoverageDTO.self), ("Problem", ProblemDetails.self), ("Status", SystemController.Status.self),
+        ("TOTPEnrolment", TOTPEnrolmentDTO.self), ("RecoveryCodes", RecoveryCodesDTO.self),
+        ("SeedPatientCreated", SeedPatientController.SeedPatientResponse.self),
     ]
 
     static let responseSchemas: [String: JSONValue] = {
@@ -71,24 +73,13 @@ enum OpenAPISchemas {
         "DeviceRegistration": DeviceRegistrationBody.self,
     ]
 
-    /// What neither a `RequestBody` nor a `SchemaSample` describes: responses built outside
-    /// `DTOs/` (problem details, JWKS, webhooks, MFA enrolment, the seed contract) and the
+    /// What neither a `RequestBody` nor a `SchemaSample` describes: the JWKS (the signer's own
+    /// JSON), the webhook acknowledgement (a literal), the login answer's choice, and the
     /// request bodies not yet read by a `RequestBody` (records, notes, documents, predictions).
     static let written: [String: JSONValue] = [
-        "Problem": object([
-            "type": type("string", format: "uri"), "title": type("string"), "status": type("integer"), "detail": type("string"),
-            "instance": type("string"), "request_id": type("string"),
-            "errors": array(object(["field": type("string"), "reason": type("string")])),
-        ], required: ["type", "title", "status"]),
-        "Status": object(["status": type("string")]),
         "JWKS": object(["keys": array(object(["kty": type("string"), "crv": type("string"), "x": type("string"), "kid": type("string"),
                                               "use": type("string"), "alg": type("string")]))]),
         "LoginResponse": .object(["oneOf": .array([ref("TokenResponse"), ref("MFARequired")])]),
-        "TOTPEnrolment": object(["secret": type("string"), "otpauth_uri": type("string", format: "uri")], required: ["secret", "otpauth_uri"]),
-        "RecoveryCodes": object(["recovery_codes": array(type("string"))], required: ["recovery_codes"]),
-        "SeedPatientCreated": object(["id": type("string", format: "uuid"), "mrn": type("string"), "name": type("string"),
-                                      "age": type("integer"), "gender": type("string"), "blood_type": type("string", nullable: true),
-                                      "diagnosis": type("string", nullable: true)]),
         "WebhookReceived": object(["received": type("boolean"), "replayed": type("boolean")], required: ["received", "replayed"]),
         "MedicalRecordWrite": object(["kind": enumeration(MedicalRecord.Kind.allCases.map(\.rawValue)), "title": type("string"),
                                       "body": type("string"), "appointment_id": type("string", format: "uuid"),
