@@ -58,7 +58,65 @@ struct ResponseSchemaTests {
         }
     }
 
+    @Test("every optional member is set in some example, so none escapes the schema")
+    func samplesSetEveryOptional() {
+        for (name, type) in OpenAPISchemas.responses {
+            let unsetEverywhere = type.schemaSamples.map { Self.unsetOptionals(in: $0, at: "") }.reduce(nil as Set<String>?) { all, unset in
+                all.map { $0.intersection(unset) } ?? unset
+            } ?? []
+            #expect(unsetEverywhere.isEmpty, "\(name): set \(unsetEverywhere.sorted()) in schemaSamples")
+        }
+    }
+
+    @Test("real answers of the API are valid against the served schemas")
+    func realAnswers() async throws {
+        try await withCareFlow(.sqlite) { app in
+            let schemas = try await Self.servedSchemas(app)
+            let t = try await Fixtures.tenant(app, slug: "schemas")
+            let patientID = try await Fixtures.patient(app, t)
+            let reads: [(path: String, role: Role, schema: String)] = [
+                ("/api/v1/me", .doctor, "Me"), ("/api/v1/me/sessions", .doctor, "SessionList"),
+                ("/api/v1/facilities", .groupAdmin, "FacilityList"), ("/api/v1/facilities/\(t.f1.id!)/staff", .facilityAdmin, "StaffList"),
+                ("/api/v1/patients/\(patientID)", .doctor, "Patient"), ("/api/v1/patients/\(patientID)", .receptionist, "Patient"),
+                ("/api/v1/patients", .doctor, "PatientList"), ("/api/v1/patients/\(UUID())", .doctor, "Problem"),
+            ]
+            for read in reads {
+                let res = try await app.send(.GET, read.path, token: t[read.role].token)
+                #expect(res.status == (read.schema == "Problem" ? .notFound : .ok), "GET \(read.path) as \(read.role)")
+                let json = try JSONDecoder().decode(JSONValue.self, from: Data(res.text.utf8))
+                let schema = try #require(schemas[read.schema])
+                let found = Self.violations(of: json, against: schema, at: read.schema, in: schemas)
+                #expect(found.isEmpty, "GET \(read.path) as \(read.role): \(found)")
+            }
+        }
+    }
+
     // MARK: - Helpers
+
+    /// Paths of the Optional stored properties that are nil in `value` (nested structs included).
+    static func unsetOptionals(in value: Any, at path: String) -> Set<String> {
+        var unset: Set<String> = []
+        for child in Mirror(reflecting: value).children {
+            guard let label = child.label else { continue }
+            let mirror = Mirror(reflecting: child.value)
+            var inner = child.value
+            if mirror.displayStyle == .optional {
+                guard let wrapped = mirror.children.first?.value else {
+                    unset.insert(path + label)
+                    continue
+                }
+                inner = wrapped
+            }
+            let innerMirror = Mirror(reflecting: inner)
+            if innerMirror.displayStyle == .struct {
+                unset.formUnion(unsetOptionals(in: inner, at: path + label + "."))
+            } else if innerMirror.displayStyle == .collection, let first = innerMirror.children.first?.value,
+                      Mirror(reflecting: first).displayStyle == .struct {
+                unset.formUnion(unsetOptionals(in: first, at: path + label + "[]."))
+            }
+        }
+        return unset
+    }
 
     static func servedSchemas(_ app: Application) async throws -> [String: JSONValue] {
         let res = try await app.send(.GET, "/openapi.json")
