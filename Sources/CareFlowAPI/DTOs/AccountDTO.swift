@@ -33,15 +33,6 @@ struct SessionDTO: Content {
     let amr: [String]
     let current: Bool
 
-    init(_ s: SessionSummary) {
-        id = s.id
-        createdAt = s.createdAt
-        lastUsedAt = s.lastUsedAt
-        expiresAt = s.expiresAt
-        amr = s.amr
-        current = s.current
-    }
-
     enum CodingKeys: String, CodingKey {
         case id, amr, current
         case createdAt = "created_at"
@@ -50,6 +41,31 @@ struct SessionDTO: Content {
     }
 }
 
+extension SessionDTO {
+    init(_ s: SessionSummary) {
+        id = s.id
+        createdAt = s.createdAt
+        lastUsedAt = s.lastUsedAt
+        expiresAt = s.expiresAt
+        amr = s.amr
+        current = s.current
+    }
+}
+
 struct SessionListDTO: Content {
     let items: [SessionDTO]
+}
+
+extension AccountRequestAcceptedDTO: SchemaSample {
+    static var schemaSamples: [Self] { [.signup] }
+}
+
+extension SessionDTO: SchemaSample {
+    static var schemaSamples: [Self] {
+        [SessionDTO(id: UUID(), createdAt: Date(), lastUsedAt: Date(), expiresAt: Date(), amr: ["pwd"], current: true)]
+    }
+}
+
+extension SessionListDTO: SchemaSample {
+    static var schemaSamples: [Self] { [SessionListDTO(items: SessionDTO.schemaSamples)] }
 }

@@ -17,22 +17,6 @@ struct AppointmentDTO: Content {
     let createdAt: Date?
     let updatedAt: Date?
 
-    init(_ v: VisibleAppointment) {
-        let a = v.appointment
-        id = a.id!
-        patientID = a.patientID
-        doctorID = a.doctorID
-        facilityID = a.facilityID
-        startsAt = a.startsAt
-        endsAt = a.endsAt
-        status = a.status.rawValue
-        showsReason = v.showsReason
-        reason = v.reason
-        bookedBy = a.bookedBy
-        createdAt = a.createdAt
-        updatedAt = a.updatedAt
-    }
-
     enum CodingKeys: String, CodingKey {
         case id, status, reason
         case patientID = "patient_id"
@@ -43,10 +27,6 @@ struct AppointmentDTO: Content {
         case bookedBy = "booked_by"
         case createdAt = "created_at"
         case updatedAt = "updated_at"
-    }
-
-    init(from decoder: any Decoder) throws {
-        throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: "AppointmentDTO is a response body only"))
     }
 
     func encode(to encoder: any Encoder) throws {
@@ -63,4 +43,37 @@ struct AppointmentDTO: Content {
         try c.encode(createdAt, forKey: .createdAt)
         try c.encode(updatedAt, forKey: .updatedAt)
     }
+}
+
+extension AppointmentDTO {
+    init(_ v: VisibleAppointment) {
+        let a = v.appointment
+        id = a.id!
+        patientID = a.patientID
+        doctorID = a.doctorID
+        facilityID = a.facilityID
+        startsAt = a.startsAt
+        endsAt = a.endsAt
+        status = a.status.rawValue
+        showsReason = v.showsReason
+        reason = v.reason
+        bookedBy = a.bookedBy
+        createdAt = a.createdAt
+        updatedAt = a.updatedAt
+    }
+
+    init(from decoder: any Decoder) throws {
+        throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: "AppointmentDTO is a response body only"))
+    }
+}
+
+extension AppointmentDTO: SchemaSample {
+    /// With and without the reason: its key is absent for callers who may not read it.
+    static var schemaSamples: [Self] {
+        [true, false].map { showsReason in
+            AppointmentDTO(id: UUID(), patientID: UUID(), doctorID: UUID(), facilityID: UUID(), startsAt: Date(), endsAt: Date(),
+                           status: Appointment.Status.booked.rawValue, showsReason: showsReason, reason: "Check-up", bookedBy: UUID(), createdAt: Date(), updatedAt: Date())
+        }
+    }
+    static var schemaNotes: [String: SchemaNote] { ["status": .values(of: Appointment.Status.self)] }
 }

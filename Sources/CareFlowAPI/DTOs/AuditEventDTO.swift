@@ -18,6 +18,23 @@ struct AuditEventDTO: Content {
     let hash: String
     let prevHash: String
 
+    /// One for all rows: an export decodes the details of every event of the trail.
+    private static let detailsDecoder = JSONDecoder()
+
+    enum CodingKeys: String, CodingKey {
+        case id, seq, action, outcome, ip, details, hash
+        case occurredAt = "occurred_at"
+        case facilityID = "facility_id"
+        case actorKind = "actor_kind"
+        case actorID = "actor_id"
+        case targetType = "target_type"
+        case targetID = "target_id"
+        case requestID = "request_id"
+        case prevHash = "prev_hash"
+    }
+}
+
+extension AuditEventDTO {
     init(_ e: AuditEvent) {
         id = e.id!
         seq = e.seq
@@ -35,19 +52,12 @@ struct AuditEventDTO: Content {
         hash = e.hash
         prevHash = e.prevHash
     }
+}
 
-    /// One for all rows: an export decodes the details of every event of the trail.
-    private static let detailsDecoder = JSONDecoder()
-
-    enum CodingKeys: String, CodingKey {
-        case id, seq, action, outcome, ip, details, hash
-        case occurredAt = "occurred_at"
-        case facilityID = "facility_id"
-        case actorKind = "actor_kind"
-        case actorID = "actor_id"
-        case targetType = "target_type"
-        case targetID = "target_id"
-        case requestID = "request_id"
-        case prevHash = "prev_hash"
+extension AuditEventDTO: SchemaSample {
+    static var schemaSamples: [Self] {
+        [AuditEventDTO(id: UUID(), seq: 1, occurredAt: Date(), facilityID: UUID(), actorKind: "user", actorID: UUID(), action: "patient.read",
+                       outcome: "success", targetType: "patient", targetID: "id", requestID: "req", ip: "192.0.2.1",
+                       details: ["field": "value"], hash: "h", prevHash: "p")]
     }
 }

@@ -10,15 +10,6 @@ struct AvailabilityExceptionDTO: Content {
     let endsAt: Date
     let reason: String
 
-    init(_ e: AvailabilityException) {
-        id = e.id!
-        doctorID = e.doctorID
-        facilityID = e.facilityID
-        startsAt = e.startsAt
-        endsAt = e.endsAt
-        reason = e.reason.rawValue
-    }
-
     enum CodingKeys: String, CodingKey {
         case id, reason
         case doctorID = "doctor_id"
@@ -35,5 +26,22 @@ struct AvailabilityExceptionDTO: Content {
         try c.encode(startsAt, forKey: .startsAt)
         try c.encode(endsAt, forKey: .endsAt)
         try c.encode(reason, forKey: .reason)
+    }
+}
+
+extension AvailabilityExceptionDTO {
+    init(_ e: AvailabilityException) {
+        id = e.id!
+        doctorID = e.doctorID
+        facilityID = e.facilityID
+        startsAt = e.startsAt
+        endsAt = e.endsAt
+        reason = e.reason.rawValue
+    }
+}
+
+extension AvailabilityExceptionDTO: SchemaSample {
+    static var schemaSamples: [Self] {
+        [AvailabilityExceptionDTO(id: UUID(), doctorID: UUID(), facilityID: UUID(), startsAt: Date(), endsAt: Date(), reason: "leave")]
     }
 }

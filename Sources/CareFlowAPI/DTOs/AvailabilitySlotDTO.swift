@@ -8,17 +8,23 @@ struct AvailabilitySlotDTO: Content {
     let endsAt: Date
     let localTime: String
 
-    init(_ s: FacilitySlot) {
-        facilityID = s.facilityID
-        startsAt = s.slot.start
-        endsAt = s.slot.end
-        localTime = CalendarDay.wallClock(s.slot.start, in: s.timeZone)
-    }
-
     enum CodingKeys: String, CodingKey {
         case facilityID = "facility_id"
         case startsAt = "starts_at"
         case endsAt = "ends_at"
         case localTime = "local_time"
     }
+}
+
+extension AvailabilitySlotDTO {
+    init(_ s: FacilitySlot) {
+        facilityID = s.facilityID
+        startsAt = s.slot.start
+        endsAt = s.slot.end
+        localTime = CalendarDay.wallClock(s.slot.start, in: s.timeZone)
+    }
+}
+
+extension AvailabilitySlotDTO: SchemaSample {
+    static var schemaSamples: [Self] { [AvailabilitySlotDTO(facilityID: UUID(), startsAt: Date(), endsAt: Date(), localTime: "09:00")] }
 }

@@ -9,6 +9,14 @@ struct AvailabilityWindowDTO: Content {
     let end: String
     let slotMinutes: Int
 
+    enum CodingKeys: String, CodingKey {
+        case weekday, start, end
+        case facilityID = "facility_id"
+        case slotMinutes = "slot_minutes"
+    }
+}
+
+extension AvailabilityWindowDTO {
     init(_ row: DoctorAvailability) {
         facilityID = row.facilityID
         weekday = row.weekday
@@ -16,10 +24,8 @@ struct AvailabilityWindowDTO: Content {
         end = AvailabilityWindow.clock(row.endMinute)
         slotMinutes = row.slotMinutes
     }
+}
 
-    enum CodingKeys: String, CodingKey {
-        case weekday, start, end
-        case facilityID = "facility_id"
-        case slotMinutes = "slot_minutes"
-    }
+extension AvailabilityWindowDTO: SchemaSample {
+    static var schemaSamples: [Self] { [AvailabilityWindowDTO(facilityID: UUID(), weekday: 1, start: "09:00", end: "17:00", slotMinutes: 30)] }
 }

@@ -9,14 +9,6 @@ struct DeviceDTO: Content {
     let createdAt: Date?
     let deadAt: Date?
 
-    init(_ d: Device, tokenSuffix: String) {
-        id = d.id!
-        platform = d.platform.rawValue
-        self.tokenSuffix = tokenSuffix
-        createdAt = d.createdAt
-        deadAt = d.deadAt
-    }
-
     enum CodingKeys: String, CodingKey {
         case id, platform
         case tokenSuffix = "token_suffix"
@@ -33,4 +25,18 @@ struct DeviceDTO: Content {
         // null while the device is live
         try c.encode(deadAt, forKey: .deadAt)
     }
+}
+
+extension DeviceDTO {
+    init(_ d: Device, tokenSuffix: String) {
+        id = d.id!
+        platform = d.platform.rawValue
+        self.tokenSuffix = tokenSuffix
+        createdAt = d.createdAt
+        deadAt = d.deadAt
+    }
+}
+
+extension DeviceDTO: SchemaSample {
+    static var schemaSamples: [Self] { [DeviceDTO(id: UUID(), platform: "ios", tokenSuffix: "abcd", createdAt: Date(), deadAt: Date())] }
 }

@@ -11,16 +11,6 @@ struct DoctorDTO: Content {
     let consultationFee: Int?
     let bio: String?
 
-    init(_ d: DoctorListing) {
-        doctorID = d.doctorID
-        displayName = d.displayName
-        facilityID = d.facilityID
-        specialization = d.profile?.specialization
-        yearsOfExperience = d.profile?.yearsOfExperience
-        consultationFee = d.profile?.consultationFee
-        bio = d.profile?.bio
-    }
-
     enum CodingKeys: String, CodingKey {
         case bio, specialization
         case doctorID = "doctor_id"
@@ -39,5 +29,24 @@ struct DoctorDTO: Content {
         try c.encode(yearsOfExperience, forKey: .yearsOfExperience)
         try c.encode(consultationFee, forKey: .consultationFee)
         try c.encode(bio, forKey: .bio)
+    }
+}
+
+extension DoctorDTO {
+    init(_ d: DoctorListing) {
+        doctorID = d.doctorID
+        displayName = d.displayName
+        facilityID = d.facilityID
+        specialization = d.profile?.specialization
+        yearsOfExperience = d.profile?.yearsOfExperience
+        consultationFee = d.profile?.consultationFee
+        bio = d.profile?.bio
+    }
+}
+
+extension DoctorDTO: SchemaSample {
+    static var schemaSamples: [Self] {
+        [DoctorDTO(doctorID: UUID(), displayName: "Dr A", facilityID: UUID(), specialization: "Cardiology", yearsOfExperience: 10,
+                   consultationFee: 5000, bio: "Bio")]
     }
 }

@@ -15,6 +15,17 @@ struct DocumentDTO: Content {
     let sharedWithPatient: Bool
     let createdAt: Date?
 
+    enum CodingKeys: String, CodingKey {
+        case id, kind, size, sha256, filename
+        case patientID = "patient_id"
+        case contentType = "content_type"
+        case uploadedBy = "uploaded_by"
+        case sharedWithPatient = "shared_with_patient"
+        case createdAt = "created_at"
+    }
+}
+
+extension DocumentDTO {
     init(_ entry: DocumentService.Entry) {
         let d = entry.model
         id = d.id!
@@ -28,13 +39,14 @@ struct DocumentDTO: Content {
         sharedWithPatient = d.sharedWithPatient
         createdAt = d.createdAt
     }
+}
 
-    enum CodingKeys: String, CodingKey {
-        case id, kind, size, sha256, filename
-        case patientID = "patient_id"
-        case contentType = "content_type"
-        case uploadedBy = "uploaded_by"
-        case sharedWithPatient = "shared_with_patient"
-        case createdAt = "created_at"
+extension DocumentDTO: SchemaSample {
+    static var schemaSamples: [Self] {
+        [DocumentDTO(id: UUID(), patientID: UUID(), kind: ClinicalDocument.Kind.allCases[0].rawValue, contentType: DocumentContentType.allCases[0].rawValue, size: 1, sha256: "hex",
+                     filename: "report.pdf", uploadedBy: UUID(), sharedWithPatient: false, createdAt: Date())]
+    }
+    static var schemaNotes: [String: SchemaNote] {
+        ["kind": .values(of: ClinicalDocument.Kind.self), "content_type": .values(of: DocumentContentType.self)]
     }
 }

@@ -9,6 +9,13 @@ struct FacilityDTO: Content {
     let active: Bool
     let createdAt: Date?
 
+    enum CodingKeys: String, CodingKey {
+        case id, code, name, timezone, active
+        case createdAt = "created_at"
+    }
+}
+
+extension FacilityDTO {
     init(_ f: Facility) {
         id = f.id!
         code = f.code
@@ -17,9 +24,10 @@ struct FacilityDTO: Content {
         active = f.active
         createdAt = f.createdAt
     }
+}
 
-    enum CodingKeys: String, CodingKey {
-        case id, code, name, timezone, active
-        case createdAt = "created_at"
+extension FacilityDTO: SchemaSample {
+    static var schemaSamples: [Self] {
+        [FacilityDTO(id: UUID(), code: "CODE", name: "Clinic", timezone: "Europe/Berlin", active: true, createdAt: Date())]
     }
 }

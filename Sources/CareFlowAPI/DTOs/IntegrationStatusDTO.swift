@@ -46,6 +46,13 @@ struct IntegrationStatusDTO: Content {
     let secretReferences: [String: String]
     let health: Health
 
+    enum CodingKeys: String, CodingKey {
+        case capability, adapter, settings, health
+        case secretReferences = "secret_references"
+    }
+}
+
+extension IntegrationStatusDTO {
     init(_ s: IntegrationStatus) {
         capability = s.capability.rawValue
         adapter = s.adapter
@@ -53,9 +60,19 @@ struct IntegrationStatusDTO: Content {
         secretReferences = s.secretReferences
         health = Health(lastSuccessAt: s.health.lastSuccessAt, lastErrorAt: s.health.lastErrorAt, lastError: s.health.lastError)
     }
+}
 
-    enum CodingKeys: String, CodingKey {
-        case capability, adapter, settings, health
-        case secretReferences = "secret_references"
+extension IntegrationsResponse: SchemaSample {
+    static var schemaSamples: [Self] { [IntegrationsResponse(items: IntegrationStatusDTO.schemaSamples, nextCursor: "opaque", outbox: ["pending": 0])] }
+    static var schemaNotes: [String: SchemaNote] { ["outbox": .keys(of: OutboxMessage.Status.self)] }
+}
+
+extension IntegrationStatusDTO: SchemaSample {
+    static var schemaSamples: [Self] {
+        [IntegrationStatusDTO(capability: "sms", adapter: "console", settings: ["from": "+1"], secretReferences: ["api_key": "env:KEY"],
+                              health: Health(lastSuccessAt: Date(), lastErrorAt: Date(), lastError: "timeout"))]
+    }
+    static var schemaNotes: [String: SchemaNote] {
+        ["capability": .values(of: Capability.self), "secret_references": .description("env:NAME or file:/path; never a secret value")]
     }
 }

@@ -23,3 +23,9 @@ struct ListResponse<Item: Content>: Content {
         try c.encode(nextCursor, forKey: .nextCursor)
     }
 }
+
+extension ListResponse: SchemaAnnotated {}
+
+extension ListResponse: SchemaSample where Item: SchemaSample {
+    static var schemaSamples: [Self] { [ListResponse(Page(items: Item.schemaSamples, nextCursor: "opaque"), { $0 })] }
+}

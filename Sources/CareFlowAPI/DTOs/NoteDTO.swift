@@ -12,6 +12,18 @@ struct VisitNoteDTO: Content {
     let createdAt: Date?
     let updatedAt: Date?
 
+    enum CodingKeys: String, CodingKey {
+        case id, body
+        case patientID = "patient_id"
+        case authorID = "author_id"
+        case appointmentID = "appointment_id"
+        case sharedWithPatient = "shared_with_patient"
+        case createdAt = "created_at"
+        case updatedAt = "updated_at"
+    }
+}
+
+extension VisitNoteDTO {
     init(_ entry: VisitNoteService.Entry) {
         let n = entry.model
         id = n.id!
@@ -23,14 +35,11 @@ struct VisitNoteDTO: Content {
         createdAt = n.createdAt
         updatedAt = n.updatedAt
     }
+}
 
-    enum CodingKeys: String, CodingKey {
-        case id, body
-        case patientID = "patient_id"
-        case authorID = "author_id"
-        case appointmentID = "appointment_id"
-        case sharedWithPatient = "shared_with_patient"
-        case createdAt = "created_at"
-        case updatedAt = "updated_at"
+extension VisitNoteDTO: SchemaSample {
+    static var schemaSamples: [Self] {
+        [VisitNoteDTO(id: UUID(), patientID: UUID(), authorID: UUID(), appointmentID: UUID(), body: "Note", sharedWithPatient: false,
+                      createdAt: Date(), updatedAt: Date())]
     }
 }

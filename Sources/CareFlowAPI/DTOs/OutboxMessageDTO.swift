@@ -13,18 +13,6 @@ struct OutboxMessageDTO: Content {
     let deliveryStatus: String?
     let createdAt: Date?
 
-    init(_ m: OutboxMessage) {
-        id = m.id!
-        capability = m.capability
-        status = m.status.rawValue
-        attempts = m.attempts
-        nextAttemptAt = m.nextAttemptAt
-        lastError = m.lastError
-        providerMessageID = m.providerMessageID
-        deliveryStatus = m.deliveryStatus
-        createdAt = m.createdAt
-    }
-
     enum CodingKeys: String, CodingKey {
         case id, capability, status, attempts
         case nextAttemptAt = "next_attempt_at"
@@ -46,4 +34,26 @@ struct OutboxMessageDTO: Content {
         try c.encode(deliveryStatus, forKey: .deliveryStatus)
         try c.encode(createdAt, forKey: .createdAt)
     }
+}
+
+extension OutboxMessageDTO {
+    init(_ m: OutboxMessage) {
+        id = m.id!
+        capability = m.capability
+        status = m.status.rawValue
+        attempts = m.attempts
+        nextAttemptAt = m.nextAttemptAt
+        lastError = m.lastError
+        providerMessageID = m.providerMessageID
+        deliveryStatus = m.deliveryStatus
+        createdAt = m.createdAt
+    }
+}
+
+extension OutboxMessageDTO: SchemaSample {
+    static var schemaSamples: [Self] {
+        [OutboxMessageDTO(id: UUID(), capability: "sms", status: OutboxMessage.Status.pending.rawValue, attempts: 0, nextAttemptAt: Date(), lastError: "timeout",
+                          providerMessageID: "SM1", deliveryStatus: "delivered", createdAt: Date())]
+    }
+    static var schemaNotes: [String: SchemaNote] { ["status": .values(of: OutboxMessage.Status.self)] }
 }

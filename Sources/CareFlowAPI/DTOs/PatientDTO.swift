@@ -45,6 +45,22 @@ struct PatientDTO: Content {
     let createdAt: Date?
     let updatedAt: Date?
 
+    enum CodingKeys: String, CodingKey {
+        case id, mrn, sex, phone, email, address, insurance, allergies, conditions
+        case givenName = "given_name"
+        case familyName = "family_name"
+        case birthDate = "birth_date"
+        case birthYear = "birth_year"
+        case nationalID = "national_id"
+        case emergencyContact = "emergency_contact"
+        case bloodType = "blood_type"
+        case homeFacilityID = "home_facility_id"
+        case createdAt = "created_at"
+        case updatedAt = "updated_at"
+    }
+}
+
+extension PatientDTO {
     init(_ v: PatientView) {
         id = v.patient.id!
         mrn = v.mrn
@@ -66,20 +82,6 @@ struct PatientDTO: Content {
         createdAt = v.patient.createdAt
         updatedAt = v.patient.updatedAt
     }
-
-    enum CodingKeys: String, CodingKey {
-        case id, mrn, sex, phone, email, address, insurance, allergies, conditions
-        case givenName = "given_name"
-        case familyName = "family_name"
-        case birthDate = "birth_date"
-        case birthYear = "birth_year"
-        case nationalID = "national_id"
-        case emergencyContact = "emergency_contact"
-        case bloodType = "blood_type"
-        case homeFacilityID = "home_facility_id"
-        case createdAt = "created_at"
-        case updatedAt = "updated_at"
-    }
 }
 
 struct CareRelationshipDTO: Content {
@@ -91,6 +93,16 @@ struct CareRelationshipDTO: Content {
     let endsOn: Date?
     let active: Bool
 
+    enum CodingKeys: String, CodingKey {
+        case id, kind, active
+        case patientID = "patient_id"
+        case doctorID = "doctor_id"
+        case referredBy = "referred_by"
+        case endsOn = "ends_on"
+    }
+}
+
+extension CareRelationshipDTO {
     init(_ r: CareRelationship) {
         id = r.id!
         patientID = r.patientID
@@ -100,12 +112,21 @@ struct CareRelationshipDTO: Content {
         endsOn = r.endsOn
         active = r.isActive()
     }
+}
 
-    enum CodingKeys: String, CodingKey {
-        case id, kind, active
-        case patientID = "patient_id"
-        case doctorID = "doctor_id"
-        case referredBy = "referred_by"
-        case endsOn = "ends_on"
+extension PatientDTO: SchemaSample {
+    static var schemaSamples: [Self] {
+        [PatientDTO(id: UUID(), mrn: "MRN-1", givenName: "Ada", familyName: "Lovelace", birthDate: "1990-01-31", birthYear: 1990, sex: "female",
+                    phone: "+1", email: "a@example.org", nationalID: "N1", address: "Street 1",
+                    insurance: Insurance(provider: "P", policyNumber: "1"), emergencyContact: EmergencyContact(name: "B", phone: "+2", relationship: "sister"),
+                    bloodType: "A+", allergies: ["penicillin"], conditions: [Condition(code: "I10", note: "note")], homeFacilityID: UUID(),
+                    createdAt: Date(), updatedAt: Date())]
+    }
+    static var schemaNotes: [String: SchemaNote] { ["birth_date": .format("date")] }
+}
+
+extension CareRelationshipDTO: SchemaSample {
+    static var schemaSamples: [Self] {
+        [CareRelationshipDTO(id: UUID(), patientID: UUID(), doctorID: UUID(), kind: "primary", referredBy: UUID(), endsOn: Date(), active: true)]
     }
 }

@@ -20,19 +20,6 @@ struct PredictionDTO: Content {
     let imputedFeatures: [String]?
     let assessmentID: UUID?
 
-    init(_ assessment: PredictionService.Assessment, detailed: Bool) {
-        let p = assessment.prediction
-        riskScore = p.probability
-        riskLevel = assessment.level.title
-        recommendedAction = assessment.recommendedAction
-        model = ModelReference(name: p.model, version: p.version)
-        contributions = PredictionService.contributions(p)
-        extrapolated = p.extrapolated
-        extrapolatedFeatures = detailed ? p.extrapolatedFeatures : nil
-        imputedFeatures = detailed ? p.imputedFeatures : nil
-        assessmentID = assessment.stored?.id
-    }
-
     enum CodingKeys: String, CodingKey {
         case model, contributions, extrapolated
         case riskScore = "risk_score"
@@ -57,6 +44,21 @@ struct PredictionDTO: Content {
     }
 }
 
+extension PredictionDTO {
+    init(_ assessment: PredictionService.Assessment, detailed: Bool) {
+        let p = assessment.prediction
+        riskScore = p.probability
+        riskLevel = assessment.level.title
+        recommendedAction = assessment.recommendedAction
+        model = ModelReference(name: p.model, version: p.version)
+        contributions = PredictionService.contributions(p)
+        extrapolated = p.extrapolated
+        extrapolatedFeatures = detailed ? p.extrapolatedFeatures : nil
+        imputedFeatures = detailed ? p.imputedFeatures : nil
+        assessmentID = assessment.stored?.id
+    }
+}
+
 /// A stored assessment as `GET /api/v1/patients/{id}/risk-assessments` shows it.
 struct RiskAssessmentDTO: Content {
     let id: UUID
@@ -71,6 +73,17 @@ struct RiskAssessmentDTO: Content {
     let createdBy: UUID
     let createdAt: Date?
 
+    enum CodingKeys: String, CodingKey {
+        case id, model, high, extrapolated, inputs, contributions
+        case patientID = "patient_id"
+        case riskScore = "risk_score"
+        case riskLevel = "risk_level"
+        case createdBy = "created_by"
+        case createdAt = "created_at"
+    }
+}
+
+extension RiskAssessmentDTO {
     init(_ entry: PredictionService.Entry) {
         let a = entry.assessment
         id = a.id!
@@ -85,13 +98,26 @@ struct RiskAssessmentDTO: Content {
         createdBy = a.createdBy
         createdAt = a.createdAt
     }
+}
 
-    enum CodingKeys: String, CodingKey {
-        case id, model, high, extrapolated, inputs, contributions
-        case patientID = "patient_id"
-        case riskScore = "risk_score"
-        case riskLevel = "risk_level"
-        case createdBy = "created_by"
-        case createdAt = "created_at"
+extension PredictionDTO: SchemaSample {
+    static var schemaSamples: [Self] {
+        [PredictionDTO(riskScore: 0.5, riskLevel: "High", recommendedAction: "See a doctor", model: ModelReference.schemaSamples[0],
+                       contributions: ["age": 0.1], extrapolated: false, extrapolatedFeatures: ["age"], imputedFeatures: ["bmi"],
+                       assessmentID: UUID())]
     }
+    static var schemaNotes: [String: SchemaNote] { ["risk_level": .values(RiskLevel.allCases.map(\.title))] }
+}
+
+extension PredictionDTO.ModelReference: SchemaSample {
+    static var schemaSamples: [Self] { [PredictionDTO.ModelReference(name: "health-risk", version: 1)] }
+}
+
+extension RiskAssessmentDTO: SchemaSample {
+    static var schemaSamples: [Self] {
+        [RiskAssessmentDTO(id: UUID(), patientID: UUID(), model: PredictionDTO.ModelReference.schemaSamples[0], riskScore: 0.5, riskLevel: "High",
+                           high: true, extrapolated: false, inputs: ["age": .number(50)], contributions: ["age": 0.1], createdBy: UUID(),
+                           createdAt: Date())]
+    }
+    static var schemaNotes: [String: SchemaNote] { ["risk_level": .values(RiskLevel.allCases.map(\.title))] }
 }

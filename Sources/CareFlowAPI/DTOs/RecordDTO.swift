@@ -14,6 +14,18 @@ struct MedicalRecordDTO: Content {
     let createdAt: Date?
     let updatedAt: Date?
 
+    enum CodingKeys: String, CodingKey {
+        case id, kind, title, body
+        case patientID = "patient_id"
+        case authorID = "author_id"
+        case appointmentID = "appointment_id"
+        case sharedWithPatient = "shared_with_patient"
+        case createdAt = "created_at"
+        case updatedAt = "updated_at"
+    }
+}
+
+extension MedicalRecordDTO {
     init(_ entry: MedicalRecordService.Entry) {
         let r = entry.model
         id = r.id!
@@ -27,14 +39,12 @@ struct MedicalRecordDTO: Content {
         createdAt = r.createdAt
         updatedAt = r.updatedAt
     }
+}
 
-    enum CodingKeys: String, CodingKey {
-        case id, kind, title, body
-        case patientID = "patient_id"
-        case authorID = "author_id"
-        case appointmentID = "appointment_id"
-        case sharedWithPatient = "shared_with_patient"
-        case createdAt = "created_at"
-        case updatedAt = "updated_at"
+extension MedicalRecordDTO: SchemaSample {
+    static var schemaSamples: [Self] {
+        [MedicalRecordDTO(id: UUID(), patientID: UUID(), authorID: UUID(), appointmentID: UUID(), kind: MedicalRecord.Kind.allCases[0].rawValue, title: "Title", body: "Body",
+                          sharedWithPatient: false, createdAt: Date(), updatedAt: Date())]
     }
+    static var schemaNotes: [String: SchemaNote] { ["kind": .values(of: MedicalRecord.Kind.self)] }
 }

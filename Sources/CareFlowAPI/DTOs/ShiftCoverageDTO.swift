@@ -38,6 +38,13 @@ struct ShiftCoverageDTO: Content {
         }
     }
 
+    enum CodingKeys: String, CodingKey {
+        case date, timezone, hours
+        case facilityID = "facility_id"
+    }
+}
+
+extension ShiftCoverageDTO {
     init(_ c: FacilityCoverage) {
         facilityID = c.facility.id!
         date = c.day.description
@@ -52,9 +59,14 @@ struct ShiftCoverageDTO: Content {
                  })
         }
     }
+}
 
-    enum CodingKeys: String, CodingKey {
-        case date, timezone, hours
-        case facilityID = "facility_id"
+extension ShiftCoverageDTO: SchemaSample {
+    static var schemaSamples: [Self] {
+        [ShiftCoverageDTO(facilityID: UUID(), date: "2026-01-31", timezone: "Europe/Berlin", hours: [
+            Hour(startsAt: Date(), endsAt: Date(), localStart: "2026-01-31T09:00:00+01:00",
+                 onShift: [OnShift(shiftID: UUID(), userID: UUID(), displayName: "Nurse", role: "nurse")]),
+        ])]
     }
+    static var schemaNotes: [String: SchemaNote] { ["date": .format("date")] }
 }

@@ -9,6 +9,16 @@ struct ShiftDTO: Content {
     let startsAt: Date
     let endsAt: Date
 
+    enum CodingKeys: String, CodingKey {
+        case id, role
+        case userID = "user_id"
+        case facilityID = "facility_id"
+        case startsAt = "starts_at"
+        case endsAt = "ends_at"
+    }
+}
+
+extension ShiftDTO {
     init(_ s: Shift) {
         id = s.id!
         userID = s.userID
@@ -17,12 +27,8 @@ struct ShiftDTO: Content {
         startsAt = s.startsAt
         endsAt = s.endsAt
     }
+}
 
-    enum CodingKeys: String, CodingKey {
-        case id, role
-        case userID = "user_id"
-        case facilityID = "facility_id"
-        case startsAt = "starts_at"
-        case endsAt = "ends_at"
-    }
+extension ShiftDTO: SchemaSample {
+    static var schemaSamples: [Self] { [ShiftDTO(id: UUID(), userID: UUID(), facilityID: UUID(), role: "nurse", startsAt: Date(), endsAt: Date())] }
 }

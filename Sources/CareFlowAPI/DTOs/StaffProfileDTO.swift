@@ -13,17 +13,6 @@ struct StaffProfileDTO: Content {
     let bio: String?
     let updatedAt: Date?
 
-    init(_ p: StaffProfile) {
-        userID = p.userID
-        facilityID = p.facilityID
-        specialization = p.specialization
-        licenceNumber = p.licenceNumber
-        yearsOfExperience = p.yearsOfExperience
-        consultationFee = p.consultationFee
-        bio = p.bio
-        updatedAt = p.updatedAt ?? p.createdAt
-    }
-
     enum CodingKeys: String, CodingKey {
         case specialization, bio
         case userID = "user_id"
@@ -45,5 +34,25 @@ struct StaffProfileDTO: Content {
         try c.encode(consultationFee, forKey: .consultationFee)
         try c.encode(bio, forKey: .bio)
         try c.encode(updatedAt, forKey: .updatedAt)
+    }
+}
+
+extension StaffProfileDTO {
+    init(_ p: StaffProfile) {
+        userID = p.userID
+        facilityID = p.facilityID
+        specialization = p.specialization
+        licenceNumber = p.licenceNumber
+        yearsOfExperience = p.yearsOfExperience
+        consultationFee = p.consultationFee
+        bio = p.bio
+        updatedAt = p.updatedAt ?? p.createdAt
+    }
+}
+
+extension StaffProfileDTO: SchemaSample {
+    static var schemaSamples: [Self] {
+        [StaffProfileDTO(userID: UUID(), facilityID: UUID(), specialization: "Cardiology", licenceNumber: "L1", yearsOfExperience: 10,
+                         consultationFee: 5000, bio: "Bio", updatedAt: Date())]
     }
 }

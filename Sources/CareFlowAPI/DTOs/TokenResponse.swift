@@ -8,18 +8,20 @@ struct TokenResponse: Content {
     let tokenType: String
     let expiresIn: Int
 
-    init(_ pair: TokenPair) {
-        accessToken = pair.accessToken
-        refreshToken = pair.refreshToken
-        tokenType = "Bearer"
-        expiresIn = pair.expiresIn
-    }
-
     enum CodingKeys: String, CodingKey {
         case accessToken = "access_token"
         case refreshToken = "refresh_token"
         case tokenType = "token_type"
         case expiresIn = "expires_in"
+    }
+}
+
+extension TokenResponse {
+    init(_ pair: TokenPair) {
+        accessToken = pair.accessToken
+        refreshToken = pair.refreshToken
+        tokenType = "Bearer"
+        expiresIn = pair.expiresIn
     }
 }
 
@@ -34,4 +36,12 @@ struct MFARequiredResponse: Content {
         case mfaToken = "mfa_token"
         case methods
     }
+}
+
+extension TokenResponse: SchemaSample {
+    static var schemaSamples: [Self] { [TokenResponse(accessToken: "jwt", refreshToken: "opaque", tokenType: "Bearer", expiresIn: 900)] }
+}
+
+extension MFARequiredResponse: SchemaSample {
+    static var schemaSamples: [Self] { [MFARequiredResponse(mfaToken: "jwt")] }
 }

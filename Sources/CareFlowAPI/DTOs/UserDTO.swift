@@ -15,16 +15,18 @@ struct UserSummaryDTO: Content {
         self.status = status
     }
 
+    enum CodingKeys: String, CodingKey {
+        case id, email, status
+        case displayName = "display_name"
+    }
+}
+
+extension UserSummaryDTO {
     init(_ p: UserProfile) {
         id = p.id
         email = p.email
         displayName = p.displayName
         status = p.user.status.rawValue
-    }
-
-    enum CodingKeys: String, CodingKey {
-        case id, email, status
-        case displayName = "display_name"
     }
 }
 
@@ -35,6 +37,13 @@ struct StaffMemberDTO: Content {
     let status: String
     let roles: [String]
 
+    enum CodingKeys: String, CodingKey {
+        case id, email, status, roles
+        case displayName = "display_name"
+    }
+}
+
+extension StaffMemberDTO {
     init(_ m: StaffMember) {
         id = m.profile.id
         email = m.profile.email
@@ -42,25 +51,22 @@ struct StaffMemberDTO: Content {
         status = m.user.status.rawValue
         roles = m.roles.map(\.rawValue)
     }
-
-    enum CodingKeys: String, CodingKey {
-        case id, email, status, roles
-        case displayName = "display_name"
-    }
 }
 
 struct RoleGrantDTO: Content {
     let role: String
     let facilityID: UUID?
 
-    init(_ g: RoleGrant) {
-        role = g.role.rawValue
-        facilityID = g.facilityID
-    }
-
     enum CodingKeys: String, CodingKey {
         case role
         case facilityID = "facility_id"
+    }
+}
+
+extension RoleGrantDTO {
+    init(_ g: RoleGrant) {
+        role = g.role.rawValue
+        facilityID = g.facilityID
     }
 }
 
@@ -84,4 +90,28 @@ struct MeDTO: Content {
         case displayName = "display_name"
         case notificationChannels = "notification_channels"
     }
+}
+
+extension UserSummaryDTO: SchemaSample {
+    static var schemaSamples: [Self] { [UserSummaryDTO(id: UUID(), email: "a@example.org", displayName: "Ada", status: "active")] }
+}
+
+extension StaffMemberDTO: SchemaSample {
+    static var schemaSamples: [Self] {
+        [StaffMemberDTO(id: UUID(), email: "a@example.org", displayName: "Ada", status: "active", roles: [Role.nurse.rawValue])]
+    }
+    static var schemaNotes: [String: SchemaNote] { ["roles": .values(of: Role.self)] }
+}
+
+extension RoleGrantDTO: SchemaSample {
+    static var schemaSamples: [Self] { [RoleGrantDTO(role: Role.nurse.rawValue, facilityID: UUID())] }
+    static var schemaNotes: [String: SchemaNote] { ["role": .values(of: Role.self)] }
+}
+
+extension MeDTO: SchemaSample {
+    static var schemaSamples: [Self] {
+        [MeDTO(id: UUID(), kind: "tenant", tenantID: UUID(), email: "a@example.org", displayName: "Ada", roles: RoleGrantDTO.schemaSamples,
+               amr: ["pwd"], phone: "+1", locale: "en", notificationChannels: [NotificationChannel.allCases[0].rawValue])]
+    }
+    static var schemaNotes: [String: SchemaNote] { ["notification_channels": .values(of: NotificationChannel.self)] }
 }
