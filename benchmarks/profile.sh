@@ -3,6 +3,7 @@
 # seeded patients), wrk on loopback for DURATION seconds while `perf record` samples the
 # server, then the top self-time frames (Swift names demangled). Findings: benchmarks/PROFILE.md.
 # usage: benchmarks/profile.sh [PATH=/api/v1/me] [DURATION=15] [CONNECTIONS=64]
+# (EMAIL= the demo account whose token is used, SCRIPT= the wrk script, e.g. benchmarks/wrk/predict.lua)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BUILD_PATH=${BUILD_PATH:-.build-release}
@@ -22,7 +23,7 @@ start() { "$bin" serve --port "$PORT" >>"$tmp/serve.log" 2>&1 & server=$!; for _
 start; kill $server; wait $server 2>/dev/null || true
 "$bin" bench seed-patients --tenant kigali-health --count 1000 --out "$tmp/seed" >/dev/null
 start
-email=receptionist@kigali-health.example
+email=${EMAIL:-receptionist@kigali-health.example}
 password=$(awk -F'\t' -v e="$email" '$3==e {print $4}' "$tmp/demo-credentials.txt")
 ACCESS_TOKEN=$(curl -sf "$url/api/v1/auth/login" -H 'content-type: application/json' \
   -d "{\"tenant\":\"kigali-health\",\"email\":\"$email\",\"password\":\"$password\"}" | python3 -c 'import json,sys; print(json.load(sys.stdin)["access_token"])')
@@ -30,7 +31,7 @@ export ACCESS_TOKEN
 data=${PERF_DATA:-$tmp/perf.data}
 perf record -F 499 -g -p "$server" -o "$data" -- sleep "$DURATION" >/dev/null 2>&1 &
 recorder=$!
-wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" --latency -s benchmarks/wrk/bearer_get.lua "$url$ENDPOINT" | grep -E "Requests/sec|50%|99%"
+wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" --latency -s "${SCRIPT:-benchmarks/wrk/bearer_get.lua}" "$url$ENDPOINT" | grep -E "Requests/sec|50%|99%"
 wait $recorder || true
 echo "top self-time frames of the server ($ENDPOINT):"
 { perf report -i "$data" --no-children --sort symbol --stdio 2>/dev/null || true; } | grep -E '^ +[0-9.]+%' | head -"${TOP:-40}" | swift demangle --simplified | sed -E 's/ +- +- *$//' || true

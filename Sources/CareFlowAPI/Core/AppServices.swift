@@ -2,8 +2,10 @@ import CareFlowCore
 import Fluent
 import Vapor
 
-/// The core services, built once by `configure` and shared by every request.
-struct AppServices: Sendable {
+/// The core services, built once by `configure` and shared by every request. A class, not a
+/// struct: `req.services` is read several times per request, and copying forty fields meant
+/// forty retains and releases each time (seen in the predict profile, issue 11).
+final class AppServices: Sendable {
     let configuration: AppConfiguration
     let tenants: TenantDirectory
     let audit: AuditLog
@@ -44,6 +46,88 @@ struct AppServices: Sendable {
     let models: ModelRegistry
     let predictions: PredictionService
     let accounts: AccountServices
+
+    init(
+        configuration: AppConfiguration,
+        tenants: TenantDirectory,
+        audit: AuditLog,
+        guardian: AccessGuard,
+        signer: AccessTokenSigner,
+        signingKeys: SigningKeyStore,
+        hasher: any CareFlowCore.PasswordHasher,
+        auth: AuthService,
+        onboarding: OnboardingService,
+        facilities: FacilityService,
+        staff: StaffService,
+        invitations: InvitationService,
+        auditQuery: AuditQuery,
+        integrations: IntegrationRegistry,
+        outbox: Outbox,
+        outboxWorker: OutboxWorker,
+        keyring: Keyring,
+        mfa: MFAService,
+        patientAccess: PatientAccess,
+        patients: PatientService,
+        careTeam: CareTeamService,
+        medicalRecords: MedicalRecordService,
+        visitNotes: VisitNoteService,
+        documents: DocumentService,
+        staffProfiles: StaffProfileService,
+        doctors: DoctorDirectory,
+        availability: AvailabilityService,
+        slots: SlotService,
+        appointments: AppointmentService,
+        shifts: ShiftService,
+        webhooks: WebhookService,
+        tenantIdentities: TenantIdentities,
+        integrationStatus: IntegrationStatusService,
+        outboxAdmin: OutboxAdminService,
+        devices: DeviceService,
+        push: PushService,
+        models: ModelRegistry,
+        predictions: PredictionService,
+        accounts: AccountServices
+    ) {
+        self.configuration = configuration
+        self.tenants = tenants
+        self.audit = audit
+        self.guardian = guardian
+        self.signer = signer
+        self.signingKeys = signingKeys
+        self.hasher = hasher
+        self.auth = auth
+        self.onboarding = onboarding
+        self.facilities = facilities
+        self.staff = staff
+        self.invitations = invitations
+        self.auditQuery = auditQuery
+        self.integrations = integrations
+        self.outbox = outbox
+        self.outboxWorker = outboxWorker
+        self.keyring = keyring
+        self.mfa = mfa
+        self.patientAccess = patientAccess
+        self.patients = patients
+        self.careTeam = careTeam
+        self.medicalRecords = medicalRecords
+        self.visitNotes = visitNotes
+        self.documents = documents
+        self.staffProfiles = staffProfiles
+        self.doctors = doctors
+        self.availability = availability
+        self.slots = slots
+        self.appointments = appointments
+        self.shifts = shifts
+        self.webhooks = webhooks
+        self.tenantIdentities = tenantIdentities
+        self.integrationStatus = integrationStatus
+        self.outboxAdmin = outboxAdmin
+        self.devices = devices
+        self.push = push
+        self.models = models
+        self.predictions = predictions
+        self.accounts = accounts
+    }
 }
 
 /// Self-service accounts: signup, password reset, own profile, password and sessions.

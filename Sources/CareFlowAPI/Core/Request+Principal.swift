@@ -38,7 +38,12 @@ extension Request {
     /// The caller's tenant's slug (the key of its configuration file): a tenant's slug never
     /// changes, so after the first request it is known without a database round trip.
     func currentTenantSlug() async throws -> String {
-        if let slug = services.tenantIdentities.slug(of: try tenantScope().tenantID) { return slug }
+        // The id comes from the principal, not `tenantScope()`: building a scope asks Vapor for a
+        // database handle (`req.db`), which is not free, and a remembered slug needs none.
+        guard let tenantID = try principal().tenantID else {
+            throw AppError.forbidden("Platform administrators do not act inside a tenant")
+        }
+        if let slug = services.tenantIdentities.slug(of: tenantID) { return slug }
         return try await currentTenant().slug
     }
 }
