@@ -22,13 +22,27 @@ enum TemplateDatabase {
         try FileManager.default.copyItem(atPath: try await sqliteTemplate.value, toPath: path)
     }
 
+    /// `CAREFLOW_TEST_MIGRATE_EACH=1`: every SQLite test migrates a fresh database, as before
+    /// templates, to measure the difference on the same build and the same machine load.
+    static var migrateEachTest: Bool { ProcessInfo.processInfo.environment["CAREFLOW_TEST_MIGRATE_EACH"] == "1" }
+
     /// Migration runs of this process so far: one per template (before templates, one per test).
     static var migrationRuns: Int { state.withLock { $0.migrationRuns } }
 
     /// The app's own migrations, as every test ran them before templates; PostgreSQL tests still do.
     static func migrate(_ app: Application) async throws {
+        _ = exitHandler
         try await app.autoMigrate()
         state.withLock { $0.migrationRuns += 1 }
+    }
+
+    /// One test app ready (database copied or migrated, `configure` done) after `seconds`.
+    static func recordBoot(seconds: TimeInterval) {
+        _ = exitHandler
+        state.withLock {
+            $0.boots += 1
+            $0.bootSeconds += seconds
+        }
     }
 
     // Started by the first test that needs it; tests running in parallel await the same task.
@@ -69,6 +83,8 @@ enum TemplateDatabase {
     private struct State {
         var directories: [String] = []
         var migrationRuns = 0
+        var boots = 0
+        var bootSeconds: TimeInterval = 0
     }
 
     private static let state = Mutex(State())
@@ -80,6 +96,14 @@ enum TemplateDatabase {
     }
 
     private static func cleanUpAtExit() {
-        for directory in state.withLock({ $0.directories }) { try? FileManager.default.removeItem(atPath: directory) }
+        let final = state.withLock { $0 }
+        for directory in final.directories { try? FileManager.default.removeItem(atPath: directory) }
+        // `CAREFLOW_TEST_BOOT_REPORT=1`: what booting cost this run, a figure that does not
+        // depend on how busy the machine is (migration runs) beside one that does.
+        if ProcessInfo.processInfo.environment["CAREFLOW_TEST_BOOT_REPORT"] == "1", final.boots > 0 {
+            let line = "careflow test boots: \(final.boots) apps, \(final.migrationRuns) migration runs, "
+                + String(format: "%.1f s summed boot time\n", final.bootSeconds)
+            FileHandle.standardError.write(Data(line.utf8))
+        }
     }
 }

@@ -27,12 +27,13 @@ func withCareFlow<T>(
         try? await app?.asyncShutdown()
         try? FileManager.default.removeItem(atPath: dir)
     }
+    let bootStarted = Date()
     do {
         let database: AppConfiguration.DatabaseKind
         switch backend {
         case .sqlite:
             let path = (dir as NSString).appendingPathComponent("careflow.sqlite")
-            try await TemplateDatabase.copySQLite(to: path)
+            if !TemplateDatabase.migrateEachTest { try await TemplateDatabase.copySQLite(to: path) }
             database = .sqlite(path: path)
         case .postgres:
             database = .postgres(url: TestBackend.postgresURL!, searchPath: schema)
@@ -46,7 +47,10 @@ func withCareFlow<T>(
             try await sql.raw("CREATE SCHEMA \(ident: schema)").run()
             schemaCreated = true
             try await TemplateDatabase.migrate(started)
+        } else if TemplateDatabase.migrateEachTest {
+            try await TemplateDatabase.migrate(started)
         }
+        TemplateDatabase.recordBoot(seconds: Date().timeIntervalSince(bootStarted))
         let result = try await body(started)
         await cleanUp()
         return result
