@@ -7,7 +7,7 @@ import VaporTesting
 /// The access log is written off the request path: a request only queues its line; one writer
 /// thread formats and writes; nothing queued is lost at shutdown, and a destination that stops
 /// taking lines costs lines (counted, reported), never requests.
-@Suite("Access log off the request path")
+@Suite("Access log off the request path", .tags(.slow), .outsideFastLayer)
 struct AccessLogTests {
     /// The JSON objects of a log, one per line.
     static func lines(_ bytes: [UInt8]) -> [[String: String]] {

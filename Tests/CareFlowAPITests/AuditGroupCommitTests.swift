@@ -8,7 +8,7 @@ import VaporTesting
 
 /// The audit chain under group commit (issue 11): batches written by one writer per chain
 /// and process, several processes on one database, and a process killed mid-batch.
-@Suite("Audit group commit")
+@Suite("Audit group commit", .tags(.slow), .outsideFastLayer)
 struct AuditGroupCommitTests {
     @Test("2,000 concurrent appends in one process: one unbroken chain, every append acknowledged once", arguments: TestBackend.enabled)
     func concurrentInProcess(backend: TestBackend) async throws {

@@ -9,7 +9,7 @@ import VaporTesting
 /// Issue 11 item 6: patients loaded in bulk for benchmarks are stored as registration stores
 /// them, so the API lists, finds and reads them like any other, and nothing clear reaches the
 /// database.
-@Suite("Bulk patient seeding")
+@Suite("Bulk patient seeding", .tags(.slow), .outsideFastLayer)
 struct BulkSeedTests {
     static let count = 2_500
 

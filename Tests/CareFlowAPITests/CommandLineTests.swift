@@ -2,7 +2,7 @@ import Foundation
 import Testing
 
 /// The `careflow` executable itself, as an operator runs it (built by `swift build`/`swift test`).
-@Suite("Command line: model train, list, show, activate")
+@Suite("Command line: model train, list, show, activate", .tags(.slow), .outsideFastLayer)
 struct CommandLineTests {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     static var executable: String { root.appendingPathComponent(".build/debug/careflow").path }

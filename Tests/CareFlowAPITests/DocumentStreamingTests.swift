@@ -7,7 +7,7 @@ import VaporTesting
 /// Large documents over a real socket: the upload is encrypted as it arrives and the download
 /// decrypted as it leaves, with the file operations on the blocking thread pool, so a big
 /// transfer neither holds the file in memory nor keeps the server from answering others.
-@Suite("Documents: large files stream through")
+@Suite("Documents: large files stream through", .tags(.slow), .outsideFastLayer)
 struct DocumentStreamingTests {
     typealias F = RecordFixtures
 

@@ -51,7 +51,8 @@ struct EncryptionAtRestTests {
         }
     }
 
-    @Test("a sealed value opens with Python's Fernet under the tenant data key, and the reverse", arguments: TestBackend.enabled)
+    @Test("a sealed value opens with Python's Fernet under the tenant data key, and the reverse", .tags(.interop), .outsideFastLayer,
+          arguments: TestBackend.enabled)
     func pythonInterop(backend: TestBackend) async throws {
         try await withCareFlow(backend) { app in
             let t = try await Fixtures.tenant(app, slug: "interop")
@@ -181,7 +182,7 @@ final class Counter: @unchecked Sendable {
     }
 }
 
-@Suite("Key rotation survives a killed process")
+@Suite("Key rotation survives a killed process", .tags(.slow), .outsideFastLayer)
 struct KilledRotationTests {
     static var executable: String {
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()

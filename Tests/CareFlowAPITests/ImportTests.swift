@@ -1,5 +1,6 @@
 @testable import CareFlowAPI
 import CareFlowCore
+import CareFlowModels
 import Fluent
 import Foundation
 import Testing
@@ -61,8 +62,8 @@ struct ImportTests {
         #expect(t.rows.count == 2)
         #expect(t.rows[0].values == ["a": "x,1", "b": "line\nbreak"])
         #expect(t.rows[1].values.isEmpty)
-        #expect(throws: CSVTable.ParseError.self) { try CSVTable(text: "a,b\n1,2,3\n") }
-        #expect(throws: CSVTable.ParseError.self) { try CSVTable(text: "a\n\"open\n") }
-        #expect(throws: CSVTable.ParseError.self) { try CSVTable(text: "") }
+        #expect(throws: CSVTable.Failure.self) { try CSVTable(text: "a,b\n1,2,3\n") }
+        #expect(throws: CSVTable.Failure.self) { try CSVTable(text: "a\n\"open\n") }
+        #expect(throws: CSVTable.Failure.self) { try CSVTable(text: "") }
     }
 }

@@ -120,7 +120,7 @@ struct TokenTests {
         }
     }
 
-    @Test("access tokens verify with PyJWT using only the JWKS")
+    @Test("access tokens verify with PyJWT using only the JWKS", .tags(.interop), .outsideFastLayer)
     func pyjwtInterop() async throws {
         try await withCareFlow(.sqlite) { app in
             let t = try await Fixtures.tenant(app, slug: "pyjwt")

@@ -8,7 +8,8 @@ import Testing
 ///
 /// Without python3 + scikit-learn the suite is skipped, unless CAREFLOW_REQUIRE_INTEROP=1, in
 /// which case the missing reference is a failure (CI sets it after installing scikit-learn).
-@Suite("Parity with scikit-learn", .enabled(if: Interop.shouldRun, "python3 with scikit-learn and numpy not found"))
+@Suite("Parity with scikit-learn", .tags(.slow, .interop), .outsideFastLayer,
+       .enabled(if: Interop.shouldRun, "python3 with scikit-learn and numpy not found"))
 struct ParityTests {
     /// Reference cross-validated AUCs of issue 7 (stratified 5-fold, seed 42).
     static let referenceAUC: [String: (ModelDefinition.Learner, Double)] = [

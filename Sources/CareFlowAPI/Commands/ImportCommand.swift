@@ -1,4 +1,5 @@
 import CareFlowCore
+import CareFlowModels
 import Fluent
 import Vapor
 

@@ -1,4 +1,5 @@
 import CareFlowCore
+import CareFlowModels
 import Fluent
 import Foundation
 
@@ -29,7 +30,7 @@ struct PatientImport {
     static func validate(_ table: CSVTable, facilityID: UUID) -> ([(line: Int, input: PatientInput)], [Problem]) {
         var good: [(Int, PatientInput)] = []
         var bad: [Problem] = []
-        let unknown = table.header.filter { !columns.contains($0) }
+        let unknown = table.columnNames.filter { !columns.contains($0) }
         for row in table.rows {
             if !unknown.isEmpty {
                 bad.append(Problem(line: row.line, reasons: ["unknown column(s): " + unknown.joined(separator: ", ")]))

@@ -2,6 +2,10 @@ import CareFlowCore
 import Fluent
 
 /// Every migration, in order. The same list runs on SQLite and PostgreSQL.
+///
+/// Each migration has a folder numbered in that order (`012-CreateAppointments/`), so the
+/// folder listing reads as the schema's history; a new one takes the next number and the end of
+/// a list. Never rename a migration type: deployed databases record migrations by name.
 enum CareFlowMigrations {
     static let all: [any Migration] = [
         CreateTenants(),

@@ -6,55 +6,52 @@ import SQLKit
 import Testing
 import VaporTesting
 
-/// A fully configured CareFlow on a fresh database and data folder, torn down afterwards.
+/// A fully configured CareFlow on a fresh database and data folder, torn down afterwards. On
+/// SQLite the database is a copy of the process's migrated template (`TemplateDatabase`), so the
+/// app starts as `serve` does on a migrated database: everything `configure` does, no migration.
+/// On PostgreSQL each test migrates its own schema.
 func withCareFlow<T>(
     _ backend: TestBackend,
     tenantFiles: [String: String] = [:],
     configure adjust: (inout AppConfiguration) -> Void = { _ in },
     _ body: (Application) async throws -> T
 ) async throws -> T {
-    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("careflow-test-\(UUID().uuidString)").path
-    let tenantsDir = (dir as NSString).appendingPathComponent("tenants")
-    try FileManager.default.createDirectory(atPath: tenantsDir, withIntermediateDirectories: true)
-    for (name, yaml) in tenantFiles {
-        try yaml.write(toFile: (tenantsDir as NSString).appendingPathComponent(name), atomically: true, encoding: .utf8)
-    }
+    let (dir, tenantsDir) = try makeTestDataDirectory(tenantFiles: tenantFiles)
     let schema = "test_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(16).lowercased()
-    let database: AppConfiguration.DatabaseKind = switch backend {
-    case .sqlite: .sqlite(path: (dir as NSString).appendingPathComponent("careflow.sqlite"))
-    case .postgres: .postgres(url: TestBackend.postgresURL!, searchPath: schema)
-    }
-    var config = AppConfiguration(
-        dataDirectory: dir, tenantsDirectory: tenantsDir, database: database, publicURL: "http://careflow.test",
-        bcryptCost: 4, maxBodySize: "64kb", signingKeyFromEnvironment: nil, logLevel: .warning, jsonLogs: false)
-    // In-memory requests have no client address: they would all share one rate-limit bucket.
-    config.authRequestsPerMinute = 100_000
-    config.throttle.ipThreshold = 10_000
-    // Adapter tests call local fakes on 127.0.0.1, which production refuses by default.
-    config.allowLoopbackAdapters = true
-    // The repository's shipped models, whatever the working directory of the test run.
-    let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().deletingLastPathComponent()
-    config.shippedModelsDirectory = packageRoot.appendingPathComponent("Models").path
-    config.datasetsDirectory = packageRoot.appendingPathComponent("Resources/datasets").path
-    adjust(&config)
-    let app = try await Application.make(.testing)
-    var configured = false
+    var app: Application?
+    var schemaCreated = false
     func cleanUp() async {
-        if configured, backend == .postgres, let sql = app.db as? any SQLDatabase {
+        if schemaCreated, let sql = app?.db as? any SQLDatabase {
             try? await sql.raw("DROP SCHEMA IF EXISTS \(ident: schema) CASCADE").run()
         }
-        try? await app.asyncShutdown()
+        try? await app?.asyncShutdown()
         try? FileManager.default.removeItem(atPath: dir)
     }
+    let bootStarted = Date()
     do {
-        try await configure(app, configuration: config)
-        configured = true
-        if backend == .postgres, let sql = app.db as? any SQLDatabase {
-            try await sql.raw("CREATE SCHEMA \(ident: schema)").run()
+        let database: AppConfiguration.DatabaseKind
+        switch backend {
+        case .sqlite:
+            let path = (dir as NSString).appendingPathComponent("careflow.sqlite")
+            if !TemplateDatabase.migrateEachTest { try await TemplateDatabase.copySQLite(to: path) }
+            database = .sqlite(path: path)
+        case .postgres:
+            database = .postgres(url: TestBackend.postgresURL!, searchPath: schema)
         }
-        try await app.autoMigrate()
-        let result = try await body(app)
+        var config = testConfiguration(dataDirectory: dir, tenantsDirectory: tenantsDir, database: database)
+        adjust(&config)
+        let started = try await Application.make(.testing)
+        app = started
+        try await configure(started, configuration: config)
+        if backend == .postgres, let sql = started.db as? any SQLDatabase {
+            try await sql.raw("CREATE SCHEMA \(ident: schema)").run()
+            schemaCreated = true
+            try await TemplateDatabase.migrate(started)
+        } else if TemplateDatabase.migrateEachTest {
+            try await TemplateDatabase.migrate(started)
+        }
+        TemplateDatabase.recordBoot(seconds: Date().timeIntervalSince(bootStarted))
+        let result = try await body(started)
         await cleanUp()
         return result
     } catch {

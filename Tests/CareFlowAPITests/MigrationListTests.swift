@@ -1,0 +1,24 @@
+@testable import CareFlowAPI
+import CareFlowCore
+import Fluent
+import Testing
+
+/// Deployed databases record each migration by name and run the ones they lack, in list order:
+/// a renamed migration would run again on every deployed database, a reordered one could run
+/// before what it builds on. Moving files between folders must change neither.
+@Suite("Migration list")
+struct MigrationListTests {
+    @Test("names and order are those deployed databases have recorded")
+    func namesAndOrder() throws {
+        let keyring = Keyring(master: try MasterKeys(keys: [FernetKey.generate()]))
+        let names = (CareFlowMigrations.all + CareFlowMigrations.sealing(keyring: keyring)).map(\.name)
+        #expect(names == [
+            "CreateTenants", "CreateWrappedKeys", "CreateFacilities", "CreatePlatformAdmins", "CreateUsers",
+            "CreateRoleAssignments", "CreateAuthSessions", "CreateInvitations", "CreateAuditEvents", "CreateMFATables",
+            "CreatePatients", "CreateAppointments", "CreateMedicalRecords", "CreateVisitNotes", "CreateDocuments",
+            "CreateStaffProfiles", "CreateAvailability", "CreateShifts", "CreateIdempotencyRecords", "CreateWebhookTables",
+            "CreateOutboxMessages", "AddPatientListIndex", "CreateDevices", "CreateRiskAssessments", "AddUserProfileFields",
+            "AddAppointmentListIndexes", "SealPatientConditionCodes", "SealIdempotencyResponses",
+        ].map { "CareFlowAPI.\($0)" })
+    }
+}
