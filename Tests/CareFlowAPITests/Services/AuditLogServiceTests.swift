@@ -1,5 +1,5 @@
 @testable import CareFlowAPI
-import CareFlowCore
+@testable import CareFlowCore
 import Fluent
 import Foundation
 import SQLKit
@@ -18,7 +18,7 @@ struct AuditLogServiceTests {
             for (tenant, count) in [(a, 3), (b, 2)] {
                 for i in 0..<count {
                     try await bed.services.audit.append(
-                        AuditRecord(tenantID: tenant.id, actor: .user(actor), action: "test.event", targetType: "thing",
+                        AuditRecord(tenantID: tenant.id, actor: .user(actor), action: AuditAction("test.event"), targetType: "thing",
                                     targetID: "t\(i)"),
                         origin: RequestOrigin(requestID: "req-\(tenant.slug)-\(i)"), on: bed.db)
                 }
@@ -48,7 +48,7 @@ struct AuditLogServiceTests {
         try await ServiceTestBed.with(backend) { bed in
             let (tenant, _) = try await bed.tenant("audit-ro")
             let event = try await bed.services.audit.append(
-                AuditRecord(tenantID: tenant.id, actor: .system, action: "test.event"), origin: .none, on: bed.db)
+                AuditRecord(tenantID: tenant.id, actor: .system, action: AuditAction("test.event")), origin: .none, on: bed.db)
             let sql = try #require(bed.db as? any SQLDatabase)
             let id = try event.requireID()
             await #expect(throws: (any Error).self) {
