@@ -3,9 +3,10 @@ import Vapor
 
 /// The routes of an authored clinical entry under `/api/v1/patients/{patientID}/<path>`: `POST`
 /// (201 and the entry), `GET` (a newest-first page) and `GET /{id}`. Records and notes differ
-/// only in the fields of their body and the DTO they answer with, so they declare those and
-/// share the rest.
-struct ClinicalEntryRoutes<Kind: ClinicalEntryKind, DTO: Content>: Sendable where Kind.Model: AuthoredClinicalEntry {
+/// only in their body (`RequestBodies/ClinicalEntryBodies.swift`) and the DTO they answer with,
+/// so they declare those and share the rest.
+struct ClinicalEntryRoutes<Kind: ClinicalEntryKind, Body: ClinicalEntryBody<Kind>, DTO: Content>: Sendable
+where Kind.Model: AuthoredClinicalEntry {
     /// The last path segment (`records`).
     let path: String
     /// The entry id's route parameter (`recordID`).
@@ -13,9 +14,6 @@ struct ClinicalEntryRoutes<Kind: ClinicalEntryKind, DTO: Content>: Sendable wher
     /// Its name in the 404 of a malformed id (`Medical record`).
     let what: String
     let service: @Sendable (Request) -> ClinicalEntryService<Kind>
-    /// Reads the kind's own fields, before the common ones (so a 422 names fields in body
-    /// order); nil when one is missing or bad, the reader then holding the errors.
-    let readContent: @Sendable (inout FieldReader) -> Kind.Content?
     let present: @Sendable (ClinicalEntryService<Kind>.Entry) -> DTO
 
     func boot(_ routes: any RoutesBuilder) {
@@ -27,16 +25,9 @@ struct ClinicalEntryRoutes<Kind: ClinicalEntryKind, DTO: Content>: Sendable wher
 
     @Sendable
     func create(req: Request) async throws -> Response {
-        var body = FieldReader(try await req.jsonObject())
-        let content = readContent(&body)
-        let appointmentID = body.uuid("appointment_id", required: false)
-        let shared = body.bool("shared_with_patient", required: false)
-        try body.finish()
-        // `finish` threw if the content was incomplete; this only keeps the compiler honest.
-        guard let content else { throw AppError.validation(body.errors) }
-        let entry = try await service(req).create(
-            .init(content: content, appointmentID: appointmentID, sharedWithPatient: shared ?? false),
-            patientID: req.uuidParameter("patientID", what: "Patient"), in: req.context())
+        let body = try await req.validatedBody(Body.self)
+        let entry = try await service(req).create(body.draft, patientID: req.uuidParameter("patientID", what: "Patient"),
+                                                  in: req.context())
         return try await present(entry).encodeResponse(status: .created, for: req)
     }
 

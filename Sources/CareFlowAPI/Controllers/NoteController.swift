@@ -3,9 +3,8 @@ import Vapor
 
 /// `/api/v1/patients/{patientID}/notes`: doctors' visit notes (bodies encrypted at rest).
 struct NoteController: RouteCollection {
-    static let routes = ClinicalEntryRoutes<VisitNotes, VisitNoteDTO>(
+    static let routes = ClinicalEntryRoutes<VisitNotes, VisitNoteBody, VisitNoteDTO>(
         path: "notes", idParameter: "noteID", what: "Visit note", service: { $0.services.visitNotes },
-        readContent: { body in body.string("body", maxLength: 50_000) },
         present: VisitNoteDTO.init)
 
     func boot(routes: any RoutesBuilder) throws {

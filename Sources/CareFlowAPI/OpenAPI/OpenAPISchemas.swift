@@ -70,20 +70,19 @@ enum OpenAPISchemas {
         "PrimaryDoctorChoice": PrimaryDoctorBody.self, "CareRelationshipWrite": CareAssignmentBody.self,
         "StaffProfileWrite": StaffProfileBody.self, "AvailabilityWrite": WeeklyScheduleBody.self,
         "AvailabilityExceptionWrite": AvailabilityExceptionBody.self, "BookingRequest": BookingBody.self, "ShiftWrite": ShiftBody.self,
-        "DeviceRegistration": DeviceRegistrationBody.self,
+        "DeviceRegistration": DeviceRegistrationBody.self, "MedicalRecordWrite": MedicalRecordBody.self,
+        "VisitNoteWrite": VisitNoteBody.self,
     ]
 
     /// What neither a `RequestBody` nor a `SchemaSample` describes: the JWKS (the signer's own
     /// JSON), the webhook acknowledgement (a literal), the login answer's choice, and the
-    /// request bodies not yet read by a `RequestBody` (records, notes, documents, predictions).
+    /// request bodies not read by a `RequestBody` (the multipart document upload, and the predictions,
+    /// whose members are the model's own inputs).
     static let written: [String: JSONValue] = [
         "JWKS": object(["keys": array(object(["kty": type("string"), "crv": type("string"), "x": type("string"), "kid": type("string"),
                                               "use": type("string"), "alg": type("string")]))]),
         "LoginResponse": .object(["oneOf": .array([ref("TokenResponse"), ref("MFARequired")])]),
         "WebhookReceived": object(["received": type("boolean"), "replayed": type("boolean")], required: ["received", "replayed"]),
-        "MedicalRecordWrite": object(["kind": enumeration(MedicalRecord.Kind.allCases.map(\.rawValue)), "title": type("string"),
-                                      "body": type("string"), "appointment_id": type("string", format: "uuid"),
-                                      "shared_with_patient": type("boolean")], required: ["kind", "title", "body"]),
         "HealthRiskRequest": object(["age": type("number"), "bmi": type("number"), "blood_pressure": type("number"),
                                      "cholesterol": type("number")], required: ["age", "bmi", "blood_pressure", "cholesterol"]),
         "PredictionRequest": .object(["type": .string("object"),
@@ -91,8 +90,6 @@ enum OpenAPISchemas {
                                                              + "null or absent = imputed), plus an optional patient_id"),
                                       "properties": .object(["patient_id": type("string", format: "uuid")]),
                                       "additionalProperties": .object(["type": .array([.string("number"), .string("string"), .string("null")])])]),
-        "VisitNoteWrite": object(["body": type("string"), "appointment_id": type("string", format: "uuid"),
-                                  "shared_with_patient": type("boolean")], required: ["body"]),
         "DocumentUpload": object(["kind": enumeration(ClinicalDocument.Kind.allCases.map(\.rawValue)),
                                   "file": type("string", format: "binary"),
                                   "shared_with_patient": .object(["type": .string("string"), "enum": .array([.string("true"), .string("false")])])],
