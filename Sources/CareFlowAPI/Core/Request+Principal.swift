@@ -10,22 +10,23 @@ extension Request {
         return principal
     }
 
-    /// The caller's tenant as a query scope. Platform admins have none: tenant routes are not theirs.
-    func tenantScope() throws -> TenantScope {
-        let principal = try principal()
+    /// The caller's tenant. Platform admins have none: tenant routes are not theirs.
+    private func tenantID(of principal: Principal) throws -> UUID {
         guard let tenantID = principal.tenantID else {
             throw AppError.forbidden("Platform administrators do not act inside a tenant")
         }
-        return TenantScope(tenantID: tenantID, db: db)
+        return tenantID
+    }
+
+    /// The caller's tenant as a query scope.
+    func tenantScope() throws -> TenantScope {
+        TenantScope(tenantID: try tenantID(of: principal()), db: db)
     }
 
     /// The caller, their tenant and where the request came from, for tenant services.
     func context() throws -> RequestContext {
         let principal = try principal()
-        guard let tenantID = principal.tenantID else {
-            throw AppError.forbidden("Platform administrators do not act inside a tenant")
-        }
-        return RequestContext(scope: TenantScope(tenantID: tenantID, db: db), principal: principal, origin: origin)
+        return RequestContext(scope: TenantScope(tenantID: try tenantID(of: principal), db: db), principal: principal, origin: origin)
     }
 
     func currentTenant() async throws -> Tenant {
@@ -40,9 +41,7 @@ extension Request {
     func currentTenantSlug() async throws -> String {
         // The id comes from the principal, not `tenantScope()`: building a scope asks Vapor for a
         // database handle (`req.db`), which is not free, and a remembered slug needs none.
-        guard let tenantID = try principal().tenantID else {
-            throw AppError.forbidden("Platform administrators do not act inside a tenant")
-        }
+        let tenantID = try tenantID(of: principal())
         if let slug = services.tenantIdentities.slug(of: tenantID) { return slug }
         return try await currentTenant().slug
     }

@@ -26,7 +26,8 @@ struct MedicalRecordBody: ClinicalEntryBody {
         let kind = fields.enumeration("kind", MedicalRecord.Kind.self)
         let title = fields.string("title", maxLength: 200)
         let text = fields.string("body", maxLength: 50_000)
-        let content = kind.flatMap { kind in title.flatMap { title in text.map { MedicalRecords.Content(kind: kind, title: title, body: $0) } } }
+        var content: MedicalRecords.Content?
+        if let kind, let title, let text { content = .init(kind: kind, title: title, body: text) }
         guard let draft = Self.draft(content, &fields) else { return nil }
         self.draft = draft
     }

@@ -166,7 +166,8 @@ public struct Deidentifier: Sendable {
             for c in text {
                 let phoneChar = c.isNumber || "+()-. ".contains(c)
                 // A run may not start in the middle of a word ("A1c", "[DATE_1]").
-                if phoneChar && (run.isEmpty ? !(Self.isWordCharacter(previous) && c.isNumber) || previous == " " : true) && !(run.isEmpty && previous == "_") {
+                let midWord = (Self.isWordCharacter(previous) && c.isNumber) || previous == "_"
+                if phoneChar && !(run.isEmpty && midWord) {
                     run.append(c)
                 } else {
                     flush()

@@ -95,9 +95,8 @@ struct Dosing: Equatable {
     /// "N times a day", "N times daily", "N x daily", "N x/day".
     static func timesADay(_ t: NoteTokens, _ start: Int, _ end: Int) -> Int? {
         for i in start..<end {
-            guard let n = t.count(at: i), (1...24).contains(n), t.tokens[i].isNumber, i + 2 < end + 1 else { continue }
-            let next = i + 1 < end ? t.tokens[i + 1].lower : ""
-            guard next == "times" || next == "x" else { continue }
+            guard t.tokens[i].isNumber, let n = t.count(at: i), (1...24).contains(n), i + 1 < end,
+                  ["times", "x"].contains(t.tokens[i + 1].lower) else { continue }
             if t.containsAny(["a day", "daily", "per day", "x/day", "day"], from: i + 2, to: min(end, i + 4)) { return n }
         }
         return nil

@@ -113,7 +113,8 @@ public struct RuleBasedStepExtractor: Sendable {
                                   "checkup", "reassess", "re-evaluate", "book an appointment", "schedule an appointment"]
 
     static func isFollowUp(_ t: NoteTokens) -> Bool {
-        t.containsAny(followUpPhrases) || followUpPhrases.contains { t.sentence.lowercased().contains($0) }
+        let lower = t.sentence.lowercased()
+        return followUpPhrases.contains { lower.contains($0) }
     }
 
     /// "in 2 weeks", "in one month", "after 10 days", "next week", "in 3-4 weeks".
