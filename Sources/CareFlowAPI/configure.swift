@@ -106,6 +106,9 @@ public func configure(
     let outbox = Outbox(keyring: keyring)
     let models = try openModelRegistry(config, logger: app.logger)
     let patients = PatientService(access: patientAccess, guardian: guardian, keyring: keyring, audit: audit)
+    let careStepCheckIns = CareStepCheckInService(audit: audit)
+    let stepExtraction = StepExtractionJob(keyring: keyring, audit: audit, llm: nil,
+                                           calendar: StepCalendars.resolver(tenants: tenants, db: db))
     let invitations = InvitationService(db: db, hasher: hasher, outbox: outbox, audit: audit, keyring: keyring, publicURL: config.publicURL)
     app.services = AppServices(
         configuration: config,
@@ -126,14 +129,17 @@ public func configure(
         integrations: integrations,
         outbox: outbox,
         outboxWorker: OutboxWorker(db: db, outbox: outbox, keyring: keyring, senders: integrations, policy: config.outboxPolicy,
-                                   logger: Logger(label: "careflow.outbox")),
+                                   logger: Logger(label: "careflow.outbox"), stepExtraction: stepExtraction),
         keyring: keyring,
         mfa: mfa,
         patientAccess: patientAccess,
         patients: patients,
         careTeam: CareTeamService(access: patientAccess, audit: audit),
         medicalRecords: MedicalRecordService(patients: patientAccess, keyring: keyring, audit: audit),
-        visitNotes: VisitNoteService(patients: patientAccess, keyring: keyring, audit: audit),
+        visitNotes: VisitNoteService(patients: patientAccess, keyring: keyring, audit: audit, onCreate: { note, ctx in
+            // Extraction runs in the worker, never in the request; queued with the note.
+            try await StepExtractionJob.enqueue(noteID: try note.requireID(), patientID: note.patientID, on: outbox, in: ctx.scope)
+        }),
         documents: DocumentService(patients: patientAccess, keyring: keyring, audit: audit,
                                    blobs: DocumentBlobStore(root: config.blobsDirectory),
                                    maxSize: ByteCount(stringLiteral: config.maxDocumentSize).value),
@@ -160,7 +166,9 @@ public func configure(
                                                 revoker: revoker),
             profiles: ProfileService(db: db, keyring: keyring, audit: audit),
             passwordChange: PasswordChangeService(db: db, hasher: hasher, keyring: keyring, audit: audit, throttle: throttle, revoker: revoker),
-            sessions: OwnSessionsService(db: db, audit: audit, revoker: revoker))
+            sessions: OwnSessionsService(db: db, audit: audit, revoker: revoker)),
+        careSteps: CareStepService(patients: patientAccess, keyring: keyring, checkIns: careStepCheckIns),
+        careStepCheckIns: careStepCheckIns
     )
     do {
         try await models.loadAll()

@@ -123,7 +123,7 @@ struct RBACTests {
             Call(method: .POST, path: "/api/predict/health-risk/",
                  json: jsonBody(["age": 45, "bmi": 29.5, "blood_pressure": 135, "cholesterol": 220]), success: .ok)
         },
-    ] + schedulingEndpoints + integrationEndpoints
+    ] + schedulingEndpoints + integrationEndpoints + careStepEndpoints
 
     @Test("each role on each endpoint", arguments: TestBackend.enabled)
     func policyTable(backend: TestBackend) async throws {

@@ -46,6 +46,8 @@ final class AppServices: Sendable {
     let models: ModelRegistry
     let predictions: PredictionService
     let accounts: AccountServices
+    let careSteps: CareStepService
+    let careStepCheckIns: CareStepCheckInService
 
     init(
         configuration: AppConfiguration,
@@ -86,7 +88,9 @@ final class AppServices: Sendable {
         push: PushService,
         models: ModelRegistry,
         predictions: PredictionService,
-        accounts: AccountServices
+        accounts: AccountServices,
+        careSteps: CareStepService,
+        careStepCheckIns: CareStepCheckInService
     ) {
         self.configuration = configuration
         self.tenants = tenants
@@ -127,6 +131,8 @@ final class AppServices: Sendable {
         self.models = models
         self.predictions = predictions
         self.accounts = accounts
+        self.careSteps = careSteps
+        self.careStepCheckIns = careStepCheckIns
     }
 }
 

@@ -28,6 +28,8 @@ extension OpenAPIDocument {
         "get /api/v1/audit-events/export": (AuditFilterQuery.self, auditDescriptions),
         "get /api/v1/outbox": (OutboxListQuery.self, ["status": "pending, sending, sent or dead"]),
         "get /api/v1/patients/{patientID}/risk-assessments": (RiskAssessmentQuery.self, ["level": "high keeps the High results"]),
+        "get /api/v1/patients/{patientID}/steps": (CareStepListQuery.self, ["status": "open, done or cancelled"]),
+        "get /api/v1/me/steps": (CareStepListQuery.self, ["status": "open, done or cancelled"]),
     ]
 
     private static let auditDescriptions = Dictionary(uniqueKeysWithValues: AuditFilterQuery.parameterNames.map { ($0, "Filter") })

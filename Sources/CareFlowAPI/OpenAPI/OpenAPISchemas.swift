@@ -38,6 +38,7 @@ enum OpenAPISchemas {
         ("ModelReference", PredictionDTO.ModelReference.self), ("Prediction", PredictionDTO.self),
         ("RiskAssessment", RiskAssessmentDTO.self), ("RiskAssessmentList", ListResponse<RiskAssessmentDTO>.self),
         ("VisitNote", VisitNoteDTO.self), ("VisitNoteList", ListResponse<VisitNoteDTO>.self),
+        ("CareStep", CareStepDTO.self), ("CareStepList", ListResponse<CareStepDTO>.self),
         ("Document", DocumentDTO.self), ("DocumentList", ListResponse<DocumentDTO>.self), ("StaffProfile", StaffProfileDTO.self),
         ("Doctor", DoctorDTO.self), ("DoctorList", ListResponse<DoctorDTO>.self),
         ("Slot", AvailabilitySlotDTO.self), ("SlotList", ListResponse<AvailabilitySlotDTO>.self),

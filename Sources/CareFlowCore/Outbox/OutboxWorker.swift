@@ -16,9 +16,12 @@ public struct OutboxWorker: Sendable {
     let senders: any MessageSenders
     let policy: OutboxPolicy
     let logger: Logger
+    /// Runs `.extractSteps`; without it such rows fail and are retried until they dead-letter.
+    let stepExtraction: StepExtractionJob?
 
     public init(db: any Database, outbox: Outbox, keyring: Keyring, senders: any MessageSenders, policy: OutboxPolicy = OutboxPolicy(),
-                logger: Logger = Logger(label: "careflow.outbox")) {
+                logger: Logger = Logger(label: "careflow.outbox"), stepExtraction: StepExtractionJob? = nil) {
+        self.stepExtraction = stepExtraction
         self.db = db
         self.outbox = outbox
         self.keyring = keyring
@@ -120,6 +123,9 @@ public struct OutboxWorker: Sendable {
                 throw RecipientGone.deviceGone
             }
             return try await senders.pushSender(forTenant: scope.tenantID).send(push, idempotencyKey: key)
+        case .extractSteps(let noteID, let patientID):
+            guard let stepExtraction else { throw IntegrationError(.retryable, provider: "steps", message: "no step extraction in this worker") }
+            return try await stepExtraction.run(noteID: noteID, patientID: patientID, idempotencyKey: key, in: scope)
         }
     }
 

@@ -10,11 +10,16 @@ public struct ClinicalEntryService<Kind: ClinicalEntryKind>: Sendable {
     let patients: PatientAccess
     let keyring: Keyring
     let audit: AuditLog
+    /// Runs in the new entry's transaction (a visit note queues its step extraction there), so
+    /// what it writes exists if and only if the entry does.
+    let onCreate: (@Sendable (Kind.Model, RequestContext) async throws -> Void)?
 
-    public init(patients: PatientAccess, keyring: Keyring, audit: AuditLog) {
+    public init(patients: PatientAccess, keyring: Keyring, audit: AuditLog,
+                onCreate: (@Sendable (Kind.Model, RequestContext) async throws -> Void)? = nil) {
         self.patients = patients
         self.keyring = keyring
         self.audit = audit
+        self.onCreate = onCreate
     }
 
     /// What the author submits: the content and where the entry belongs.
@@ -120,9 +125,20 @@ extension ClinicalEntryService where Kind.Model: AuthoredClinicalEntry {
         model.appointmentID = draft.appointmentID
         model.sharedWithPatient = draft.sharedWithPatient
         try Kind.seal(draft.content, into: model, with: cipher)
-        try await ctx.scope.create(model)
-        try await recordWrite(Kind.createAction, entryID: id, patientID: patientID, details: Kind.auditDetails(of: model),
-                              facilityID: patient.homeFacilityID, in: ctx)
+        guard let onCreate else {
+            try await ctx.scope.create(model)
+            try await recordWrite(Kind.createAction, entryID: id, patientID: patientID, details: Kind.auditDetails(of: model),
+                                  facilityID: patient.homeFacilityID, in: ctx)
+            return Entry(model: model, content: draft.content)
+        }
+        try await ctx.scope.transaction { scope in
+            let tx = ctx.on(scope.db)
+            // The insert first: on SQLite the transaction then holds the write lock before it reads.
+            try await tx.scope.create(model)
+            try await recordWrite(Kind.createAction, entryID: id, patientID: patientID, details: Kind.auditDetails(of: model),
+                                  facilityID: patient.homeFacilityID, in: tx)
+            try await onCreate(model, tx)
+        }
         return Entry(model: model, content: draft.content)
     }
 }

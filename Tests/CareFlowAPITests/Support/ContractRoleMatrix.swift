@@ -13,6 +13,8 @@ import CareFlowCore
 ///   appointment booked for them), nurses the patients of their facility;
 /// - receptionists and billing read and edit demographics, never clinical content;
 /// - a patient reaches their own account and record.
+/// - care steps (§7, issue 13) follow the clinical content they come from, and the patient
+///   checks in their own.
 enum ContractRoleMatrix {
     static let columns: [Role] = [.platformAdmin, .groupAdmin, .facilityAdmin, .doctor, .nurse, .receptionist, .billing, .patient]
 
@@ -55,6 +57,8 @@ enum ContractRoleMatrix {
         outbox.manage              -         tenant    -         -         -         -         -         -
         device.manage              -         self      self      self      self      self      self      self
         prediction.run             -         -         -         tenant    tenant    -         -         -
+        care_step.read             -         -         -         care_team facility  -         -         self
+        care_step.check_in         -         -         -         care_team facility  -         -         self
         """
 
     /// action → role → reach, parsed from `text`.
