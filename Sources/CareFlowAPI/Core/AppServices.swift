@@ -46,6 +46,8 @@ final class AppServices: Sendable {
     let models: ModelRegistry
     let predictions: PredictionService
     let accounts: AccountServices
+    /// Every request to a tenant's LLM about a patient (issue 13).
+    let llmExchanges: LLMExchangeService
 
     init(
         configuration: AppConfiguration,
@@ -86,7 +88,8 @@ final class AppServices: Sendable {
         push: PushService,
         models: ModelRegistry,
         predictions: PredictionService,
-        accounts: AccountServices
+        accounts: AccountServices,
+        llmExchanges: LLMExchangeService
     ) {
         self.configuration = configuration
         self.tenants = tenants
@@ -127,6 +130,7 @@ final class AppServices: Sendable {
         self.models = models
         self.predictions = predictions
         self.accounts = accounts
+        self.llmExchanges = llmExchanges
     }
 }
 
