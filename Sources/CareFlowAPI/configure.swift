@@ -107,7 +107,9 @@ public func configure(
     let models = try openModelRegistry(config, logger: app.logger)
     let patients = PatientService(access: patientAccess, guardian: guardian, keyring: keyring, audit: audit)
     let careStepCheckIns = CareStepCheckInService(audit: audit)
-    let stepExtraction = StepExtractionJob(keyring: keyring, audit: audit, llm: nil,
+    let llmExchanges = LLMExchangeService(llms: integrations, keyring: keyring, audit: audit)
+    let stepExtraction = StepExtractionJob(keyring: keyring, audit: audit,
+                                           llm: LLMStepExtraction(llms: integrations, exchanges: llmExchanges),
                                            calendar: StepCalendars.resolver(tenants: tenants, db: db))
     let invitations = InvitationService(db: db, hasher: hasher, outbox: outbox, audit: audit, keyring: keyring, publicURL: config.publicURL)
     app.services = AppServices(
@@ -167,6 +169,7 @@ public func configure(
             profiles: ProfileService(db: db, keyring: keyring, audit: audit),
             passwordChange: PasswordChangeService(db: db, hasher: hasher, keyring: keyring, audit: audit, throttle: throttle, revoker: revoker),
             sessions: OwnSessionsService(db: db, audit: audit, revoker: revoker)),
+        llmExchanges: llmExchanges,
         careSteps: CareStepService(patients: patientAccess, keyring: keyring, checkIns: careStepCheckIns),
         careStepCheckIns: careStepCheckIns
     )

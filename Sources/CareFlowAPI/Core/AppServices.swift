@@ -46,6 +46,8 @@ final class AppServices: Sendable {
     let models: ModelRegistry
     let predictions: PredictionService
     let accounts: AccountServices
+    /// Every request to a tenant's LLM about a patient (issue 13).
+    let llmExchanges: LLMExchangeService
     let careSteps: CareStepService
     let careStepCheckIns: CareStepCheckInService
 
@@ -89,6 +91,7 @@ final class AppServices: Sendable {
         models: ModelRegistry,
         predictions: PredictionService,
         accounts: AccountServices,
+        llmExchanges: LLMExchangeService,
         careSteps: CareStepService,
         careStepCheckIns: CareStepCheckInService
     ) {
@@ -131,6 +134,7 @@ final class AppServices: Sendable {
         self.models = models
         self.predictions = predictions
         self.accounts = accounts
+        self.llmExchanges = llmExchanges
         self.careSteps = careSteps
         self.careStepCheckIns = careStepCheckIns
     }

@@ -34,6 +34,7 @@ enum CareFlowMigrations {
         CreateRiskAssessments(),
         AddUserProfileFields(),
         AddAppointmentListIndexes(),
+        CreateLLMExchanges(),
         CreateCareSteps(),
     ]
 

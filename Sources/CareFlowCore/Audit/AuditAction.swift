@@ -65,6 +65,8 @@ extension AuditAction {
     public static let keysRotateMaster = AuditAction("keys.rotate_master")
     public static let keysRotateSigning = AuditAction("keys.rotate_signing")
 
+    public static let llmRequest = AuditAction("llm.request")
+
     public static let medicalRecordCreate = AuditAction("medical_record.create")
 
     public static let mfaCodeRejected = AuditAction("mfa.code_rejected")
@@ -88,6 +90,8 @@ extension AuditAction {
     public static let phiRead = AuditAction("phi.read")
 
     public static let platformAdminCreate = AuditAction("platform_admin.create")
+
+    public static let prescriptionAnalyzed = AuditAction("prescription.analyzed")
 
     public static let profileUpdate = AuditAction("profile.update")
 
@@ -124,10 +128,10 @@ extension AuditAction {
         .availabilityExceptionCreate, .availabilityExceptionDelete, .availabilityReplace, .benchAuditAppend,
         .careRelationshipChoose, .careRelationshipCreate, .careRelationshipEnd, .careStepCheckIn, .careStepsCreate, .deviceRegister, .deviceRemove,
         .documentDelete, .documentUpload, .facilityCreate, .importPatients, .invitationAccept, .invitationSend,
-        .keysRotateDataKey, .keysRotateMaster, .keysRotateSigning, .medicalRecordCreate, .mfaCodeRejected,
+        .keysRotateDataKey, .keysRotateMaster, .keysRotateSigning, .llmRequest, .medicalRecordCreate, .mfaCodeRejected,
         .mfaDisabled, .mfaEnrolled, .mfaEnrolmentStarted, .mfaRecoveryCodesRegenerated, .mfaReset, .modelActivate,
         .modelTrain, .outboxRequeue, .patientBulkLoad, .patientCreate, .patientDelete, .patientNationalIdRefused,
-        .patientUpdate, .phiRead, .platformAdminCreate, .profileUpdate, .riskAssessmentCreate, .roleGrant,
+        .patientUpdate, .phiRead, .platformAdminCreate, .prescriptionAnalyzed, .profileUpdate, .riskAssessmentCreate, .roleGrant,
         .roleRevoke, .shiftCreate, .shiftDelete, .smsOptIn, .smsOptOut, .staffRemove, .staffProfileUpdate,
         .tenantOnboard, .tenantReactivate, .tenantSuspend, .visitNoteCreate, .webhookRejected,
     ]
