@@ -3,6 +3,7 @@
 import Fluent
 import Foundation
 import SQLKit
+import Synchronization
 import Testing
 import VaporTesting
 
@@ -98,10 +99,13 @@ struct CareStepLLMTests {
         }
     }
 
-    @Test("a malformed answer is retried, then dead-lettered with its reason in GET /api/v1/outbox; no steps",
+    @Test("a refused, then malformed answer is retried, then dead-lettered with its reason in GET /api/v1/outbox; no steps",
           arguments: TestBackend.enabled)
     func malformedIsRetriedThenDeadLettered(backend: TestBackend) async throws {
-        try await withFakeChatCompletions({ _ in .content(Self.malformed) }) { fake in
+        let calls = Mutex(0)
+        try await withFakeChatCompletions({ _ in
+            calls.withLock { $0 += 1; return $0 } == 1 ? .refusal("I cannot help with that.") : .content(Self.malformed)
+        }) { fake in
             try await Self.withTenant(backend, fake, slug: "steps-llm-bad") { app, t, patientID, mrn in
                 try await Self.writeNote(app, t, patientID, mrn: mrn)
                 let admin = t[.groupAdmin].token
@@ -109,6 +113,7 @@ struct CareStepLLMTests {
                 try await app.services.outboxWorker.runOnce()
                 let afterFirst = try await app.send(.GET, "/api/v1/outbox", token: admin).items
                 #expect(afterFirst.first?["status"] as? String == "pending" && afterFirst.first?["attempts"] as? Int == 1)
+                #expect((afterFirst.first?["last_error"] as? String)?.contains("refus") == true, "\(afterFirst)")
                 try await app.services.outboxWorker.runOnce()
                 try await app.services.outboxWorker.runOnce()
                 #expect(try await app.services.outboxWorker.runOnce() == 0, "dead after three attempts")
@@ -123,7 +128,7 @@ struct CareStepLLMTests {
                 let steps = try await app.send(.GET, "/api/v1/patients/\(patientID)/steps", token: t[.doctor].token)
                 #expect(steps.status == .ok && steps.items.isEmpty)
                 let outcomes = try await LLMExchange.query(on: app.db).all().map(\.outcome)
-                #expect(outcomes == [.malformed, .malformed, .malformed])
+                #expect(outcomes.sorted { $0.rawValue < $1.rawValue } == [.malformed, .malformed, .refused])
                 #expect(try await AuditEvent.query(on: app.db).filter(\.$action == "llm.request").count() == 3)
             }
         }

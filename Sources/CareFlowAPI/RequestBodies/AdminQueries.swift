@@ -37,13 +37,3 @@ struct RiskAssessmentQuery: RequestQuery {
         level = fields.enumeration("level", RiskLevel.self, required: false)
     }
 }
-
-/// `?status=open|done|cancelled` of a patient's care steps.
-struct CareStepListQuery: RequestQuery {
-    static let parameterNames = ["status"]
-    let status: CareStep.Status?
-
-    init?(fields: inout FieldReader) {
-        status = fields.enumeration("status", CareStep.Status.self, required: false)
-    }
-}
