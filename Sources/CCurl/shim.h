@@ -3,14 +3,13 @@
 
 // Without the development headers the build must stop here, saying what to install, rather
 // than fail later with an unrelated "no such module".
-#if __has_include(<curl/curl.h>)
-#include <curl/curl.h>
-#else
+#if !__has_include(<curl/curl.h>)
 #error "libcurl headers not found: the SMTP adapter (Plugins/SMTP) needs them. Install libcurl4-openssl-dev (Debian/Ubuntu: apt-get install libcurl4-openssl-dev) or libcurl-devel (Fedora/RHEL)."
-#endif
+#else
+#include <curl/curl.h>
 
-// curl_easy_setopt is variadic, which Swift cannot call. These typed
-// wrappers pass each argument with the exact C type libcurl reads for that kind of option
+// curl_easy_setopt is variadic, which Swift cannot call. These typed wrappers pass each
+// argument with the exact C type libcurl reads for that kind of option
 // (long, char *, struct curl_slist *, void *, a callback), as curl's own typecheck does.
 
 static inline CURLcode careflow_curl_global_init(void) {
@@ -48,4 +47,5 @@ static inline CURLcode careflow_curl_set_progress_function(CURL *handle, curl_xf
     return curl_easy_setopt(handle, CURLOPT_XFERINFOFUNCTION, callback);
 }
 
+#endif // __has_include(<curl/curl.h>)
 #endif
