@@ -49,12 +49,18 @@ enum CurlSMTPTransfer {
     /// `curl_global_init` once, before the first handle (it is not safe to race it).
     private static let globalInit: UInt32 = careflow_curl_global_init().rawValue
 
+    /// Cancelling the calling task aborts a transfer in flight (libcurl's progress callback
+    /// asks), or drops one still waiting for a thread; either way the result says "aborted".
     static func run(_ submission: SMTPSubmission) async throws -> SMTPTransferResult {
         let context = TransferContext(message: submission.message)
-        return try await withTaskCancellationHandler {
-            try await pool.runIfActive { perform(submission, context: context) }
-        } onCancel: {
-            context.cancel()
+        do {
+            return try await withTaskCancellationHandler {
+                try await pool.runIfActive { perform(submission, context: context) }
+            } onCancel: {
+                context.cancel()
+            }
+        } catch is CancellationError {
+            return SMTPTransferResult(curlCode: CURLE_ABORTED_BY_CALLBACK.rawValue, replies: [], detail: "cancelled before it started")
         }
     }
 

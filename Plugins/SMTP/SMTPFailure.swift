@@ -7,8 +7,8 @@ import CareFlowCore
 ///   certificate: `misconfigured` (an admin must fix the server or the tenant file; retrying
 ///   would only fail again);
 /// - a 4xx reply (421 closing, 450/451 greylisting or local error, 452 storage): `retryable`;
-/// - a 5xx reply (550 no such mailbox, 554 rejected): `permanent`; 530/534/535 ask for (other)
-///   credentials: `misconfigured`;
+/// - a 5xx reply (550 no such mailbox, 554 rejected): `permanent`; but 530 (authentication or
+///   STARTTLS required) and 534/535/538 (credentials refused): `misconfigured`;
 /// - no connection, no answer in time, a dropped connection: `retryable`.
 enum SMTPFailure {
     static let provider = "smtp"
@@ -36,8 +36,10 @@ enum SMTPFailure {
             break
         }
         switch reply {
-        case 530, 534, 535, 538:
-            return make(.misconfigured, "\(server) requires other credentials (\(result.detail))")
+        case 530:
+            return make(.misconfigured, "\(server) requires authentication or STARTTLS before accepting mail (\(result.detail))")
+        case 534, 535, 538:
+            return make(.misconfigured, "\(server) refused the credentials (\(result.detail))")
         case .some(400...499):
             return make(.retryable, "\(server) deferred the message (\(result.detail))")
         case .some(500...599):

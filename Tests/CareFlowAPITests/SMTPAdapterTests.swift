@@ -128,6 +128,19 @@ struct SMTPAdapterTests {
         #expect(server.events.isEmpty && server.received.isEmpty)
     }
 
+    @Test("a server that wants STARTTLS or AUTH first answers 530: misconfigured, nothing sent",
+          arguments: [(["--tls"], ["starttls": "false"]), (["--tls", "--auth", "care-mailer:pw"], [:])])
+    func authenticationRequired(options: [String], settings: [String: String]) async throws {
+        guard let server = try SMTPTestServer.start(options) else { return }
+        defer { server.stop() }
+        let error = try #require(await integrationError {
+            _ = try await sender(server, settings.merging(["ca_file": server.certificatePath]) { $1 })
+                .send(OutgoingEmail(to: "patient@example.org", subject: "s", body: "b"), idempotencyKey: "k8")
+        })
+        #expect(error.kind == .misconfigured && error.providerCode == "530", "\(error)")
+        #expect(server.received.isEmpty)
+    }
+
     @Test("certificates are verified by default: a self-signed one without ca_file is refused")
     func certificateVerified() async throws {
         guard let server = try SMTPTestServer.start(["--tls"]) else { return }
@@ -183,6 +196,27 @@ struct SMTPAdapterTests {
             _ = try await sender(server, port: 1, ["starttls": "false"], timeouts: quick).send(email, idempotencyKey: "k6")
         })
         #expect(closed.kind == .retryable && closed.message.contains("127.0.0.1:1"))
+    }
+
+    @Test("cancelling the sending task aborts the transfer instead of holding a thread until the timeout")
+    func cancelled() async throws {
+        guard let server = try SMTPTestServer.start(["--hang"]) else { return }
+        defer { server.stop() }
+        let sender = try sender(server, ["starttls": "false"])
+        let clock = ContinuousClock()
+        let started = clock.now
+        let task = Task {
+            try await sender.send(OutgoingEmail(to: "patient@example.org", subject: "s", body: "b"), idempotencyKey: "k9")
+        }
+        // Cancel once the transfer is under way (connected, waiting for a greeting that never comes).
+        while !server.events.contains(where: { $0.command == "CONNECT" }), clock.now - started < .seconds(10) {
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        #expect(server.events.contains { $0.command == "CONNECT" })
+        task.cancel()
+        let error = try #require(await integrationError { _ = try await task.value })
+        #expect(error.kind == .retryable && error.message.contains("cancelled"))
+        #expect(clock.now - started < .seconds(15), "the 30 s request timeout did not have to run out")
     }
 
     @Test("a line break in the subject, the name or the address is refused before connecting: no header injection")

@@ -3,7 +3,8 @@
 
 Prints "READY <port>" once listening, then serves until stdin closes (the test ends) or
 --lifetime seconds pass. Everything it sees goes to --dir:
-  events.jsonl    one line per MAIL / RCPT / DATA command (and the reply it got)
+  events.jsonl    one line per AUTH / MAIL / RCPT / DATA command and the reply it got
+                  (with --hang: one CONNECT per connection)
   received.jsonl  one line per accepted message: envelope, TLS and AUTH state, the raw
                   message, and Python's own reading of it (email package, default policy)
   cert.pem        with --tls: the self-signed certificate (the client's ca_file)
@@ -142,6 +143,7 @@ def authenticator(server, session, envelope, mechanism, auth_data):
 
 
 async def hang(reader, writer):
+    append("events.jsonl", {"command": "CONNECT", "reply": ""})
     await asyncio.sleep(args.lifetime)
 
 
