@@ -2,9 +2,12 @@ import Foundation
 
 /// Header field bodies (RFC 5322 §2.2, RFC 2047 encoded words).
 enum MessageHeader {
-    /// No line break and no other control character except tab.
+    /// No line break (CR, LF, nor the Unicode ones some readers honour) and no other control
+    /// character except tab.
     static func isSafe(_ value: String) -> Bool {
-        !value.unicodeScalars.contains { ($0.value < 0x20 && $0 != "\t") || $0.value == 0x7F || $0 == "\u{2028}" || $0 == "\u{2029}" || $0 == "\u{85}" }
+        !value.unicodeScalars.contains { scalar in
+            (scalar.value < 0x20 && scalar != "\t") || (0x7F...0x9F).contains(scalar.value) || scalar == "\u{2028}" || scalar == "\u{2029}"
+        }
     }
 
     /// `Mon, 30 Nov 2026 13:57:29 +0000` (always UTC).
