@@ -18,7 +18,7 @@ struct MigrationListTests {
             "CreatePatients", "CreateAppointments", "CreateMedicalRecords", "CreateVisitNotes", "CreateDocuments",
             "CreateStaffProfiles", "CreateAvailability", "CreateShifts", "CreateIdempotencyRecords", "CreateWebhookTables",
             "CreateOutboxMessages", "AddPatientListIndex", "CreateDevices", "CreateRiskAssessments", "AddUserProfileFields",
-            "AddAppointmentListIndexes", "SealPatientConditionCodes", "SealIdempotencyResponses",
+            "AddAppointmentListIndexes", "CreateReminderDeliveries", "SealPatientConditionCodes", "SealIdempotencyResponses",
         ].map { "CareFlowAPI.\($0)" })
     }
 }

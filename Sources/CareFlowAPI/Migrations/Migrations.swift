@@ -34,6 +34,7 @@ enum CareFlowMigrations {
         CreateRiskAssessments(),
         AddUserProfileFields(),
         AddAppointmentListIndexes(),
+        CreateReminderDeliveries(),
     ]
 
     /// Migrations that seal existing values need the tenants' keys: `configure` adds them, after
