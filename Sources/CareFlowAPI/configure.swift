@@ -172,7 +172,8 @@ public func configure(
                                                 revoker: revoker),
             profiles: ProfileService(db: db, keyring: keyring, audit: audit),
             passwordChange: PasswordChangeService(db: db, hasher: hasher, keyring: keyring, audit: audit, throttle: throttle, revoker: revoker),
-            sessions: OwnSessionsService(db: db, audit: audit, revoker: revoker))
+            sessions: OwnSessionsService(db: db, audit: audit, revoker: revoker)),
+        llmExchanges: LLMExchangeService(llms: integrations, keyring: keyring, audit: audit)
     )
     do {
         try await models.loadAll()

@@ -33,6 +33,15 @@ struct DeidentifierTests {
         #expect(text.contains("[PATIENT_BIRTH_DATE]"))
     }
 
+    @Test("a patient named only in full can be addressed by given or family name in the answer")
+    func namePartsOfAFullName() {
+        let redacted = Deidentifier(Self.patient).redact("Amina Uwase reports a cough.")
+        #expect(redacted.text == "[PATIENT_NAME] reports a cough.")
+        #expect(redacted.restore("Ask [PATIENT_GIVEN_NAME] ([PATIENT_FAMILY_NAME]) to rest.") == "Ask Amina (Uwase) to rest.")
+        // Text without the patient's name gains no name placeholders.
+        #expect(Deidentifier(Self.patient).redact("Cough for 3 days.").placeholders.isEmpty)
+    }
+
     @Test("an answer that repeats placeholders gets the real values back")
     func restores() {
         let redacted = Deidentifier(Self.patient).redact(Self.note)

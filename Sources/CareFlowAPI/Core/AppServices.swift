@@ -48,6 +48,8 @@ final class AppServices: Sendable {
     let models: ModelRegistry
     let predictions: PredictionService
     let accounts: AccountServices
+    /// Every request to a tenant's LLM about a patient (issue 13).
+    let llmExchanges: LLMExchangeService
 
     init(
         configuration: AppConfiguration,
@@ -89,7 +91,8 @@ final class AppServices: Sendable {
         push: PushService,
         models: ModelRegistry,
         predictions: PredictionService,
-        accounts: AccountServices
+        accounts: AccountServices,
+        llmExchanges: LLMExchangeService
     ) {
         self.configuration = configuration
         self.tenants = tenants
@@ -131,6 +134,7 @@ final class AppServices: Sendable {
         self.models = models
         self.predictions = predictions
         self.accounts = accounts
+        self.llmExchanges = llmExchanges
     }
 }
 

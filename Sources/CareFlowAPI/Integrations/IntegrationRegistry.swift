@@ -8,7 +8,7 @@ import InstalledPlugins
 /// Builds each tenant's adapters from `tenants/<slug>.yaml` (PRODUCT §4): secrets resolved from
 /// their `env:` / `file:` references, one instance per tenant and capability, rebuilt after a
 /// reload. Which adapter names exist and how each is built is what the installed plugins declare.
-actor IntegrationRegistry: MessageSenders, IntegrationHealthSource {
+actor IntegrationRegistry: MessageSenders, IntegrationHealthSource, TenantLLMs {
     struct Adapters: Sendable {
         let email: any EmailSender
         let sms: any SMSSender
@@ -99,6 +99,13 @@ actor IntegrationRegistry: MessageSenders, IntegrationHealthSource {
     func emailSender(forTenant tenantID: UUID) async throws -> any EmailSender { try await adapters(forTenant: tenantID).email }
     func smsSender(forTenant tenantID: UUID) async throws -> any SMSSender { try await adapters(forTenant: tenantID).sms }
     func pushSender(forTenant tenantID: UUID) async throws -> any PushSender { try await adapters(forTenant: tenantID).push }
+
+    // MARK: TenantLLMs
+
+    func llm(forTenant tenantID: UUID) async throws -> TenantLLM {
+        let adapters = try await adapters(forTenant: tenantID)
+        return TenantLLM(adapter: adapters.settings[.llm]?.adapter ?? "none", client: adapters.llm)
+    }
 
     func recordOutcome(tenantID: UUID, capability: Capability, error: (any Error)?) async {
         guard let slug = try? await slug(of: tenantID) else { return }

@@ -34,6 +34,8 @@ enum CareFlowMigrations {
         CreateRiskAssessments(),
         AddUserProfileFields(),
         AddAppointmentListIndexes(),
+        CreateLLMExchanges(),
+        CreateCareSteps(),
         CreateReminderDeliveries(),
     ]
 

@@ -45,6 +45,9 @@ extension AuditAction {
     public static let careRelationshipCreate = AuditAction("care_relationship.create")
     public static let careRelationshipEnd = AuditAction("care_relationship.end")
 
+    public static let careStepCheckIn = AuditAction("care_step.check_in")
+    public static let careStepsCreate = AuditAction("care_steps.create")
+
     public static let deviceRegister = AuditAction("device.register")
     public static let deviceRemove = AuditAction("device.remove")
 
@@ -61,6 +64,8 @@ extension AuditAction {
     public static let keysRotateDataKey = AuditAction("keys.rotate_data_key")
     public static let keysRotateMaster = AuditAction("keys.rotate_master")
     public static let keysRotateSigning = AuditAction("keys.rotate_signing")
+
+    public static let llmRequest = AuditAction("llm.request")
 
     public static let medicalRecordCreate = AuditAction("medical_record.create")
 
@@ -85,6 +90,8 @@ extension AuditAction {
     public static let phiRead = AuditAction("phi.read")
 
     public static let platformAdminCreate = AuditAction("platform_admin.create")
+
+    public static let prescriptionAnalyzed = AuditAction("prescription.analyzed")
 
     public static let profileUpdate = AuditAction("profile.update")
 
@@ -119,12 +126,12 @@ extension AuditAction {
         .appointmentNoShow, .auditExport, .authEmailVerified, .authLogin, .authLogout, .authMfa, .authPasswordChange,
         .authPasswordForgot, .authPasswordReset, .authRefreshReuse, .authSessionEnd, .authSignup,
         .availabilityExceptionCreate, .availabilityExceptionDelete, .availabilityReplace, .benchAuditAppend,
-        .careRelationshipChoose, .careRelationshipCreate, .careRelationshipEnd, .deviceRegister, .deviceRemove,
+        .careRelationshipChoose, .careRelationshipCreate, .careRelationshipEnd, .careStepCheckIn, .careStepsCreate, .deviceRegister, .deviceRemove,
         .documentDelete, .documentUpload, .facilityCreate, .importPatients, .invitationAccept, .invitationSend,
-        .keysRotateDataKey, .keysRotateMaster, .keysRotateSigning, .medicalRecordCreate, .mfaCodeRejected,
+        .keysRotateDataKey, .keysRotateMaster, .keysRotateSigning, .llmRequest, .medicalRecordCreate, .mfaCodeRejected,
         .mfaDisabled, .mfaEnrolled, .mfaEnrolmentStarted, .mfaRecoveryCodesRegenerated, .mfaReset, .modelActivate,
         .modelTrain, .outboxRequeue, .patientBulkLoad, .patientCreate, .patientDelete, .patientNationalIdRefused,
-        .patientUpdate, .phiRead, .platformAdminCreate, .profileUpdate, .riskAssessmentCreate, .roleGrant,
+        .patientUpdate, .phiRead, .platformAdminCreate, .prescriptionAnalyzed, .profileUpdate, .riskAssessmentCreate, .roleGrant,
         .roleRevoke, .shiftCreate, .shiftDelete, .smsOptIn, .smsOptOut, .staffRemove, .staffProfileUpdate,
         .tenantOnboard, .tenantReactivate, .tenantSuspend, .visitNoteCreate, .webhookRejected,
     ]

@@ -68,6 +68,15 @@ public struct Deidentifier: Sendable {
         }
         state.replaceWords(identity.familyName, with: "[PATIENT_FAMILY_NAME]")
         state.replaceWords(identity.givenName, with: "[PATIENT_GIVEN_NAME]")
+        // A text that names the patient only in full still lets the answer address them by a
+        // part ("Call [PATIENT_GIVEN_NAME]"): without this the placeholder would reach the patient.
+        if state.placeholders["[PATIENT_NAME]"] != nil {
+            for (key, part) in [("[PATIENT_GIVEN_NAME]", identity.givenName), ("[PATIENT_FAMILY_NAME]", identity.familyName)] {
+                if state.placeholders[key] == nil, let part = part?.trimmingCharacters(in: .whitespaces), !part.isEmpty {
+                    state.placeholders[key] = part
+                }
+            }
+        }
         return Redacted(text: state.text, placeholders: state.placeholders)
     }
 

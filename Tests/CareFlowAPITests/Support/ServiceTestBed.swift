@@ -11,8 +11,10 @@ struct ServiceTestBed: Sendable {
     let services: AppServices
     let db: any Database
 
-    static func with<T>(_ backend: TestBackend, _ body: (ServiceTestBed) async throws -> T) async throws -> T {
-        try await withCareFlow(backend) { app in
+    static func with<T>(_ backend: TestBackend, tenantFiles: [String: String] = [:],
+                        configure adjust: (inout AppConfiguration) -> Void = { _ in },
+                        _ body: (ServiceTestBed) async throws -> T) async throws -> T {
+        try await withCareFlow(backend, tenantFiles: tenantFiles, configure: adjust) { app in
             try await body(ServiceTestBed(services: app.services, db: app.db))
         }
     }
