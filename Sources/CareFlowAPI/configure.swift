@@ -106,11 +106,8 @@ public func configure(
     let outbox = Outbox(keyring: keyring)
     // Reminders read the tenant file of a tenant (zone, quiet hours, offsets) as it is now: a
     // reload (SIGHUP) applies from the next pass.
-    let tenantFile: @Sendable (UUID) async -> TenantConfiguration? = { id in
-        guard let slug = try? await Tenant.find(id, on: db)?.slug else { return nil }
-        return tenants[slug]
-    }
-    let reminders = ReminderScheduler(db: db, outbox: outbox, keyring: keyring, configuration: { tenants[$0] })
+    let tenantFile: @Sendable (String) -> TenantConfiguration? = { tenants[$0] }
+    let reminders = ReminderScheduler(db: db, outbox: outbox, keyring: keyring, configuration: tenantFile)
     let models = try openModelRegistry(config, logger: app.logger)
     let patients = PatientService(access: patientAccess, guardian: guardian, keyring: keyring, audit: audit)
     let invitations = InvitationService(db: db, hasher: hasher, outbox: outbox, audit: audit, keyring: keyring, publicURL: config.publicURL)

@@ -17,23 +17,17 @@ struct WorkerCommand: AsyncCommand {
 
     func run(using context: CommandContext, signature: Signature) async throws {
         let services = context.application.services
-        let worker = services.outboxWorker
         if signature.once {
             let now = try Self.instant(signature.now) ?? services.configuration.reminderClock.now()
-            let report = try await services.reminders.runPass(now: now)
+            let (report, handled) = try await Self.once(services, now: now)
             context.console.print(report.description)
-            var total = 0
-            while true {
-                let handled = try await worker.runOnce(now: now)
-                total += handled
-                if handled == 0 { break }
-            }
-            context.console.print("\(total) messages handled")
+            context.console.print("\(handled) messages handled")
             return
         }
         if signature.now != nil { throw ConfigurationError(reason: "--now needs --once (a running worker follows the clock)") }
         let clock = services.configuration.reminderClock
         let reminders = services.reminders
+        let worker = services.outboxWorker
         let tasks = [Task { await worker.run() }, Task { await reminders.run(clock: clock) }]
         // Stop on SIGTERM / SIGINT after the message in hand.
         let (stop, continuation) = AsyncStream<Void>.makeStream()
@@ -50,6 +44,20 @@ struct WorkerCommand: AsyncCommand {
         for await _ in stop { break }
         for task in tasks { task.cancel() }
         for task in tasks { await task.value }
+    }
+
+    /// What `--once` does: one reminder pass at `now`, then every outbox message due at `now`
+    /// delivered (the pass queues its messages due at `now`). Returns the pass and the count of
+    /// messages handled.
+    static func once(_ services: AppServices, now: Date) async throws -> (ReminderPassReport, Int) {
+        let report = try await services.reminders.runPass(now: now)
+        var total = 0
+        while true {
+            let handled = try await services.outboxWorker.runOnce(now: now)
+            total += handled
+            if handled == 0 { break }
+        }
+        return (report, total)
     }
 
     /// `--now`: an ISO-8601 instant with a zone (`Z` or an offset), fractional seconds allowed.

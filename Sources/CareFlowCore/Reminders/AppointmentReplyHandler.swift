@@ -10,11 +10,11 @@ import SQLKit
 public struct AppointmentReplyHandler: InboundSMSHandler {
     let audit: AuditLog
     let clock: any WallClock
-    /// The tenant file of a tenant (for the zone the reply's time is written in).
-    let configuration: @Sendable (UUID) async -> TenantConfiguration?
+    /// The tenant file of a slug (for the zone the reply's time is written in).
+    let configuration: @Sendable (String) -> TenantConfiguration?
 
     public init(audit: AuditLog, clock: any WallClock = SystemWallClock(),
-                configuration: @escaping @Sendable (UUID) async -> TenantConfiguration?) {
+                configuration: @escaping @Sendable (String) -> TenantConfiguration?) {
         self.audit = audit
         self.clock = clock
         self.configuration = configuration
@@ -54,7 +54,9 @@ public struct AppointmentReplyHandler: InboundSMSHandler {
                         details: ["from": from.rawValue, "to": to.rawValue, "via": "sms"]),
             origin: sms.origin, on: scope.db)
         let facility = try await scope.find(Facility.self, appointment.facilityID)
-        let zone = await configuration(scope.tenantID)?.zone ?? TimeZone(identifier: "UTC")!
+        // Read on the transaction's connection: on SQLite the webhook's transaction holds it.
+        let slug = try await Tenant.find(scope.tenantID, on: scope.db)?.slug
+        let zone = slug.flatMap(configuration)?.zone ?? TimeZone(identifier: "UTC")!
         let when = ReminderText.localDateTime(appointment.startsAt, in: facility.map { StaffRoster.timeZone(of: $0) } ?? zone)
         let place = facility?.name ?? "the clinic"
         return change == .confirm
