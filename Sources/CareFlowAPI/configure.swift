@@ -151,6 +151,8 @@ public func configure(
         webhooks: WebhookService(audit: audit, keyring: keyring,
                                  inboundSMS: InboundSMSRouter(handlers: [
                                      AppointmentReplyHandler(audit: audit, clock: config.reminderClock, configuration: tenantFile),
+                                     StepCheckInReplyHandler(checkIns: CareStepCheckInService(audit: audit), keyring: keyring,
+                                                             clock: config.reminderClock),
                                  ]),
                                  rejections: WebhookRejectionLimiter(policy: config.webhookRejections),
                                  tenants: tenantIdentities),

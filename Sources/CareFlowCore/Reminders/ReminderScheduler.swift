@@ -22,7 +22,7 @@ public struct ReminderScheduler: Sendable {
     let configuration: @Sendable (String) -> TenantConfiguration?
     let interval: Duration
     let logger: Logger
-    private(set) var sources: [any ReminderSource]
+    let sources: [any ReminderSource]
 
     public init(db: any Database, outbox: Outbox, keyring: Keyring, interval: Duration = .seconds(60),
                 logger: Logger = Logger(label: "careflow.reminders"),
@@ -33,7 +33,7 @@ public struct ReminderScheduler: Sendable {
         self.configuration = configuration
         self.interval = interval
         self.logger = logger
-        self.sources = [AppointmentReminders()]
+        self.sources = [AppointmentReminders(), StepReminders(keyring: keyring)]
     }
 
     /// Runs a pass every `interval` on `clock` until the task is cancelled. A failed pass is
@@ -70,13 +70,6 @@ public struct ReminderScheduler: Sendable {
             }
         }
         return report
-    }
-
-    /// Adds a kind of reminder (the care-step reminders register here).
-    public func adding(_ source: any ReminderSource) -> ReminderScheduler {
-        var copy = self
-        copy.sources.append(source)
-        return copy
     }
 
     /// Sends one reminder: in one transaction, `lock` claims the reminded row and says what to
