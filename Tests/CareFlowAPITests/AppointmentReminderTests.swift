@@ -227,4 +227,27 @@ struct AppointmentReminderTests {
             #expect(await fake.accepted.filter { $0.to == "+250788123099" }.map(\.body) == [Self.expectedText(first.startsAt)])
         }
     }
+
+    @Test("serve's in-process worker runs the scheduler on the system clock: a due reminder reaches Twilio; it stops on shutdown",
+          arguments: TestBackend.enabled)
+    func inProcessWorker(backend: TestBackend) async throws {
+        try await ReminderFixtures.with(backend) { app, t, fake in
+            let patient = try await Fixtures.patient(app, t, phone: Self.phone)
+            let start = Date().addingTimeInterval(23 * 3600)
+            let appointment = try await SchedulingFixtures.appointment(app, t, patient: patient, startsAt: start)
+            // Booked two days ago, so the 24 h reminder (an hour ago) is due now.
+            appointment.createdAt = Date().addingTimeInterval(-2 * 86_400)
+            try await Appointment.query(on: app.db).filter(\.$id == appointment.id!).set(\.$createdAt, to: appointment.createdAt).update()
+            let lifecycle = OutboxWorkerLifecycle()
+            try await lifecycle.didBootAsync(app)
+            var waited = 0
+            while await fake.accepted.isEmpty, waited < 300 {
+                try await Task.sleep(for: .milliseconds(100))
+                waited += 1
+            }
+            await lifecycle.shutdownAsync(app)
+            #expect(await fake.accepted.map(\.body) == [Self.expectedText(start)])
+            #expect(try await ReminderFixtures.ledger(app, t).count == 1)
+        }
+    }
 }
