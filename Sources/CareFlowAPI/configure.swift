@@ -104,6 +104,10 @@ public func configure(
     // Every tenant's adapters are built now: a missing secret or an unknown adapter stops start-up.
     try await integrations.validateAll()
     let outbox = Outbox(keyring: keyring)
+    // Reminders read the tenant file of a tenant (zone, quiet hours, offsets) as it is now: a
+    // reload (SIGHUP) applies from the next pass.
+    let tenantFile: @Sendable (String) -> TenantConfiguration? = { tenants[$0] }
+    let reminders = ReminderScheduler(db: db, outbox: outbox, keyring: keyring, configuration: tenantFile)
     let models = try openModelRegistry(config, logger: app.logger)
     let patients = PatientService(access: patientAccess, guardian: guardian, keyring: keyring, audit: audit)
     let careStepCheckIns = CareStepCheckInService(audit: audit)
@@ -132,6 +136,7 @@ public func configure(
         outbox: outbox,
         outboxWorker: OutboxWorker(db: db, outbox: outbox, keyring: keyring, senders: integrations, policy: config.outboxPolicy,
                                    logger: Logger(label: "careflow.outbox"), stepExtraction: stepExtraction),
+        reminders: reminders,
         keyring: keyring,
         mfa: mfa,
         patientAccess: patientAccess,
@@ -151,7 +156,13 @@ public func configure(
         slots: slots,
         appointments: AppointmentService(guardian: guardian, audit: audit, keyring: keyring, slots: slots, patientAccess: patientAccess),
         shifts: ShiftService(guardian: guardian, audit: audit, keyring: keyring),
-        webhooks: WebhookService(audit: audit, keyring: keyring, rejections: WebhookRejectionLimiter(policy: config.webhookRejections),
+        webhooks: WebhookService(audit: audit, keyring: keyring,
+                                 inboundSMS: InboundSMSRouter(handlers: [
+                                     AppointmentReplyHandler(audit: audit, clock: config.reminderClock, configuration: tenantFile),
+                                     StepCheckInReplyHandler(checkIns: CareStepCheckInService(audit: audit), keyring: keyring,
+                                                             clock: config.reminderClock),
+                                 ]),
+                                 rejections: WebhookRejectionLimiter(policy: config.webhookRejections),
                                  tenants: tenantIdentities),
         tenantIdentities: tenantIdentities,
         integrationStatus: IntegrationStatusService(guardian: guardian, tenants: tenants, health: integrations),

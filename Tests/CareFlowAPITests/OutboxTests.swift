@@ -257,6 +257,7 @@ actor FakeTwilio {
     struct Accepted: Sendable {
         let to: String
         let authorization: String
+        var body: String = ""
     }
 
     let app: Application
@@ -305,7 +306,7 @@ actor FakeTwilio {
             let Body: String
         }
         let form = try req.content.decode(Form.self)
-        accepted.append(Accepted(to: form.To, authorization: req.headers.first(name: .authorization) ?? ""))
+        accepted.append(Accepted(to: form.To, authorization: req.headers.first(name: .authorization) ?? "", body: form.Body))
         let sid = "SM" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
         return Response(status: .created, headers: ["Content-Type": "application/json"],
                         body: .init(string: #"{"sid":"\#(sid)","status":"queued","to":"\#(form.To)"}"#))

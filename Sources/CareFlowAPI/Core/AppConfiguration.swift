@@ -46,6 +46,9 @@ public struct AppConfiguration: Sendable {
     /// it to `careflow worker` processes.
     var inProcessWorker = true
     var outboxPolicy = OutboxPolicy()
+    /// What the reminder scheduler's loop and the SMS replies (`DONE` is for "today") read the
+    /// time from: the system clock, or a test's.
+    var reminderClock: any WallClock = SystemWallClock()
     /// `CAREFLOW_MODELS_DIR` (default `./Models`): the shipped trained models, copied into
     /// `$CAREFLOW_DATA_DIR/models/` on first start.
     var shippedModelsDirectory: String = "./Models"

@@ -22,6 +22,8 @@ final class AppServices: Sendable {
     let integrations: IntegrationRegistry
     let outbox: Outbox
     let outboxWorker: OutboxWorker
+    /// Appointment and care-step reminders (issue 13), run with the outbox worker.
+    let reminders: ReminderScheduler
     let keyring: Keyring
     let mfa: MFAService
     let patientAccess: PatientAccess
@@ -68,6 +70,7 @@ final class AppServices: Sendable {
         integrations: IntegrationRegistry,
         outbox: Outbox,
         outboxWorker: OutboxWorker,
+        reminders: ReminderScheduler,
         keyring: Keyring,
         mfa: MFAService,
         patientAccess: PatientAccess,
@@ -111,6 +114,7 @@ final class AppServices: Sendable {
         self.integrations = integrations
         self.outbox = outbox
         self.outboxWorker = outboxWorker
+        self.reminders = reminders
         self.keyring = keyring
         self.mfa = mfa
         self.patientAccess = patientAccess

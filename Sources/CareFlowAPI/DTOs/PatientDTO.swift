@@ -42,6 +42,7 @@ struct PatientDTO: Content {
     let allergies: [String]?
     let conditions: [Condition]?
     let homeFacilityID: UUID?
+    let notificationChannels: [String]
     let createdAt: Date?
     let updatedAt: Date?
 
@@ -55,6 +56,7 @@ struct PatientDTO: Content {
         case emergencyContact = "emergency_contact"
         case bloodType = "blood_type"
         case homeFacilityID = "home_facility_id"
+        case notificationChannels = "notification_channels"
         case createdAt = "created_at"
         case updatedAt = "updated_at"
     }
@@ -79,6 +81,7 @@ extension PatientDTO {
         allergies = v.clinical?.allergies
         conditions = v.clinical?.conditions.map { Condition(code: $0.code, note: $0.note) }
         homeFacilityID = v.patient.homeFacilityID
+        notificationChannels = v.notificationChannels.map(\.rawValue)
         createdAt = v.patient.createdAt
         updatedAt = v.patient.updatedAt
     }
@@ -120,9 +123,11 @@ extension PatientDTO: SchemaSample {
                     phone: "+1", email: "a@example.org", nationalID: "N1", address: "Street 1",
                     insurance: Insurance(provider: "P", policyNumber: "1"), emergencyContact: EmergencyContact(name: "B", phone: "+2", relationship: "sister"),
                     bloodType: "A+", allergies: ["penicillin"], conditions: [Condition(code: "I10", note: "note")], homeFacilityID: UUID(),
-                    createdAt: Date(), updatedAt: Date())]
+                    notificationChannels: [NotificationChannel.sms.rawValue], createdAt: Date(), updatedAt: Date())]
     }
-    static var schemaNotes: [String: SchemaNote] { ["birth_date": .format("date")] }
+    static var schemaNotes: [String: SchemaNote] {
+        ["birth_date": .format("date"), "notification_channels": .values(of: NotificationChannel.self)]
+    }
 }
 
 extension CareRelationshipDTO: SchemaSample {

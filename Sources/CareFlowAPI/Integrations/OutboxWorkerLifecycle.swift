@@ -3,23 +3,24 @@ import CareFlowCore
 import Synchronization
 import Vapor
 
-/// Runs the outbox worker inside `serve` (PRODUCT §6, the default): it starts when the server
-/// boots and stops, finishing the message in hand, when it shuts down.
+/// Runs the outbox worker and the reminder scheduler inside `serve` (PRODUCT §6, the default):
+/// they start when the server boots and stop, finishing the message in hand, when it shuts down.
 final class OutboxWorkerLifecycle: LifecycleHandler, Sendable {
-    private let task = Mutex<Task<Void, Never>?>(nil)
+    private let tasks = Mutex<[Task<Void, Never>]>([])
 
     func didBootAsync(_ app: Application) async throws {
         let worker = app.services.outboxWorker
-        task.withLock { $0 = Task { await worker.run() } }
+        let reminders = app.services.reminders, clock = app.services.configuration.reminderClock
+        tasks.withLock { $0 = [Task { await worker.run() }, Task { await reminders.run(clock: clock) }] }
     }
 
     func shutdownAsync(_ app: Application) async {
-        let running = task.withLock { current -> Task<Void, Never>? in
-            defer { current = nil }
+        let running = tasks.withLock { current -> [Task<Void, Never>] in
+            defer { current = [] }
             return current
         }
-        running?.cancel()
-        await running?.value
+        for task in running { task.cancel() }
+        for task in running { await task.value }
     }
 }
 

@@ -36,6 +36,7 @@ enum CareFlowMigrations {
         AddAppointmentListIndexes(),
         CreateLLMExchanges(),
         CreateCareSteps(),
+        CreateReminderDeliveries(),
     ]
 
     /// Migrations that seal existing values need the tenants' keys: `configure` adds them, after

@@ -23,12 +23,13 @@ struct NewPatientBody: RequestBody {
         let allergies = body.stringArray("allergies") ?? []
         let conds = R.conditions(&body) ?? []
         let home = body.uuid("home_facility_id", required: false)
+        let channels = body.enumerationArray("notification_channels", NotificationChannel.self, required: false, allowEmpty: true)
         guard let given, let family, let sex, body.errors.isEmpty else { return nil }
         input = PatientInput(givenName: given, familyName: family, birthDate: birth, sex: sex, phone: phone, email: email,
                              nationalID: nationalID, homeFacilityID: home,
                              details: PatientDetails(address: address, insurance: ins, emergencyContact: contact, bloodType: blood,
                                                      allergies: allergies),
-                             conditions: conds)
+                             conditions: conds, notificationChannels: channels)
     }
 }
 
@@ -56,6 +57,11 @@ struct PatientChangesBody: RequestBody {
         if body.has("allergies") { c.allergies = body.stringArray("allergies") ?? [] }
         if body.has("conditions") { c.conditions = R.conditions(&body) ?? [] }
         if body.has("home_facility_id") { c.homeFacilityID = .some(body.uuid("home_facility_id", required: false)) }
+        // `null` goes back to the default (SMS when a phone is known); `[]` means no reminders.
+        if body.has("notification_channels") {
+            c.notificationChannels = .some(body.enumerationArray("notification_channels", NotificationChannel.self, required: false,
+                                                                 allowEmpty: true))
+        }
         if body.isEmpty { body.fail("body", "names no field to change") }
         guard body.errors.isEmpty else { return nil }
         changes = c

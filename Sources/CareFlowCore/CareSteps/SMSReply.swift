@@ -1,7 +1,7 @@
 import Foundation
 
 /// What a patient's SMS reply asks for (issue 13): `DONE` checks in the first open step listed
-/// in the last reminder, `DONE 2` the second; `YES` confirms and `NO` cancels the next booked
+/// in the last reminder, `DONE 2` the second; `YES` (or `C`) confirms and `NO` cancels the next booked
 /// appointment. Case, surrounding spaces, a trailing full stop or "#" before the number do not
 /// matter; anything else is not a command (and gets the help text back).
 public enum SMSReply: Sendable, Equatable {
@@ -22,7 +22,7 @@ public enum SMSReply: Sendable, Equatable {
             self = .done(position: 1)
         case ("done"?, 2):
             if let n = Int(words[1]), (1...99).contains(n) { self = .done(position: n) } else { self = .unknown }
-        case ("yes"?, 1), ("y"?, 1), ("confirm"?, 1):
+        case ("yes"?, 1), ("y"?, 1), ("c"?, 1), ("confirm"?, 1):
             self = .confirm
         case ("no"?, 1), ("n"?, 1), ("cancel"?, 1):
             self = .decline

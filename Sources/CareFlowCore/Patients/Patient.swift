@@ -32,6 +32,9 @@ public final class Patient: Model, TenantOwned, @unchecked Sendable {
     /// Address, insurance, emergency contact, blood type, allergies: one sealed JSON document,
     /// since none of them is searched.
     @Field(key: "details_sealed") public var detailsSealed: Sealed<PatientDetails>
+    /// Comma-separated `NotificationChannel`s for reminders; nil = not chosen (SMS when a phone
+    /// is known, see `Patient.reminderChannels`).
+    @OptionalField(key: "notification_channels") public var notificationChannels: String?
     @OptionalField(key: "deleted_at") public var deletedAt: Date?
     @Timestamp(key: "created_at", on: .create) public var createdAt: Date?
     @Timestamp(key: "updated_at", on: .update) public var updatedAt: Date?

@@ -16,10 +16,14 @@ public struct PatientInput: Sendable, Equatable {
     public var homeFacilityID: UUID?
     public var details: PatientDetails
     public var conditions: [ConditionInput]
+    /// The channels reminders use; nil = not chosen (SMS when a phone is known).
+    public var notificationChannels: [NotificationChannel]?
 
     public init(givenName: String, familyName: String, birthDate: String? = nil, birthYear: Int? = nil, sex: Patient.Sex,
                 phone: String? = nil, email: String? = nil, nationalID: String? = nil, homeFacilityID: UUID? = nil,
-                details: PatientDetails = PatientDetails(), conditions: [ConditionInput] = []) {
+                details: PatientDetails = PatientDetails(), conditions: [ConditionInput] = [],
+                notificationChannels: [NotificationChannel]? = nil) {
+        self.notificationChannels = notificationChannels
         self.givenName = givenName
         self.familyName = familyName
         self.birthDate = birthDate
@@ -68,6 +72,7 @@ public struct PatientChanges: Sendable {
     public var bloodType: String??
     public var allergies: [String]?
     public var conditions: [ConditionInput]?
+    public var notificationChannels: [NotificationChannel]??
 
     public init() {}
 
@@ -75,6 +80,7 @@ public struct PatientChanges: Sendable {
     public var touchesDemographics: Bool {
         givenName != nil || familyName != nil || birthDate != nil || sex != nil || phone != nil || email != nil
             || nationalID != nil || homeFacilityID != nil || address != nil || insurance != nil || emergencyContact != nil
+            || notificationChannels != nil
     }
 }
 
@@ -91,6 +97,8 @@ public struct PatientView: Sendable {
     public let address: String?
     public let insurance: PatientDetails.Insurance?
     public let emergencyContact: PatientDetails.EmergencyContact?
+    /// The channels reminders go by (the patient's choice, or the default).
+    public let notificationChannels: [NotificationChannel]
     /// Nil when the reader may not see clinical content.
     public let clinical: Clinical?
 

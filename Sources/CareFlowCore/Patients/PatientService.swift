@@ -228,6 +228,7 @@ public struct PatientService: Sendable {
         patient.nationalIDIndex = input.nationalID.map { cipher.index($0, as: .nationalID) }
         patient.homeFacilityID = input.homeFacilityID
         patient.detailsSealed = try cipher.seal(input.details)
+        patient.notificationChannels = input.notificationChannels.map(Patient.storedChannels)
     }
 
     private func writeNameTokens(_ patient: Patient, given: String, family: String, cipher: FieldCipher, scope: TenantScope) async throws {
@@ -252,7 +253,8 @@ public struct PatientService: Sendable {
             phone: try cipher.open(patient.phoneSealed), email: try cipher.open(patient.emailSealed),
             nationalID: try cipher.open(patient.nationalIDSealed), homeFacilityID: patient.homeFacilityID,
             details: try cipher.open(patient.detailsSealed),
-            conditions: try conditions.map { try $0.input(cipher: cipher) })
+            conditions: try conditions.map { try $0.input(cipher: cipher) },
+            notificationChannels: patient.chosenChannels)
     }
 
     private func merge(_ c: PatientChanges, into input: inout PatientInput) {
@@ -270,6 +272,7 @@ public struct PatientService: Sendable {
         if let v = c.bloodType { input.details.bloodType = v }
         if let v = c.allergies { input.details.allergies = v }
         if let v = c.conditions { input.conditions = v }
+        if let v = c.notificationChannels { input.notificationChannels = v }
     }
 
     func view(_ patient: Patient, clinical: Bool, cipher: FieldCipher, scope: TenantScope) async throws -> PatientView {
@@ -286,6 +289,7 @@ public struct PatientService: Sendable {
             familyName: try cipher.open(patient.familyNameSealed), birthDate: try cipher.open(patient.birthDateSealed),
             phone: try cipher.open(patient.phoneSealed), email: try cipher.open(patient.emailSealed),
             nationalID: try cipher.open(patient.nationalIDSealed), address: details.address, insurance: details.insurance,
-            emergencyContact: details.emergencyContact, clinical: clinicalPart)
+            emergencyContact: details.emergencyContact,
+            notificationChannels: patient.reminderChannels(hasPhone: patient.phoneSealed != nil), clinical: clinicalPart)
     }
 }

@@ -91,7 +91,7 @@ extension Patient: DirectOutput {
     var directProperties: [any AnyDatabaseProperty] {
         [$id, $tenantID, $homeFacilityID, $userID, $mrnSealed, $mrnIndex, $givenNameSealed, $familyNameSealed, $birthDateSealed,
          $birthYear, $sex, $phoneSealed, $phoneIndex, $emailSealed, $emailIndex, $nationalIDSealed, $nationalIDIndex,
-         $detailsSealed, $deletedAt, $createdAt, $updatedAt]
+         $detailsSealed, $notificationChannels, $deletedAt, $createdAt, $updatedAt]
     }
 }
 

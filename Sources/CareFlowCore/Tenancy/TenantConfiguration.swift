@@ -152,6 +152,8 @@ public struct TenantConfiguration: Sendable, Equatable {
     public var facilities: [FacilitySeed]
     /// `risk_thresholds`: per-model overrides of `RiskThresholds.defaults(for:)`, by model name.
     public var riskThresholds: [String: RiskThresholds]
+    /// `reminders`: quiet hours and appointment reminder offsets (issue 13).
+    public var reminders: ReminderSettings
     /// Always holds every `Capability`: capabilities not given are filled with `.console`.
     public var integrations: [Capability: IntegrationSettings] {
         didSet { integrations = Self.withDefaults(integrations) }
@@ -168,8 +170,10 @@ public struct TenantConfiguration: Sendable, Equatable {
         demo: Bool = false,
         facilities: [FacilitySeed] = [],
         integrations: [Capability: IntegrationSettings] = [:],
-        riskThresholds: [String: RiskThresholds] = [:]
+        riskThresholds: [String: RiskThresholds] = [:],
+        reminders: ReminderSettings = .standard
     ) {
+        self.reminders = reminders
         self.slug = slug
         self.name = name
         self.timezone = timezone

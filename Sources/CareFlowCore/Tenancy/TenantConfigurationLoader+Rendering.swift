@@ -46,6 +46,16 @@ extension TenantConfigurationLoader {
             }
             top.append((key("risk_thresholds"), Node(models, .implicit, .block)))
         }
+        if config.reminders != .standard {
+            let quiet = config.reminders.quietHours
+            let reminders: [(Node, Node)] = [
+                (key("quiet_hours"), Node([(key("start"), text(quiet.start.description)), (key("end"), text(quiet.end.description))],
+                                          .implicit, .flow)),
+                (key("appointment_offsets"), Node(config.reminders.appointmentOffsets.map { text(ReminderSettings.text(of: $0)) },
+                                                  .implicit, .flow)),
+            ]
+            top.append((key("reminders"), Node(reminders, .implicit, .block)))
+        }
 
         let body = (try? Yams.serialize(node: Node(top, .implicit, .block), indent: 2, width: -1, allowUnicode: true)) ?? ""
         return """

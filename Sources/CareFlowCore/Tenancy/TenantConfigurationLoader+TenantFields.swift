@@ -6,7 +6,7 @@ import Yams
 extension TenantConfigurationLoader {
     private static let topLevelKeys = [
         "slug", "name", "timezone", "currency", "mfa_required_for", "patient_self_signup", "patients_choose_doctor", "demo",
-        "facilities", "integrations", "risk_thresholds",
+        "facilities", "integrations", "risk_thresholds", "reminders",
     ]
 
     static func parseTenant(_ root: Node, fileName: String, checker: inout TenantFileChecker) -> TenantConfiguration? {
@@ -16,6 +16,7 @@ extension TenantConfigurationLoader {
         var currency = "usd", mfaRequiredFor: [Role] = [], patientSelfSignup = false, patientsChooseDoctor = false, demo = false
         var facilities: [FacilitySeed] = [], integrations: [Capability: IntegrationSettings] = [:]
         var riskThresholds: [String: RiskThresholds] = [:]
+        var reminders = ReminderSettings.standard
 
         for (field, value) in pairs {
             switch field {
@@ -53,6 +54,8 @@ extension TenantConfigurationLoader {
                 integrations = parseIntegrations(value, at: field, checker: &checker)
             case "risk_thresholds":
                 riskThresholds = parseRiskThresholds(value, at: field, checker: &checker)
+            case "reminders":
+                reminders = parseReminders(value, at: field, checker: &checker)
             default:
                 checker.fail(field, "unknown field (expected one of: \(topLevelKeys.joined(separator: ", ")))", value)
             }
@@ -68,7 +71,7 @@ extension TenantConfigurationLoader {
             slug: slug, name: name, timezone: timezone, currency: currency,
             mfaRequiredFor: mfaRequiredFor, patientSelfSignup: patientSelfSignup,
             patientsChooseDoctor: patientsChooseDoctor, demo: demo,
-            facilities: facilities, integrations: integrations, riskThresholds: riskThresholds)
+            facilities: facilities, integrations: integrations, riskThresholds: riskThresholds, reminders: reminders)
     }
 
     /// `risk_thresholds: {health-risk: {moderate: 0.10, high: 0.20}}`: catalogued model names,

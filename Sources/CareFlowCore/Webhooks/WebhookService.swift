@@ -54,7 +54,8 @@ public struct WebhookService: Sendable {
             return .deliveries(applied: try await receiveDeliveries(try decoder.decode(webhook), ranks: decoder.statusRanks,
                                                                     from: route.provider, in: scope))
         case .inboundMessage(let decoder):
-            let (outcome, reply) = try await receiveInbound(try decoder.decode(webhook), from: route.provider, in: scope, origin: origin)
+            let (outcome, reply) = try await receiveInbound(try decoder.decode(webhook), from: route.provider, in: scope, origin: origin,
+                                                            now: now)
             return .inboundMessage(outcome, reply: decoder.reply(outcome == .applied ? reply : nil))
         }
     }
@@ -104,18 +105,19 @@ public struct WebhookService: Sendable {
     // MARK: Inbound messages
 
     /// An SMS a patient sent. STOP-family keywords opt the number out (START / UNSTOP back in);
-    /// other keywords go to the handlers later features register. Returns the reply text.
+    /// anything else goes to the registered handlers (DONE, YES, NO). Returns the reply text.
     private func receiveInbound(_ message: InboundMessage, from provider: WebhookProvider, in scope: TenantScope,
-                                origin: RequestOrigin) async throws -> (Outcome, String?) {
-        let keyword = InboundKeyword(body: message.text)
+                                origin: RequestOrigin, now: Date) async throws -> (Outcome, String?) {
         let cipher = try await keyring.cipher(forTenant: scope.tenantID, on: scope.db)
         let phoneIndex = cipher.index(message.from, as: .phone)
+        let sms = InboundSMS(text: message.text, fromPhoneIndex: phoneIndex, origin: origin, receivedAt: now)
+        let keyword = sms.keyword
         let (outcome, reply) = try await recordReplying(provider, eventID: message.eventID, type: message.type,
                                                         payload: message.payload, in: scope) { tx -> String? in
             switch keyword {
             case .stop: try await setOptOut(phoneIndex, true, in: tx); return nil
             case .start: try await setOptOut(phoneIndex, false, in: tx); return nil
-            default: return try await inboundSMS.handle(keyword, fromPhoneIndex: phoneIndex, in: tx)
+            default: return try await inboundSMS.handle(sms, in: tx)
             }
         }
         if outcome == .applied, keyword == .stop || keyword == .start {
