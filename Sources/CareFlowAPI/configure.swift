@@ -106,6 +106,10 @@ public func configure(
     let outbox = Outbox(keyring: keyring)
     let models = try openModelRegistry(config, logger: app.logger)
     let patients = PatientService(access: patientAccess, guardian: guardian, keyring: keyring, audit: audit)
+    let documents = DocumentService(patients: patientAccess, keyring: keyring, audit: audit,
+                                    blobs: DocumentBlobStore(root: config.blobsDirectory),
+                                    maxSize: ByteCount(stringLiteral: config.maxDocumentSize).value)
+    let llmExchanges = LLMExchangeService(llms: integrations, keyring: keyring, audit: audit)
     let invitations = InvitationService(db: db, hasher: hasher, outbox: outbox, audit: audit, keyring: keyring, publicURL: config.publicURL)
     app.services = AppServices(
         configuration: config,
@@ -134,9 +138,7 @@ public func configure(
         careTeam: CareTeamService(access: patientAccess, audit: audit),
         medicalRecords: MedicalRecordService(patients: patientAccess, keyring: keyring, audit: audit),
         visitNotes: VisitNoteService(patients: patientAccess, keyring: keyring, audit: audit),
-        documents: DocumentService(patients: patientAccess, keyring: keyring, audit: audit,
-                                   blobs: DocumentBlobStore(root: config.blobsDirectory),
-                                   maxSize: ByteCount(stringLiteral: config.maxDocumentSize).value),
+        documents: documents,
         staffProfiles: StaffProfileService(guardian: guardian, audit: audit),
         doctors: DoctorDirectory(guardian: guardian, keyring: keyring, slots: slots),
         availability: AvailabilityService(guardian: guardian, audit: audit),
@@ -161,7 +163,9 @@ public func configure(
             profiles: ProfileService(db: db, keyring: keyring, audit: audit),
             passwordChange: PasswordChangeService(db: db, hasher: hasher, keyring: keyring, audit: audit, throttle: throttle, revoker: revoker),
             sessions: OwnSessionsService(db: db, audit: audit, revoker: revoker)),
-        llmExchanges: LLMExchangeService(llms: integrations, keyring: keyring, audit: audit)
+        llmExchanges: llmExchanges,
+        prescriptions: PrescriptionService(patients: patientAccess, documents: documents, exchanges: llmExchanges, llms: integrations,
+                                           keyring: keyring, audit: audit)
     )
     do {
         try await models.loadAll()

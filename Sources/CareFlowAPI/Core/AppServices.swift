@@ -48,6 +48,7 @@ final class AppServices: Sendable {
     let accounts: AccountServices
     /// Every request to a tenant's LLM about a patient (issue 13).
     let llmExchanges: LLMExchangeService
+    let prescriptions: PrescriptionService
 
     init(
         configuration: AppConfiguration,
@@ -89,7 +90,8 @@ final class AppServices: Sendable {
         models: ModelRegistry,
         predictions: PredictionService,
         accounts: AccountServices,
-        llmExchanges: LLMExchangeService
+        llmExchanges: LLMExchangeService,
+        prescriptions: PrescriptionService
     ) {
         self.configuration = configuration
         self.tenants = tenants
@@ -131,6 +133,7 @@ final class AppServices: Sendable {
         self.predictions = predictions
         self.accounts = accounts
         self.llmExchanges = llmExchanges
+        self.prescriptions = prescriptions
     }
 }
 

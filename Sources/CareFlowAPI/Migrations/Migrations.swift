@@ -35,6 +35,7 @@ enum CareFlowMigrations {
         AddUserProfileFields(),
         AddAppointmentListIndexes(),
         CreateLLMExchanges(),
+        CreatePrescriptionAnalyses(),
     ]
 
     /// Migrations that seal existing values need the tenants' keys: `configure` adds them, after

@@ -72,6 +72,8 @@ public enum AccessPolicy {
         // Predictions are computed from the measurements in the request; they touch a patient only
         // when `patient_id` is given, and then `patient.update_clinical` decides (PRODUCT §1).
         (.predictionRun, [.doctor: .tenant, .nurse: .tenant]),
+        // A prescription analysis is written on the patient's record: as `patient.update_clinical`.
+        (.prescriptionAnalyze, [.doctor: .careTeam, .nurse: .facility]),
     ]
 
     private static let index: [Action: [Role: PermissionScope]] = Dictionary(

@@ -54,4 +54,7 @@ public enum Action: String, Sendable, CaseIterable, Codable {
     /// Running a predictive model (PRODUCT §10). Storing the result on a patient's record also
     /// needs `patient.update_clinical` on that patient.
     case predictionRun = "prediction.run"
+    /// Reading a prescription into medicines and interactions, stored on the patient's record:
+    /// the clinicians who may write that patient's records.
+    case prescriptionAnalyze = "prescription.analyze"
 }

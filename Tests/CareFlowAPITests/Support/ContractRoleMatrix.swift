@@ -55,6 +55,7 @@ enum ContractRoleMatrix {
         outbox.manage              -         tenant    -         -         -         -         -         -
         device.manage              -         self      self      self      self      self      self      self
         prediction.run             -         -         -         tenant    tenant    -         -         -
+        prescription.analyze       -         -         -         care_team facility  -         -         -
         """
 
     /// action → role → reach, parsed from `text`.
