@@ -98,6 +98,11 @@ struct PDFTextExtractorTests {
         #expect(throws: PDFTextExtractor.Failure.self) {
             try PDFTextExtractor(limits: tight).text(of: Self.pdf([(Self.flateBomb, true), Self.plain("BT (Aspirin 75 mg OD) Tj ET")]))
         }
+        // Stream keywords without dictionaries count too: reading such a file stays cheap.
+        let keywords = Array("%PDF-1.4\n".utf8) + Array(repeating: Array("x stream\n".utf8), count: 50_000).flatMap { $0 }
+        let started = Date()
+        #expect(throws: PDFTextExtractor.Failure.self) { try PDFTextExtractor().text(of: keywords) }
+        #expect(Date().timeIntervalSince(started) < 5)
         // Within the default limits the same file reads.
         #expect((try? PDFTextExtractor().text(of: Self.pdf([(Self.flateBomb, true), Self.plain("BT (Aspirin 75 mg OD) Tj ET")])))
                 == "Aspirin 75 mg OD")

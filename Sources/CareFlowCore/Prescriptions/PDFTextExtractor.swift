@@ -49,7 +49,10 @@ public struct PDFTextExtractor: Sendable {
         var inflatedTotal = 0
         var streams = 0
         var cursor = 0
-        while let stream = Self.nextStream(in: pdf, from: cursor) {
+        // Every `stream` keyword counts, read or not: a file of keywords without dictionaries
+        // must not cost a backward search each, unbounded.
+        var candidates = limits.maxStreams * 4
+        while let stream = try Self.nextStream(in: pdf, from: cursor, candidates: &candidates) {
             cursor = stream.end
             streams += 1
             guard streams <= limits.maxStreams else { throw Failure.tooLarge("more than \(limits.maxStreams) streams") }
@@ -79,14 +82,18 @@ public struct PDFTextExtractor: Sendable {
 
     // MARK: - Streams
 
+    /// How far back a stream's dictionary is looked for: they are a few hundred bytes.
+    static let maxDictionaryBytes = 4 * 1024
+
     struct Stream {
         let dictionary: String
         let data: Range<Int>
         let end: Int
     }
 
-    /// The next `<< … >> stream … endstream` from `start`.
-    static func nextStream(in pdf: [UInt8], from start: Int) -> Stream? {
+    /// The next `<< … >> stream … endstream` from `start`; each `stream` keyword examined uses
+    /// one of `candidates`.
+    static func nextStream(in pdf: [UInt8], from start: Int, candidates: inout Int) throws -> Stream? {
         var search = start
         while let keyword = find(Array("stream".utf8), in: pdf, from: search) {
             search = keyword + 6
@@ -95,6 +102,8 @@ public struct PDFTextExtractor: Sendable {
             var dataStart = keyword + 6
             if dataStart < pdf.count, pdf[dataStart] == 0x0D { dataStart += 1 }
             guard dataStart < pdf.count, pdf[dataStart] == 0x0A || pdf[dataStart - 1] == 0x0D else { continue }
+            candidates -= 1
+            guard candidates >= 0 else { throw Failure.tooLarge("too many stream keywords") }
             if pdf[dataStart] == 0x0A { dataStart += 1 }
             guard let dictionaryEnd = findBackward(Array(">>".utf8), in: pdf, before: keyword),
                   let dictionaryStart = dictionaryStart(in: pdf, closingAt: dictionaryEnd) else { continue }
@@ -124,7 +133,7 @@ public struct PDFTextExtractor: Sendable {
         // From the second `>` of the closing `>>`, so that it is the first pair counted.
         var i = end + 1
         // Dictionaries of a stream are short; do not walk back through the whole file.
-        let floor = max(1, end - 64 * 1024)
+        let floor = max(1, end - maxDictionaryBytes)
         while i >= floor, i < pdf.count {
             if pdf[i] == UInt8(ascii: ">"), pdf[i - 1] == UInt8(ascii: ">") {
                 depth += 1
@@ -202,7 +211,7 @@ public struct PDFTextExtractor: Sendable {
 
     static func findBackward(_ needle: [UInt8], in haystack: [UInt8], before end: Int) -> Int? {
         var i = min(end, haystack.count) - needle.count
-        let floor = max(0, end - 64 * 1024)
+        let floor = max(0, end - maxDictionaryBytes)
         while i >= floor {
             if haystack[i..<(i + needle.count)].elementsEqual(needle) { return i }
             i -= 1
