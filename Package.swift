@@ -48,6 +48,8 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        // zlib (FlateDecode) for reading the text of PDF prescriptions.
+        .package(url: "https://github.com/adam-fowler/compress-nio", from: "1.5.0"),
     ],
     targets: [
         // Domain: tenancy, identity, authorization, audit. No HTTP, no Vapor.
@@ -64,6 +66,8 @@ let package = Package(
                 .product(name: "Yams", package: "Yams"),
                 // NIOThreadPool: blocking file I/O (document blobs) off the event loops and the cooperative pool.
                 .product(name: "NIOPosix", package: "swift-nio"),
+                // FlateDecode content streams of PDF prescriptions (PDFTextExtractor).
+                .product(name: "CompressNIO", package: "compress-nio"),
             ]
         ),
         // The Vapor application: composition root, routes, controllers, middleware, migrations, commands.
@@ -163,6 +167,8 @@ let package = Package(
                 .product(name: "JWTKit", package: "jwt-kit"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "SQLKit", package: "sql-kit"),
+                // Builds the FlateDecode PDFs of the prescription tests.
+                .product(name: "CompressNIO", package: "compress-nio"),
             ],
             // The SMTP server the SMTP adapter tests start (aiosmtpd), found through #filePath.
             exclude: ["Interop/smtp_server.py"]

@@ -115,6 +115,9 @@ public func configure(
     let stepExtraction = StepExtractionJob(keyring: keyring, audit: audit,
                                            llm: LLMStepExtraction(llms: integrations, exchanges: llmExchanges),
                                            calendar: StepCalendars.resolver(tenants: tenants, db: db))
+    let documents = DocumentService(patients: patientAccess, keyring: keyring, audit: audit,
+                                    blobs: DocumentBlobStore(root: config.blobsDirectory),
+                                    maxSize: ByteCount(stringLiteral: config.maxDocumentSize).value)
     let invitations = InvitationService(db: db, hasher: hasher, outbox: outbox, audit: audit, keyring: keyring, publicURL: config.publicURL)
     app.services = AppServices(
         configuration: config,
@@ -147,9 +150,7 @@ public func configure(
             // Extraction runs in the worker, never in the request; queued with the note.
             try await StepExtractionJob.enqueue(noteID: try note.requireID(), patientID: note.patientID, on: outbox, in: ctx.scope)
         }),
-        documents: DocumentService(patients: patientAccess, keyring: keyring, audit: audit,
-                                   blobs: DocumentBlobStore(root: config.blobsDirectory),
-                                   maxSize: ByteCount(stringLiteral: config.maxDocumentSize).value),
+        documents: documents,
         staffProfiles: StaffProfileService(guardian: guardian, audit: audit),
         doctors: DoctorDirectory(guardian: guardian, keyring: keyring, slots: slots),
         availability: AvailabilityService(guardian: guardian, audit: audit),
@@ -182,7 +183,9 @@ public func configure(
             sessions: OwnSessionsService(db: db, audit: audit, revoker: revoker)),
         llmExchanges: llmExchanges,
         careSteps: CareStepService(patients: patientAccess, keyring: keyring, checkIns: careStepCheckIns),
-        careStepCheckIns: careStepCheckIns
+        careStepCheckIns: careStepCheckIns,
+        prescriptions: PrescriptionService(patients: patientAccess, documents: documents, exchanges: llmExchanges, llms: integrations,
+                                           keyring: keyring, audit: audit)
     )
     do {
         try await models.loadAll()

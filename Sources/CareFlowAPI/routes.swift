@@ -40,4 +40,5 @@ func routes(_ app: Application, metrics: PrometheusCollectorRegistry) throws {
     try tenant.register(collection: IntegrationController())
     try tenant.register(collection: OutboxController())
     try tenant.register(collection: PredictionController(requestsPerMinute: app.services.configuration.predictionRequestsPerMinute))
+    try tenant.register(collection: PrescriptionController())
 }

@@ -18,8 +18,8 @@ struct MigrationListTests {
             "CreatePatients", "CreateAppointments", "CreateMedicalRecords", "CreateVisitNotes", "CreateDocuments",
             "CreateStaffProfiles", "CreateAvailability", "CreateShifts", "CreateIdempotencyRecords", "CreateWebhookTables",
             "CreateOutboxMessages", "AddPatientListIndex", "CreateDevices", "CreateRiskAssessments", "AddUserProfileFields",
-            "AddAppointmentListIndexes", "CreateLLMExchanges", "CreateCareSteps", "CreateReminderDeliveries", "SealPatientConditionCodes",
-            "SealIdempotencyResponses",
+            "AddAppointmentListIndexes", "CreateLLMExchanges", "CreateCareSteps", "CreateReminderDeliveries", "CreatePrescriptionAnalyses",
+            "SealPatientConditionCodes", "SealIdempotencyResponses",
         ].map { "CareFlowAPI.\($0)" })
     }
 }

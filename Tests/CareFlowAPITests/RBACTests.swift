@@ -123,6 +123,10 @@ struct RBACTests {
             Call(method: .POST, path: "/api/predict/health-risk/",
                  json: jsonBody(["age": 45, "bmi": 29.5, "blood_pressure": 135, "cholesterol": 220]), success: .ok)
         },
+        Endpoint(name: "POST /patients/{id}/prescriptions/analyze", action: .prescriptionAnalyze) { app, t in
+            Call(method: .POST, path: "/api/v1/patients/\(try await Fixtures.patient(app, t))/prescriptions/analyze",
+                 json: jsonBody(["text": "Amoxicillin 500 mg PO TID x 7 days"]), success: .ok)
+        },
     ] + schedulingEndpoints + integrationEndpoints + careStepEndpoints
 
     @Test("each role on each endpoint", arguments: TestBackend.enabled)

@@ -30,6 +30,13 @@ struct PrescriptionAnalyzerTests {
         #expect(byName["salbutamol"]?.route == "inhaled")
     }
 
+    @Test("a label before the first medicine on a line is not part of its name")
+    func labels() {
+        let result = Self.analyze("Rx: Warfarin 5 mg PO OD. Meds: Ciprofloxacin 500 mg PO BID x 5 days.")
+        #expect(result.medications.map(\.name) == ["Warfarin", "Ciprofloxacin"])
+        #expect(result.interactions.map { Set($0.between) } == [["Warfarin", "Ciprofloxacin"]])
+    }
+
     @Test("known interactions are reported once per pair with a severity")
     func interactions() {
         let result = Self.analyze("Warfarin 5 mg daily. Ibuprofen 400 mg three times a day for 5 days. Clarithromycin 500 mg twice daily for 7 days.")

@@ -51,7 +51,8 @@ final class AppServices: Sendable {
     /// Every request to a tenant's LLM about a patient (issue 13).
     let llmExchanges: LLMExchangeService
     let careSteps: CareStepService
-    let careStepCheckIns: CareStepCheckInService
+    let careStepCheckIns: CareStepCheckInService,
+    let prescriptions: PrescriptionService
 
     init(
         configuration: AppConfiguration,
@@ -96,7 +97,8 @@ final class AppServices: Sendable {
         accounts: AccountServices,
         llmExchanges: LLMExchangeService,
         careSteps: CareStepService,
-        careStepCheckIns: CareStepCheckInService
+        careStepCheckIns: CareStepCheckInService,
+        prescriptions: PrescriptionService
     ) {
         self.configuration = configuration
         self.tenants = tenants
@@ -141,6 +143,7 @@ final class AppServices: Sendable {
         self.llmExchanges = llmExchanges
         self.careSteps = careSteps
         self.careStepCheckIns = careStepCheckIns
+        self.prescriptions = prescriptions
     }
 }
 

@@ -37,6 +37,7 @@ enum CareFlowMigrations {
         CreateLLMExchanges(),
         CreateCareSteps(),
         CreateReminderDeliveries(),
+        CreatePrescriptionAnalyses(),
     ]
 
     /// Migrations that seal existing values need the tenants' keys: `configure` adds them, after

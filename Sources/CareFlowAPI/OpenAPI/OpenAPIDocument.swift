@@ -206,6 +206,13 @@ enum OpenAPIDocument {
         .init("get", "/api/v1/patients/{patientID}/risk-assessments",
               "The patient's stored risk assessments, newest first (audited PHI read); level=high keeps High results",
               tag: "predictions", responses: [(200, "RiskAssessmentList"), (403, "Problem"), (404, "Problem"), (422, "Problem")]),
+        .init("post", "/api/v1/patients/{patientID}/prescriptions/analyze",
+              "Read a prescription (text, or a text/PDF prescription document of the patient) into medicines and interactions: "
+                + "the tenant's LLM (de-identified) or, with llm none/console, the rule-based parser; stored sealed, audited. "
+                + "502: the LLM's answer was unusable; 503: the LLM did not answer",
+              tag: "prescriptions", request: "PrescriptionAnalysisRequest",
+              responses: [(200, "PrescriptionAnalysis"), (403, "Problem"), (404, "Problem"), (413, "Problem"), (422, "Problem"),
+                          (502, "Problem"), (503, "Problem")]),
     ]
 
     static func render(serverURL: String) -> JSONValue {

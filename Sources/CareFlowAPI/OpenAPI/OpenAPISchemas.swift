@@ -52,6 +52,8 @@ enum OpenAPISchemas {
         ("ShiftCoverage", ShiftCoverageDTO.self), ("Problem", ProblemDetails.self), ("Status", SystemController.Status.self),
         ("TOTPEnrolment", TOTPEnrolmentDTO.self), ("RecoveryCodes", RecoveryCodesDTO.self),
         ("SeedPatientCreated", SeedPatientController.SeedPatientResponse.self),
+        ("PrescriptionAnalysis", PrescriptionAnalysisDTO.self), ("PrescribedMedication", PrescriptionAnalysisDTO.Medication.self),
+        ("DrugInteraction", PrescriptionAnalysisDTO.Interaction.self),
     ]
 
     static let responseSchemas: [String: JSONValue] = {
@@ -73,7 +75,7 @@ enum OpenAPISchemas {
         "StaffProfileWrite": StaffProfileBody.self, "AvailabilityWrite": WeeklyScheduleBody.self,
         "AvailabilityExceptionWrite": AvailabilityExceptionBody.self, "BookingRequest": BookingBody.self, "ShiftWrite": ShiftBody.self,
         "DeviceRegistration": DeviceRegistrationBody.self, "MedicalRecordWrite": MedicalRecordBody.self,
-        "VisitNoteWrite": VisitNoteBody.self,
+        "VisitNoteWrite": VisitNoteBody.self, "PrescriptionAnalysisRequest": PrescriptionAnalysisBody.self,
     ]
 
     /// What neither a `RequestBody` nor a `SchemaSample` describes: the JWKS (jwt-kit's own

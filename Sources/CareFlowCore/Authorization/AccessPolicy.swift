@@ -76,6 +76,8 @@ public enum AccessPolicy {
         // and checks in their own, whether or not the note was shared with them.
         (.careStepRead, [.doctor: .careTeam, .nurse: .facility, .patient: .self]),
         (.careStepCheckIn, [.doctor: .careTeam, .nurse: .facility, .patient: .self]),
+        // A prescription analysis is written on the patient's record: as `patient.update_clinical`.
+        (.prescriptionAnalyze, [.doctor: .careTeam, .nurse: .facility]),
     ]
 
     private static let index: [Action: [Role: PermissionScope]] = Dictionary(

@@ -58,4 +58,7 @@ public enum Action: String, Sendable, CaseIterable, Codable {
     case careStepRead = "care_step.read"
     /// Checking a care step in: the patient, or their care team on their behalf.
     case careStepCheckIn = "care_step.check_in"
+    /// Reading a prescription into medicines and interactions, stored on the patient's record:
+    /// the clinicians who may write that patient's records.
+    case prescriptionAnalyze = "prescription.analyze"
 }

@@ -73,8 +73,9 @@ struct MedicationMention: Equatable {
             var j = i - 1
             while j >= previousEnd, name.count < 3 {
                 let word = words[j]
+                // A word ending in a colon is a label ("Rx:", "Meds:"), never part of the name.
                 if word.isNumber || leadWords.contains(word.lower) || Dosing.isDosingWord(word.lower) || routes[word.lower] != nil
-                    || word.lower.first?.isLetter != true { break }
+                    || word.lower.first?.isLetter != true || word.lower.hasSuffix(":") { break }
                 name.insert(word.text, at: 0)
                 j -= 1
             }

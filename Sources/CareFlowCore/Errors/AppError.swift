@@ -27,6 +27,9 @@ public enum AppError: Error, Sendable, Equatable {
     case rateLimited(retryAfterSeconds: Int)
     case mfaEnrolmentRequired
     case unavailable(String)
+    /// A provider CareFlow relies on for this request answered, but unusably (an LLM's
+    /// malformed or refused answer, credentials refused).
+    case badGateway(String)
 
     public var status: Int {
         switch self {
@@ -42,6 +45,7 @@ public enum AppError: Error, Sendable, Equatable {
         case .tenantSuspended: 403
         case .rateLimited: 429
         case .unavailable: 503
+        case .badGateway: 502
         }
     }
 
@@ -61,6 +65,7 @@ public enum AppError: Error, Sendable, Equatable {
         case .rateLimited: "rate-limited"
         case .mfaEnrolmentRequired: "mfa-enrolment-required"
         case .unavailable: "unavailable"
+        case .badGateway: "bad-gateway"
         }
     }
 
@@ -79,6 +84,7 @@ public enum AppError: Error, Sendable, Equatable {
         case .rateLimited: "Too many requests"
         case .mfaEnrolmentRequired: "Two-factor enrolment required"
         case .unavailable: "Service unavailable"
+        case .badGateway: "Upstream service failed"
         }
     }
 
@@ -86,7 +92,7 @@ public enum AppError: Error, Sendable, Equatable {
         switch self {
         case .validation(let errors): "\(errors.count) field(s) failed validation"
         case .malformedBody(let d), .unauthenticated(let d), .forbidden(let d), .notFound(let d),
-            .conflict(let d), .gone(let d), .unavailable(let d), .unsupportedMediaType(let d):
+            .conflict(let d), .gone(let d), .unavailable(let d), .unsupportedMediaType(let d), .badGateway(let d):
             d
         case .payloadTooLarge: "The request body exceeds the size limit"
         case .tenantSuspended: "This tenant is suspended"

@@ -12,8 +12,13 @@ public struct TenantLLM: Sendable {
         self.client = client
     }
 
-    /// `none` switches the capability off: features use their rule-based path instead.
+    /// `none` switches the capability off.
     public var isDisabled: Bool { adapter == "none" }
+
+    /// A provider's model answers: not `none`, and not the development `console` recorder, which
+    /// answers every request with the smallest value its schema allows. Features with a
+    /// rule-based path take it when this is false.
+    public var isLanguageModel: Bool { adapter != "none" && adapter != "console" }
 }
 
 /// Where the core finds each tenant's LLM. The application's adapter registry implements it

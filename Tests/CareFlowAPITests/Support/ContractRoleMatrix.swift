@@ -59,6 +59,7 @@ enum ContractRoleMatrix {
         prediction.run             -         -         -         tenant    tenant    -         -         -
         care_step.read             -         -         -         care_team facility  -         -         self
         care_step.check_in         -         -         -         care_team facility  -         -         self
+        prescription.analyze       -         -         -         care_team facility  -         -         -
         """
 
     /// action → role → reach, parsed from `text`.
