@@ -51,7 +51,7 @@ final class AppServices: Sendable {
     /// Every request to a tenant's LLM about a patient (issue 13).
     let llmExchanges: LLMExchangeService
     let careSteps: CareStepService
-    let careStepCheckIns: CareStepCheckInService,
+    let careStepCheckIns: CareStepCheckInService
     let prescriptions: PrescriptionService
 
     init(
