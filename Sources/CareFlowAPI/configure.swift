@@ -175,7 +175,7 @@ public func configure(
         throw error
     }
 
-    ContentConfiguration.global.use(encoder: JSONEncoder.custom(dates: .iso8601), for: .json)
+    ContentConfiguration.global.use(encoder: ResponseJSONEncoder(), for: .json)
     ContentConfiguration.global.use(decoder: JSONDecoder.custom(dates: .iso8601), for: .json)
     app.routes.defaultMaxBodySize = ByteCount(stringLiteral: config.maxBodySize)
     app.middleware = Middlewares()

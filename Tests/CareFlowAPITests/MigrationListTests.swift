@@ -18,7 +18,7 @@ struct MigrationListTests {
             "CreatePatients", "CreateAppointments", "CreateMedicalRecords", "CreateVisitNotes", "CreateDocuments",
             "CreateStaffProfiles", "CreateAvailability", "CreateShifts", "CreateIdempotencyRecords", "CreateWebhookTables",
             "CreateOutboxMessages", "AddPatientListIndex", "CreateDevices", "CreateRiskAssessments", "AddUserProfileFields",
-            "AddAppointmentListIndexes", "CreateLLMExchanges", "CreatePrescriptionAnalyses", "SealPatientConditionCodes", "SealIdempotencyResponses",
+            "AddAppointmentListIndexes", "CreateLLMExchanges", "CreateCareSteps", "CreatePrescriptionAnalyses", "SealPatientConditionCodes", "SealIdempotencyResponses",
         ].map { "CareFlowAPI.\($0)" })
     }
 }

@@ -55,6 +55,14 @@ struct ResponseSchemaTests {
             #expect(Self.property("bio", of: schemas["StaffProfile"])?["type"] == .array([.string("string"), .string("null")]))
             // Composite responses refer to the named schemas.
             #expect(Self.property("tenant", of: schemas["OnboardedTenant"])?["$ref"] == .string("#/components/schemas/Tenant"))
+            // The seed's request: four required measurements (systolic pressure 60–300 mmHg).
+            #expect(Self.required(schemas["HealthRiskRequest"]) == ["age", "bmi", "blood_pressure", "cholesterol"])
+            #expect(Self.property("blood_pressure", of: schemas["HealthRiskRequest"])?["minimum"] == .number(60))
+            #expect(Self.property("blood_pressure", of: schemas["HealthRiskRequest"])?["maximum"] == .number(300))
+            // The webhook acknowledgement and the upload form.
+            #expect(Self.required(schemas["WebhookReceived"]) == ["received", "replayed"])
+            #expect(Self.required(schemas["DocumentUpload"]) == ["kind", "file"])
+            #expect(Self.property("file", of: schemas["DocumentUpload"])?["format"] == .string("binary"))
         }
     }
 

@@ -21,7 +21,8 @@ struct JSONValueTests {
         #expect(object["o"] == .object(["k": .object([:])]))
     }
 
-    @Test("malformed bodies and non-objects are refused", arguments: ["", "[]", "1", "\"x\"", "{", "{\"a\":}", "{\"a\":01}", "{'a':1}"])
+    @Test("malformed bodies and non-objects are refused", arguments: ["", "[]", "1", "\"x\"", "{", "{\"a\":}", "{\"a\":01}", "{'a':1}",
+                                                                          "{\"a\":1,}", "{\"a\":1,\"a\":2}"])
     func refused(body: String) {
         #expect(throws: AppError.self) { try JSONValue.parseObject(Data(body.utf8)) }
     }

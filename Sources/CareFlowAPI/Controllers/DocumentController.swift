@@ -33,14 +33,13 @@ struct DocumentController: RouteCollection {
         do {
             let form = try await DocumentForm.read(req.body, boundary: boundary, into: upload, limit: limit)
             var fields = FieldReader(form.fields)
-            let kind = fields.enumeration("kind", ClinicalDocument.Kind.self)
-            let shared = fields.bool("shared_with_patient", required: false)
+            let body = DocumentUploadFields(fields: &fields)
             if !form.hasFile { fields.fail("file", "is required") }
             try fields.finish()
             // `finish` threw if a required field was missing; this only keeps the compiler honest.
-            guard let kind else { throw AppError.validation(fields.errors) }
-            let entry = try await documents.complete(upload, kind: kind, filename: form.filename, sharedWithPatient: shared ?? false,
-                                                     in: ctx)
+            guard let body else { throw AppError.validation(fields.errors) }
+            let entry = try await documents.complete(upload, kind: body.kind, filename: form.filename,
+                                                     sharedWithPatient: body.sharedWithPatient, in: ctx)
             return try await DocumentDTO(entry).encodeResponse(status: .created, for: req)
         } catch {
             await upload.discard()

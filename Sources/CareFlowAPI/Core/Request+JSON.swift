@@ -19,7 +19,7 @@ extension Request {
             // The only way collecting an arriving body fails is exceeding the limit.
             throw AppError.payloadTooLarge
         }
-        return try JSONValue.parseObject(Data(buffer: buffer))
+        return try JSONValue.parseObject(buffer.readableBytesView)
     }
 
     /// The body read as `B`: a 422 naming every bad and unknown field, or validated values.

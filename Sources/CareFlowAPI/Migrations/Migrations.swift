@@ -35,6 +35,7 @@ enum CareFlowMigrations {
         AddUserProfileFields(),
         AddAppointmentListIndexes(),
         CreateLLMExchanges(),
+        CreateCareSteps(),
         CreatePrescriptionAnalyses(),
     ]
 

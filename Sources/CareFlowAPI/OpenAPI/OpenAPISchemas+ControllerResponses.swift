@@ -29,3 +29,7 @@ extension SeedPatientController.SeedPatientResponse: SchemaSample {
         [.init(id: UUID(), mrn: "MRN-1", name: "Ada Lovelace", age: 36, gender: "female", bloodType: "A+", diagnosis: "asthma")]
     }
 }
+
+extension WebhookController.Received: SchemaSample {
+    static var schemaSamples: [Self] { [.init(received: true, replayed: false)] }
+}

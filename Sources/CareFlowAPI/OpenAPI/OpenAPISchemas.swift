@@ -19,6 +19,7 @@ enum OpenAPISchemas {
     /// Every schema of the document: the request bodies read off their validation code, the
     /// response bodies off their encoding code, the rest written here.
     static let all: [String: JSONValue] = written
+        .merging(predictionRequests) { _, generated in generated }
         .merging(requestBodies.mapValues { $0.fieldSchema }) { _, generated in generated }
         .merging(responseSchemas) { _, generated in generated }
 
@@ -35,7 +36,7 @@ enum OpenAPISchemas {
         ("Patient", PatientDTO.self), ("PatientList", ListResponse<PatientDTO>.self),
         ("CareRelationship", CareRelationshipDTO.self), ("CareRelationshipList", ListResponse<CareRelationshipDTO>.self),
         ("MedicalRecord", MedicalRecordDTO.self), ("MedicalRecordList", ListResponse<MedicalRecordDTO>.self),
-        ("ModelReference", PredictionDTO.ModelReference.self), ("Prediction", PredictionDTO.self),
+        ("WebhookReceived", WebhookController.Received.self), ("ModelReference", PredictionDTO.ModelReference.self), ("Prediction", PredictionDTO.self),
         ("RiskAssessment", RiskAssessmentDTO.self), ("RiskAssessmentList", ListResponse<RiskAssessmentDTO>.self),
         ("VisitNote", VisitNoteDTO.self), ("VisitNoteList", ListResponse<VisitNoteDTO>.self),
         ("Document", DocumentDTO.self), ("DocumentList", ListResponse<DocumentDTO>.self), ("StaffProfile", StaffProfileDTO.self),
@@ -76,26 +77,14 @@ enum OpenAPISchemas {
         "VisitNoteWrite": VisitNoteBody.self, "PrescriptionAnalysisRequest": PrescriptionAnalysisBody.self,
     ]
 
-    /// What neither a `RequestBody` nor a `SchemaSample` describes: the JWKS (the signer's own
-    /// JSON), the webhook acknowledgement (a literal), the login answer's choice, and the
-    /// request bodies not read by a `RequestBody` (the multipart document upload, and the predictions,
-    /// whose members are the model's own inputs).
+    /// What neither a `RequestBody` nor a `SchemaSample` describes: the JWKS (jwt-kit's own
+    /// JSON) and the login answer's choice between two generated schemas; and the multipart
+    /// upload, generated from its text fields plus the file part.
     static let written: [String: JSONValue] = [
         "JWKS": object(["keys": array(object(["kty": type("string"), "crv": type("string"), "x": type("string"), "kid": type("string"),
                                               "use": type("string"), "alg": type("string")]))]),
         "LoginResponse": .object(["oneOf": .array([ref("TokenResponse"), ref("MFARequired")])]),
-        "WebhookReceived": object(["received": type("boolean"), "replayed": type("boolean")], required: ["received", "replayed"]),
-        "HealthRiskRequest": object(["age": type("number"), "bmi": type("number"), "blood_pressure": type("number"),
-                                     "cholesterol": type("number")], required: ["age", "bmi", "blood_pressure", "cholesterol"]),
-        "PredictionRequest": .object(["type": .string("object"),
-                                      "description": .string("The model's inputs by feature name (numbers, or category codes as strings; "
-                                                             + "null or absent = imputed), plus an optional patient_id"),
-                                      "properties": .object(["patient_id": type("string", format: "uuid")]),
-                                      "additionalProperties": .object(["type": .array([.string("number"), .string("string"), .string("null")])])]),
-        "DocumentUpload": object(["kind": enumeration(ClinicalDocument.Kind.allCases.map(\.rawValue)),
-                                  "file": type("string", format: "binary"),
-                                  "shared_with_patient": .object(["type": .string("string"), "enum": .array([.string("true"), .string("false")])])],
-                                 required: ["kind", "file"]),
+        "DocumentUpload": DocumentUploadFields.formSchema,
     ]
 
     static func enumeration(_ values: [String]) -> JSONValue {

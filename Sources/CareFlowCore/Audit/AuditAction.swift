@@ -45,6 +45,9 @@ extension AuditAction {
     public static let careRelationshipCreate = AuditAction("care_relationship.create")
     public static let careRelationshipEnd = AuditAction("care_relationship.end")
 
+    public static let careStepCheckIn = AuditAction("care_step.check_in")
+    public static let careStepsCreate = AuditAction("care_steps.create")
+
     public static let deviceRegister = AuditAction("device.register")
     public static let deviceRemove = AuditAction("device.remove")
 
@@ -123,7 +126,7 @@ extension AuditAction {
         .appointmentNoShow, .auditExport, .authEmailVerified, .authLogin, .authLogout, .authMfa, .authPasswordChange,
         .authPasswordForgot, .authPasswordReset, .authRefreshReuse, .authSessionEnd, .authSignup,
         .availabilityExceptionCreate, .availabilityExceptionDelete, .availabilityReplace, .benchAuditAppend,
-        .careRelationshipChoose, .careRelationshipCreate, .careRelationshipEnd, .deviceRegister, .deviceRemove,
+        .careRelationshipChoose, .careRelationshipCreate, .careRelationshipEnd, .careStepCheckIn, .careStepsCreate, .deviceRegister, .deviceRemove,
         .documentDelete, .documentUpload, .facilityCreate, .importPatients, .invitationAccept, .invitationSend,
         .keysRotateDataKey, .keysRotateMaster, .keysRotateSigning, .llmRequest, .medicalRecordCreate, .mfaCodeRejected,
         .mfaDisabled, .mfaEnrolled, .mfaEnrolmentStarted, .mfaRecoveryCodesRegenerated, .mfaReset, .modelActivate,

@@ -72,6 +72,10 @@ public enum AccessPolicy {
         // Predictions are computed from the measurements in the request; they touch a patient only
         // when `patient_id` is given, and then `patient.update_clinical` decides (PRODUCT §1).
         (.predictionRun, [.doctor: .tenant, .nurse: .tenant]),
+        // Care steps follow the notes they come from (`patient.read_clinical`); the patient sees
+        // and checks in their own, whether or not the note was shared with them.
+        (.careStepRead, [.doctor: .careTeam, .nurse: .facility, .patient: .self]),
+        (.careStepCheckIn, [.doctor: .careTeam, .nurse: .facility, .patient: .self]),
         // A prescription analysis is written on the patient's record: as `patient.update_clinical`.
         (.prescriptionAnalyze, [.doctor: .careTeam, .nurse: .facility]),
     ]

@@ -54,6 +54,10 @@ public enum Action: String, Sendable, CaseIterable, Codable {
     /// Running a predictive model (PRODUCT §10). Storing the result on a patient's record also
     /// needs `patient.update_clinical` on that patient.
     case predictionRun = "prediction.run"
+    /// A patient's care steps (from their visit notes) and their check-ins.
+    case careStepRead = "care_step.read"
+    /// Checking a care step in: the patient, or their care team on their behalf.
+    case careStepCheckIn = "care_step.check_in"
     /// Reading a prescription into medicines and interactions, stored on the patient's record:
     /// the clinicians who may write that patient's records.
     case prescriptionAnalyze = "prescription.analyze"

@@ -52,6 +52,8 @@ public enum SettingKind: Sendable, Equatable {
     case host
     /// 1…65535.
     case port
+    /// `true` or `false`: a YAML boolean, or the word quoted (as a rendered tenant file has it).
+    case boolean
 
     /// Why a plain value is not acceptable, `nil` when it is.
     public func problem(with value: String) -> String? {
@@ -82,6 +84,8 @@ public enum SettingKind: Sendable, Equatable {
                 return "invalid port '\(value)' (expected 1 to 65535)"
             }
             return nil
+        case .boolean:
+            return value == "true" || value == "false" ? nil : "expected true or false, got '\(value)'"
         }
     }
 }

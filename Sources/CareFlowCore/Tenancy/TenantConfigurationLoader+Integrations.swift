@@ -79,6 +79,10 @@ extension TenantConfigurationLoader {
 
     private static func parseSetting(_ node: Node, spec: SettingField, at path: String, checker: inout TenantFileChecker) -> SettingValue? {
         let isSecret = spec.kind == .secret
+        // A flag (`starttls: true`) is a YAML boolean, which `string` refuses; kept as its word.
+        if spec.kind == .boolean, checker.scalarTag(node) == Tag.Name.bool.rawValue {
+            return checker.bool(node, at: path).map { .plain($0 ? "true" : "false") }
+        }
         // Never echo what is written in a secret field: it may be the secret itself.
         guard let raw = checker.string(node, at: path) else { return nil }
 

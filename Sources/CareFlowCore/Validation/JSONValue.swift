@@ -36,11 +36,11 @@ public enum JSONValue: Sendable, Equatable, Codable {
     }
 
     /// Parses raw bytes; anything but a JSON object at the top level is a malformed body.
-    public static func parseObject(_ data: Data) throws(AppError) -> [String: JSONValue] {
+    public static func parseObject(_ data: some Collection<UInt8>) throws(AppError) -> [String: JSONValue] {
         guard !data.isEmpty else { throw .malformedBody("The request body is empty; a JSON object is expected") }
         let value: JSONValue
         do {
-            value = try JSONDecoder().decode(JSONValue.self, from: data)
+            value = try JSONParser.parse(data)
         } catch {
             throw .malformedBody("The request body is not valid JSON")
         }
