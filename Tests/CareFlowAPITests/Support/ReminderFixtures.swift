@@ -12,27 +12,29 @@ enum ReminderFixtures {
     static let twilioToken = "reminders-twilio-token"
     static let slug = "rem"
 
-    static func tenantFile(zone: String, twilioPort: Int, extra: String = "") -> String {
+    static func tenantFile(zone: String, twilioPort: Int, email: String = "{adapter: console}", extra: String = "") -> String {
         """
         slug: \(slug)
         name: Reminder tenant
         timezone: \(zone)
         integrations:
           sms: {adapter: twilio, account_sid: AC_test_sid, auth_token: env:REM_TWILIO_TOKEN, from: "+15005550006", base_url: "http://127.0.0.1:\(twilioPort)", webhook_base_url: "https://hooks.example.org"}
-          email: {adapter: console}
+          email: \(email)
         \(extra)
         """
     }
 
     /// The app with the tenant `rem` (facilities in `zone`), its fake Twilio, and `clock` as the
-    /// reminder clock (what SMS replies take for "now").
-    static func with(_ backend: TestBackend, zone: String = "Africa/Kigali", extra: String = "", clock: (any WallClock)? = nil,
+    /// reminder clock (what SMS replies take for "now"). `email` is the tenant's email adapter
+    /// (console unless a test sends to a real SMTP server), `secrets` what its `env:` names read.
+    static func with(_ backend: TestBackend, zone: String = "Africa/Kigali", email: String = "{adapter: console}", extra: String = "",
+                     secrets: [String: String] = [:], clock: (any WallClock)? = nil,
                      _ body: (Application, TestTenant, FakeTwilio) async throws -> Void) async throws {
         let fake = try await FakeTwilio.start(failFirst: 0)
         do {
-            try await withCareFlow(backend, tenantFiles: ["\(slug).yaml": tenantFile(zone: zone, twilioPort: fake.port, extra: extra)],
+            try await withCareFlow(backend, tenantFiles: ["\(slug).yaml": tenantFile(zone: zone, twilioPort: fake.port, email: email, extra: extra)],
                                    configure: { config in
-                config.secretEnvironment = ["REM_TWILIO_TOKEN": twilioToken]
+                config.secretEnvironment = secrets.merging(["REM_TWILIO_TOKEN": twilioToken]) { _, ours in ours }
                 if let clock { config.reminderClock = clock }
             }) { app in
                 let t = try await Fixtures.tenant(app, slug: slug)
