@@ -141,6 +141,8 @@ struct CareWorkflowEndToEndTests {
                     for sms in arrived.sms {
                         #expect(sms.to == Self.phone)
                         #expect(sms.body.contains(title) && sms.body.contains("DONE"), "\(sms.body)")
+                        // Readable sentences: the step's detail does not run into the instruction.
+                        #expect(sms.body.hasSuffix(". Reply DONE when done.") && !sms.body.contains(".."), "\(sms.body)")
                     }
                     for mail in arrived.mail {
                         #expect(mail.rcpt_tos == [Self.email] && mail.tls && mail.auth_login == "careflow")
@@ -155,7 +157,7 @@ struct CareWorkflowEndToEndTests {
                     if day == doneDay, doneAt == nil, perDay[day] == 1 {
                         let reply = at.addingTimeInterval(600)
                         clock.set(reply)
-                        let done = try await ReminderFixtures.inboundSMS(app, from: Self.phone, body: "DONE")
+                        let done = try await ReminderFixtures.inboundSMS(app, from: Self.phone, body: "Done")
                         #expect(done.status == .ok && done.headers.contentType == .xml, "\(done.text)")
                         #expect(done.text.contains("<Message>") && done.text.contains("checked in"), "\(done.text)")
                         doneAt = reply

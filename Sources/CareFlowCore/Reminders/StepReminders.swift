@@ -45,8 +45,8 @@ struct StepReminders: ReminderSource {
     /// Take amoxicillin 500 mg, DONE 2 for Walk 30 minutes."
     static func content(for step: CareStep, among open: [CareStep], cipher: FieldCipher) throws -> ReminderContent {
         let title = try step.title(with: cipher)
-        var text = "Reminder: \(title)."
-        if let detail = try step.detail(with: cipher), !detail.isEmpty { text += " \(detail)" }
+        var text = "Reminder: \(Self.sentence(title))"
+        if let detail = try step.detail(with: cipher).map(Self.sentence), !detail.isEmpty { text += " \(detail)" }
         if open.count > 1 {
             let choices = try open.enumerated().map { "DONE \($0.offset + 1) for \(try $0.element.title(with: cipher))" }
             text += " Reply " + choices.joined(separator: ", ") + "."
@@ -55,5 +55,14 @@ struct StepReminders: ReminderSource {
         }
         return ReminderContent(sms: text, emailSubject: "Reminder: \(title)", emailBody: text, pushTitle: "Care reminder",
                                pushData: ["kind": "care_step_reminder", "step_id": step.id!.uuidString.lowercased()])
+    }
+
+    /// `text` ended as a sentence. Extracted details are phrases ("Amoxicillin 500 mg three times
+    /// daily for 7 days"): without a stop the text ran on into "… for 7 days Reply DONE"; a title
+    /// that already ends in one is not doubled ("Take metformin..").
+    static func sentence(_ text: String) -> String {
+        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard let last = trimmed.last, !".!?".contains(last) else { return trimmed }
+        return trimmed + "."
     }
 }
