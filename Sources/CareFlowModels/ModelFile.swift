@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// A trained model as stored under `$CAREFLOW_DATA_DIR/models/NAME@VERSION.json`: everything
 /// needed to predict and to audit how the model was made.
@@ -84,8 +85,15 @@ public struct ModelFile: Sendable, Codable, Equatable {
         return try decode(data, file: url.path)
     }
 
+    /// Files verified in this process, by their exact bytes. The same bytes decode to the same
+    /// model, so loading them again (every reload; in the tests, every app boot) skips decoding
+    /// and re-encoding; bytes that differ in any way are verified afresh, and only files that
+    /// passed are kept.
+    private static let verified = Mutex<[Data: ModelFile]>([:])
+
     /// Decodes and verifies file bytes; `file` names the file in errors.
     public static func decode(_ data: Data, file: String) throws(ModelFileError) -> ModelFile {
+        if let known = verified.withLock({ $0[data] }) { return known }
         let envelope: Envelope
         do {
             envelope = try JSONDecoder().decode(Envelope.self, from: data)
@@ -108,6 +116,7 @@ public struct ModelFile: Sendable, Codable, Equatable {
         guard (model.logisticRegression == nil) != (model.gradientBoosting == nil) else {
             throw .corrupt(file: file, reason: "model file must hold exactly one learner")
         }
+        verified.withLock { $0[data] = model }
         return model
     }
 }

@@ -10,7 +10,7 @@ extension Fixtures {
     static func clinicalDesk(_ app: Application, _ t: TestTenant, facility: UUID, email: String? = nil) async throws -> TestUser {
         let email = email ?? "desk-nurse-\(UUID().uuidString.prefix(8).lowercased())@\(t.tenant.slug).test"
         let user = try await directory(app, t.id).create(email: email, displayName: nil, status: .active,
-                                                           passwordHash: try app.services.hasher.hash(testPassword))
+                                                           passwordHash: testPasswordHash)
         let scope = TenantScope(tenantID: t.id, db: app.db)
         for role in [Role.receptionist, .nurse] {
             try await scope.create(RoleAssignment(tenantID: t.id, userID: user.id!, role: role, facilityID: facility, grantedBy: nil))

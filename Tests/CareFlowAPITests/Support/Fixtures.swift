@@ -7,6 +7,11 @@ import VaporTesting
 
 let testPassword = "correct-horse-battery-staple"
 
+/// bcrypt of `testPassword` at the test configuration's cost, hashed once per test process:
+/// every fixture account stores it (salt included) and it verifies as a hash of its own would.
+/// Logging in still runs bcrypt; tests of hashing go through the services.
+let testPasswordHash: String = try! Bcrypt.hash(testPassword, cost: testBcryptCost)
+
 /// A signed-in test user.
 struct TestUser: Sendable {
     let id: UUID
@@ -56,7 +61,7 @@ enum Fixtures {
     static func user(_ app: Application, tenant: Tenant, email: String, role: Role, facility: UUID?) async throws -> TestUser {
         let scope = TenantScope(tenantID: tenant.id!, db: app.db)
         let user = try await directory(app, tenant.id!).create(email: email, displayName: nil, status: .active,
-                                                              passwordHash: try await app.services.hasher.hash(testPassword))
+                                                              passwordHash: testPasswordHash)
         try await scope.create(RoleAssignment(tenantID: tenant.id!, userID: user.id!, role: role, facilityID: facility, grantedBy: nil))
         let secret = role.requiresMFA ? try await enrolTOTP(app, tenantID: tenant.id, subjectID: user.id!, kind: .user) : nil
         return try await login(app, slug: tenant.slug, email: email, id: user.id!, role: role, facility: facility, totpSecret: secret)
@@ -115,7 +120,7 @@ enum Fixtures {
 
     static func platformAdmin(_ app: Application) async throws -> TestUser {
         let email = "operator@platform.test"
-        let admin = PlatformAdmin(email: email, passwordHash: try await app.services.hasher.hash(testPassword))
+        let admin = PlatformAdmin(email: email, passwordHash: testPasswordHash)
         try await admin.create(on: app.db)
         let secret = try await enrolTOTP(app, tenantID: nil, subjectID: admin.id!, kind: .platformAdmin)
         return try await login(app, slug: nil, email: email, id: admin.id!, role: .platformAdmin, facility: nil, totpSecret: secret)

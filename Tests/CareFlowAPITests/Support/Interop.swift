@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 
 /// Runs independent implementations (Python packages, command-line tools) from tests.
@@ -10,8 +11,7 @@ enum Interop {
     /// Output of `python3 -c script args…`, or nil when Python or the module is missing and
     /// interop is not required.
     static func python(script: String, arguments: [String], requiredModule: String) throws -> String? {
-        let probe = try run("/usr/bin/env", ["python3", "-c", "import \(requiredModule)"])
-        if probe.status != 0 {
+        if try !hasModule(requiredModule) {
             if required { Issue.record("python3 module \(requiredModule) is missing; interop is required") }
             return nil
         }
@@ -19,6 +19,17 @@ enum Interop {
         if result.status != 0 { Issue.record("python interop failed: \(result.stderr)") }
         return result.stdout
     }
+
+    /// Whether `python3` imports `module`, asked once per module and test process (each probe
+    /// is a Python start-up, and the webhook tests ask before every signature).
+    static func hasModule(_ module: String) throws -> Bool {
+        if let known = probed.withLock({ $0[module] }) { return known }
+        let found = try run("/usr/bin/env", ["python3", "-c", "import \(module)"]).status == 0
+        probed.withLock { $0[module] = found }
+        return found
+    }
+
+    private static let probed = Mutex<[String: Bool]>([:])
 
     struct Output {
         let status: Int32

@@ -29,13 +29,18 @@ enum RecordFixtures {
     static let marker = "ZEBRA-PLAINTEXT-MARKER-7f3a"
 
     /// Random bytes, deterministic per seed (so a failure can be reproduced).
+    /// Written into a preallocated buffer: a `map` over the range cost seconds per 20 MB in a
+    /// debug build.
     static func noise(_ count: Int, seed: UInt64) -> [UInt8] {
         var state = seed &+ 0x9E37_79B9_7F4A_7C15
-        return (0..<count).map { _ in
-            state ^= state << 13
-            state ^= state >> 7
-            state ^= state << 17
-            return UInt8(truncatingIfNeeded: state)
+        return [UInt8](unsafeUninitializedCapacity: count) { buffer, initialized in
+            for index in 0..<count {
+                state ^= state << 13
+                state ^= state >> 7
+                state ^= state << 17
+                buffer[index] = UInt8(truncatingIfNeeded: state)
+            }
+            initialized = count
         }
     }
 
@@ -45,11 +50,20 @@ enum RecordFixtures {
         var bytes = Array("%PDF-1.7\n%\u{E2}\u{E3}\u{CF}\u{D3}\n1 0 obj\n<< /Length \(size) >>\nstream\n".utf8)
         let trailer = Array("\nendstream\nendobj\n%%EOF\n".utf8)
         let body = noise(size, seed: seed)
+        let end = size - trailer.count
+        bytes.reserveCapacity(size)
+        // Body byte `i` follows for every `i` but multiples of 4096, where the marker stands
+        // instead; copied a run at a time rather than a byte at a time.
         var i = 0
-        while bytes.count < size - trailer.count {
-            if i % 4096 == 0 { bytes += Array(" \(marker) ".utf8).prefix(size - trailer.count - bytes.count) }
-            else { bytes.append(body[i]) }
-            i += 1
+        while bytes.count < end {
+            if i % 4096 == 0 {
+                bytes += Array(" \(marker) ".utf8).prefix(end - bytes.count)
+                i += 1
+            } else {
+                let run = min(4096 - i % 4096, end - bytes.count)
+                bytes += body[i..<(i + run)]
+                i += run
+            }
         }
         return bytes + trailer
     }

@@ -1,13 +1,16 @@
 @testable import CareFlowAPI
 import Foundation
 
+/// bcrypt's minimum cost; production's is 12 (`AppConfiguration.fromEnvironment`).
+let testBcryptCost = 4
+
 /// The configuration every test app starts from, whether it serves a test or migrates the
 /// template database the tests copy (`TemplateDatabase`).
 func testConfiguration(dataDirectory dir: String, tenantsDirectory: String,
                        database: AppConfiguration.DatabaseKind) -> AppConfiguration {
     var config = AppConfiguration(
         dataDirectory: dir, tenantsDirectory: tenantsDirectory, database: database, publicURL: "http://careflow.test",
-        bcryptCost: 4, maxBodySize: "64kb", signingKeyFromEnvironment: nil, logLevel: .warning, jsonLogs: false)
+        bcryptCost: testBcryptCost, maxBodySize: "64kb", signingKeyFromEnvironment: nil, logLevel: .warning, jsonLogs: false)
     // In-memory requests have no client address: they would all share one rate-limit bucket.
     config.authRequestsPerMinute = 100_000
     config.throttle.ipThreshold = 10_000

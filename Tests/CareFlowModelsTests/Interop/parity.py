@@ -32,9 +32,15 @@ def load(directory):
         [[float(row[name]) if row[name] != "" else np.nan for name in spec["numeric"]] for row in rows],
         dtype=float,
     ).reshape(len(rows), len(spec["numeric"]))
-    categorical = np.array([[row[name] for name in spec["categorical"]] for row in rows], dtype=object).reshape(
-        len(rows), len(spec["categorical"])
-    )
+    # Each category as its rank among the column's values: one-hot encoding sorts categories, so
+    # the codes give the same columns in the same order as the strings, and the whole design
+    # matrix stays float (an object array cost more to convert in every fit than the fits).
+    codes = []
+    for name in spec["categorical"]:
+        values = [row[name] for row in rows]
+        rank = {value: float(index) for index, value in enumerate(sorted(set(values)))}
+        codes.append([rank[value] for value in values])
+    categorical = np.array(codes, dtype=float).T.reshape(len(rows), len(spec["categorical"]))
     labels = np.array([int(row["label"]) for row in rows])
     folds = np.array([int(row["fold"]) for row in rows])
     return spec, numeric, categorical, labels, folds
@@ -57,7 +63,7 @@ def preprocessing(n_numeric, n_categorical, scale):
 
 
 def evaluate(learner, numeric, categorical, labels, folds, spec):
-    x = np.concatenate([numeric.astype(object), categorical], axis=1)
+    x = np.concatenate([numeric, categorical], axis=1)
     n_numeric, n_categorical = numeric.shape[1], categorical.shape[1]
     probabilities = np.zeros(len(labels))
     by_fold = []
