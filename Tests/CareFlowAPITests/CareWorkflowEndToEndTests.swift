@@ -179,6 +179,45 @@ struct CareWorkflowEndToEndTests {
         }
     }
 
+    @Test("a newer note replaces the plan: the earlier note's step is cancelled and never reminded; the new one is, by SMS and email",
+          arguments: TestBackend.enabled)
+    func newerNote(backend: TestBackend) async throws {
+        guard let server = try Self.smtpServer() else { return }
+        defer { server.stop() }
+        try await Self.withTenant(backend, server, clock: TestClock(Date())) { app, t, fake in
+            let patient = try await Self.patient(app, t)
+            for body in [Self.note, "Type 2 diabetes, newly diagnosed. Metformin 500 mg twice daily for 30 days. Walk daily."] {
+                let written = try await app.send(.POST, "/api/v1/patients/\(patient)/notes", token: t[.doctor].token,
+                                                 json: jsonBody(["body": body]))
+                #expect(written.status == .created, "\(written.text)")
+                try await app.services.outboxWorker.runOnce()
+            }
+            let steps = try await app.send(.GET, "/api/v1/patients/\(patient)/steps", token: t[.doctor].token).items
+            let amoxicillin = steps.filter { ($0["title"] as? String ?? "").localizedCaseInsensitiveContains("amoxicillin") }
+            #expect(!amoxicillin.isEmpty && amoxicillin.allSatisfy { $0["status"] as? String == "cancelled" }, "\(steps)")
+            let open = steps.filter { $0["kind"] as? String == "plan" && $0["status"] as? String == "open" }
+            let metformin = try #require(open.first { ($0["title"] as? String ?? "").localizedCaseInsensitiveContains("metformin") })
+            let clocks = ((metformin["schedule"] as? [String: Any])?["times"] as? [String] ?? []).compactMap(LocalClock.init)
+            #expect(clocks.count == 2, "twice daily: \(metformin)")
+
+            // Tomorrow, at and after each clock of the day.
+            let tomorrow = SchedulingFixtures.day(daysAhead: 1, zone: Self.kigali)
+            let inbox = Inbox(fake, server)
+            var sms: [String] = [], mail: [String] = []
+            for slot in 0..<48 {
+                try await ReminderFixtures.pass(app, at: tomorrow.instant(atMinute: slot * 30, in: Self.kigali))
+                let arrived = await inbox.new()
+                sms += arrived.sms.map(\.body)
+                mail += arrived.mail.map { $0.parsed.text ?? "" }
+            }
+            // One reminder per open plan step and clock; the cancelled step neither reminded nor offered as "DONE n".
+            let expected = open.map { (($0["schedule"] as? [String: Any])?["times"] as? [String] ?? []).count }.reduce(0, +)
+            #expect(sms.count == expected && mail.count == expected, "\(sms)")
+            #expect(!(sms + mail).contains { $0.localizedCaseInsensitiveContains("amoxicillin") }, "\(sms)")
+            #expect(sms.filter { $0.localizedCaseInsensitiveContains("metformin") }.count >= clocks.count, "\(sms)")
+        }
+    }
+
     @Test("an appointment booked through the API: a reminder 24 h and 2 h before by SMS and email; YES by SMS confirms it, audited",
           arguments: TestBackend.enabled)
     func appointmentYes(backend: TestBackend) async throws {
