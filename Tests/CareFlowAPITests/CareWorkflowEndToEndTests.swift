@@ -153,7 +153,7 @@ struct CareWorkflowEndToEndTests {
                     perDay[day, default: 0] += arrived.sms.count
                     previous = at
 
-                    // Day 3: the patient answers the first reminder of the day half an hour later.
+                    // Day 3: the patient answers the first reminder of the day ten minutes later.
                     if day == doneDay, doneAt == nil, perDay[day] == 1 {
                         let reply = at.addingTimeInterval(600)
                         clock.set(reply)
