@@ -54,6 +54,6 @@ struct StepReminders: ReminderSource {
             text += " Reply DONE when done."
         }
         return ReminderContent(sms: text, emailSubject: "Reminder: \(title)", emailBody: text, pushTitle: "Care reminder",
-                               pushData: ["kind": "care_step_reminder", "step_id": step.id!.uuidString.lowercased()])
+                               pushData: ["kind": "care_step_reminder", "step_id": step.id!.lowercasedString])
     }
 }
