@@ -95,6 +95,30 @@ struct CareStepTests {
         }
     }
 
+    @Test("reminder times keep out of the tenant file's quiet hours", arguments: TestBackend.enabled)
+    func quietHours(backend: TestBackend) async throws {
+        let file = ["quiet.yaml": """
+            slug: quiet
+            name: Quiet
+            timezone: Europe/Paris
+            reminders: {quiet_hours: {start: "19:00", end: "09:00"}}
+            integrations:
+              llm: {adapter: none}
+            """]
+        try await withCareFlow(backend, tenantFiles: file) { app in
+            let t = try await Fixtures.tenant(app, slug: "quiet")
+            let patient = try await Fixtures.patient(app, t)
+            _ = try await Self.note(app, t, patient: patient, Self.diabetesNote)
+            try await app.services.outboxWorker.runOnce()
+            let steps = try await Self.steps(app, "/api/v1/patients/\(patient)/steps", token: t[.doctor].token)
+            let metformin = try #require(steps.first { Self.title($0).localizedCaseInsensitiveContains("metformin") })
+            let schedule = try #require(metformin["schedule"] as? [String: Any])
+            // 08:00 and 20:00 would fall in 19:00–09:00: the morning one moves to its end, the evening one before its start.
+            #expect(schedule["times"] as? [String] == ["09:00", "18:59"])
+            #expect(schedule["time_zone"] as? String == "Europe/Paris")
+        }
+    }
+
     @Test("a newer note cancels the open steps of earlier ones when its own are stored; status filters", arguments: TestBackend.enabled)
     func supersede(backend: TestBackend) async throws {
         try await withCareFlow(backend, tenantFiles: Self.tenantFile("supersede")) { app in

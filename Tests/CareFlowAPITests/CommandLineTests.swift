@@ -4,35 +4,10 @@ import Testing
 /// The `careflow` executable itself, as an operator runs it (built by `swift build`/`swift test`).
 @Suite("Command line: model train, list, show, activate", .tags(.slow), .outsideFastLayer)
 struct CommandLineTests {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    static var executable: String { root.appendingPathComponent(".build/debug/careflow").path }
+    static var executable: String { CareflowExecutable.path }
 
-    struct Run {
-        let status: Int32
-        let output: String
-    }
-
-    static func careflow(_ arguments: [String], data: String) throws -> Run {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        var env = ProcessInfo.processInfo.environment
-        env["CAREFLOW_DATA_DIR"] = data
-        env["CAREFLOW_TENANTS_DIR"] = root.appendingPathComponent("tenants").path
-        env["CAREFLOW_MODELS_DIR"] = root.appendingPathComponent("Models").path
-        env["CAREFLOW_DATASETS_DIR"] = root.appendingPathComponent("Resources/datasets").path
-        env["LOG_LEVEL"] = "error"
-        env["DATABASE_URL"] = nil
-        env["CAREFLOW_MASTER_KEYS"] = nil
-        process.environment = env
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Run(status: process.terminationStatus, output: String(decoding: data, as: UTF8.self))
+    static func careflow(_ arguments: [String], data: String) throws -> CareflowExecutable.Run {
+        try CareflowExecutable.run(arguments, data: data)
     }
 
     @Test("train saves a new version without serving it; activate serves it; a missing version is refused")

@@ -7,30 +7,11 @@ import Testing
 /// test app: one reminder pass at that instant, delivered to the tenant's console journal.
 @Suite("Command line: worker --once --now", .tags(.slow), .outsideFastLayer)
 struct ReminderCommandLineTests {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    static var executable: String { root.appendingPathComponent(".build/debug/careflow").path }
+    static var executable: String { CareflowExecutable.path }
 
-    static func careflow(_ arguments: [String], config: AppConfiguration) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        var env = ProcessInfo.processInfo.environment
-        env["CAREFLOW_DATA_DIR"] = config.dataDirectory
-        env["CAREFLOW_TENANTS_DIR"] = config.tenantsDirectory
-        env["CAREFLOW_MODELS_DIR"] = config.shippedModelsDirectory
-        env["CAREFLOW_DATASETS_DIR"] = config.datasetsDirectory
-        env["LOG_LEVEL"] = "error"
-        env["DATABASE_URL"] = nil
-        env["CAREFLOW_MASTER_KEYS"] = nil
-        process.environment = env
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    static func careflow(_ arguments: [String], config: AppConfiguration) throws -> CareflowExecutable.Run {
+        try CareflowExecutable.run(arguments, data: config.dataDirectory, tenants: config.tenantsDirectory,
+                                   models: config.shippedModelsDirectory, datasets: config.datasetsDirectory)
     }
 
     @Test("one pass at the given instant sends the due reminder once; an instant that is not ISO-8601 is refused")

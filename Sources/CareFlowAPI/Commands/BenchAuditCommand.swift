@@ -37,7 +37,7 @@ struct BenchAuditAppend: AsyncCommand {
                             AuditRecord(tenantID: tenantID, actor: .system, action: .benchAuditAppend,
                                         details: ["i": String(i), "pid": pid]),
                             origin: .none, on: app.db)
-                        if !quiet { Self.write("ack \(event.seq) \(event.id!.uuidString.lowercased())\n") }
+                        if !quiet { Self.write("ack \(event.seq) \(event.id!.lowercasedString)\n") }
                         i += concurrency
                     }
                 }

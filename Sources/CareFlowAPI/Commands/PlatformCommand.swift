@@ -31,9 +31,9 @@ struct PlatformCommand: AsyncCommandGroup {
             try await admin.create(on: app.db)
             try await app.services.audit.append(
                 AuditRecord(tenantID: nil, actor: .system, action: .platformAdminCreate, targetType: "platform_admin",
-                            targetID: admin.id!.uuidString.lowercased()),
+                            targetID: admin.id!.lowercasedString),
                 origin: .none, on: app.db)
-            context.console.print("platform admin \(email) created (\(admin.id!.uuidString.lowercased()))")
+            context.console.print("platform admin \(email) created (\(admin.id!.lowercasedString))")
         }
     }
 }

@@ -60,7 +60,7 @@ struct SeedSchedule: AsyncCommand {
             while start < next {
                 for doctor in doctors {
                     let patient = patientIDs[n % patientIDs.count]
-                    lines.append("\(doctor.uuidString.lowercased()),\(facilityID.uuidString.lowercased()),\(patient.uuidString.lowercased()),\(formatter.string(from: start))")
+                    lines.append("\(doctor.lowercasedString),\(facilityID.lowercasedString),\(patient.lowercasedString),\(formatter.string(from: start))")
                     n += 1
                 }
                 start = start.addingTimeInterval(15 * 60)

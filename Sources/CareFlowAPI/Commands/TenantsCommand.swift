@@ -42,7 +42,7 @@ struct TenantsCommand: AsyncCommandGroup {
             }
             let result = try await context.application.services.onboarding.onboard(
                 slug: slug, name: name, adminEmail: email, adminPassword: signature.adminPassword, actor: .system, origin: .none)
-            context.console.print("tenant \(slug) onboarded (\(result.tenant.id!.uuidString.lowercased())), \(result.facilities.count) facilities")
+            context.console.print("tenant \(slug) onboarded (\(result.tenant.id!.lowercasedString)), \(result.facilities.count) facilities")
             context.console.print(result.invitationSent ? "invitation emailed to \(email)" : "group admin \(email) is active")
         }
     }
@@ -54,7 +54,7 @@ struct TenantsCommand: AsyncCommandGroup {
         func run(using context: CommandContext, signature: Signature) async throws {
             let tenants = try await Tenant.query(on: context.application.db).sort(\.$slug).all()
             for t in tenants {
-                context.console.print("\(t.slug)\t\(t.status.rawValue)\t\(t.id!.uuidString.lowercased())\t\(t.name)")
+                context.console.print("\(t.slug)\t\(t.status.rawValue)\t\(t.id!.lowercasedString)\t\(t.name)")
             }
         }
     }

@@ -64,7 +64,7 @@ struct DocumentController: RouteCollection {
         var headers = HTTPHeaders()
         headers.replaceOrAdd(name: .contentType, value: content.contentType.mediaType)
         headers.replaceOrAdd(name: .contentDisposition, value: Self.attachment(
-            filename: entry.content, fallback: "document-\(content.documentID.uuidString.lowercased()).\(content.contentType.fileExtension)"))
+            filename: entry.content, fallback: "document-\(content.documentID.lowercasedString).\(content.contentType.fileExtension)"))
         headers.replaceOrAdd(name: "X-Content-Type-Options", value: "nosniff")
         headers.replaceOrAdd(name: .cacheControl, value: "no-store")
         let logger = req.logger
@@ -75,7 +75,7 @@ struct DocumentController: RouteCollection {
             } catch {
                 // Headers are gone already: all that is left is to cut the response short.
                 logger.error("document download failed", metadata: [
-                    "document_id": .string(content.documentID.uuidString.lowercased()), "error": .string(String(describing: error))])
+                    "document_id": .string(content.documentID.lowercasedString), "error": .string(String(describing: error))])
                 try? await writer.write(.error(error))
             }
         }, count: Int(content.size))

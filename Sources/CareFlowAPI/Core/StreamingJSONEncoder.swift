@@ -1,3 +1,4 @@
+import CareFlowCore
 import Foundation
 
 /// Writes an `Encodable` value as JSON bytes in one pass, the way `JSONEncoder` with
@@ -32,6 +33,8 @@ final class JSONOutput {
         // The types JSONEncoder encodes its own way rather than through their `encode(to:)`.
         switch value {
         case let date as Date: return writeISO8601(date)
+        // What `UUID.encode(to:)` writes (`uuidString`), without its `sprintf`.
+        case let id as UUID: return writeString(id.uppercasedString)
         case let url as URL: return writeString(url.absoluteString)
         case let data as Data: return writeString(data.base64EncodedString())
         case let decimal as Decimal: return append(decimal.description)

@@ -41,8 +41,8 @@ struct BearerAuthenticationMiddleware: Middleware {
 
     private func admit(_ principal: Principal, _ request: Request) {
         request.auth.login(principal)
-        request.logger[metadataKey: "user_id"] = .string(principal.subjectID.uuidString.lowercased())
-        if let tid = principal.tenantID { request.logger[metadataKey: "tenant_id"] = .string(tid.uuidString.lowercased()) }
+        request.logger[metadataKey: "user_id"] = .string(principal.subjectID.lowercasedString)
+        if let tid = principal.tenantID { request.logger[metadataKey: "tenant_id"] = .string(tid.lowercasedString) }
     }
 
     /// The token of `Authorization: Bearer <token>` (scheme in any case), as Vapor's

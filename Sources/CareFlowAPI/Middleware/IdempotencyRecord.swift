@@ -26,7 +26,7 @@ final class IdempotencyRecord: Model, @unchecked Sendable {
     init() {}
 
     init(tenantID: UUID?, subjectID: UUID, key: String, requestHash: String) {
-        self.scope = tenantID?.uuidString.lowercased() ?? "platform"
+        self.scope = tenantID?.lowercasedString ?? "platform"
         self.tenantID = tenantID
         self.subjectID = subjectID
         self.key = key

@@ -1,3 +1,4 @@
+import CareFlowCore
 import Vapor
 
 /// Gives every request an id: the caller's `X-Request-ID` when it is well-formed (so a proxy's
@@ -12,7 +13,7 @@ struct RequestIDMiddleware: Middleware {
 
     func respond(to request: Request, chainingTo next: any Responder) -> EventLoopFuture<Response> {
         let incoming = request.headers.first(name: Self.header)
-        let id = incoming.flatMap { Self.isWellFormed($0) ? $0 : nil } ?? UUID().uuidString.lowercased()
+        let id = incoming.flatMap { Self.isWellFormed($0) ? $0 : nil } ?? UUID().lowercasedString
         request.requestID = id
         // Replaces the id Vapor generated, so logs carry the one the caller sees.
         request.logger[metadataKey: "request-id"] = .string(id)

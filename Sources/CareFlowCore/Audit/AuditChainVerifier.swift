@@ -11,7 +11,7 @@ public struct AuditChainVerifier: Sendable {
         public let reason: String
 
         public var description: String {
-            "chain \(chain): event #\(seq) (\(eventID?.uuidString.lowercased() ?? "?")): \(reason)"
+            "chain \(chain): event #\(seq) (\(eventID?.lowercasedString ?? "?")): \(reason)"
         }
     }
 

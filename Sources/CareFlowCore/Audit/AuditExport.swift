@@ -43,7 +43,7 @@ extension AuditQuery {
             .sort(\.$seq, .descending).first()
         var details = ["up_to_seq": String(head?.seq ?? 0)]
         details["action"] = filters.action
-        details["actor_id"] = filters.actorID?.uuidString.lowercased()
+        details["actor_id"] = filters.actorID?.lowercasedString
         details["target_id"] = filters.targetID
         details["outcome"] = filters.outcome?.rawValue
         details["from"] = filters.from?.ISO8601Format()

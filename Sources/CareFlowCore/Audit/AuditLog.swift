@@ -22,7 +22,7 @@ public final class AuditLog: Sendable {
     public init() {}
 
     public static func chainKey(for tenantID: UUID?) -> String {
-        tenantID?.uuidString.lowercased() ?? "platform"
+        tenantID?.lowercasedString ?? "platform"
     }
 
     @discardableResult

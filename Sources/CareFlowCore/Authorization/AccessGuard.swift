@@ -27,9 +27,9 @@ public struct AccessGuard: Sendable {
         switch target {
         case .platform: "platform"
         case .tenant: "tenant"
-        case .facility(let id): "facility:\(id.uuidString.lowercased())"
-        case .account(let id): "account:\(id.uuidString.lowercased())"
-        case .patient(let p): "patient:\(p.patientID.uuidString.lowercased())"
+        case .facility(let id): "facility:\(id.lowercasedString)"
+        case .account(let id): "account:\(id.lowercasedString)"
+        case .patient(let p): "patient:\(p.patientID.lowercasedString)"
         }
     }
 }

@@ -58,8 +58,8 @@ public struct CareStepCheckInService: Sendable {
                     let who: AuditActor = actor.map(AuditActor.user) ?? patient?.userID.map(AuditActor.user) ?? .system
                     try await audit.append(
                         AuditRecord(tenantID: scope.tenantID, facilityID: patient?.homeFacilityID, actor: who, action: .careStepCheckIn,
-                                    targetType: "care_step", targetID: stepID.uuidString.lowercased(),
-                                    details: ["patient_id": step.patientID.uuidString.lowercased(), "day": day.description,
+                                    targetType: "care_step", targetID: stepID.lowercasedString,
+                                    details: ["patient_id": step.patientID.lowercasedString, "day": day.description,
                                               "channel": channel.rawValue, "status": done ? "done" : "open"]),
                         origin: origin, on: tx.db)
                 }

@@ -86,8 +86,8 @@ public struct StepExtractionJob: Sendable {
                 }
                 try await audit.append(
                     AuditRecord(tenantID: scope.tenantID, facilityID: patient.homeFacilityID, actor: .system, action: .careStepsCreate,
-                                targetType: "visit_note", targetID: noteID.uuidString.lowercased(),
-                                details: ["patient_id": patientID.uuidString.lowercased(), "source": source.rawValue,
+                                targetType: "visit_note", targetID: noteID.lowercasedString,
+                                details: ["patient_id": patientID.lowercasedString, "source": source.rawValue,
                                           "steps": String(steps.count), "superseded": String(superseded.count)]),
                     origin: .none, on: tx.db)
                 return steps.count

@@ -32,10 +32,10 @@ public struct DeviceService: Sendable {
         let (device, created, previousOwner) = try await upsert(index: index, sealed: sealed, platform: platform, for: principal, in: scope)
         if created {
             var details = ["platform": platform.rawValue]
-            if let previousOwner { details["moved_from_user"] = previousOwner.uuidString.lowercased() }
+            if let previousOwner { details["moved_from_user"] = previousOwner.lowercasedString }
             try await audit.appendRetrying(
                 AuditRecord(tenantID: scope.tenantID, actor: principal.auditActor, action: .deviceRegister, targetType: "device",
-                            targetID: device.id!.uuidString.lowercased(), details: details),
+                            targetID: device.id!.lowercasedString, details: details),
                 origin: origin, on: scope.db)
         }
         return (device, created)
@@ -93,7 +93,7 @@ public struct DeviceService: Sendable {
         try await device.delete(on: scope.db)
         try await audit.append(
             AuditRecord(tenantID: scope.tenantID, actor: principal.auditActor, action: .deviceRemove, targetType: "device",
-                        targetID: deviceID.uuidString.lowercased()),
+                        targetID: deviceID.lowercasedString),
             origin: origin, on: scope.db)
     }
 

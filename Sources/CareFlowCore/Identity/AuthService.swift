@@ -60,7 +60,7 @@ public struct AuthService: Sendable {
                 if locked { details["effect"] = "account_locked" }
                 try await audit.append(
                     AuditRecord(tenantID: tenantID, actor: user?.id.map(AuditActor.user) ?? .anonymous,
-                                action: .authLogin, outcome: .failure, targetType: "user", targetID: user?.id?.uuidString.lowercased(),
+                                action: .authLogin, outcome: .failure, targetType: "user", targetID: user?.id?.lowercasedString,
                                 details: details),
                     origin: origin, on: db)
             }
@@ -103,7 +103,7 @@ public struct AuthService: Sendable {
                                             enrolmentOnly: enrolmentOnly, on: db)
         try await audit.append(
             AuditRecord(tenantID: tenantID, actor: kind == .platformAdmin ? .platformAdmin(subjectID) : .user(subjectID),
-                        action: .authLogin, targetType: kind.rawValue, targetID: subjectID.uuidString.lowercased(),
+                        action: .authLogin, targetType: kind.rawValue, targetID: subjectID.lowercasedString,
                         details: enrolmentOnly ? ["amr": "pwd", "scope": "mfa_enrolment"] : ["amr": "pwd"]),
             origin: origin, on: db)
         return .tokens(pair)
@@ -121,7 +121,7 @@ public struct AuthService: Sendable {
             try await revoker.revoke(sessionID: session.id!, reason: "refresh_token_reuse", on: db)
             try await audit.append(
                 AuditRecord(tenantID: session.tenantID, actor: Self.actor(of: session), action: .authRefreshReuse,
-                            outcome: .denied, targetType: "session", targetID: session.id!.uuidString.lowercased(),
+                            outcome: .denied, targetType: "session", targetID: session.id!.lowercasedString,
                             details: ["effect": "session_revoked"]),
                 origin: origin, on: db)
             throw invalid
@@ -140,7 +140,7 @@ public struct AuthService: Sendable {
         try await revoker.revoke(sessionID: principal.sessionID, reason: "logout", on: db)
         try await audit.append(
             AuditRecord(tenantID: principal.tenantID, actor: principal.auditActor, action: .authLogout,
-                        targetType: "session", targetID: principal.sessionID.uuidString.lowercased()),
+                        targetType: "session", targetID: principal.sessionID.lowercasedString),
             origin: origin, on: db)
     }
 
@@ -152,7 +152,7 @@ public struct AuthService: Sendable {
         try await revoker.revoke(sessionID: session.id!, reason: "logout", on: db)
         try await audit.append(
             AuditRecord(tenantID: session.tenantID, actor: Self.actor(of: session), action: .authLogout,
-                        targetType: "session", targetID: session.id!.uuidString.lowercased()),
+                        targetType: "session", targetID: session.id!.lowercasedString),
             origin: origin, on: db)
     }
 
@@ -188,7 +188,7 @@ public struct AuthService: Sendable {
 
     private static func principal(_ claims: AccessTokenClaims, sessionID: UUID, live: SessionLiveness.Snapshot) throws -> Principal {
         guard let subjectID = UUID(uuidString: claims.sub.value), live.subjectID == subjectID,
-              live.tenantID?.uuidString.lowercased() == claims.tid
+              live.tenantID?.lowercasedString == claims.tid
         else { throw sessionEnded }
         return Principal(subjectID: subjectID, kind: live.subjectKind, tenantID: live.tenantID,
                          sessionID: sessionID, grants: claims.roles, amr: claims.amr, enrolmentOnly: live.enrolmentOnly)

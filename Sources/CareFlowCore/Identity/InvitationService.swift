@@ -53,7 +53,7 @@ public struct InvitationService: Sendable {
         }
         try await audit.append(
             AuditRecord(tenantID: tenant.id, facilityID: facility?.id, actor: invitedBy.map(AuditActor.user) ?? .system,
-                        action: .invitationSend, targetType: "user", targetID: user.id!.uuidString.lowercased(),
+                        action: .invitationSend, targetType: "user", targetID: user.id!.lowercasedString,
                         details: ["roles": roles.map(\.rawValue).joined(separator: ",")]),
             origin: origin, on: db)
     }
@@ -70,7 +70,7 @@ public struct InvitationService: Sendable {
         }
         try await audit.append(
             AuditRecord(tenantID: tenant.id, facilityID: invitation.facilityID, actor: .user(user.id!),
-                        action: .invitationAccept, targetType: "user", targetID: user.id!.uuidString.lowercased()),
+                        action: .invitationAccept, targetType: "user", targetID: user.id!.lowercasedString),
             origin: origin, on: db)
     }
 }

@@ -66,7 +66,7 @@ public struct OwnSessionsService: Sendable {
         try await revoker.revoke(sessionID: sessionID, reason: "ended_by_owner", on: db)
         try await audit.append(
             AuditRecord(tenantID: principal.tenantID, actor: principal.auditActor, action: .authSessionEnd, targetType: "session",
-                        targetID: session.id!.uuidString.lowercased()),
+                        targetID: session.id!.lowercasedString),
             origin: origin, on: db)
     }
 }

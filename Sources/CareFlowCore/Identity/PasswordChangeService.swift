@@ -40,7 +40,7 @@ public struct PasswordChangeService: Sendable {
             let locked = attempt.locksAccount
             try await audit.append(
                 AuditRecord(tenantID: tenantID, actor: principal.auditActor, action: .authPasswordChange, outcome: .failure,
-                            targetType: "user", targetID: principal.subjectID.uuidString.lowercased(),
+                            targetType: "user", targetID: principal.subjectID.lowercasedString,
                             details: locked ? ["reason": "bad_password", "effect": "account_locked"] : ["reason": "bad_password"]),
                 origin: origin, on: db)
             throw AppError.validation([FieldError(field: "current_password", reason: "is not the current password")])
@@ -58,7 +58,7 @@ public struct PasswordChangeService: Sendable {
         }
         try await audit.append(
             AuditRecord(tenantID: tenantID, actor: principal.auditActor, action: .authPasswordChange, targetType: "user",
-                        targetID: principal.subjectID.uuidString.lowercased(), details: ["effect": "other_sessions_revoked"]),
+                        targetID: principal.subjectID.lowercasedString, details: ["effect": "other_sessions_revoked"]),
             origin: origin, on: db)
     }
 }

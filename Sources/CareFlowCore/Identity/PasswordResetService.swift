@@ -90,7 +90,7 @@ public struct PasswordResetService: Sendable {
         }
         try await audit.append(
             AuditRecord(tenantID: tenantID, actor: .anonymous, action: .authPasswordForgot, outcome: sent ? .success : .denied,
-                        targetType: "user", targetID: userID.uuidString.lowercased(),
+                        targetType: "user", targetID: userID.lowercasedString,
                         details: ["effect": sent ? "email_sent" : "suppressed_hourly_limit"]),
             origin: origin, on: db)
     }
@@ -111,7 +111,7 @@ public struct PasswordResetService: Sendable {
         }
         try await audit.append(
             AuditRecord(tenantID: link.tenantID, actor: .user(userID), action: .authPasswordReset, targetType: "user",
-                        targetID: userID.uuidString.lowercased(), details: ["effect": "sessions_revoked"]),
+                        targetID: userID.lowercasedString, details: ["effect": "sessions_revoked"]),
             origin: origin, on: db)
     }
 

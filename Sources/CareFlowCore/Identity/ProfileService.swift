@@ -33,7 +33,7 @@ public struct ProfileService: Sendable {
         try await TenantScope(tenantID: user.tenantID, db: db).update(user)
         try await audit.append(
             AuditRecord(tenantID: user.tenantID, actor: principal.auditActor, action: .profileUpdate, targetType: "user",
-                        targetID: user.id!.uuidString.lowercased(), details: ["fields": changes.fieldNames.joined(separator: ",")]),
+                        targetID: user.id!.lowercasedString, details: ["fields": changes.fieldNames.joined(separator: ",")]),
             origin: origin, on: db)
         return try Self.profile(user, cipher: cipher)
     }

@@ -34,10 +34,10 @@ public struct SessionIssuer: Sendable {
         // Whole seconds: NumericDate consumers (PyJWT among them) expect integers.
         let issuedAt = Date(timeIntervalSince1970: now.timeIntervalSince1970.rounded(.down))
         let claims = AccessTokenClaims(
-            iss: settings.issuer, aud: settings.audience, sub: session.subjectID.uuidString.lowercased(),
-            tid: session.tenantID?.uuidString.lowercased(), roles: grants, amr: session.amrList,
-            sid: session.id!.uuidString.lowercased(), issuedAt: issuedAt, lifetime: settings.accessTokenLifetime,
-            jti: UUID().uuidString.lowercased(), scope: session.enrolmentOnly ? "mfa_enrolment" : nil)
+            iss: settings.issuer, aud: settings.audience, sub: session.subjectID.lowercasedString,
+            tid: session.tenantID?.lowercasedString, roles: grants, amr: session.amrList,
+            sid: session.id!.lowercasedString, issuedAt: issuedAt, lifetime: settings.accessTokenLifetime,
+            jti: UUID().lowercasedString, scope: session.enrolmentOnly ? "mfa_enrolment" : nil)
         let access = try await signer.sign(claims)
         return TokenPair(accessToken: access, refreshToken: refresh, expiresIn: Int(settings.accessTokenLifetime))
     }

@@ -95,8 +95,8 @@ public struct SignupService: Sendable {
         }
         try await audit.append(
             AuditRecord(tenantID: tenantID, actor: .user(created.user), action: .authSignup, targetType: "user",
-                        targetID: created.user.uuidString.lowercased(),
-                        details: ["effect": "verification_sent", "patient_id": created.patient.uuidString.lowercased()]),
+                        targetID: created.user.lowercasedString,
+                        details: ["effect": "verification_sent", "patient_id": created.patient.lowercasedString]),
             origin: origin, on: db)
     }
 
@@ -115,7 +115,7 @@ public struct SignupService: Sendable {
         try await scope.transaction { scope in _ = try await outbox.enqueue(.email(message), in: scope) }
         try await audit.append(
             AuditRecord(tenantID: tenant.id, actor: .anonymous, action: .authSignup, outcome: .failure, targetType: "user",
-                        targetID: user.id!.uuidString.lowercased(), details: ["reason": "existing_account", "effect": "owner_notified"]),
+                        targetID: user.id!.lowercasedString, details: ["reason": "existing_account", "effect": "owner_notified"]),
             origin: origin, on: db)
     }
 
@@ -130,7 +130,7 @@ public struct SignupService: Sendable {
         }
         try await audit.append(
             AuditRecord(tenantID: link.tenantID, actor: .user(user.id!), action: .authEmailVerified, targetType: "user",
-                        targetID: user.id!.uuidString.lowercased()),
+                        targetID: user.id!.lowercasedString),
             origin: origin, on: db)
     }
 }

@@ -80,7 +80,7 @@ public struct StaffService: Sendable {
         for role in added {
             try await audit.append(
                 AuditRecord(tenantID: scope.tenantID, facilityID: facility.id, actor: principal.auditActor, action: .roleGrant,
-                            targetType: "user", targetID: user.id!.uuidString.lowercased(), details: ["role": role.rawValue]),
+                            targetType: "user", targetID: user.id!.lowercasedString, details: ["role": role.rawValue]),
                 origin: origin, on: scope.db)
         }
         if needsInvitation {
@@ -118,7 +118,7 @@ public struct StaffService: Sendable {
             for role in changed {
                 try await audit.append(
                     AuditRecord(tenantID: scope.tenantID, facilityID: facility.id, actor: principal.auditActor, action: action,
-                                targetType: "user", targetID: user.id!.uuidString.lowercased(), details: ["role": role.rawValue]),
+                                targetType: "user", targetID: user.id!.lowercasedString, details: ["role": role.rawValue]),
                     origin: origin, on: scope.db)
             }
         }
@@ -145,7 +145,7 @@ public struct StaffService: Sendable {
         }
         try await audit.append(
             AuditRecord(tenantID: scope.tenantID, facilityID: facility.id, actor: principal.auditActor, action: .staffRemove,
-                        targetType: "user", targetID: user.id!.uuidString.lowercased(),
+                        targetType: "user", targetID: user.id!.lowercasedString,
                         details: ["roles": held.map(\.rawValue).joined(separator: ","), "account_deactivated": String(deactivated)]),
             origin: origin, on: scope.db)
     }
@@ -220,7 +220,7 @@ public struct StaffService: Sendable {
                         origin: RequestOrigin) async throws -> Never {
         try await audit.append(
             AuditRecord(tenantID: scope.tenantID, facilityID: facility.id, actor: principal.auditActor, action: .roleGrant,
-                        outcome: .denied, targetType: "facility", targetID: facility.id!.uuidString.lowercased(),
+                        outcome: .denied, targetType: "facility", targetID: facility.id!.lowercasedString,
                         details: ["reason": reason, "roles": roles.map(\.rawValue).joined(separator: ",")]),
             origin: origin, on: scope.db)
         let message = switch reason {

@@ -85,7 +85,7 @@ public struct LLMExchangeService: Sendable {
 
         let raw: JSONValue
         do {
-            raw = try await llm.client.complete(sent, idempotencyKey: request.idempotencyKey ?? exchangeID.uuidString.lowercased()).value
+            raw = try await llm.client.complete(sent, idempotencyKey: request.idempotencyKey ?? exchangeID.lowercasedString).value
         } catch let error as IntegrationError {
             let outcome = Self.outcome(of: error)
             try await record(exchangeID, request, llm: llm, prompt: prompt, answer: nil, outcome: outcome,
@@ -127,8 +127,8 @@ public struct LLMExchangeService: Sendable {
             try await audit.append(
                 AuditRecord(tenantID: context.tenantID, actor: context.principal.auditActor, action: .llmRequest,
                             outcome: outcome == .ok ? .success : .failure, targetType: "llm_exchange",
-                            targetID: id.uuidString.lowercased(),
-                            details: ["patient_id": request.patientID.uuidString.lowercased(), "purpose": request.purpose.rawValue,
+                            targetID: id.lowercasedString,
+                            details: ["patient_id": request.patientID.lowercasedString, "purpose": request.purpose.rawValue,
                                       "adapter": llm.adapter, "outcome": outcome.rawValue]),
                 origin: context.origin, on: scope.db)
         }

@@ -49,7 +49,7 @@ public struct OutboxAdminService: Sendable {
         try await scope.update(message)
         try await audit.append(
             AuditRecord(tenantID: scope.tenantID, actor: principal.auditActor, action: .outboxRequeue, targetType: "outbox_message",
-                        targetID: messageID.uuidString.lowercased(), details: ["capability": message.capability]),
+                        targetID: messageID.lowercasedString, details: ["capability": message.capability]),
             origin: origin, on: scope.db)
         return message
     }

@@ -107,7 +107,7 @@ public struct OutboxWorker: Sendable {
     }
 
     private func send(_ message: OutboxMessage, capability: Capability, scope: TenantScope) async throws -> DeliveryReceipt {
-        let key = message.id!.uuidString.lowercased()
+        let key = message.id!.lowercasedString
         switch try await outbox.open(message, on: scope.db) {
         case .email(let email):
             return try await senders.emailSender(forTenant: scope.tenantID).send(email, idempotencyKey: key)

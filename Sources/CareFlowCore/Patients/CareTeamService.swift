@@ -34,8 +34,8 @@ public struct CareTeamService: Sendable {
                                             endsOn: endsOn, in: scope)
         try await audit.append(
             AuditRecord(tenantID: scope.tenantID, actor: principal.auditActor, action: .careRelationshipCreate, targetType: "patient",
-                        targetID: patientID.uuidString.lowercased(),
-                        details: ["doctor_id": doctorID.uuidString.lowercased(), "kind": kind.rawValue]),
+                        targetID: patientID.lowercasedString,
+                        details: ["doctor_id": doctorID.lowercasedString, "kind": kind.rawValue]),
             origin: origin, on: scope.db)
         return relationship
     }
@@ -56,8 +56,8 @@ public struct CareTeamService: Sendable {
                                             endsOn: nil, in: scope)
         try await audit.append(
             AuditRecord(tenantID: scope.tenantID, actor: principal.auditActor, action: .careRelationshipChoose, targetType: "patient",
-                        targetID: patientID.uuidString.lowercased(),
-                        details: ["doctor_id": doctorID.uuidString.lowercased(), "kind": "primary"]),
+                        targetID: patientID.lowercasedString,
+                        details: ["doctor_id": doctorID.lowercasedString, "kind": "primary"]),
             origin: origin, on: scope.db)
         return relationship
     }
@@ -78,7 +78,7 @@ public struct CareTeamService: Sendable {
         try await scope.update(r)
         try await audit.append(
             AuditRecord(tenantID: scope.tenantID, actor: principal.auditActor, action: .careRelationshipEnd, targetType: "patient",
-                        targetID: patientID.uuidString.lowercased(), details: ["doctor_id": r.doctorID.uuidString.lowercased()]),
+                        targetID: patientID.lowercasedString, details: ["doctor_id": r.doctorID.lowercasedString]),
             origin: origin, on: scope.db)
     }
 

@@ -50,7 +50,7 @@ public struct PatientAccess: Sendable {
                            origin: RequestOrigin, on db: any Database) async throws {
         try await audit.append(
             AuditRecord(tenantID: principal.tenantID, facilityID: facilityID, actor: principal.auditActor, action: .phiRead,
-                        targetType: "patient", targetID: patientID.uuidString.lowercased(), details: ["what": what]),
+                        targetType: "patient", targetID: patientID.lowercasedString, details: ["what": what]),
             origin: origin, on: db)
     }
 }

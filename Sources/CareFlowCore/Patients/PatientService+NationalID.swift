@@ -17,7 +17,7 @@ extension PatientService {
         }
         try await audit.append(
             AuditRecord(tenantID: scope.tenantID, actor: principal.auditActor, action: .patientNationalIdRefused,
-                        outcome: .denied, targetType: "patient", targetID: holderID.uuidString.lowercased(),
+                        outcome: .denied, targetType: "patient", targetID: holderID.lowercasedString,
                         details: ["reason": "registered to a patient the caller cannot read"]),
             origin: origin, on: scope.db)
         throw AppError.invalid("national_id", "cannot be accepted; check the number")

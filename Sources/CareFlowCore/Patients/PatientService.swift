@@ -53,7 +53,7 @@ public struct PatientService: Sendable {
         }
         try await audit.append(
             AuditRecord(tenantID: scope.tenantID, facilityID: input.homeFacilityID, actor: principal.auditActor, action: .patientCreate,
-                        targetType: "patient", targetID: patient.id!.uuidString.lowercased()),
+                        targetType: "patient", targetID: patient.id!.lowercasedString),
             origin: origin, on: scope.db)
         return try await view(patient, clinical: true, cipher: cipher, scope: scope)
     }
@@ -107,7 +107,7 @@ public struct PatientService: Sendable {
         if changes.touchesClinical { changed.append("clinical") }
         try await audit.append(
             AuditRecord(tenantID: scope.tenantID, actor: principal.auditActor, action: .patientUpdate, targetType: "patient",
-                        targetID: patientID.uuidString.lowercased(), details: ["parts": changed.joined(separator: ",")]),
+                        targetID: patientID.lowercasedString, details: ["parts": changed.joined(separator: ",")]),
             origin: origin, on: scope.db)
         return try await view(patient, clinical: access.canReadClinical(principal, context), cipher: cipher, scope: scope)
     }
@@ -122,7 +122,7 @@ public struct PatientService: Sendable {
         try await scope.update(patient)
         try await audit.append(
             AuditRecord(tenantID: scope.tenantID, facilityID: patient.homeFacilityID, actor: principal.auditActor, action: .patientDelete,
-                        targetType: "patient", targetID: patientID.uuidString.lowercased()),
+                        targetType: "patient", targetID: patientID.lowercasedString),
             origin: origin, on: scope.db)
     }
 
@@ -187,7 +187,7 @@ public struct PatientService: Sendable {
                 AuditRecord(tenantID: scope.tenantID, actor: principal.auditActor, action: .phiRead, targetType: "patient_list",
                             details: ["what": query.conditionCode == nil ? "demographics" : "demographics,condition",
                                       "count": String(items.count),
-                                      "patients": items.map { $0.id!.uuidString.lowercased() }.joined(separator: ",")]),
+                                      "patients": items.map { $0.id!.lowercasedString }.joined(separator: ",")]),
                 origin: origin, on: scope.db)
         }
         var views: [PatientView] = []

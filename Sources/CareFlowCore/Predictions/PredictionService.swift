@@ -79,8 +79,8 @@ public struct PredictionService: Sendable {
             try await audit.append(
                 AuditRecord(tenantID: scope.tenantID, facilityID: context.homeFacilityID, actor: principal.auditActor,
                             action: .riskAssessmentCreate, targetType: "risk_assessment",
-                            targetID: row.id!.uuidString.lowercased(),
-                            details: ["patient_id": context.patientID.uuidString.lowercased(), "model": prediction.model,
+                            targetID: row.id!.lowercasedString,
+                            details: ["patient_id": context.patientID.lowercasedString, "model": prediction.model,
                                       "version": String(prediction.version)]),
                 origin: origin, on: scope.db)
             stored = row

@@ -74,16 +74,16 @@ public struct PrescriptionService: Sendable {
             id: TimeOrderedID.make(), tenantID: ctx.tenantID, patientID: patientID, source: analysis.source, documentID: documentID,
             llmExchangeID: exchangeID, analysisSealed: try cipher.seal(analysis), textSealed: try cipher.seal(text),
             createdBy: ctx.principal.subjectID)
-        var details = ["patient_id": patientID.uuidString.lowercased(), "source": analysis.source.rawValue,
+        var details = ["patient_id": patientID.lowercasedString, "source": analysis.source.rawValue,
                        "medications": String(analysis.medications.count), "interactions": String(analysis.interactions.count)]
-        if let documentID { details["document_id"] = documentID.uuidString.lowercased() }
+        if let documentID { details["document_id"] = documentID.lowercasedString }
         let audit = self.audit
         try await ctx.scope.transaction { [details] scope in
             try await scope.create(row)
             try await audit.append(
                 AuditRecord(tenantID: ctx.tenantID, facilityID: patient.homeFacilityID, actor: ctx.principal.auditActor,
                             action: .prescriptionAnalyzed, targetType: "prescription_analysis",
-                            targetID: row.id!.uuidString.lowercased(), details: details),
+                            targetID: row.id!.lowercasedString, details: details),
                 origin: ctx.origin, on: scope.db)
         }
         return Stored(analysis: analysis, assessment: row)

@@ -75,7 +75,7 @@ public struct ClinicalEntryService<Kind: ClinicalEntryKind>: Sendable {
         let cipher = try await cipher(for: ctx)
         let entry = Entry(model: model, content: try Kind.open(model, with: cipher))
         let derived = try await also(model, cipher)
-        try await patients.recordRead(ctx.principal, patientID: patientID, what: "\(Kind.targetType):\(entryID.uuidString.lowercased())",
+        try await patients.recordRead(ctx.principal, patientID: patientID, what: "\(Kind.targetType):\(entryID.lowercasedString)",
                                       facilityID: patient.homeFacilityID, origin: ctx.origin, on: ctx.db)
         return (entry, derived)
     }
@@ -103,10 +103,10 @@ public struct ClinicalEntryService<Kind: ClinicalEntryKind>: Sendable {
     func recordWrite(_ action: AuditAction, entryID: UUID, patientID: UUID, details: [String: String], facilityID: UUID?,
                      in ctx: RequestContext) async throws {
         var details = details
-        details["patient_id"] = patientID.uuidString.lowercased()
+        details["patient_id"] = patientID.lowercasedString
         try await audit.append(
             AuditRecord(tenantID: ctx.tenantID, facilityID: facilityID, actor: ctx.principal.auditActor, action: action,
-                        targetType: Kind.targetType, targetID: entryID.uuidString.lowercased(), details: details),
+                        targetType: Kind.targetType, targetID: entryID.lowercasedString, details: details),
             origin: ctx.origin, on: ctx.db)
     }
 }

@@ -19,8 +19,8 @@ public struct DocumentBlobStore: Sendable {
     }
 
     public func url(tenantID: UUID, documentID: UUID) -> URL {
-        root.appendingPathComponent(tenantID.uuidString.lowercased(), isDirectory: true)
-            .appendingPathComponent(documentID.uuidString.lowercased() + ".cfe")
+        root.appendingPathComponent(tenantID.lowercasedString, isDirectory: true)
+            .appendingPathComponent(documentID.lowercasedString + ".cfe")
     }
 
     func writer(tenantID: UUID, documentID: UUID, key: SymmetricKey) async throws -> BlobWriter {
@@ -44,8 +44,8 @@ public enum DocumentStorageError: Error, Sendable, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case .damaged(let id): "the stored file of document \(id.uuidString.lowercased()) is missing or damaged"
-        case .checksumMismatch(let id): "the stored file of document \(id.uuidString.lowercased()) does not match its checksum"
+        case .damaged(let id): "the stored file of document \(id.lowercasedString) is missing or damaged"
+        case .checksumMismatch(let id): "the stored file of document \(id.lowercasedString) does not match its checksum"
         }
     }
 }
@@ -83,7 +83,7 @@ final class BlobWriter {
     static func open(destination: URL, key: SymmetricKey, pool: NIOThreadPool) async throws -> BlobWriter {
         let sealer = try StreamingSealer(key: key)
         let temporary = destination.deletingLastPathComponent()
-            .appendingPathComponent(".\(destination.lastPathComponent).\(UUID().uuidString.lowercased()).partial")
+            .appendingPathComponent(".\(destination.lastPathComponent).\(UUID().lowercasedString).partial")
         let handle = try await pool.runIfActive {
             try FileManager.default.createDirectory(at: destination.deletingLastPathComponent(), withIntermediateDirectories: true,
                                                     attributes: [.posixPermissions: 0o700])

@@ -50,6 +50,6 @@ struct AppointmentReminders: ReminderSource {
         let text = "Reminder: appointment at \(place) on \(when). \(action)"
         return ReminderContent(sms: text, emailSubject: "Appointment reminder: \(when)", emailBody: text,
                                pushTitle: "Appointment reminder",
-                               pushData: ["kind": "appointment_reminder", "appointment_id": appointment.id!.uuidString.lowercased()])
+                               pushData: ["kind": "appointment_reminder", "appointment_id": appointment.id!.lowercasedString])
     }
 }

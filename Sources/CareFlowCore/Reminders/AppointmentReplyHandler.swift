@@ -50,7 +50,7 @@ public struct AppointmentReplyHandler: InboundSMSHandler {
         try await audit.append(
             AuditRecord(tenantID: scope.tenantID, facilityID: appointment.facilityID,
                         actor: patient?.userID.map { .user($0) } ?? .anonymous, action: to.auditAction, targetType: "appointment",
-                        targetID: appointment.id!.uuidString.lowercased(),
+                        targetID: appointment.id!.lowercasedString,
                         details: ["from": from.rawValue, "to": to.rawValue, "via": "sms"]),
             origin: sms.origin, on: scope.db)
         let facility = try await scope.find(Facility.self, appointment.facilityID)

@@ -38,11 +38,11 @@ public final class ReminderDelivery: Model, TenantOwned, @unchecked Sendable {
 /// and clock, so a day's reminder is one row however often a pass runs.
 public enum ReminderKey {
     public static func appointment(_ key: AppointmentReminderTimes.Key) -> String {
-        "appointment:\(key.appointmentID.uuidString.lowercased()):\(iso(key.start)):\(key.offsetSeconds)"
+        "appointment:\(key.appointmentID.lowercasedString):\(iso(key.start)):\(key.offsetSeconds)"
     }
 
     public static func step(_ stepID: UUID, day: CalendarDay, clock: LocalClock) -> String {
-        "step:\(stepID.uuidString.lowercased()):\(day):\(clock)"
+        "step:\(stepID.lowercasedString):\(day):\(clock)"
     }
 
     static func iso(_ date: Date) -> String {

@@ -86,7 +86,7 @@ public struct ReminderScheduler: Sendable {
                 if try await tx.query(ReminderDelivery.self).filter(\.$key == key).first() != nil { return nil }
                 var ids: [String] = []
                 for payload in try await messages.payloads(content, to: patient, in: tx) {
-                    ids.append(try await outbox.enqueue(payload, in: tx, notBefore: now).id!.uuidString.lowercased())
+                    ids.append(try await outbox.enqueue(payload, in: tx, notBefore: now).id!.lowercasedString)
                 }
                 let delivery = ReminderDelivery()
                 delivery.key = key

@@ -54,7 +54,7 @@ struct StepReminders: ReminderSource {
             text += " Reply DONE when done."
         }
         return ReminderContent(sms: text, emailSubject: "Reminder: \(title)", emailBody: text, pushTitle: "Care reminder",
-                               pushData: ["kind": "care_step_reminder", "step_id": step.id!.uuidString.lowercased()])
+                               pushData: ["kind": "care_step_reminder", "step_id": step.id!.lowercasedString])
     }
 
     /// `text` ended as a sentence. Extracted details are phrases ("Amoxicillin 500 mg three times

@@ -85,7 +85,7 @@ extension AppointmentService {
             try await audit.appendRetrying(
                 AuditRecord(tenantID: scope.tenantID, actor: principal.auditActor, action: .phiRead, targetType: "appointments",
                             details: ["what": "appointment_list", "count": String(items.count),
-                                      "patients": patientIDs.map { $0.uuidString.lowercased() }.sorted().joined(separator: ",")]),
+                                      "patients": patientIDs.map { $0.lowercasedString }.sorted().joined(separator: ",")]),
                 origin: origin, on: scope.db)
         }
         return Page(items: visible, nextCursor: next)

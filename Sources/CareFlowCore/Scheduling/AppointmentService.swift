@@ -88,8 +88,8 @@ public struct AppointmentService: Sendable {
         }
         try await audit.appendRetrying(
             AuditRecord(tenantID: scope.tenantID, facilityID: facility.id, actor: principal.auditActor, action: .appointmentBook,
-                        targetType: "appointment", targetID: appointment.id!.uuidString.lowercased(),
-                        details: ["patient_id": patient.id!.uuidString.lowercased(), "doctor_id": request.doctorID.uuidString.lowercased()]),
+                        targetType: "appointment", targetID: appointment.id!.lowercasedString,
+                        details: ["patient_id": patient.id!.lowercasedString, "doctor_id": request.doctorID.lowercasedString]),
             origin: origin, on: scope.db)
         let shows = Self.showsReason(appointment, patientUserID: patient.userID, to: principal)
         return VisibleAppointment(appointment: appointment, showsReason: shows, reason: shows ? request.reason : nil)
@@ -136,7 +136,7 @@ public struct AppointmentService: Sendable {
         try await audit.appendRetrying(
             AuditRecord(tenantID: scope.tenantID, facilityID: appointment.facilityID, actor: principal.auditActor,
                         action: change.target.auditAction, targetType: "appointment",
-                        targetID: appointmentID.uuidString.lowercased(), details: ["from": from.rawValue, "to": to.rawValue]),
+                        targetID: appointmentID.lowercasedString, details: ["from": from.rawValue, "to": to.rawValue]),
             origin: origin, on: scope.db)
         return try await open(appointment, patientUserID: patientUserID, for: principal, in: scope)
     }

@@ -40,7 +40,7 @@ public struct AvailabilityService: Sendable {
         }
         try await audit.appendRetrying(
             AuditRecord(tenantID: scope.tenantID, facilityID: facilityID, actor: principal.auditActor, action: .availabilityReplace,
-                        targetType: "user", targetID: doctorID.uuidString.lowercased(), details: ["windows": String(windows.count)]),
+                        targetType: "user", targetID: doctorID.lowercasedString, details: ["windows": String(windows.count)]),
             origin: origin, on: scope.db)
         return Self.ordered(rows)
     }
@@ -85,8 +85,8 @@ public struct AvailabilityService: Sendable {
         try await audit.appendRetrying(
             AuditRecord(tenantID: scope.tenantID, facilityID: facilityID, actor: principal.auditActor,
                         action: .availabilityExceptionCreate, targetType: "availability_exception",
-                        targetID: exception.id!.uuidString.lowercased(),
-                        details: ["doctor_id": doctorID.uuidString.lowercased(), "reason": reason.rawValue]),
+                        targetID: exception.id!.lowercasedString,
+                        details: ["doctor_id": doctorID.lowercasedString, "reason": reason.rawValue]),
             origin: origin, on: scope.db)
         return exception
     }
@@ -125,7 +125,7 @@ public struct AvailabilityService: Sendable {
         try await audit.appendRetrying(
             AuditRecord(tenantID: scope.tenantID, facilityID: exception.facilityID, actor: principal.auditActor,
                         action: .availabilityExceptionDelete, targetType: "availability_exception",
-                        targetID: exceptionID.uuidString.lowercased(), details: ["doctor_id": doctorID.uuidString.lowercased()]),
+                        targetID: exceptionID.lowercasedString, details: ["doctor_id": doctorID.lowercasedString]),
             origin: origin, on: scope.db)
     }
 

@@ -85,6 +85,6 @@ public struct DoctorDirectory: Sendable {
     }
 
     private static func key(_ doctor: UUID, _ facility: UUID) -> String {
-        doctor.uuidString.lowercased() + "|" + facility.uuidString.lowercased()
+        doctor.lowercasedString + "|" + facility.lowercasedString
     }
 }

@@ -59,8 +59,8 @@ public struct ShiftService: Sendable {
             }
             try await audit.appendRetrying(
                 AuditRecord(tenantID: scope.tenantID, facilityID: facilityID, actor: principal.auditActor, action: .shiftCreate,
-                            targetType: "shift", targetID: shift.id!.uuidString.lowercased(),
-                            details: ["user_id": userID.uuidString.lowercased(), "role": role.rawValue]),
+                            targetType: "shift", targetID: shift.id!.lowercasedString,
+                            details: ["user_id": userID.lowercasedString, "role": role.rawValue]),
                 origin: origin, on: scope.db)
             return shift
         }
@@ -97,7 +97,7 @@ public struct ShiftService: Sendable {
         try await scope.query(Shift.self).filter(\.$id == shiftID).delete()
         try await audit.appendRetrying(
             AuditRecord(tenantID: scope.tenantID, facilityID: facilityID, actor: principal.auditActor, action: .shiftDelete,
-                        targetType: "shift", targetID: shiftID.uuidString.lowercased(), details: ["user_id": shift.userID.uuidString.lowercased()]),
+                        targetType: "shift", targetID: shiftID.lowercasedString, details: ["user_id": shift.userID.lowercasedString]),
             origin: origin, on: scope.db)
     }
 
@@ -128,7 +128,7 @@ public struct ShiftService: Sendable {
     static func lockPerson(_ userID: UUID, on db: any Database) async throws {
         guard let sql = db as? any SQLDatabase, sql.dialect.name == "postgresql" else { return }
         var hasher = Hasher64()
-        let key = hasher.fnv1a("shift:" + userID.uuidString.lowercased())
+        let key = hasher.fnv1a("shift:" + userID.lowercasedString)
         try await sql.raw("SELECT pg_advisory_xact_lock(\(literal: key))").run()
     }
 }

@@ -28,7 +28,7 @@ public struct StaffProfileService: Sendable {
         }
         try await audit.appendRetrying(
             AuditRecord(tenantID: scope.tenantID, facilityID: facility.id, actor: principal.auditActor, action: .staffProfileUpdate,
-                        targetType: "user", targetID: userID.uuidString.lowercased()),
+                        targetType: "user", targetID: userID.lowercasedString),
             origin: origin, on: scope.db)
         return profile
     }

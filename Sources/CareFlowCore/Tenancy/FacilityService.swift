@@ -30,7 +30,7 @@ public struct FacilityService: Sendable {
         try await scope.create(facility)
         try await audit.append(
             AuditRecord(tenantID: scope.tenantID, facilityID: facility.id, actor: context.principal.auditActor, action: .facilityCreate,
-                        targetType: "facility", targetID: facility.id!.uuidString.lowercased(), details: ["code": code]),
+                        targetType: "facility", targetID: facility.id!.lowercasedString, details: ["code": code]),
             origin: context.origin, on: scope.db)
         return facility
     }

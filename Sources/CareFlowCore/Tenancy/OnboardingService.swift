@@ -84,11 +84,11 @@ public struct OnboardingService: Sendable {
         try directory.register(config, writeFile: true)
         let details = ["slug": slug, "facilities": String(facilities.count)]
         try await audit.append(AuditRecord(tenantID: nil, actor: actor, action: .tenantOnboard, targetType: "tenant",
-                                           targetID: tenant.id!.uuidString.lowercased(), details: details), origin: origin, on: db)
+                                           targetID: tenant.id!.lowercasedString, details: details), origin: origin, on: db)
         try await audit.append(AuditRecord(tenantID: tenant.id, actor: actor, action: .tenantOnboard, targetType: "tenant",
-                                           targetID: tenant.id!.uuidString.lowercased(), details: details), origin: origin, on: db)
+                                           targetID: tenant.id!.lowercasedString, details: details), origin: origin, on: db)
         try await audit.append(AuditRecord(tenantID: tenant.id, actor: actor, action: .roleGrant, targetType: "user",
-                                           targetID: admin.id.uuidString.lowercased(), details: ["role": Role.groupAdmin.rawValue]),
+                                           targetID: admin.id.lowercasedString, details: ["role": Role.groupAdmin.rawValue]),
                                origin: origin, on: db)
         if passwordHash == nil {
             try await invitations.send(to: admin, tenant: tenant, facility: nil, invitedBy: nil, roles: [.groupAdmin], origin: origin)
@@ -135,7 +135,7 @@ public struct OnboardingService: Sendable {
         let action = status == .suspended ? AuditAction.tenantSuspend : .tenantReactivate
         for chainTenant in [nil, tenant.id] {
             try await audit.append(AuditRecord(tenantID: chainTenant, actor: actor, action: action, targetType: "tenant",
-                                               targetID: tenant.id!.uuidString.lowercased()), origin: origin, on: db)
+                                               targetID: tenant.id!.lowercasedString), origin: origin, on: db)
         }
     }
 }

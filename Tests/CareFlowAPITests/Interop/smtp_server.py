@@ -2,7 +2,8 @@
 """A real SMTP server on 127.0.0.1 for the SMTP adapter's tests (aiosmtpd, not ours).
 
 Prints "READY <port>" once listening, then serves until stdin closes (the test ends) or
---lifetime seconds pass. Everything it sees goes to --dir:
+--lifetime seconds pass (default 30 minutes: only a net for an orphaned server — a loaded
+CI machine can take minutes to boot the test's app after the server is up). Everything it sees goes to --dir:
   events.jsonl    one line per AUTH / MAIL / RCPT / DATA command and the reply it got
                   (with --hang: one CONNECT per connection)
   received.jsonl  one line per accepted message: envelope, TLS and AUTH state, the raw
@@ -32,7 +33,7 @@ parser.add_argument("--tls", action="store_true")
 parser.add_argument("--auth")
 parser.add_argument("--fail", nargs=3, metavar=("STAGE", "REPLY", "COUNT"))
 parser.add_argument("--hang", action="store_true")
-parser.add_argument("--lifetime", type=float, default=300)
+parser.add_argument("--lifetime", type=float, default=1800)
 args = parser.parse_args()
 
 

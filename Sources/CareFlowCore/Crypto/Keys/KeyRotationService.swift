@@ -39,7 +39,7 @@ public struct KeyRotationService: Sendable {
 
         public var description: String {
             switch self {
-            case .unverifiable(let t, let c, let id): "\(t).\(c) of row \(id.uuidString.lowercased()) opens with no key of its owner"
+            case .unverifiable(let t, let c, let id): "\(t).\(c) of row \(id.lowercasedString) opens with no key of its owner"
             case .stillOnOldKey(let n): "\(n) values are still sealed under the old key (a server with a stale key cache?); run again"
             }
         }

@@ -36,6 +36,6 @@ public final class WrappedKey: Model, @unchecked Sendable {
     }
 
     public static func owner(for tenantID: UUID?) -> String {
-        tenantID?.uuidString.lowercased() ?? "platform"
+        tenantID?.lowercasedString ?? "platform"
     }
 }

@@ -93,7 +93,7 @@ public struct MFAService: Sendable {
         try await revoker.revokeAll(ofUser: userID, reason: "mfa_reset", on: db)
         try await audit.append(
             AuditRecord(tenantID: tenantID, facilityID: facilityID, actor: admin.auditActor, action: .mfaReset,
-                        targetType: "user", targetID: userID.uuidString.lowercased()),
+                        targetType: "user", targetID: userID.lowercasedString),
             origin: origin, on: db)
     }
 
@@ -138,7 +138,7 @@ public struct MFAService: Sendable {
             let locked = attempt.locksAccount
             try await audit.append(
                 AuditRecord(tenantID: challenge.tenantID, actor: principalLike.auditActor, action: .authMfa, outcome: .failure,
-                            targetType: challenge.subjectKind.rawValue, targetID: challenge.subjectID.uuidString.lowercased(),
+                            targetType: challenge.subjectKind.rawValue, targetID: challenge.subjectID.lowercasedString,
                             details: locked ? ["reason": "bad_code", "effect": "account_locked"] : ["reason": "bad_code"]),
                 origin: origin, on: db)
             throw AppError.unauthenticated("The code is not valid")
@@ -152,7 +152,7 @@ public struct MFAService: Sendable {
                                             grants: grants, amr: ["pwd", "otp"], enrolmentOnly: false, on: db, now: now)
         try await audit.append(
             AuditRecord(tenantID: challenge.tenantID, actor: principalLike.auditActor, action: .authLogin,
-                        targetType: challenge.subjectKind.rawValue, targetID: challenge.subjectID.uuidString.lowercased(),
+                        targetType: challenge.subjectKind.rawValue, targetID: challenge.subjectID.lowercasedString,
                         details: ["amr": "pwd otp", "method": method]),
             origin: origin, on: db)
         return pair
@@ -246,7 +246,7 @@ public struct MFAService: Sendable {
     private func record(_ principal: Principal, _ action: AuditAction, outcome: AuditOutcome = .success, origin: RequestOrigin) async throws {
         try await audit.append(
             AuditRecord(tenantID: principal.tenantID, actor: principal.auditActor, action: action, outcome: outcome,
-                        targetType: principal.kind.rawValue, targetID: principal.subjectID.uuidString.lowercased()),
+                        targetType: principal.kind.rawValue, targetID: principal.subjectID.lowercasedString),
             origin: origin, on: db)
     }
 }

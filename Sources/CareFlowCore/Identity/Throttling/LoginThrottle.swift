@@ -33,7 +33,7 @@ public struct LoginThrottle: Sendable {
 
         /// For the TOTP step, where the account is known by id.
         public init(subjectID: UUID, ip: String?) {
-            account = "account:" + subjectID.uuidString.lowercased()
+            account = "account:" + subjectID.lowercasedString
             self.ip = ip.map { "ip:" + $0 }
         }
     }
