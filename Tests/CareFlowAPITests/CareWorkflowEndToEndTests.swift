@@ -22,11 +22,10 @@ struct CareWorkflowEndToEndTests {
         + "Follow up in 2 weeks."
     static let smtpPassword = "e2e-smtp-pass"
 
-    /// A real SMTP server requiring STARTTLS and AUTH, alive longer than a loaded machine needs
-    /// for both databases (its default lifetime is five minutes). Nil: aiosmtpd is missing and
-    /// interop is not required (the test is then skipped, as SMTPOutboxTests does).
+    /// A real SMTP server requiring STARTTLS and AUTH, as a tenant's production relay would. Nil:
+    /// aiosmtpd is missing and interop is not required (the test is then skipped, as SMTPOutboxTests does).
     static func smtpServer() throws -> SMTPTestServer? {
-        try SMTPTestServer.start(["--tls", "--auth", "careflow:\(smtpPassword)", "--lifetime", "3600"])
+        try SMTPTestServer.start(["--tls", "--auth", "careflow:\(smtpPassword)"])
     }
 
     /// ReminderFixtures' tenant (Twilio to the fake, webhooks signed), its email through `smtp`.
