@@ -188,9 +188,10 @@ struct SMTPAdapterTests {
             _ = try await sender(server, ["starttls": "false"], timeouts: quick).send(email, idempotencyKey: "k5")
         })
         #expect(silent.kind == .retryable && silent.providerCode == nil)
-        // The 1 s limit applied: without it libcurl waits 120 s for a greeting. The margin is for
-        // a loaded machine, where the transfer may also queue for a thread.
-        #expect(clock.now - started < .seconds(15))
+        // The 1 s limit applied: without it libcurl waits 120 s for a greeting. The wide margin is
+        // for a loaded run, where the transfer also queues for one of the adapter's four threads
+        // behind other tests' hanging servers (27 s seen in a full run on a busy machine).
+        #expect(clock.now - started < .seconds(100))
 
         let closed = try #require(await integrationError {
             _ = try await sender(server, port: 1, ["starttls": "false"], timeouts: quick).send(email, idempotencyKey: "k6")
@@ -219,7 +220,7 @@ struct SMTPAdapterTests {
         let error = try #require(await integrationError { _ = try await task.value })
         #expect(error.kind == .retryable && error.message.contains("cancelled"))
         // libcurl asks the progress callback about once a second; the request timeout is 30 s.
-        #expect(clock.now - cancelledAt < .seconds(10))
+        #expect(clock.now - cancelledAt < .seconds(25))
     }
 
     @Test("a line break in the subject, the name or the address is refused before connecting: no header injection")

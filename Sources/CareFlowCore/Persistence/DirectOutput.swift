@@ -21,9 +21,9 @@ extension DirectOutput {
     }
 
     /// A model read from one row of a `selectDirect` query (plain column names).
-    init(directRow row: any SQLRow) throws {
+    init(directRow row: any SQLRow, sqlite: Bool = false) throws {
         self.init()
-        let output = SQLRowOutput(row: row)
+        let output = SQLRowOutput(row: row, sqlite: sqlite)
         for property in directProperties { try property.output(from: output) }
     }
 }
@@ -52,19 +52,56 @@ extension Database {
         // query without `rest`'s conditions (its tenant filter among them).
         guard let sql = self as? any SQLDatabase else { throw AppError.unavailable("SQL database required") }
         let query: SQLQueryString = "SELECT \(unsafeRaw: M.directColumns) FROM \(unsafeRaw: "\"\(M.schema)\"") " + rest
-        return try await sql.raw(query).all().map { try M(directRow: $0) }
+        let sqlite = sql.dialect.name == "sqlite"
+        return try await sql.raw(query).all().map { try M(directRow: $0, sqlite: sqlite) }
     }
 }
 
 /// A SQL row as Fluent's properties read it: by plain column name.
+///
+/// On SQLite, the commonest column types are read without sqlite-kit's generic decoder: it
+/// decodes an optional through a nested decoder (generic metadata instantiated at run time, 12 %
+/// of a patient page) and an id from its text through `UUID(uuidString:)`, which is `sscanf`.
+/// `DirectOutputTests` checks every value against Fluent's own decoding.
 private struct SQLRowOutput: DatabaseOutput {
     let row: any SQLRow
+    let sqlite: Bool
 
     var description: String { "\(row)" }
     func schema(_ schema: String) -> any DatabaseOutput { self }
     func contains(_ key: FieldKey) -> Bool { row.contains(column: key.description) }
     func decodeNil(_ key: FieldKey) throws -> Bool { try row.decodeNil(column: key.description) }
-    func decode<T: Decodable>(_ key: FieldKey, as type: T.Type) throws -> T { try row.decode(column: key.description, as: T.self) }
+
+    func decode<T: Decodable>(_ key: FieldKey, as type: T.Type) throws -> T {
+        let column = key.description
+        if sqlite {
+            if T.self == UUID.self, let id = try id(column) { return unsafeBitCast(id, to: T.self) }
+            if T.self == UUID?.self, let id = try optional(column, id) { return unsafeBitCast(id, to: T.self) }
+            if T.self == String?.self, let text = try optional(column, { try row.decode(column: $0, as: String.self) }) {
+                return unsafeBitCast(text, to: T.self)
+            }
+            if T.self == Date?.self, let date = try optional(column, { try row.decode(column: $0, as: Date.self) }) {
+                return unsafeBitCast(date, to: T.self)
+            }
+            if T.self == Int?.self, let number = try optional(column, { try row.decode(column: $0, as: Int.self) }) {
+                return unsafeBitCast(number, to: T.self)
+            }
+        }
+        return try row.decode(column: column, as: T.self)
+    }
+
+    /// An id kept as text, read by `UUID(canonical:)`; nil (the generic path decides) otherwise.
+    private func id(_ column: String) throws -> UUID? {
+        guard let text = try? row.decode(column: column, as: String.self) else { return nil }
+        return UUID(canonical: text)
+    }
+
+    /// `.some(nil)` for NULL, `.some(value)` when `read` reads it, nil to leave it to the generic path.
+    private func optional<V>(_ column: String, _ read: (String) throws -> V?) throws -> V?? {
+        if try row.decodeNil(column: column) { return .some(nil) }
+        guard let value = try? read(column) else { return nil }
+        return .some(value)
+    }
 }
 
 /// Rows as the query hands them over (one at a time, from the database's thread).
