@@ -55,16 +55,11 @@ final class JSONOutput {
 
     func writeString(_ text: String) {
         bytes.append(UInt8(ascii: "\""))
-        var utf8 = text.utf8
+        let utf8 = text.utf8
         // Most strings need no escape: copied in one go.
         if utf8.withContiguousStorageIfAvailable({ $0.allSatisfy { $0 >= 0x20 && $0 != 0x22 && $0 != 0x5C } }) ?? false {
             bytes.append(contentsOf: utf8)
         } else {
-            if utf8.withContiguousStorageIfAvailable({ _ in () }) == nil {
-                var copy = text
-                copy.makeContiguousUTF8()
-                utf8 = copy.utf8
-            }
             for byte in utf8 {
                 switch byte {
                 case 0x22: bytes.append(contentsOf: [0x5C, 0x22])

@@ -47,66 +47,40 @@ extension ExtractedSteps {
     /// Parses and checks an answer: both arrays present, titles non-empty and bounded,
     /// `times_per_day` 1…24, `duration_days` 1…365, `time_of_day` a real HH:MM, no unknown keys.
     public init(validating answer: JSONValue) throws {
-        guard case .object(let root) = answer else { throw MalformedStepsAnswer(reason: "not a JSON object") }
-        try Self.refuseUnknownKeys(root, allowed: ["checklist", "plan"], at: "")
-        guard case .array(let checklist)? = root["checklist"] else { throw MalformedStepsAnswer(reason: "checklist must be an array") }
-        guard case .array(let plan)? = root["plan"] else { throw MalformedStepsAnswer(reason: "plan must be an array") }
-        guard checklist.count + plan.count <= Self.maxItems else {
-            throw MalformedStepsAnswer(reason: "more than \(Self.maxItems) steps")
+        do {
+            self = try Self.read(answer)
+        } catch {
+            throw MalformedStepsAnswer(reason: error.reason)
         }
-        self.checklist = try checklist.enumerated().map { index, value in
+    }
+
+    private static func read(_ answer: JSONValue) throws(AnswerViolation) -> ExtractedSteps {
+        let root = try AnswerFields.object(answer, allowed: ["checklist", "plan"], at: "")
+        let checklist = try AnswerFields.array(root["checklist"], at: "checklist")
+        let plan = try AnswerFields.array(root["plan"], at: "plan")
+        guard checklist.count + plan.count <= maxItems else { throw AnswerViolation(reason: "more than \(maxItems) steps") }
+        var steps = ExtractedSteps()
+        for (index, value) in checklist.enumerated() {
             let path = "checklist[\(index)]"
-            guard case .object(let item) = value else { throw MalformedStepsAnswer(reason: "\(path) must be an object") }
-            try Self.refuseUnknownKeys(item, allowed: ["title", "detail"], at: path)
-            return ChecklistItem(title: try Self.title(item, at: path), detail: try Self.detail(item, at: path))
+            let item = try AnswerFields.object(value, allowed: ["title", "detail"], at: path)
+            steps.checklist.append(ChecklistItem(title: try AnswerFields.text(item["title"], max: maxTitle, at: "\(path).title"),
+                                                 detail: try AnswerFields.optionalText(item["detail"], max: maxDetail, at: "\(path).detail")))
         }
-        self.plan = try plan.enumerated().map { index, value in
+        for (index, value) in plan.enumerated() {
             let path = "plan[\(index)]"
-            guard case .object(let item) = value else { throw MalformedStepsAnswer(reason: "\(path) must be an object") }
-            try Self.refuseUnknownKeys(item, allowed: ["title", "detail", "times_per_day", "time_of_day", "duration_days"], at: path)
-            let times = try Self.integer(item["times_per_day"], in: 1...24, name: "\(path).times_per_day")
-            let days = try Self.integer(item["duration_days"], in: 1...365, name: "\(path).duration_days")
+            let item = try AnswerFields.object(value, allowed: ["title", "detail", "times_per_day", "time_of_day", "duration_days"], at: path)
+            let times = try AnswerFields.integer(item["times_per_day"], in: 1...24, at: "\(path).times_per_day")
+            let days = try AnswerFields.integer(item["duration_days"], in: 1...365, at: "\(path).duration_days")
             var clock: String?
             switch item["time_of_day"] {
             case nil, .null?: clock = nil
             case .string(let text)? where LocalClock(text) != nil: clock = text
-            default: throw MalformedStepsAnswer(reason: "\(path).time_of_day must be HH:MM or null")
+            default: throw AnswerViolation(reason: "\(path).time_of_day must be HH:MM or null")
             }
-            return PlanItem(title: try Self.title(item, at: path), detail: try Self.detail(item, at: path),
-                            timesPerDay: times, timeOfDay: clock, durationDays: days)
+            steps.plan.append(PlanItem(title: try AnswerFields.text(item["title"], max: maxTitle, at: "\(path).title"),
+                                       detail: try AnswerFields.optionalText(item["detail"], max: maxDetail, at: "\(path).detail"),
+                                       timesPerDay: times, timeOfDay: clock, durationDays: days))
         }
-    }
-
-    private static func refuseUnknownKeys(_ object: [String: JSONValue], allowed: Set<String>, at path: String) throws {
-        if let extra = object.keys.sorted().first(where: { !allowed.contains($0) }) {
-            throw MalformedStepsAnswer(reason: "unexpected field \(path.isEmpty ? extra : "\(path).\(extra)")")
-        }
-    }
-
-    private static func title(_ item: [String: JSONValue], at path: String) throws -> String {
-        guard case .string(let raw)? = item["title"] else { throw MalformedStepsAnswer(reason: "\(path).title must be a string") }
-        let title = raw.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !title.isEmpty, title.count <= maxTitle else {
-            throw MalformedStepsAnswer(reason: "\(path).title must be 1–\(maxTitle) characters")
-        }
-        return title
-    }
-
-    private static func detail(_ item: [String: JSONValue], at path: String) throws -> String? {
-        switch item["detail"] {
-        case nil, .null?: return nil
-        case .string(let raw)?:
-            let detail = raw.trimmingCharacters(in: .whitespacesAndNewlines)
-            guard detail.count <= maxDetail else { throw MalformedStepsAnswer(reason: "\(path).detail is too long") }
-            return detail.isEmpty ? nil : detail
-        default: throw MalformedStepsAnswer(reason: "\(path).detail must be a string or null")
-        }
-    }
-
-    private static func integer(_ value: JSONValue?, in range: ClosedRange<Int>, name: String) throws -> Int {
-        guard case .number(let number)? = value, number.rounded() == number, let int = Int(exactly: number), range.contains(int) else {
-            throw MalformedStepsAnswer(reason: "\(name) must be a whole number in \(range.lowerBound)…\(range.upperBound)")
-        }
-        return int
+        return steps
     }
 }

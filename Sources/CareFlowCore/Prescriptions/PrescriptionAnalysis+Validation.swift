@@ -60,23 +60,24 @@ extension PrescriptionAnalysis {
     /// `duration_days` 1…365 or null, interactions between exactly two named medicines with a
     /// known severity, no unknown keys. The result says `source: llm`.
     public init(validatingLLMAnswer answer: JSONValue) throws {
-        guard case .object(let root) = answer else { throw MalformedPrescriptionAnswer(reason: "not a JSON object") }
-        try Self.refuseUnknownKeys(root, allowed: ["medications", "interactions"], at: "")
-        guard case .array(let medications)? = root["medications"] else {
-            throw MalformedPrescriptionAnswer(reason: "medications must be an array")
+        do {
+            self = try Self.read(answer)
+        } catch {
+            throw MalformedPrescriptionAnswer(reason: error.reason)
         }
-        guard case .array(let interactions)? = root["interactions"] else {
-            throw MalformedPrescriptionAnswer(reason: "interactions must be an array")
-        }
-        guard medications.count <= Self.maxMedications else {
-            throw MalformedPrescriptionAnswer(reason: "more than \(Self.maxMedications) medications")
-        }
-        guard interactions.count <= Self.maxInteractions else {
-            throw MalformedPrescriptionAnswer(reason: "more than \(Self.maxInteractions) interactions")
-        }
-        let meds = try medications.enumerated().map { index, value in try Self.medication(value, at: "medications[\(index)]") }
-        let pairs = try interactions.enumerated().map { index, value in try Self.interaction(value, at: "interactions[\(index)]") }
-        self.init(medications: meds, interactions: pairs, source: .llm)
+    }
+
+    private static func read(_ answer: JSONValue) throws(AnswerViolation) -> PrescriptionAnalysis {
+        let root = try AnswerFields.object(answer, allowed: ["medications", "interactions"], at: "")
+        let medications = try AnswerFields.array(root["medications"], at: "medications")
+        let interactions = try AnswerFields.array(root["interactions"], at: "interactions")
+        guard medications.count <= maxMedications else { throw AnswerViolation(reason: "more than \(maxMedications) medications") }
+        guard interactions.count <= maxInteractions else { throw AnswerViolation(reason: "more than \(maxInteractions) interactions") }
+        var meds: [Medication] = []
+        for (index, value) in medications.enumerated() { meds.append(try medication(value, at: "medications[\(index)]")) }
+        var pairs: [Interaction] = []
+        for (index, value) in interactions.enumerated() { pairs.append(try interaction(value, at: "interactions[\(index)]")) }
+        return PrescriptionAnalysis(medications: meds, interactions: pairs, source: .llm)
     }
 
     /// The interactions of CareFlow's own table that the answer left out, added: a model may
@@ -91,62 +92,31 @@ extension PrescriptionAnalysis {
         return result
     }
 
-    private static func medication(_ value: JSONValue, at path: String) throws -> Medication {
-        guard case .object(let item) = value else { throw MalformedPrescriptionAnswer(reason: "\(path) must be an object") }
-        try refuseUnknownKeys(item, allowed: ["name", "dose", "unit", "route", "frequency", "duration_days", "warnings"], at: path)
-        let name = try text(item["name"], max: maxName, at: "\(path).name")
-        var duration: Int?
-        switch item["duration_days"] {
-        case nil, .null?: duration = nil
-        case .number(let n)? where n.rounded() == n && (1...365).contains(n): duration = Int(n)
-        default: throw MalformedPrescriptionAnswer(reason: "\(path).duration_days must be a whole number in 1…365 or null")
-        }
-        guard case .array(let rawWarnings)? = item["warnings"] else {
-            throw MalformedPrescriptionAnswer(reason: "\(path).warnings must be an array")
-        }
-        guard rawWarnings.count <= maxWarnings else { throw MalformedPrescriptionAnswer(reason: "\(path).warnings has more than \(maxWarnings)") }
-        let warnings = try rawWarnings.enumerated().map { i, w in try text(w, max: maxNote, at: "\(path).warnings[\(i)]") }
-        return Medication(name: name, dose: try optionalText(item["dose"], at: "\(path).dose"),
-                          unit: try optionalText(item["unit"], at: "\(path).unit"),
-                          route: try optionalText(item["route"], at: "\(path).route"),
-                          frequency: try optionalText(item["frequency"], at: "\(path).frequency"), durationDays: duration,
-                          warnings: warnings)
+    private static func medication(_ value: JSONValue, at path: String) throws(AnswerViolation) -> Medication {
+        let item = try AnswerFields.object(value, allowed: ["name", "dose", "unit", "route", "frequency", "duration_days", "warnings"], at: path)
+        let name = try AnswerFields.text(item["name"], max: maxName, at: "\(path).name")
+        let duration = try AnswerFields.optionalInteger(item["duration_days"], in: 1...365, at: "\(path).duration_days")
+        let rawWarnings = try AnswerFields.array(item["warnings"], at: "\(path).warnings")
+        guard rawWarnings.count <= maxWarnings else { throw AnswerViolation(reason: "\(path).warnings has more than \(maxWarnings)") }
+        var warnings: [String] = []
+        for (i, warning) in rawWarnings.enumerated() { warnings.append(try AnswerFields.text(warning, max: maxNote, at: "\(path).warnings[\(i)]")) }
+        return Medication(name: name, dose: try AnswerFields.optionalText(item["dose"], max: maxShort, at: "\(path).dose"),
+                          unit: try AnswerFields.optionalText(item["unit"], max: maxShort, at: "\(path).unit"),
+                          route: try AnswerFields.optionalText(item["route"], max: maxShort, at: "\(path).route"),
+                          frequency: try AnswerFields.optionalText(item["frequency"], max: maxShort, at: "\(path).frequency"),
+                          durationDays: duration, warnings: warnings)
     }
 
-    private static func interaction(_ value: JSONValue, at path: String) throws -> Interaction {
-        guard case .object(let item) = value else { throw MalformedPrescriptionAnswer(reason: "\(path) must be an object") }
-        try refuseUnknownKeys(item, allowed: ["between", "severity", "note"], at: path)
+    private static func interaction(_ value: JSONValue, at path: String) throws(AnswerViolation) -> Interaction {
+        let item = try AnswerFields.object(value, allowed: ["between", "severity", "note"], at: path)
         guard case .array(let names)? = item["between"], names.count == 2 else {
-            throw MalformedPrescriptionAnswer(reason: "\(path).between must name exactly two medicines")
+            throw AnswerViolation(reason: "\(path).between must name exactly two medicines")
         }
-        let between = try names.enumerated().map { i, n in try text(n, max: maxName, at: "\(path).between[\(i)]") }
+        var between: [String] = []
+        for (i, name) in names.enumerated() { between.append(try AnswerFields.text(name, max: maxName, at: "\(path).between[\(i)]")) }
         guard case .string(let severity)? = item["severity"], severities.contains(severity) else {
-            throw MalformedPrescriptionAnswer(reason: "\(path).severity must be one of \(severities.joined(separator: ", "))")
+            throw AnswerViolation(reason: "\(path).severity must be one of \(severities.joined(separator: ", "))")
         }
-        return Interaction(between: between, severity: severity, note: try text(item["note"], max: maxNote, at: "\(path).note"))
-    }
-
-    private static func refuseUnknownKeys(_ object: [String: JSONValue], allowed: Set<String>, at path: String) throws {
-        if let extra = object.keys.sorted().first(where: { !allowed.contains($0) }) {
-            throw MalformedPrescriptionAnswer(reason: "unexpected field \(path.isEmpty ? extra : "\(path).\(extra)")")
-        }
-    }
-
-    private static func text(_ value: JSONValue?, max: Int, at path: String) throws -> String {
-        guard case .string(let raw)? = value else { throw MalformedPrescriptionAnswer(reason: "\(path) must be a string") }
-        let text = raw.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !text.isEmpty, text.count <= max else { throw MalformedPrescriptionAnswer(reason: "\(path) must be 1–\(max) characters") }
-        return text
-    }
-
-    private static func optionalText(_ value: JSONValue?, at path: String) throws -> String? {
-        switch value {
-        case nil, .null?: return nil
-        case .string(let raw)?:
-            let text = raw.trimmingCharacters(in: .whitespacesAndNewlines)
-            guard text.count <= maxShort else { throw MalformedPrescriptionAnswer(reason: "\(path) is longer than \(maxShort) characters") }
-            return text.isEmpty ? nil : text
-        default: throw MalformedPrescriptionAnswer(reason: "\(path) must be a string or null")
-        }
+        return Interaction(between: between, severity: severity, note: try AnswerFields.text(item["note"], max: maxNote, at: "\(path).note"))
     }
 }
