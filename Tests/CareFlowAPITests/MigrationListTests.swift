@@ -19,6 +19,7 @@ struct MigrationListTests {
             "CreateStaffProfiles", "CreateAvailability", "CreateShifts", "CreateIdempotencyRecords", "CreateWebhookTables",
             "CreateOutboxMessages", "AddPatientListIndex", "CreateDevices", "CreateRiskAssessments", "AddUserProfileFields",
             "AddAppointmentListIndexes", "CreateLLMExchanges", "CreateCareSteps", "CreateReminderDeliveries", "CreatePrescriptionAnalyses",
+            "CreateAdmissions", "CreateInvoices", "CreateClaims",
             "SealPatientConditionCodes", "SealIdempotencyResponses",
         ].map { "CareFlowAPI.\($0)" })
     }

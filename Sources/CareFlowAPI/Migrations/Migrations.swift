@@ -38,6 +38,9 @@ enum CareFlowMigrations {
         CreateCareSteps(),
         CreateReminderDeliveries(),
         CreatePrescriptionAnalyses(),
+        CreateAdmissions(),
+        CreateInvoices(),
+        CreateClaims(),
     ]
 
     /// Migrations that seal existing values need the tenants' keys: `configure` adds them, after

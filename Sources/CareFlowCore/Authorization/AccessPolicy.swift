@@ -78,6 +78,24 @@ public enum AccessPolicy {
         (.careStepCheckIn, [.doctor: .careTeam, .nurse: .facility, .patient: .self]),
         // A prescription analysis is written on the patient's record: as `patient.update_clinical`.
         (.prescriptionAnalyze, [.doctor: .careTeam, .nurse: .facility]),
+        // Admissions (issue 14): the clinical roles of a facility admit and discharge; the
+        // reason and summary follow `patient.read_clinical`.
+        (.wardRead, [.groupAdmin: .tenant, .facilityAdmin: .facility, .doctor: .facility, .nurse: .facility,
+                     .receptionist: .facility]),
+        (.wardManage, [.groupAdmin: .tenant, .facilityAdmin: .facility]),
+        (.admissionRead, [.groupAdmin: .tenant, .facilityAdmin: .facility, .doctor: .facility, .nurse: .facility,
+                          .receptionist: .facility, .billing: .facility, .patient: .self]),
+        (.admissionManage, [.doctor: .facility, .nurse: .facility]),
+        // Billing: the billing role at its facilities; the patient reads and pays their own.
+        (.invoiceRead, [.groupAdmin: .tenant, .facilityAdmin: .facility, .billing: .facility, .patient: .self]),
+        (.invoiceManage, [.groupAdmin: .tenant, .billing: .facility]),
+        (.invoicePay, [.billing: .facility, .patient: .self]),
+        (.claimRead, [.groupAdmin: .tenant, .facilityAdmin: .facility, .billing: .facility, .patient: .self]),
+        (.claimManage, [.groupAdmin: .tenant, .billing: .facility]),
+        // Analytics and exports: admins in their scope; billing for revenue.
+        (.analyticsRead, [.groupAdmin: .tenant, .facilityAdmin: .facility]),
+        (.analyticsRevenueRead, [.groupAdmin: .tenant, .facilityAdmin: .facility, .billing: .facility]),
+        (.exportRun, [.groupAdmin: .tenant, .facilityAdmin: .facility, .billing: .facility]),
     ]
 
     private static let index: [Action: [Role: PermissionScope]] = Dictionary(

@@ -61,4 +61,27 @@ public enum Action: String, Sendable, CaseIterable, Codable {
     /// Reading a prescription into medicines and interactions, stored on the patient's record:
     /// the clinicians who may write that patient's records.
     case prescriptionAnalyze = "prescription.analyze"
+    /// Wards and their beds (issue 14): reading them, and creating or resizing them.
+    case wardRead = "ward.read"
+    case wardManage = "ward.manage"
+    /// Admissions without their reason and summary (those follow `patient.read_clinical`).
+    case admissionRead = "admission.read"
+    /// Admitting and discharging: the clinical roles of the facility.
+    case admissionManage = "admission.manage"
+    /// Invoices with their lines; a patient reads their own.
+    case invoiceRead = "invoice.read"
+    /// Creating, finalizing, voiding and refunding invoices.
+    case invoiceManage = "invoice.manage"
+    /// Starting a payment of an open invoice with the tenant's payments adapter.
+    case invoicePay = "invoice.pay"
+    /// Insurance claims with their history.
+    case claimRead = "claim.read"
+    /// Submitting claims and moving them along their states.
+    case claimManage = "claim.manage"
+    /// Operational analytics (admissions, occupancy, appointments, no-shows, high-risk patients).
+    case analyticsRead = "analytics.read"
+    /// The revenue metric: money, so billing reads it as well as the admins.
+    case analyticsRevenueRead = "analytics.read_revenue"
+    /// CSV and PDF exports; each dataset also needs the read action of its rows.
+    case exportRun = "export.run"
 }

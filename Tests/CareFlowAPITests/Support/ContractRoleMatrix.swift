@@ -15,6 +15,9 @@ import CareFlowCore
 /// - a patient reaches their own account and record.
 /// - care steps (§7, issue 13) follow the clinical content they come from, and the patient
 ///   checks in their own.
+/// - issue 14: the clinical roles of a facility admit and discharge; the billing role bills and
+///   files claims at its facilities (the group admin across the tenant), a patient reads and pays
+///   their own invoices; analytics are the admins' in their scope, revenue also billing's.
 enum ContractRoleMatrix {
     static let columns: [Role] = [.platformAdmin, .groupAdmin, .facilityAdmin, .doctor, .nurse, .receptionist, .billing, .patient]
 
@@ -60,6 +63,18 @@ enum ContractRoleMatrix {
         care_step.read             -         -         -         care_team facility  -         -         self
         care_step.check_in         -         -         -         care_team facility  -         -         self
         prescription.analyze       -         -         -         care_team facility  -         -         -
+        ward.read                  -         tenant    facility  facility  facility  facility  -         -
+        ward.manage                -         tenant    facility  -         -         -         -         -
+        admission.read             -         tenant    facility  facility  facility  facility  facility  self
+        admission.manage           -         -         -         facility  facility  -         -         -
+        invoice.read               -         tenant    facility  -         -         -         facility  self
+        invoice.manage             -         tenant    -         -         -         -         facility  -
+        invoice.pay                -         -         -         -         -         -         facility  self
+        claim.read                 -         tenant    facility  -         -         -         facility  self
+        claim.manage               -         tenant    -         -         -         -         facility  -
+        analytics.read             -         tenant    facility  -         -         -         -         -
+        analytics.read_revenue     -         tenant    facility  -         -         -         facility  -
+        export.run                 -         tenant    facility  -         -         -         facility  -
         """
 
     /// action → role → reach, parsed from `text`.
