@@ -77,6 +77,8 @@ let package = Package(
                 "CareFlowCore", "CareFlowModels",
                 // The installed plugins drive the adapter registry, the tenant-file validation and the webhook routes.
                 "AdapterHTTP", "InstalledPlugins",
+                // Receipts and PDF exports (libharu).
+                "CareFlowPDF",
             ] + pluginTargets + [
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Vapor", package: "vapor"),
@@ -112,6 +114,18 @@ let package = Package(
             path: "Sources/CCurl",
             pkgConfig: "libcurl",
             providers: [.apt(["libcurl4-openssl-dev"]), .yum(["libcurl-devel"]), .brew(["curl"])]
+        ),
+        // libharu (receipts and PDF exports), from the system: libhpdf-dev on Debian/Ubuntu. Debian
+        // ships no pkg-config file for it; the headers and library are on the default paths.
+        .systemLibrary(
+            name: "CHaru",
+            path: "Sources/CHaru",
+            providers: [.apt(["libhpdf-dev"]), .yum(["libharu-devel"]), .brew(["libharu"])]
+        ),
+        // Text documents as PDF through libharu: the application's one PDF writer. No Vapor, no database.
+        .target(
+            name: "CareFlowPDF",
+            dependencies: ["CHaru"]
         ),
         // Predictive models trained and served in Swift (issue 7): no Vapor, no database.
         .target(
@@ -169,6 +183,8 @@ let package = Package(
                 .product(name: "SQLKit", package: "sql-kit"),
                 // Builds the FlateDecode PDFs of the prescription tests.
                 .product(name: "CompressNIO", package: "compress-nio"),
+                // WinAnsi text of the PDF writer, tested without HTTP.
+                "CareFlowPDF",
             ],
             // The SMTP server the SMTP adapter tests start (aiosmtpd), found through #filePath.
             exclude: ["Interop/smtp_server.py"]

@@ -54,6 +54,10 @@ extension AuditAction {
     public static let documentDelete = AuditAction("document.delete")
     public static let documentUpload = AuditAction("document.upload")
 
+    /// Exports (issue 14): authorized, before the first byte; ended, with the row count.
+    public static let exportStarted = AuditAction("export.started")
+    public static let exportCompleted = AuditAction("export.completed")
+
     public static let facilityCreate = AuditAction("facility.create")
 
     public static let importPatients = AuditAction("import.patients")
@@ -127,7 +131,7 @@ extension AuditAction {
         .authPasswordForgot, .authPasswordReset, .authRefreshReuse, .authSessionEnd, .authSignup,
         .availabilityExceptionCreate, .availabilityExceptionDelete, .availabilityReplace, .benchAuditAppend,
         .careRelationshipChoose, .careRelationshipCreate, .careRelationshipEnd, .careStepCheckIn, .careStepsCreate, .deviceRegister, .deviceRemove,
-        .documentDelete, .documentUpload, .facilityCreate, .importPatients, .invitationAccept, .invitationSend,
+        .documentDelete, .documentUpload, .exportCompleted, .exportStarted, .facilityCreate, .importPatients, .invitationAccept, .invitationSend,
         .keysRotateDataKey, .keysRotateMaster, .keysRotateSigning, .llmRequest, .medicalRecordCreate, .mfaCodeRejected,
         .mfaDisabled, .mfaEnrolled, .mfaEnrolmentStarted, .mfaRecoveryCodesRegenerated, .mfaReset, .modelActivate,
         .modelTrain, .outboxRequeue, .patientBulkLoad, .patientCreate, .patientDelete, .patientNationalIdRefused,

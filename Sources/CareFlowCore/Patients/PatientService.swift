@@ -134,6 +134,32 @@ public struct PatientService: Sendable {
         let cipher = try await keyring.cipher(forTenant: scope.tenantID, on: scope.db)
         // Written as SQL rather than through Fluent's query builder: this is the hottest PHI
         // read, and the builder's per-query reflection cost more than the query.
+        var conditions = try await searchConditions(query, principal: principal, cipher: cipher, in: scope, origin: origin)
+        if let cursor = page.cursor {
+            guard let after = UUID(uuidString: cursor.key) else { throw AppError.invalid("cursor", "is not a cursor returned by this API") }
+            conditions.append(query.newestFirst ? #""patients"."id" < \#(bind: after)"# : #""patients"."id" > \#(bind: after)"#)
+        }
+        let order: SQLQueryString = query.newestFirst ? #"ORDER BY "patients"."id" DESC"# : #"ORDER BY "patients"."id" ASC"#
+        let rows = try await scope.db.selectDirect(Patient.self, "WHERE " + conditions.joined(separator: " AND ") + " "
+                                                   + order + " LIMIT \(literal: page.limit + 1)")
+        let items = Array(rows.prefix(page.limit))
+        if !items.isEmpty {
+            try await audit.append(
+                AuditRecord(tenantID: scope.tenantID, actor: principal.auditActor, action: .phiRead, targetType: "patient_list",
+                            details: ["what": query.conditionCode == nil ? "demographics" : "demographics,condition",
+                                      "count": String(items.count),
+                                      "patients": items.map { $0.id!.lowercasedString }.joined(separator: ",")]),
+                origin: origin, on: scope.db)
+        }
+        var views: [PatientView] = []
+        for patient in items { views.append(try await view(patient, clinical: false, cipher: cipher, scope: scope)) }
+        return Page(items: views, nextCursor: rows.count > page.limit ? Cursor(key: items.last!.id!.uuidString).encoded : nil)
+    }
+
+    /// The WHERE conditions of a search: the caller's visibility (a 403 when it has none) and
+    /// the query's filters. Shared by the list and the patients export, so both pick the same rows.
+    func searchConditions(_ query: PatientQuery, principal: Principal, cipher: FieldCipher, in scope: TenantScope,
+                          origin: RequestOrigin) async throws -> [SQLQueryString] {
         var conditions: [SQLQueryString] = [#""patients"."tenant_id" = \#(bind: scope.tenantID)"#, #""patients"."deleted_at" IS NULL"#]
         switch PatientVisibility.of(principal, tenantID: scope.tenantID) {
         case .wholeTenant: break
@@ -174,25 +200,7 @@ public struct PatientService: Sendable {
                     AND "doctor_id" = \(bind: doctorID) AND "ended_at" IS NULL AND ("ends_on" IS NULL OR "ends_on" > \(bind: Date())))
                 """)
         }
-        if let cursor = page.cursor {
-            guard let after = UUID(uuidString: cursor.key) else { throw AppError.invalid("cursor", "is not a cursor returned by this API") }
-            conditions.append(query.newestFirst ? #""patients"."id" < \#(bind: after)"# : #""patients"."id" > \#(bind: after)"#)
-        }
-        let order: SQLQueryString = query.newestFirst ? #"ORDER BY "patients"."id" DESC"# : #"ORDER BY "patients"."id" ASC"#
-        let rows = try await scope.db.selectDirect(Patient.self, "WHERE " + conditions.joined(separator: " AND ") + " "
-                                                   + order + " LIMIT \(literal: page.limit + 1)")
-        let items = Array(rows.prefix(page.limit))
-        if !items.isEmpty {
-            try await audit.append(
-                AuditRecord(tenantID: scope.tenantID, actor: principal.auditActor, action: .phiRead, targetType: "patient_list",
-                            details: ["what": query.conditionCode == nil ? "demographics" : "demographics,condition",
-                                      "count": String(items.count),
-                                      "patients": items.map { $0.id!.lowercasedString }.joined(separator: ",")]),
-                origin: origin, on: scope.db)
-        }
-        var views: [PatientView] = []
-        for patient in items { views.append(try await view(patient, clinical: false, cipher: cipher, scope: scope)) }
-        return Page(items: views, nextCursor: rows.count > page.limit ? Cursor(key: items.last!.id!.uuidString).encoded : nil)
+        return conditions
     }
 
     /// Writes a new patient in the caller's transaction: an MRN, the sealed fields, the
