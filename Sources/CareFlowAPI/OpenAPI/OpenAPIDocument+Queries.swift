@@ -30,7 +30,15 @@ extension OpenAPIDocument {
         "get /api/v1/patients/{patientID}/risk-assessments": (RiskAssessmentQuery.self, ["level": "high keeps the High results"]),
         "get /api/v1/patients/{patientID}/steps": (CareStepListQuery.self, ["status": "open, done or cancelled"]),
         "get /api/v1/me/steps": (CareStepListQuery.self, ["status": "open, done or cancelled"]),
+        "get /api/v1/exports/appointments.csv": (AppointmentExportQuery.self, exportDescriptions("starts_at")),
+        "get /api/v1/exports/invoices.csv": (InvoiceExportQuery.self, exportDescriptions("created_at")),
+        "get /api/v1/exports/admissions.csv": (AdmissionExportQuery.self, exportDescriptions("admitted_at")),
     ]
+
+    private static func exportDescriptions(_ column: String) -> [String: String] {
+        ["facility_id": "Filter", "doctor_id": "Filter", "patient_id": "Filter", "status": "Filter",
+         "from": "RFC 3339: \(column) at or after", "to": "RFC 3339: \(column) before"]
+    }
 
     private static let auditDescriptions = Dictionary(uniqueKeysWithValues: AuditFilterQuery.parameterNames.map { ($0, "Filter") })
 

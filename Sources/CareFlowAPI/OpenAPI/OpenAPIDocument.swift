@@ -213,6 +213,23 @@ enum OpenAPIDocument {
               tag: "prescriptions", request: "PrescriptionAnalysisRequest",
               responses: [(200, "PrescriptionAnalysis"), (403, "Problem"), (404, "Problem"), (413, "Problem"), (422, "Problem"),
                           (502, "Problem"), (503, "Problem")]),
+        // Exports (issue 14): CSV streamed in pages (constant memory), audited as export.started and
+        // export.completed with the row count; cells starting with = + - @ tab CR are prefixed with '.
+        .init("get", "/api/v1/exports/patients.csv",
+              "Patients as CSV (the patient list's filters; demographics only, never clinical content)", tag: "exports",
+              responses: [(200, "CSVFile"), (403, "Problem"), (422, "Problem")]),
+        .init("get", "/api/v1/exports/appointments.csv", "Appointments as CSV (never the reason)", tag: "exports",
+              responses: [(200, "CSVFile"), (403, "Problem"), (422, "Problem")]),
+        .init("get", "/api/v1/exports/invoices.csv", "Invoices as CSV, amounts in minor units", tag: "exports",
+              responses: [(200, "CSVFile"), (403, "Problem"), (422, "Problem")]),
+        .init("get", "/api/v1/exports/admissions.csv", "Admissions as CSV (never the reason or summary)", tag: "exports",
+              responses: [(200, "CSVFile"), (403, "Problem"), (422, "Problem")]),
+        .init("get", "/api/v1/exports/invoices/{invoiceFile}",
+              "One issued invoice as PDF; invoiceFile is the invoice id followed by .pdf (audited as export.completed)", tag: "exports",
+              responses: [(200, "PDFFile"), (403, "Problem"), (404, "Problem"), (409, "Problem")]),
+        .init("get", "/api/v1/invoices/{invoiceID}/receipt.pdf",
+              "The receipt of a paid (or since refunded) invoice as PDF; 409 for any other state (audited PHI read)", tag: "exports",
+              responses: [(200, "PDFFile"), (403, "Problem"), (404, "Problem"), (409, "Problem")]),
     ]
 
     static func render(serverURL: String) -> JSONValue {
@@ -231,7 +248,7 @@ enum OpenAPIDocument {
             if op.method == "get" && op.responses.contains(where: { $0.1?.hasSuffix("List") == true }) {
                 query = [queryParam("limit", "integer", "Page size, 1–200 (default 50)"), queryParam("cursor", "string", "next_cursor of the previous page")]
             }
-            if op.path == "/api/v1/patients" && op.method == "get" {
+            if (op.path == "/api/v1/patients" || op.path == "/api/v1/exports/patients.csv") && op.method == "get" {
                 query += ["mrn", "national_id", "phone", "email", "name", "age_min", "age_max", "birth_year_from", "birth_year_to",
                           "sex", "condition", "facility_id", "doctor_id", "sort"].map { queryParam($0, "string", "Search or filter") }
             }

@@ -96,7 +96,8 @@ enum OpenAPISchemas {
     static let multipartRequests: Set<String> = ["DocumentUpload"]
 
     /// Responses that are files, by pseudo-schema name: the media types they come in.
-    static let binaryResponses: [String: [String]] = ["DocumentContent": DocumentContentType.allCases.map(\.mediaType)]
+    static let binaryResponses: [String: [String]] = ["DocumentContent": DocumentContentType.allCases.map(\.mediaType),
+                                                      "CSVFile": ["text/csv"], "PDFFile": ["application/pdf"]]
 
     /// Responses streamed as one JSON value per line, by pseudo-schema name: media type and the
     /// schema of each line.
