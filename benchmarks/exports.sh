@@ -11,9 +11,9 @@ cd "$(dirname "$0")/.."
 BUILD_PATH=${BUILD_PATH:-.build}
 ROWS=${1:-1000000}
 PORT=${PORT:-8187}
-CONFIG=${CONFIG:-release}   # CONFIG=debug for a quick smoke run of the script itself
+CONFIG=${CONFIG:-release}   # CONFIG=debug for a quick smoke run of the script itself; SKIP_BUILD=1 uses the build as it is
 command -v oathtool >/dev/null || { echo "oathtool is required (apt-get install oathtool)"; exit 1; }
-swift build -c "$CONFIG" --product careflow --scratch-path "$BUILD_PATH" >/dev/null
+[[ -n "${SKIP_BUILD:-}" ]] || swift build -c "$CONFIG" --product careflow --scratch-path "$BUILD_PATH" >/dev/null
 bin=$BUILD_PATH/$CONFIG/careflow
 tmp=$(mktemp -d)
 trap 'kill $server 2>/dev/null || true; rm -rf "$tmp"' EXIT

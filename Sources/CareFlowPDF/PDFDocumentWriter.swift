@@ -55,7 +55,7 @@ public final class PDFDocumentWriter {
             throw WriterError.libharu(code: UInt(code))
         }
         (self.regular, self.bold) = (regular, bold)
-        Self.withCString(title) { HPDF_SetInfoAttr(pdf, HPDF_INFO_TITLE, $0) }
+        _ = Self.withCString(title) { HPDF_SetInfoAttr(pdf, HPDF_INFO_TITLE, $0) }
         HPDF_SetInfoAttr(pdf, HPDF_INFO_CREATOR, "CareFlow")
     }
 
@@ -157,7 +157,7 @@ public final class PDFDocumentWriter {
         }
         let left = alignment == .right ? x + width - measured : x
         HPDF_Page_BeginText(page)
-        Self.withCString(bytes) { HPDF_Page_TextOut(page, left, y - size, $0) }
+        _ = Self.withCString(bytes) { HPDF_Page_TextOut(page, left, y - size, $0) }
         HPDF_Page_EndText(page)
     }
 

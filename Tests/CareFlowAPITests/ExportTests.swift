@@ -263,6 +263,34 @@ struct ExportTests {
         #expect(!PatientNames.mayRead(principal([]), tenantID: tenant))
     }
 
+    @Test("a stream cut short is recorded: export.completed with outcome failure and the rows written so far",
+          arguments: TestBackend.enabled)
+    func cutOff(backend: TestBackend) async throws {
+        try await withCareFlow(backend) { app in
+            let t = try await Fixtures.tenant(app, slug: "exp-cut")
+            let aline = try await Fixtures.patient(app, t)
+            for _ in 0..<5 { try await SchedulingFixtures.appointment(app, t, patient: aline) }
+            let services = app.services
+            // Pages of two rows: the header, then 2 + 2 + 1.
+            let exports = ExportService(patients: services.patients, guardian: services.guardian, keyring: services.keyring,
+                                        audit: services.audit, batchSize: 2)
+            let context = RequestContext(scope: TenantScope(tenantID: t.id, db: app.db), principal: .system(tenantID: t.id), origin: .none)
+            let export = try await exports.appointments(AppointmentExportFilters(), in: context)
+            struct ClientGone: Error {}
+            var writes = 0
+            await #expect(throws: ClientGone.self) {
+                try await export.stream { _ in
+                    writes += 1
+                    if writes == 3 { throw ClientGone() }  // the second page never reaches the client
+                }
+            }
+            let completed = try #require(try await ExportFixtures.lastAudit(app, .exportCompleted))
+            #expect(completed.event.outcome == "failure")
+            #expect(completed.details["row_count"] == "2" && completed.details["cut_off"] == "true")
+            #expect(completed.details["dataset"] == "appointments")
+        }
+    }
+
     @Test("a 20,000-row export streams: many chunks, the first written before the last page is read",
           arguments: TestBackend.enabled)
     func streams(backend: TestBackend) async throws {
