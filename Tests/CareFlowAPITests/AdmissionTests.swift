@@ -277,6 +277,39 @@ struct AdmissionTests {
         }
     }
 
+    @Test("a back-entered admission may not overlap a recorded stay of the patient or of the bed", arguments: TestBackend.enabled)
+    func backEntry(backend: TestBackend) async throws {
+        try await withCareFlow(backend) { app in
+            let t = try await Fixtures.tenant(app, slug: "adm-back")
+            let ward = try await Self.ward(app, t, beds: 2)
+            let patient = try await Fixtures.patient(app, t)
+            let now = Date().rounded()
+            let first = try await app.send(.POST, Self.admitPath(patient), token: t[.doctor].token,
+                                           json: Self.admission(facility: t.f1.id!, ward: ward, bed: 1,
+                                                                admittedAt: Self.iso(now.addingTimeInterval(-10 * 3600))))
+            let id = try #require(first.json["id"] as? String)
+            #expect(try await app.send(.POST, "/api/v1/admissions/\(id)/discharge", token: t[.doctor].token,
+                                       json: jsonBody(["disposition": "home", "discharged_at": Self.iso(now.addingTimeInterval(-2 * 3600))])).status == .ok)
+            let during = Self.iso(now.addingTimeInterval(-5 * 3600))
+            // The same patient back-entered inside the recorded stay: 409.
+            let overlap = try await app.send(.POST, Self.admitPath(patient), token: t[.doctor].token,
+                                             json: Self.admission(facility: t.f1.id!, ward: ward, bed: 2, admittedAt: during))
+            #expect(overlap.status == .conflict && overlap.isProblem, "\(overlap.text)")
+            // Another patient in bed 1 during that stay: 409; without a bed, bed 2 is taken instead.
+            let other = try await Fixtures.patient(app, t, given: "Other")
+            let bed1 = try await app.send(.POST, Self.admitPath(other), token: t[.doctor].token,
+                                          json: Self.admission(facility: t.f1.id!, ward: ward, bed: 1, admittedAt: during))
+            #expect(bed1.status == .conflict && bed1.isProblem, "\(bed1.text)")
+            let chosen = try await app.send(.POST, Self.admitPath(other), token: t[.doctor].token,
+                                            json: Self.admission(facility: t.f1.id!, ward: ward, admittedAt: during))
+            #expect(chosen.status == .created && chosen.json["bed"] as? Int == 2, "\(chosen.text)")
+            // After the stay ended, the patient may be admitted again (bed 1 is free).
+            let later = try await app.send(.POST, Self.admitPath(patient), token: t[.doctor].token,
+                                           json: Self.admission(facility: t.f1.id!, ward: ward, admittedAt: Self.iso(now.addingTimeInterval(-3600))))
+            #expect(later.status == .created && later.json["bed"] as? Int == 1, "\(later.text)")
+        }
+    }
+
     @Test("another tenant's ids are not found; another facility's are refused (403, audited) as elsewhere",
           arguments: TestBackend.enabled)
     func reach(backend: TestBackend) async throws {

@@ -43,6 +43,14 @@ public struct AdmissionService: Sendable {
         }
         if !problems.isEmpty { throw AppError.validation(problems) }
         if try await currentAdmission(of: request.patientID, in: scope) != nil { throw Self.alreadyAdmitted }
+        // A back-entered stay must not overlap one already recorded, or occupancy would count a
+        // patient or a bed twice for that stretch.
+        if try await scope.query(Admission.self).filter(\.$patientID == request.patientID).filter(\.$dischargedAt > admittedAt).count() > 0 {
+            throw AppError.conflict("The patient was in another admission at admitted_at")
+        }
+        let heldSince = Set(try await scope.query(Admission.self).filter(\.$wardID == ward.id!).filter(\.$dischargedAt > admittedAt)
+            .all(\.$bed))
+        if let bed = request.bed, heldSince.contains(bed) { throw AppError.conflict("The bed was occupied at admitted_at") }
 
         let cipher = try await keyring.cipher(forTenant: scope.tenantID, on: ctx.db)
         let reasonSealed = try cipher.seal(request.reason)
@@ -53,7 +61,7 @@ public struct AdmissionService: Sendable {
             if let chosen = request.bed {
                 bed = chosen
             } else {
-                let occupied = try await occupiedBeds(of: ward.id!, in: scope)
+                let occupied = try await occupiedBeds(of: ward.id!, in: scope).union(heldSince)
                 guard let free = BedChoice.lowestFree(beds: ward.beds, occupied: occupied) else { throw Self.wardFull }
                 bed = free
             }
