@@ -310,6 +310,30 @@ struct AdmissionTests {
         }
     }
 
+    @Test("a demo tenant's facilities get two wards each when it is onboarded from its file", arguments: TestBackend.enabled)
+    func demoWards(backend: TestBackend) async throws {
+        let file = """
+            slug: adm-demo
+            name: Demo Wards
+            timezone: Africa/Kigali
+            demo: true
+            facilities:
+              - {code: demo-a, name: Demo A}
+              - {code: demo-b, name: Demo B}
+            """
+        try await withCareFlow(backend, tenantFiles: ["adm-demo.yaml": file]) { app in
+            _ = try await TenantSynchronizer(app: app).run()
+            let tenant = try #require(try await Tenant.find(slug: "adm-demo", on: app.db))
+            let scope = TenantScope(tenantID: tenant.id!, db: app.db)
+            let facilities = try await scope.query(Facility.self).all()
+            #expect(facilities.count == 2)
+            for facility in facilities {
+                let wards = try await scope.query(Ward.self).filter(\.$facilityID == facility.id!).all()
+                #expect(wards.count == 2 && wards.allSatisfy { (1...WardService.maximumBeds).contains($0.beds) }, "\(facility.code)")
+            }
+        }
+    }
+
     @Test("another tenant's ids are not found; another facility's are refused (403, audited) as elsewhere",
           arguments: TestBackend.enabled)
     func reach(backend: TestBackend) async throws {
