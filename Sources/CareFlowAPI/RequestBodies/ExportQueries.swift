@@ -27,13 +27,14 @@ struct InvoiceExportQuery: RequestQuery {
     }
 }
 
-/// `?facility_id=&status=current|discharged&from=&to=` (RFC 3339) of `admissions.csv`.
+/// `?facility_id=&patient_id=&status=current|discharged&from=&to=` (RFC 3339) of `admissions.csv`.
 struct AdmissionExportQuery: RequestQuery {
-    static let parameterNames = ["facility_id", "status", "from", "to"]
+    static let parameterNames = ["facility_id", "patient_id", "status", "from", "to"]
     let filters: AdmissionExportFilters
 
     init?(fields: inout FieldReader) {
         filters = AdmissionExportFilters(facilityID: fields.uuid("facility_id", required: false),
+                                         patientID: fields.uuid("patient_id", required: false),
                                          status: fields.enumeration("status", Admission.Status.self, required: false),
                                          from: fields.timestamp("from", required: false), to: fields.timestamp("to", required: false))
     }

@@ -18,6 +18,7 @@ struct AdmissionExportSource: ExportSource {
     func page(after last: UUID?, limit: Int) async throws -> ExportPage {
         var query = scope.query(Admission.self)
         if let facilities = reach.facilities { query = query.filter(\.$facilityID ~~ Array(facilities)) }
+        if let v = filters.patientID { query = query.filter(\.$patientID == v) }
         if let v = filters.status { query = query.filter(\.$status == v) }
         if let v = filters.from { query = query.filter(\.$admittedAt >= v) }
         if let v = filters.to { query = query.filter(\.$admittedAt < v) }

@@ -39,20 +39,21 @@ public struct InvoiceExportFilters: Sendable {
     }
 }
 
-/// `?facility_id=&status=&from=&to=` of the admissions export; `from` and `to` bound
-/// `admitted_at` (from inclusive, to exclusive).
+/// `?facility_id=&patient_id=&status=&from=&to=` of the admissions export; `from` and `to`
+/// bound `admitted_at` (from inclusive, to exclusive).
 public struct AdmissionExportFilters: Sendable {
     public var facilityID: UUID?
+    public var patientID: UUID?
     public var status: Admission.Status?
     public var from: Date?
     public var to: Date?
 
-    public init(facilityID: UUID? = nil, status: Admission.Status? = nil, from: Date? = nil, to: Date? = nil) {
-        (self.facilityID, self.status, self.from, self.to) = (facilityID, status, from, to)
+    public init(facilityID: UUID? = nil, patientID: UUID? = nil, status: Admission.Status? = nil, from: Date? = nil, to: Date? = nil) {
+        (self.facilityID, self.patientID, self.status, self.from, self.to) = (facilityID, patientID, status, from, to)
     }
 
     var auditDetails: [String: String] {
-        ExportFilterDetails.make(["facility_id": facilityID], status: status?.rawValue, from: from, to: to)
+        ExportFilterDetails.make(["facility_id": facilityID, "patient_id": patientID], status: status?.rawValue, from: from, to: to)
     }
 }
 
