@@ -270,7 +270,7 @@ struct ExportTests {
             let t = try await Fixtures.tenant(app, slug: "exp-cut")
             let aline = try await Fixtures.patient(app, t)
             for _ in 0..<5 { try await SchedulingFixtures.appointment(app, t, patient: aline) }
-            let services = app.services
+            let services: AppServices = app.services
             // Pages of two rows: the header, then 2 + 2 + 1.
             let exports = ExportService(patients: services.patients, guardian: services.guardian, keyring: services.keyring,
                                         audit: services.audit, batchSize: 2)

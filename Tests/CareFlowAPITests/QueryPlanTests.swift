@@ -89,6 +89,14 @@ struct QueryPlanTests {
                  Expectation(indexed: ["appointments.doctor_id", "appointments.starts_at"], orderFromIndex: true),
                  { _ = try await app.services.appointments.list(AppointmentFilters(view: .upcoming, doctorID: t[.doctor].id),
                                                                 in: try await caller(.groupAdmin), page: page) }),
+                // Export pages (issue 14): each keyset page a range read in id order, never a sort of the tenant's table.
+                ("appointments export page, group admin", "appointments",
+                 Expectation(indexed: ["appointments.tenant_id"], orderFromIndex: true),
+                 { try await app.services.exports.appointments(AppointmentExportFilters(), in: try await caller(.groupAdmin)).stream { _ in } }),
+                ("appointments export page, facility admin", "appointments",
+                 Expectation(indexed: ["appointments.tenant_id"], orderFromIndex: true),
+                 { try await app.services.exports.appointments(AppointmentExportFilters(status: .booked),
+                                                               in: try await caller(.facilityAdmin)).stream { _ in } }),
             ]
             for (label, table, expectation, run) in cases {
                 recorder.reset()
