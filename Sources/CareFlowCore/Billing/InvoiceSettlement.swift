@@ -25,7 +25,7 @@ public struct InvoiceSettlement: Sendable {
     /// One newly recorded payment event.
     public struct Event: Sendable {
         public let tenantID: UUID
-        /// The webhook provider (= the payments adapter's name: `stripe`, `console`).
+        /// The webhook provider (= the payments adapter's name).
         public let provider: String
         public let eventID: String
         public let type: String
@@ -83,7 +83,7 @@ public struct InvoiceSettlement: Sendable {
     private func settle(_ event: Event, _ invoice: Invoice, on db: any Database, now: Date) async throws {
         let update = event.update
         // An event older than the newest applied one describes a past state: it never moves
-        // the invoice (an equal time applies: Stripe's clock has whole seconds).
+        // the invoice (an equal time applies: providers' clocks have whole seconds).
         if let last = invoice.lastEventCreated, update.eventCreated < last { return }
         switch update.status {
         case .succeeded:

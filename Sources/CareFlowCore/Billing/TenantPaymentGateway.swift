@@ -3,7 +3,7 @@ import Foundation
 /// The payments adapter a tenant's configuration chose (`integrations.payments`), with its name
 /// (recorded on the invoice as `payment_provider`, and the webhook provider its events come from).
 public struct TenantPaymentGateway: Sendable {
-    /// As in the tenant file: `stripe`, `console`, `none`.
+    /// As in the tenant file (`console`, `none`, or a plugin's adapter).
     public let adapter: String
     public let gateway: any PaymentGateway
 
