@@ -73,6 +73,28 @@ struct InvoicePaymentTests {
         }
     }
 
+    @Test("a provider that fails answers 503 (worth retrying) or 502 (refused); the invoice keeps no payment; the attempt is audited",
+          arguments: TestBackend.enabled)
+    func providerErrors(backend: TestBackend) async throws {
+        try await Self.withPayments(backend) { app, t, patientID, fake in
+            let invoice = try await PaymentFixtures.invoice(app, t, patientID: patientID, total: 15000)
+            let path = "/api/v1/invoices/\(invoice.id!)/payment"
+            fake.fail(with: 503)
+            let unavailable = try await app.send(.POST, path, token: t[.patient].token, json: #"{"mode":"payment_intent"}"#)
+            #expect(unavailable.status == .serviceUnavailable && unavailable.isProblem, "\(unavailable.text)")
+            fake.fail(with: 402)
+            let refused = try await app.send(.POST, path, token: t[.patient].token, json: #"{"mode":"payment_intent"}"#)
+            #expect(refused.status == .badGateway && refused.isProblem, "\(refused.text)")
+            let stored = try await PaymentFixtures.reload(app, invoice)
+            #expect(stored.status == .open && stored.providerPaymentID == nil)
+            let attempts = try await PaymentFixtures.audits(app, "invoice.payment_start", invoice: invoice)
+            #expect(attempts.count == 2 && attempts.allSatisfy { $0.outcome == "failure" })
+            fake.fail(with: nil)
+            let ok = try await app.send(.POST, path, token: t[.patient].token, json: #"{"mode":"payment_intent"}"#)
+            #expect(ok.status == .ok)
+        }
+    }
+
     @Test("out of order: a refund then an older success stays refunded; a failure after the success stays paid",
           arguments: TestBackend.enabled)
     func outOfOrder(backend: TestBackend) async throws {

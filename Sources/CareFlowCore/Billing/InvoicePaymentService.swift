@@ -65,29 +65,39 @@ public struct InvoicePaymentService: Sendable {
         let key = "careflow-invoice-\(invoiceID.lowercasedString)-\(mode.rawValue)-\(due)"
         let description = "Invoice \(invoice.number ?? invoiceID.lowercasedString)"
         var started: Started
-        switch mode {
-        case .paymentIntent:
-            let intent = try await Self.calling(payments.adapter) {
-                try await payments.gateway.createPaymentIntent(
-                    PaymentRequest(amount: due, currency: invoice.currency, description: description, metadata: metadata),
-                    idempotencyKey: key)
+        do {
+            switch mode {
+            case .paymentIntent:
+                let intent = try await Self.calling(payments.adapter) {
+                    try await payments.gateway.createPaymentIntent(
+                        PaymentRequest(amount: due, currency: invoice.currency, description: description, metadata: metadata),
+                        idempotencyKey: key)
+                }
+                started = Started(invoice: invoice, mode: mode, amount: due, currency: invoice.currency, paymentIntentID: intent.id,
+                                  clientSecret: intent.clientSecret, checkoutSessionID: nil, url: nil)
+            case .checkout:
+                guard let successURL, let cancelURL else {
+                    throw AppError.validation([successURL == nil ? FieldError(field: "success_url", reason: "is required for checkout") : nil,
+                                               cancelURL == nil ? FieldError(field: "cancel_url", reason: "is required for checkout") : nil]
+                        .compactMap { $0 })
+                }
+                let session = try await Self.calling(payments.adapter) {
+                    try await payments.gateway.createCheckoutSession(
+                        CheckoutRequest(lineItems: [.init(name: description, unitAmount: due, currency: invoice.currency)],
+                                        successURL: successURL, cancelURL: cancelURL, metadata: metadata),
+                        idempotencyKey: key)
+                }
+                started = Started(invoice: invoice, mode: mode, amount: due, currency: invoice.currency, paymentIntentID: session.paymentIntentID,
+                                  clientSecret: nil, checkoutSessionID: session.id, url: session.url)
             }
-            started = Started(invoice: invoice, mode: mode, amount: due, currency: invoice.currency, paymentIntentID: intent.id,
-                              clientSecret: intent.clientSecret, checkoutSessionID: nil, url: nil)
-        case .checkout:
-            guard let successURL, let cancelURL else {
-                throw AppError.validation([successURL == nil ? FieldError(field: "success_url", reason: "is required for checkout") : nil,
-                                           cancelURL == nil ? FieldError(field: "cancel_url", reason: "is required for checkout") : nil]
-                    .compactMap { $0 })
-            }
-            let session = try await Self.calling(payments.adapter) {
-                try await payments.gateway.createCheckoutSession(
-                    CheckoutRequest(lineItems: [.init(name: description, unitAmount: due, currency: invoice.currency)],
-                                    successURL: successURL, cancelURL: cancelURL, metadata: metadata),
-                    idempotencyKey: key)
-            }
-            started = Started(invoice: invoice, mode: mode, amount: due, currency: invoice.currency, paymentIntentID: session.paymentIntentID,
-                              clientSecret: nil, checkoutSessionID: session.id, url: session.url)
+        } catch let error as AppError where error.status >= 500 {
+            // The provider's refusal or silence is part of the invoice's story too.
+            try await audit.append(
+                AuditRecord(tenantID: ctx.tenantID, facilityID: invoice.facilityID, actor: ctx.principal.auditActor,
+                            action: .invoicePaymentStart, outcome: .failure, targetType: "invoice", targetID: invoiceID.lowercasedString,
+                            details: ["mode": mode.rawValue, "provider": payments.adapter, "status": String(error.status)]),
+                origin: ctx.origin, on: ctx.db)
+            throw error
         }
         let audit = self.audit
         let result = started

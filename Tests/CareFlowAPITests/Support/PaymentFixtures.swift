@@ -107,6 +107,10 @@ final class FakeStripe: Sendable {
     private let state = Mutex<(seen: [Seen], answers: [String: String], created: Int)>(([], [:], 0))
     /// How refunds are answered: `succeeded` or `pending`, by the refund's number (1-based).
     private let refundStatus: @Sendable (Int) -> String
+    /// While set, every request is answered with this status and Stripe's error body.
+    private let failing = Mutex<Int?>(nil)
+
+    func fail(with status: Int?) { failing.withLock { $0 = status } }
 
     static let secretKey = "sk_test_fake_careflow"
     static let webhookSecret = "whsec_fake_stripe_payments"
@@ -130,6 +134,10 @@ final class FakeStripe: Sendable {
                 guard let fake = box.withLock({ $0 }) else { throw Abort(.internalServerError) }
                 guard req.headers.bearerAuthorization?.token == secretKey else {
                     return Self.json(401, #"{"error":{"type":"invalid_request_error","message":"Invalid API Key provided"}}"#)
+                }
+                if let status = fake.failing.withLock({ $0 }) {
+                    let type = status == 402 ? "card_error" : "api_error"
+                    return Self.json(status, #"{"error":{"type":"\#(type)","code":"\#(status == 402 ? "card_declined" : "server_error")","message":"failed"}}"#)
                 }
                 let text = req.body.string ?? ""
                 return Self.json(200, fake.answer(path: "/" + path.joined(separator: "/"), form: Self.decodeForm(text),
