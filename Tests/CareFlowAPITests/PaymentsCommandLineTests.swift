@@ -3,6 +3,7 @@
 import Fluent
 import Foundation
 import Testing
+import VaporTesting
 
 /// `careflow payments simulate --invoice … --tenant … [--outcome …]` run as an operator runs
 /// it, on the data folder of a test app: for a tenant on the console payments adapter only.
@@ -47,6 +48,10 @@ struct PaymentsCommandLineTests {
             #expect(try await PaymentFixtures.audits(app, "invoice.payment_simulate", invoice: invoice).count == 2)
             let events = try await WebhookEvent.query(on: app.db).filter(\.$provider == "console").count()
             #expect(events == 2)
+
+            // The server refunds a payment the command's process created.
+            let refund = try await app.send(.POST, "/api/v1/invoices/\(invoice.id!)/refund", token: t[.billing].token, json: #"{"amount":2000}"#)
+            #expect(refund.status == .ok && refund.json["invoice_status"] as? String == "partially_refunded", "\(refund.text)")
 
             let again = try Self.careflow(["payments", "simulate", "--invoice", number, "--tenant", "cli"], config: config)
             #expect(again.status != 0 && again.output.contains("not open"), "\(again.output)")
