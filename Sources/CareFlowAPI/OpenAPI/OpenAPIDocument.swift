@@ -231,6 +231,19 @@ enum OpenAPIDocument {
         .init("post", "/api/v1/admissions/{admissionID}/discharge", "Discharge: the bed is free at once; a second discharge is 409",
               tag: "admissions", request: "DischargeRequest",
               responses: [(200, "Admission"), (403, "Problem"), (404, "Problem"), (409, "Problem"), (422, "Problem")]),
+        .init("post", "/api/v1/invoices/{invoiceID}/payment",
+              "Start paying an open invoice with the tenant's payments adapter: a PaymentIntent (client_secret) or a hosted checkout (url) "
+                + "for what is due; a repeated call gets the same intent. The provider's webhook then marks it paid. "
+                + "502: the provider refused; 503: it did not answer",
+              tag: "billing", request: "InvoicePaymentRequest",
+              responses: [(200, "InvoicePayment"), (403, "Problem"), (404, "Problem"), (409, "Problem"), (422, "Problem"),
+                          (502, "Problem"), (503, "Problem")]),
+        .init("post", "/api/v1/invoices/{invoiceID}/refund",
+              "Refund a paid invoice in part or in full (default: everything left) through the payments adapter; "
+                + "the invoice becomes partially_refunded or refunded when the refund succeeds",
+              tag: "billing", request: "InvoiceRefundRequest",
+              responses: [(200, "InvoiceRefund"), (403, "Problem"), (404, "Problem"), (409, "Problem"), (422, "Problem"),
+                          (502, "Problem"), (503, "Problem")]),
     ]
 
     static func render(serverURL: String) -> JSONValue {

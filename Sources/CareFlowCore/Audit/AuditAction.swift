@@ -62,6 +62,15 @@ extension AuditAction {
 
     public static let importPatients = AuditAction("import.patients")
 
+    // Invoice payments and refunds (issue 14).
+    public static let invoicePaid = AuditAction("invoice.paid")
+    public static let invoicePaymentFailed = AuditAction("invoice.payment_failed")
+    public static let invoicePaymentMismatch = AuditAction("invoice.payment_mismatch")
+    public static let invoicePaymentSimulate = AuditAction("invoice.payment_simulate")
+    public static let invoicePaymentStart = AuditAction("invoice.payment_start")
+    public static let invoiceRefund = AuditAction("invoice.refund")
+    public static let invoiceRefunded = AuditAction("invoice.refunded")
+
     public static let invitationAccept = AuditAction("invitation.accept")
     public static let invitationSend = AuditAction("invitation.send")
 
@@ -142,5 +151,7 @@ extension AuditAction {
         .roleRevoke, .shiftCreate, .shiftDelete, .smsOptIn, .smsOptOut, .staffRemove, .staffProfileUpdate,
         .tenantOnboard, .tenantReactivate, .tenantSuspend, .visitNoteCreate, .webhookRejected,
         .admissionCreate, .admissionDischarge, .admissionRead, .wardCreate, .wardUpdate,
+        .invoicePaid, .invoicePaymentFailed, .invoicePaymentMismatch, .invoicePaymentSimulate, .invoicePaymentStart,
+        .invoiceRefund, .invoiceRefunded,
     ]
 }
