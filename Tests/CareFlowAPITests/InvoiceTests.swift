@@ -189,6 +189,48 @@ struct InvoiceTests {
         }
     }
 
+    @Test("a draft's lines are replaced and its money computed again; an issued invoice never changes", arguments: TestBackend.enabled)
+    func editDraft(backend: TestBackend) async throws {
+        try await withCareFlow(backend) { app in
+            let t = try await Fixtures.tenant(app, slug: "invedit")
+            let patient = try await Fixtures.patient(app, t)
+            let token = t[.billing].token
+            let id = try await InvoiceFixtures.draft(app, token: token, patient: patient, facility: t.f1.id!)
+            let replacement: [[String: Any]] = [
+                ["description": "Ward day", "quantity": 3, "unit_amount": 20_000, "tax_rate_bps": 1_500],  // 60 000 + 9 000
+                ["description": "Meals", "quantity": 7, "unit_amount": 333, "tax_rate_bps": 250],  // 2 331 + 58.275 → 58
+            ]
+            let edited = try await app.send(.PATCH, "/api/v1/invoices/\(id)", token: token, json: jsonBody(["lines": replacement]))
+            #expect(edited.status == .ok, "\(edited.text)")
+            #expect(Self.lines(edited.json).map { $0["description"] as? String } == ["Ward day", "Meals"])
+            #expect(Self.lines(edited.json).map { $0["tax"] as? Int } == [9_000, 58])
+            #expect(edited.json["subtotal"] as? Int == 62_331 && edited.json["tax"] as? Int == 9_058 && edited.json["total"] as? Int == 71_389)
+            let scope = TenantScope(tenantID: t.id, db: app.db)
+            #expect(try await scope.query(InvoiceLine.self).filter(\.$invoiceID == UUID(uuidString: id)!).count() == 2)
+            #expect(try await Self.auditEvents(app, t, "invoice.updated").count == 1)
+
+            let bad = try await app.send(.PATCH, "/api/v1/invoices/\(id)", token: token,
+                                         json: jsonBody(["lines": [["description": "x", "quantity": 0, "unit_amount": 1]]]))
+            #expect(bad.status == .unprocessableEntity)
+            #expect((bad.json["errors"] as? [[String: Any]])?.compactMap { $0["field"] as? String } == ["lines[0].quantity"])
+
+            // Finalized: the lines and money are what was issued, and stay so.
+            let issued = try await app.send(.POST, "/api/v1/invoices/\(id)/finalize", token: token)
+            #expect(issued.json["total"] as? Int == 71_389)
+            let finalizedEvent = try #require(try await Self.auditEvents(app, t, "invoice.finalized").first)
+            #expect(finalizedEvent.details.contains("71389"))
+            let late = try await app.send(.PATCH, "/api/v1/invoices/\(id)", token: token, json: jsonBody(["lines": replacement.prefix(1).map { $0 }]))
+            #expect(late.status == .conflict && (late.json["detail"] as? String)?.contains("open") == true, "\(late.text)")
+            let stored = try #require(try await scope.find(Invoice.self, UUID(uuidString: id)))
+            #expect(stored.total == 71_389)
+            #expect(try await scope.query(InvoiceLine.self).filter(\.$invoiceID == UUID(uuidString: id)!).count() == 2)
+            // Another facility's draft: 403 for billing of f1.
+            let atF2 = try await InvoiceFixtures.draft(app, token: t[.groupAdmin].token, patient: patient, facility: t.f2.id!)
+            let denied = try await app.send(.PATCH, "/api/v1/invoices/\(atF2)", token: token, json: jsonBody(["lines": replacement]))
+            #expect(denied.status == .forbidden)
+        }
+    }
+
     @Test("20 drafts finalized concurrently over HTTP get numbers 1…20 exactly; another facility counts on its own",
           arguments: TestBackend.enabled)
     func concurrentNumbering(backend: TestBackend) async throws {

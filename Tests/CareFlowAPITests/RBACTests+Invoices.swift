@@ -22,6 +22,12 @@ extension RBACTests {
             let id = try await InvoiceFixtures.invoice(app, t, patient: patient, facility: t.f1.id!)
             return Call(method: .POST, path: "/api/v1/invoices/\(id)/finalize", json: nil, success: .ok)
         },
+        Endpoint(name: "PATCH /invoices/{id}", action: .invoiceManage) { app, t in
+            let patient = try await Fixtures.patient(app, t)
+            let id = try await InvoiceFixtures.invoice(app, t, patient: patient, facility: t.f1.id!)
+            return Call(method: .PATCH, path: "/api/v1/invoices/\(id)",
+                        json: jsonBody(["lines": [["description": "Ward day", "quantity": 2, "unit_amount": 5_000]]]), success: .ok)
+        },
         Endpoint(name: "POST /invoices/{id}/void", action: .invoiceManage) { app, t in
             let patient = try await Fixtures.patient(app, t)
             let id = try await InvoiceFixtures.invoice(app, t, patient: patient, facility: t.f1.id!)

@@ -9,6 +9,7 @@ struct InvoiceController: RouteCollection {
         invoices.post(use: create)
         invoices.get(use: list)
         invoices.get(":invoiceID", use: show)
+        invoices.patch(":invoiceID", use: replaceLines)
         invoices.post(":invoiceID", "finalize", use: finalize)
         invoices.post(":invoiceID", "void", use: void)
     }
@@ -25,6 +26,13 @@ struct InvoiceController: RouteCollection {
     @Sendable
     func show(req: Request) async throws -> InvoiceDTO {
         InvoiceDTO(try await req.services.invoices.read(req.uuidParameter("invoiceID", what: "Invoice"), in: req.context()))
+    }
+
+    @Sendable
+    func replaceLines(req: Request) async throws -> InvoiceDTO {
+        let body = try await req.validatedBody(InvoiceLinesBody.self)
+        return InvoiceDTO(try await req.services.invoices.replaceLines(
+            of: req.uuidParameter("invoiceID", what: "Invoice"), with: body.lines, in: req.context()))
     }
 
     @Sendable

@@ -62,6 +62,7 @@ extension AuditAction {
     public static let invoiceFinalized = AuditAction("invoice.finalized")
     /// Reading invoices: their lines name the care given, so a PHI read.
     public static let invoiceRead = AuditAction("invoice.read")
+    public static let invoiceUpdated = AuditAction("invoice.updated")
     public static let invoiceVoided = AuditAction("invoice.voided")
 
     public static let invitationAccept = AuditAction("invitation.accept")
@@ -134,7 +135,7 @@ extension AuditAction {
         .availabilityExceptionCreate, .availabilityExceptionDelete, .availabilityReplace, .benchAuditAppend,
         .careRelationshipChoose, .careRelationshipCreate, .careRelationshipEnd, .careStepCheckIn, .careStepsCreate, .deviceRegister, .deviceRemove,
         .documentDelete, .documentUpload, .facilityCreate, .importPatients, .invitationAccept, .invitationSend,
-        .invoiceCreated, .invoiceFinalized, .invoiceRead, .invoiceVoided,
+        .invoiceCreated, .invoiceFinalized, .invoiceRead, .invoiceUpdated, .invoiceVoided,
         .keysRotateDataKey, .keysRotateMaster, .keysRotateSigning, .llmRequest, .medicalRecordCreate, .mfaCodeRejected,
         .mfaDisabled, .mfaEnrolled, .mfaEnrolmentStarted, .mfaRecoveryCodesRegenerated, .mfaReset, .modelActivate,
         .modelTrain, .outboxRequeue, .patientBulkLoad, .patientCreate, .patientDelete, .patientNationalIdRefused,

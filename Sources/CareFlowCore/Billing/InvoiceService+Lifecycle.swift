@@ -11,26 +11,25 @@ extension InvoiceService {
         try Self.requireMove(from: invoice.status, to: .open)
         let facility = try await ctx.scope.require(Facility.self, invoice.facilityID, name: "Facility")
         let year = InvoiceNumber.year(of: now, in: StaffRoster.timeZone(of: facility))
-        let number = try await SQLiteWriteQueue.shared.run(on: ctx.db) {
+        _ = try await SQLiteWriteQueue.shared.run(on: ctx.db) {
             try await BusyRetry.run {
                 try await ctx.scope.transaction { tx -> String in
                     let sequence = try await InvoiceSequence.next(facilityID: invoice.facilityID, year: year, in: tx)
                     let number = InvoiceNumber.format(facilityCode: facility.code, year: year, sequence: sequence)
-                    try await move(invoiceID, from: .draft, to: .open, setting: ["number": number, "issued_at": now], in: tx, now: now)
+                    // The total as issued, read by the same statement that froze it.
+                    let total = try await move(invoiceID, from: .draft, to: .open, setting: ["number": number, "issued_at": now],
+                                               in: tx, now: now)
                     try await audit.append(
                         AuditRecord(tenantID: ctx.tenantID, facilityID: invoice.facilityID, actor: ctx.principal.auditActor,
                                     action: .invoiceFinalized, targetType: "invoice", targetID: invoiceID.lowercasedString,
-                                    details: ["number": number, "total": String(invoice.total), "currency": invoice.currency]),
+                                    details: ["number": number, "total": String(total), "currency": invoice.currency]),
                         origin: ctx.origin, on: tx.db)
                     return number
                 }
             }
         }
-        invoice.status = .open
-        invoice.number = number
-        invoice.issuedAt = now
-        invoice.updatedAt = now
-        return try await views(of: [invoice], in: ctx)[0]
+        // Read again: the answer shows what was issued, not what was read before the transaction.
+        return try await views(of: [try await ctx.scope.require(Invoice.self, invoiceID, name: "Invoice")], in: ctx)[0]
     }
 
     /// Cancels a draft or an open invoice that nothing has been paid on; its number, if it had
@@ -43,7 +42,7 @@ extension InvoiceService {
         try await SQLiteWriteQueue.shared.run(on: ctx.db) {
             try await BusyRetry.run {
                 try await ctx.scope.transaction { tx in
-                    try await move(invoiceID, from: from, to: .void, setting: ["voided_at": now], in: tx, now: now)
+                    _ = try await move(invoiceID, from: from, to: .void, setting: ["voided_at": now], in: tx, now: now)
                     try await audit.append(
                         AuditRecord(tenantID: ctx.tenantID, facilityID: invoice.facilityID, actor: ctx.principal.auditActor,
                                     action: .invoiceVoided, targetType: "invoice", targetID: invoiceID.lowercasedString,
@@ -52,10 +51,7 @@ extension InvoiceService {
                 }
             }
         }
-        invoice.status = .void
-        invoice.voidedAt = now
-        invoice.updatedAt = now
-        return try await views(of: [invoice], in: ctx)[0]
+        return try await views(of: [try await ctx.scope.require(Invoice.self, invoiceID, name: "Invoice")], in: ctx)[0]
     }
 
     /// A 409 naming both states when `InvoiceLifecycle` forbids the move.
@@ -67,9 +63,9 @@ extension InvoiceService {
 
     /// One UPDATE conditional on the state read: of two concurrent moves only one succeeds; the
     /// other gets a 409 with the state it lost to, and its transaction (and any number it took)
-    /// rolls back. A number that another invoice already holds is a 409 too.
+    /// rolls back. A number that another invoice already holds is a 409 too. Returns the total.
     private func move(_ invoiceID: UUID, from: Invoice.Status, to: Invoice.Status, setting columns: [String: any Encodable & Sendable],
-                      in tx: TenantScope, now: Date) async throws {
+                      in tx: TenantScope, now: Date) async throws -> Int {
         guard let sql = tx.db as? any SQLDatabase else { throw AppError.unavailable("SQL database required") }
         var assignments: [any SQLExpression] = [
             SQLBinaryExpression(SQLIdentifier("status"), .equal, SQLBind(to.rawValue)),
@@ -82,7 +78,7 @@ extension InvoiceService {
         do {
             changed = try await sql.raw("""
                 UPDATE \(ident: Invoice.schema) SET \(SQLList(assignments))
-                WHERE id = \(bind: invoiceID) AND tenant_id = \(bind: tx.tenantID) AND status = \(bind: from.rawValue) RETURNING id
+                WHERE id = \(bind: invoiceID) AND tenant_id = \(bind: tx.tenantID) AND status = \(bind: from.rawValue) RETURNING total
                 """).all()
         } catch let error as any DatabaseError where error.isConstraintFailure {
             throw AppError.conflict("Another invoice already holds this number; nothing was changed")
@@ -91,5 +87,6 @@ extension InvoiceService {
             let current = try await tx.find(Invoice.self, invoiceID)?.status.rawValue ?? "gone"
             throw AppError.conflict("The invoice changed meanwhile: it is \(current) and cannot move from \(from.rawValue) to \(to.rawValue)")
         }
+        return try changed[0].decode(column: "total", as: Int.self)
     }
 }

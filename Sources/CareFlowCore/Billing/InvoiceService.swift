@@ -42,12 +42,7 @@ public struct InvoiceService: Sendable {
         try await checkLinks(request, in: ctx.scope)
         let currency = request.currency ?? tenantCurrency
         guard CurrencyCode.isValid(currency) else { throw AppError.invalid("currency", "must be a lowercase ISO 4217 code such as usd") }
-        let totals: InvoiceTotals
-        do {
-            totals = try InvoiceTotals(request.lines.map { ($0.quantity, $0.unitAmount, $0.taxRateBps) })
-        } catch {
-            throw AppError.invalid("lines", "the amounts are too large to add up")
-        }
+        let totals = try Self.totals(of: request.lines)
 
         let cipher = try await keyring.cipher(forTenant: ctx.tenantID, on: ctx.db)
         let invoice = Invoice()
@@ -65,19 +60,7 @@ public struct InvoiceService: Sendable {
         invoice.admissionID = request.admissionID
         invoice.createdBy = ctx.principal.subjectID
         invoice.createdAt = now
-        let lines = try zip(request.lines, totals.lines).enumerated().map { position, pair -> InvoiceLine in
-            let line = InvoiceLine()
-            line.id = UUID()
-            line.invoiceID = invoice.id!
-            line.position = position
-            line.descriptionSealed = try cipher.seal(pair.0.description)
-            line.quantity = pair.0.quantity
-            line.unitAmount = pair.0.unitAmount
-            line.taxRateBps = pair.0.taxRateBps
-            line.amount = pair.1.amount
-            line.tax = pair.1.tax
-            return line
-        }
+        let lines = try Self.lines(request.lines, totals: totals, of: invoice.id!, sealedWith: cipher)
         try await SQLiteWriteQueue.shared.run(on: ctx.db) {
             try await BusyRetry.run {
                 try await ctx.scope.transaction { tx in
@@ -118,6 +101,33 @@ public struct InvoiceService: Sendable {
             ctx.principal, action,
             onAnyOf: [.facility(invoice.facilityID), .patient(.identity(of: invoice.patientID, userID: patientUserID))],
             origin: ctx.origin, db: ctx.db)
+    }
+
+    static func totals(of lines: [NewInvoice.Line]) throws -> InvoiceTotals {
+        do {
+            return try InvoiceTotals(lines.map { ($0.quantity, $0.unitAmount, $0.taxRateBps) })
+        } catch {
+            // Unreachable within the API's ranges (at most 2 × 10^18); refused rather than wrapped.
+            throw AppError.invalid("lines", "the amounts are too large to add up")
+        }
+    }
+
+    /// The rows of `lines` in order, descriptions sealed, amounts from `totals`.
+    static func lines(_ lines: [NewInvoice.Line], totals: InvoiceTotals, of invoiceID: UUID,
+                      sealedWith cipher: FieldCipher) throws -> [InvoiceLine] {
+        try zip(lines, totals.lines).enumerated().map { position, pair -> InvoiceLine in
+            let line = InvoiceLine()
+            line.id = UUID()
+            line.invoiceID = invoiceID
+            line.position = position
+            line.descriptionSealed = try cipher.seal(pair.0.description)
+            line.quantity = pair.0.quantity
+            line.unitAmount = pair.0.unitAmount
+            line.taxRateBps = pair.0.taxRateBps
+            line.amount = pair.1.amount
+            line.tax = pair.1.tax
+            return line
+        }
     }
 
     /// The appointment or admission an invoice bills must be this patient's at this facility;
