@@ -12,6 +12,11 @@ extension RBACTests {
             let id = try await InvoiceFixtures.invoice(app, t, patient: patient, facility: t.f1.id!)
             return Call(method: .GET, path: "/api/v1/invoices/\(id)", json: nil, success: .ok)
         },
+        Endpoint(name: "GET /invoices", action: .invoiceRead) { app, t in
+            let patient = try await Fixtures.patient(app, t)
+            _ = try await InvoiceFixtures.invoice(app, t, patient: patient, facility: t.f1.id!)
+            return Call(method: .GET, path: "/api/v1/invoices", json: nil, success: .ok)
+        },
         Endpoint(name: "POST /invoices", action: .invoiceManage) { app, t in
             let patient = try await Fixtures.patient(app, t)
             return Call(method: .POST, path: "/api/v1/invoices", json: InvoiceFixtures.body(patient: patient, facility: t.f1.id!),

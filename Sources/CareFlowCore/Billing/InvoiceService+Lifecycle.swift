@@ -11,9 +11,9 @@ extension InvoiceService {
         try Self.requireMove(from: invoice.status, to: .open)
         let facility = try await ctx.scope.require(Facility.self, invoice.facilityID, name: "Facility")
         let year = InvoiceNumber.year(of: now, in: StaffRoster.timeZone(of: facility))
-        _ = try await SQLiteWriteQueue.shared.run(on: ctx.db) {
+        try await SQLiteWriteQueue.shared.run(on: ctx.db) {
             try await BusyRetry.run {
-                try await ctx.scope.transaction { tx -> String in
+                try await ctx.scope.transaction { tx in
                     let sequence = try await InvoiceSequence.next(facilityID: invoice.facilityID, year: year, in: tx)
                     let number = InvoiceNumber.format(facilityCode: facility.code, year: year, sequence: sequence)
                     // The total as issued, read by the same statement that froze it.
@@ -24,7 +24,6 @@ extension InvoiceService {
                                     action: .invoiceFinalized, targetType: "invoice", targetID: invoiceID.lowercasedString,
                                     details: ["number": number, "total": String(total), "currency": invoice.currency]),
                         origin: ctx.origin, on: tx.db)
-                    return number
                 }
             }
         }
@@ -32,8 +31,9 @@ extension InvoiceService {
         return try await views(of: [try await ctx.scope.require(Invoice.self, invoiceID, name: "Invoice")], in: ctx)[0]
     }
 
-    /// Cancels a draft or an open invoice that nothing has been paid on; its number, if it had
-    /// one, stays used (the sequence has no gaps, and a void invoice keeps its place in it).
+    /// Cancels a draft or an open invoice (money already paid is given back by a refund, never by
+    /// voiding). Its number, if it had one, stays used: the sequence has no gaps, and a void
+    /// invoice keeps its place in it.
     public func void(_ invoiceID: UUID, in ctx: RequestContext, now: Date = Date()) async throws -> View {
         let invoice = try await ctx.scope.require(Invoice.self, invoiceID, name: "Invoice")
         try await authorize(.invoiceManage, on: invoice, in: ctx)
