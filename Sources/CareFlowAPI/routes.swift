@@ -44,4 +44,5 @@ func routes(_ app: Application, metrics: PrometheusCollectorRegistry) throws {
     try tenant.register(collection: PrescriptionController())
     try tenant.register(collection: WardController())
     try tenant.register(collection: AdmissionController())
+    try tenant.register(collection: InvoiceController())
 }

@@ -34,6 +34,10 @@ extension OpenAPIDocument {
             "facility_id": "One facility", "status": "current or discharged", "patient_id": "One patient's admissions",
             "from": "RFC 3339: admitted at or after", "to": "RFC 3339: admitted before",
         ]),
+        "get /api/v1/invoices": (InvoiceListQuery.self, [
+            "patient_id": "Filter", "facility_id": "Filter (403 outside the caller's facilities)", "status": "Filter",
+            "from": "RFC 3339: created at or after", "to": "RFC 3339: created before",
+        ]),
     ]
 
     private static let auditDescriptions = Dictionary(uniqueKeysWithValues: AuditFilterQuery.parameterNames.map { ($0, "Filter") })

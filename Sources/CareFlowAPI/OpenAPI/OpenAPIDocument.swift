@@ -244,6 +244,23 @@ enum OpenAPIDocument {
               tag: "billing", request: "InvoiceRefundRequest",
               responses: [(200, "InvoiceRefund"), (403, "Problem"), (404, "Problem"), (409, "Problem"), (422, "Problem"),
                           (502, "Problem"), (503, "Problem")]),
+        .init("post", "/api/v1/invoices",
+              "Create a draft invoice (billing at the facility, group admins); the server computes amounts, tax and totals (audited)",
+              tag: "billing", request: "InvoiceWrite",
+              responses: [(201, "Invoice"), (403, "Problem"), (404, "Problem"), (422, "Problem")]),
+        .init("get", "/api/v1/invoices",
+              "Invoices the caller may read, newest first (filters: patient_id, facility_id, status, from/to on created_at; audited)",
+              tag: "billing", responses: [(200, "InvoiceList"), (403, "Problem"), (422, "Problem")]),
+        .init("get", "/api/v1/invoices/{invoiceID}", "One invoice with its lines (audited PHI read)", tag: "billing",
+              responses: [(200, "Invoice"), (403, "Problem"), (404, "Problem")]),
+        .init("patch", "/api/v1/invoices/{invoiceID}", "Replace a draft's lines; totals computed again; 409 once issued (audited)",
+              tag: "billing", request: "InvoiceLinesWrite",
+              responses: [(200, "Invoice"), (403, "Problem"), (404, "Problem"), (409, "Problem"), (422, "Problem")]),
+        .init("post", "/api/v1/invoices/{invoiceID}/finalize",
+              "Issue a draft: open, issued now, numbered INV-<facility code>-<year>-<seq> gap-free per facility and year",
+              tag: "billing", responses: [(200, "Invoice"), (403, "Problem"), (404, "Problem"), (409, "Problem")]),
+        .init("post", "/api/v1/invoices/{invoiceID}/void", "Void a draft or open invoice; 409 from any other state",
+              tag: "billing", responses: [(200, "Invoice"), (403, "Problem"), (404, "Problem"), (409, "Problem")]),
     ]
 
     static func render(serverURL: String) -> JSONValue {

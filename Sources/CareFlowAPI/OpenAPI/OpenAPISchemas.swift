@@ -57,6 +57,7 @@ enum OpenAPISchemas {
         ("Ward", WardDTO.self), ("WardList", ListResponse<WardDTO>.self),
         ("Admission", AdmissionDTO.self), ("AdmissionList", ListResponse<AdmissionDTO>.self),
         ("InvoicePayment", InvoicePaymentDTO.self), ("InvoiceRefund", InvoiceRefundDTO.self),
+        ("Invoice", InvoiceDTO.self), ("InvoiceList", ListResponse<InvoiceDTO>.self),
     ]
 
     static let responseSchemas: [String: JSONValue] = {
@@ -82,6 +83,7 @@ enum OpenAPISchemas {
         "WardWrite": WardBody.self, "WardChanges": WardChangesBody.self, "AdmissionRequest": AdmissionBody.self,
         "DischargeRequest": DischargeBody.self,
         "InvoicePaymentRequest": InvoicePaymentBody.self, "InvoiceRefundRequest": InvoiceRefundBody.self,
+        "InvoiceWrite": NewInvoiceBody.self, "InvoiceLinesWrite": InvoiceLinesBody.self,
     ]
 
     /// What neither a `RequestBody` nor a `SchemaSample` describes: the JWKS (jwt-kit's own

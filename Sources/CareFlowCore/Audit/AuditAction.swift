@@ -70,6 +70,12 @@ extension AuditAction {
     public static let invoicePaymentStart = AuditAction("invoice.payment_start")
     public static let invoiceRefund = AuditAction("invoice.refund")
     public static let invoiceRefunded = AuditAction("invoice.refunded")
+    public static let invoiceCreated = AuditAction("invoice.created")
+    public static let invoiceFinalized = AuditAction("invoice.finalized")
+    /// Reading invoices: their lines name the care given, so a PHI read.
+    public static let invoiceRead = AuditAction("invoice.read")
+    public static let invoiceUpdated = AuditAction("invoice.updated")
+    public static let invoiceVoided = AuditAction("invoice.voided")
 
     public static let invitationAccept = AuditAction("invitation.accept")
     public static let invitationSend = AuditAction("invitation.send")
@@ -144,6 +150,7 @@ extension AuditAction {
         .availabilityExceptionCreate, .availabilityExceptionDelete, .availabilityReplace, .benchAuditAppend,
         .careRelationshipChoose, .careRelationshipCreate, .careRelationshipEnd, .careStepCheckIn, .careStepsCreate, .deviceRegister, .deviceRemove,
         .documentDelete, .documentUpload, .facilityCreate, .importPatients, .invitationAccept, .invitationSend,
+        .invoiceCreated, .invoiceFinalized, .invoiceRead, .invoiceUpdated, .invoiceVoided,
         .keysRotateDataKey, .keysRotateMaster, .keysRotateSigning, .llmRequest, .medicalRecordCreate, .mfaCodeRejected,
         .mfaDisabled, .mfaEnrolled, .mfaEnrolmentStarted, .mfaRecoveryCodesRegenerated, .mfaReset, .modelActivate,
         .modelTrain, .outboxRequeue, .patientBulkLoad, .patientCreate, .patientDelete, .patientNationalIdRefused,
