@@ -30,6 +30,10 @@ extension OpenAPIDocument {
         "get /api/v1/patients/{patientID}/risk-assessments": (RiskAssessmentQuery.self, ["level": "high keeps the High results"]),
         "get /api/v1/patients/{patientID}/steps": (CareStepListQuery.self, ["status": "open, done or cancelled"]),
         "get /api/v1/me/steps": (CareStepListQuery.self, ["status": "open, done or cancelled"]),
+        "get /api/v1/claims": (ClaimListQuery.self, [
+            "invoice_id": "One invoice's claims", "facility_id": "Filter",
+            "status": "submitted, in_review, approved, denied or paid",
+        ]),
     ]
 
     private static let auditDescriptions = Dictionary(uniqueKeysWithValues: AuditFilterQuery.parameterNames.map { ($0, "Filter") })

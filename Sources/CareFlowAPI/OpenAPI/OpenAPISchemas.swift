@@ -54,6 +54,7 @@ enum OpenAPISchemas {
         ("SeedPatientCreated", SeedPatientController.SeedPatientResponse.self),
         ("PrescriptionAnalysis", PrescriptionAnalysisDTO.self), ("PrescribedMedication", PrescriptionAnalysisDTO.Medication.self),
         ("DrugInteraction", PrescriptionAnalysisDTO.Interaction.self),
+        ("Claim", ClaimDTO.self), ("ClaimList", ListResponse<ClaimDTO>.self),
     ]
 
     static let responseSchemas: [String: JSONValue] = {
@@ -76,6 +77,7 @@ enum OpenAPISchemas {
         "AvailabilityExceptionWrite": AvailabilityExceptionBody.self, "BookingRequest": BookingBody.self, "ShiftWrite": ShiftBody.self,
         "DeviceRegistration": DeviceRegistrationBody.self, "MedicalRecordWrite": MedicalRecordBody.self,
         "VisitNoteWrite": VisitNoteBody.self, "PrescriptionAnalysisRequest": PrescriptionAnalysisBody.self,
+        "ClaimWrite": ClaimBody.self, "ClaimTransitionRequest": ClaimTransitionBody.self,
     ]
 
     /// What neither a `RequestBody` nor a `SchemaSample` describes: the JWKS (jwt-kit's own
