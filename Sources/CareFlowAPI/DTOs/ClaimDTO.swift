@@ -104,14 +104,19 @@ extension ClaimDTO {
 }
 
 extension ClaimDTO: SchemaSample {
+    /// The first sample, and the first entry of its history, set every member: list schemas are
+    /// read off the first item.
     static var schemaSamples: [Self] {
         [ClaimDTO(id: UUID(), invoiceID: UUID(), facilityID: UUID(), patientID: UUID(), payer: "RSSB", policyNumber: "RSSB-0012345",
                   amount: 45_000, currency: "rwf", status: Claim.Status.denied.rawValue, denialReason: "Not covered by the plan",
                   createdBy: UUID(), createdAt: Date(), updatedAt: Date(),
-                  history: [Transition(from: nil, to: Claim.Status.submitted.rawValue, at: Date(), actorID: UUID(), actorDisplayName: "Bea",
-                                       note: nil),
-                            Transition(from: Claim.Status.submitted.rawValue, to: Claim.Status.inReview.rawValue, at: Date(),
-                                       actorID: UUID(), actorDisplayName: nil, note: "Sent to the payer")])]
+                  history: [Transition(from: Claim.Status.inReview.rawValue, to: Claim.Status.denied.rawValue, at: Date(), actorID: UUID(),
+                                       actorDisplayName: "Bea", note: "Not covered by the plan")]),
+         ClaimDTO(id: UUID(), invoiceID: UUID(), facilityID: UUID(), patientID: UUID(), payer: "RSSB", policyNumber: nil,
+                  amount: 45_000, currency: "rwf", status: Claim.Status.submitted.rawValue, denialReason: nil, createdBy: nil,
+                  createdAt: Date(), updatedAt: nil,
+                  history: [Transition(from: nil, to: Claim.Status.submitted.rawValue, at: Date(), actorID: nil, actorDisplayName: nil,
+                                       note: nil)])]
     }
     static var schemaNotes: [String: SchemaNote] {
         ["status": .values(of: Claim.Status.self), "currency": .description("ISO 4217, lower case: the invoice's"),
