@@ -2,6 +2,7 @@
 @testable import CareFlowCore
 import Fluent
 import Foundation
+import Logging
 import SQLKit
 import Testing
 import VaporTesting
@@ -89,27 +90,47 @@ struct ClaimTests {
         }
     }
 
-    @Test("the policy number and notes are ciphertext at rest and open back through the API", arguments: TestBackend.enabled)
+    @Test("the policy number and notes are ciphertext at rest, never in the log (at trace level), and open back through the API", arguments: TestBackend.enabled)
     func sealedAtRest(backend: TestBackend) async throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("careflow-claims-\(UUID().uuidString).log").path
+        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        try #require(fd >= 0)
+        defer {
+            close(fd)
+            unlink(path)
+        }
+        let sink = LogSink(fileDescriptor: fd)
+        defer { sink.close() }
         try await withCareFlow(backend) { app in
+            app.logger = Logger(label: "careflow.test") { JSONLogHandler(label: $0, level: .trace, sink: sink) }
             let t = try await Fixtures.tenant(app, slug: "claims-seal")
             let invoice = try await F.invoice(app, t, patientID: try await Fixtures.patient(app, t))
             let id = try await F.submit(app, t[.billing], invoice: invoice, amount: 1_000)
-            try await F.move(app, t[.billing], id, to: "in_review", note: "secret review note")
-            try await F.move(app, t[.billing], id, to: "denied", note: "secret denial reason")
+            try await F.move(app, t[.billing], id, to: "in_review", note: "zqx review note")
+            try await F.move(app, t[.billing], id, to: "denied", note: "zqx denial reason")
             let sql = app.db as! any SQLDatabase
             let claim = try #require(try await sql.raw("SELECT policy_number_sealed, denial_reason FROM claims").first())
             let policy = try claim.decode(column: "policy_number_sealed", as: String.self)
             let reason = try claim.decode(column: "denial_reason", as: String.self)
             #expect(policy.hasPrefix("gAAAAA") && !policy.contains("POL-7731"))
-            #expect(reason.hasPrefix("gAAAAA") && !reason.contains("secret"))
+            #expect(reason.hasPrefix("gAAAAA") && !reason.contains("zqx"))
             let notes = try await sql.raw("SELECT note_sealed FROM claim_transitions WHERE note_sealed IS NOT NULL").all()
                 .map { try $0.decode(column: "note_sealed", as: String.self) }
-            #expect(notes.count == 2 && notes.allSatisfy { $0.hasPrefix("gAAAAA") && !$0.contains("secret") })
+            #expect(notes.count == 2 && notes.allSatisfy { $0.hasPrefix("gAAAAA") && !$0.contains("zqx") })
             let read = try await app.send(.GET, "/api/v1/claims/\(id)", token: t[.facilityAdmin].token)
             #expect(read.json["policy_number"] as? String == F.policyNumber)
-            #expect(read.json["denial_reason"] as? String == "secret denial reason")
+            #expect(read.json["denial_reason"] as? String == "zqx denial reason")
+            // A refused move and a refused body log nothing of what they carried either.
+            #expect(try await F.move(app, t[.billing], id, to: "paid", note: "zqx late note").status == .conflict)
+            let tooLong = try await app.send(.POST, "/api/v1/claims", token: t[.billing].token,
+                                             json: F.body(invoice: invoice, amount: 1, policy: "POL-7731-" + String(repeating: "9", count: 70)))
+            #expect(tooLong.status == .unprocessableEntity && !tooLong.text.contains("POL-7731"))
         }
+        // Shut down: every line is written. None holds the policy number or a note.
+        let log = try String(contentsOfFile: path, encoding: .utf8)
+        #expect(log.contains("/api/v1/claims"), "the requests were logged")
+        let leaks = log.split(separator: "\n").filter { $0.contains("POL-7731") || $0.contains("zqx") }
+        #expect(leaks.isEmpty, "\(leaks)")
     }
 
     @Test("denial needs a reason: 422 naming note and nothing written; with one, it is the denial reason and frees the amount",
