@@ -41,5 +41,7 @@ func routes(_ app: Application, metrics: PrometheusCollectorRegistry) throws {
     try tenant.register(collection: OutboxController())
     try tenant.register(collection: PredictionController(requestsPerMinute: app.services.configuration.predictionRequestsPerMinute))
     try tenant.register(collection: PrescriptionController())
+    try tenant.register(collection: WardController())
+    try tenant.register(collection: AdmissionController())
     try tenant.register(collection: ClaimController())
 }

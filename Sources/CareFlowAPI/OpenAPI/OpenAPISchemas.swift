@@ -54,6 +54,8 @@ enum OpenAPISchemas {
         ("SeedPatientCreated", SeedPatientController.SeedPatientResponse.self),
         ("PrescriptionAnalysis", PrescriptionAnalysisDTO.self), ("PrescribedMedication", PrescriptionAnalysisDTO.Medication.self),
         ("DrugInteraction", PrescriptionAnalysisDTO.Interaction.self),
+        ("Ward", WardDTO.self), ("WardList", ListResponse<WardDTO>.self),
+        ("Admission", AdmissionDTO.self), ("AdmissionList", ListResponse<AdmissionDTO>.self),
         ("Claim", ClaimDTO.self), ("ClaimList", ListResponse<ClaimDTO>.self),
     ]
 
@@ -77,6 +79,8 @@ enum OpenAPISchemas {
         "AvailabilityExceptionWrite": AvailabilityExceptionBody.self, "BookingRequest": BookingBody.self, "ShiftWrite": ShiftBody.self,
         "DeviceRegistration": DeviceRegistrationBody.self, "MedicalRecordWrite": MedicalRecordBody.self,
         "VisitNoteWrite": VisitNoteBody.self, "PrescriptionAnalysisRequest": PrescriptionAnalysisBody.self,
+        "WardWrite": WardBody.self, "WardChanges": WardChangesBody.self, "AdmissionRequest": AdmissionBody.self,
+        "DischargeRequest": DischargeBody.self,
         "ClaimWrite": ClaimBody.self, "ClaimTransitionRequest": ClaimTransitionBody.self,
     ]
 

@@ -16,6 +16,10 @@ public struct AuditAction: Sendable, Hashable, CustomStringConvertible {
 extension AuditAction {
     public static let accessDenied = AuditAction("access.denied")
 
+    public static let admissionCreate = AuditAction("admission.create")
+    public static let admissionDischarge = AuditAction("admission.discharge")
+    public static let admissionRead = AuditAction("admission.read")
+
     public static let appointmentBook = AuditAction("appointment.book")
     public static let appointmentCancelled = AuditAction("appointment.cancelled")
     public static let appointmentCompleted = AuditAction("appointment.completed")
@@ -107,6 +111,9 @@ extension AuditAction {
     public static let shiftCreate = AuditAction("shift.create")
     public static let shiftDelete = AuditAction("shift.delete")
 
+    public static let wardCreate = AuditAction("ward.create")
+    public static let wardUpdate = AuditAction("ward.update")
+
     public static let smsOptIn = AuditAction("sms.opt_in")
     public static let smsOptOut = AuditAction("sms.opt_out")
 
@@ -139,5 +146,6 @@ extension AuditAction {
         .patientUpdate, .phiRead, .platformAdminCreate, .prescriptionAnalyzed, .profileUpdate, .riskAssessmentCreate, .roleGrant,
         .roleRevoke, .shiftCreate, .shiftDelete, .smsOptIn, .smsOptOut, .staffRemove, .staffProfileUpdate,
         .tenantOnboard, .tenantReactivate, .tenantSuspend, .visitNoteCreate, .webhookRejected,
+        .admissionCreate, .admissionDischarge, .admissionRead, .wardCreate, .wardUpdate,
     ]
 }
