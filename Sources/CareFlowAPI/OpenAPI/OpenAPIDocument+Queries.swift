@@ -38,6 +38,10 @@ extension OpenAPIDocument {
             "patient_id": "Filter", "facility_id": "Filter (403 outside the caller's facilities)", "status": "Filter",
             "from": "RFC 3339: created at or after", "to": "RFC 3339: created before",
         ]),
+        "get /api/v1/claims": (ClaimListQuery.self, [
+            "invoice_id": "One invoice's claims", "facility_id": "Filter",
+            "status": "submitted, in_review, approved, denied or paid",
+        ]),
     ]
 
     private static let auditDescriptions = Dictionary(uniqueKeysWithValues: AuditFilterQuery.parameterNames.map { ($0, "Filter") })

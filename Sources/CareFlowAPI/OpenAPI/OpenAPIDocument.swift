@@ -261,6 +261,19 @@ enum OpenAPIDocument {
               tag: "billing", responses: [(200, "Invoice"), (403, "Problem"), (404, "Problem"), (409, "Problem")]),
         .init("post", "/api/v1/invoices/{invoiceID}/void", "Void a draft or open invoice; 409 from any other state",
               tag: "billing", responses: [(200, "Invoice"), (403, "Problem"), (404, "Problem"), (409, "Problem")]),
+        .init("post", "/api/v1/claims",
+              "File an insurance claim for an issued invoice (billing at its facility, group admin): submitted; the claims of an "
+                + "invoice that are not denied never exceed its total (409); the policy number is sealed",
+              tag: "claims", request: "ClaimWrite",
+              responses: [(201, "Claim"), (403, "Problem"), (404, "Problem"), (409, "Problem"), (422, "Problem")]),
+        .init("get", "/api/v1/claims", "Claims the caller may see, newest first (filters: invoice, facility, status; audited)",
+              tag: "claims", responses: [(200, "ClaimList"), (403, "Problem"), (422, "Problem")]),
+        .init("get", "/api/v1/claims/{claimID}", "One claim with its whole history: who, when, from, to, note (audited)", tag: "claims",
+              responses: [(200, "Claim"), (403, "Problem"), (404, "Problem")]),
+        .init("post", "/api/v1/claims/{claimID}/transition",
+              "Move a claim: submitted → in_review → approved | denied (note required), approved → paid; any other move 409",
+              tag: "claims", request: "ClaimTransitionRequest",
+              responses: [(200, "Claim"), (403, "Problem"), (404, "Problem"), (409, "Problem"), (422, "Problem")]),
     ]
 
     static func render(serverURL: String) -> JSONValue {

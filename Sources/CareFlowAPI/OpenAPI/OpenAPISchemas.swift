@@ -58,6 +58,7 @@ enum OpenAPISchemas {
         ("Admission", AdmissionDTO.self), ("AdmissionList", ListResponse<AdmissionDTO>.self),
         ("InvoicePayment", InvoicePaymentDTO.self), ("InvoiceRefund", InvoiceRefundDTO.self),
         ("Invoice", InvoiceDTO.self), ("InvoiceList", ListResponse<InvoiceDTO>.self),
+        ("Claim", ClaimDTO.self), ("ClaimList", ListResponse<ClaimDTO>.self),
     ]
 
     static let responseSchemas: [String: JSONValue] = {
@@ -84,6 +85,7 @@ enum OpenAPISchemas {
         "DischargeRequest": DischargeBody.self,
         "InvoicePaymentRequest": InvoicePaymentBody.self, "InvoiceRefundRequest": InvoiceRefundBody.self,
         "InvoiceWrite": NewInvoiceBody.self, "InvoiceLinesWrite": InvoiceLinesBody.self,
+        "ClaimWrite": ClaimBody.self, "ClaimTransitionRequest": ClaimTransitionBody.self,
     ]
 
     /// What neither a `RequestBody` nor a `SchemaSample` describes: the JWKS (jwt-kit's own

@@ -52,6 +52,10 @@ extension AuditAction {
     public static let careStepCheckIn = AuditAction("care_step.check_in")
     public static let careStepsCreate = AuditAction("care_steps.create")
 
+    public static let claimRead = AuditAction("claim.read")
+    public static let claimSubmitted = AuditAction("claim.submitted")
+    public static let claimTransitioned = AuditAction("claim.transitioned")
+
     public static let deviceRegister = AuditAction("device.register")
     public static let deviceRemove = AuditAction("device.remove")
 
@@ -149,6 +153,7 @@ extension AuditAction {
         .authPasswordForgot, .authPasswordReset, .authRefreshReuse, .authSessionEnd, .authSignup,
         .availabilityExceptionCreate, .availabilityExceptionDelete, .availabilityReplace, .benchAuditAppend,
         .careRelationshipChoose, .careRelationshipCreate, .careRelationshipEnd, .careStepCheckIn, .careStepsCreate, .deviceRegister, .deviceRemove,
+        .claimRead, .claimSubmitted, .claimTransitioned,
         .documentDelete, .documentUpload, .facilityCreate, .importPatients, .invitationAccept, .invitationSend,
         .invoiceCreated, .invoiceFinalized, .invoiceRead, .invoiceUpdated, .invoiceVoided,
         .keysRotateDataKey, .keysRotateMaster, .keysRotateSigning, .llmRequest, .medicalRecordCreate, .mfaCodeRejected,
