@@ -34,6 +34,14 @@ extension OpenAPIDocument {
             "facility_id": "One facility", "status": "current or discharged", "patient_id": "One patient's admissions",
             "from": "RFC 3339: admitted at or after", "to": "RFC 3339: admitted before",
         ]),
+        "get /api/v1/invoices": (InvoiceListQuery.self, [
+            "patient_id": "Filter", "facility_id": "Filter (403 outside the caller's facilities)", "status": "Filter",
+            "from": "RFC 3339: created at or after", "to": "RFC 3339: created before",
+        ]),
+        "get /api/v1/claims": (ClaimListQuery.self, [
+            "invoice_id": "One invoice's claims", "facility_id": "Filter",
+            "status": "submitted, in_review, approved, denied or paid",
+        ]),
         "get /api/v1/exports/appointments.csv": (AppointmentExportQuery.self, exportDescriptions("starts_at")),
         "get /api/v1/exports/invoices.csv": (InvoiceExportQuery.self, exportDescriptions("created_at")),
         "get /api/v1/exports/admissions.csv": (AdmissionExportQuery.self, exportDescriptions("admitted_at")),

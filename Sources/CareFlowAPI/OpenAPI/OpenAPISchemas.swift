@@ -56,6 +56,9 @@ enum OpenAPISchemas {
         ("DrugInteraction", PrescriptionAnalysisDTO.Interaction.self),
         ("Ward", WardDTO.self), ("WardList", ListResponse<WardDTO>.self),
         ("Admission", AdmissionDTO.self), ("AdmissionList", ListResponse<AdmissionDTO>.self),
+        ("InvoicePayment", InvoicePaymentDTO.self), ("InvoiceRefund", InvoiceRefundDTO.self),
+        ("Invoice", InvoiceDTO.self), ("InvoiceList", ListResponse<InvoiceDTO>.self),
+        ("Claim", ClaimDTO.self), ("ClaimList", ListResponse<ClaimDTO>.self),
     ]
 
     static let responseSchemas: [String: JSONValue] = {
@@ -80,6 +83,9 @@ enum OpenAPISchemas {
         "VisitNoteWrite": VisitNoteBody.self, "PrescriptionAnalysisRequest": PrescriptionAnalysisBody.self,
         "WardWrite": WardBody.self, "WardChanges": WardChangesBody.self, "AdmissionRequest": AdmissionBody.self,
         "DischargeRequest": DischargeBody.self,
+        "InvoicePaymentRequest": InvoicePaymentBody.self, "InvoiceRefundRequest": InvoiceRefundBody.self,
+        "InvoiceWrite": NewInvoiceBody.self, "InvoiceLinesWrite": InvoiceLinesBody.self,
+        "ClaimWrite": ClaimBody.self, "ClaimTransitionRequest": ClaimTransitionBody.self,
     ]
 
     /// What neither a `RequestBody` nor a `SchemaSample` describes: the JWKS (jwt-kit's own

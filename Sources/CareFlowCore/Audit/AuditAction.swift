@@ -52,6 +52,10 @@ extension AuditAction {
     public static let careStepCheckIn = AuditAction("care_step.check_in")
     public static let careStepsCreate = AuditAction("care_steps.create")
 
+    public static let claimRead = AuditAction("claim.read")
+    public static let claimSubmitted = AuditAction("claim.submitted")
+    public static let claimTransitioned = AuditAction("claim.transitioned")
+
     public static let deviceRegister = AuditAction("device.register")
     public static let deviceRemove = AuditAction("device.remove")
 
@@ -65,6 +69,21 @@ extension AuditAction {
     public static let facilityCreate = AuditAction("facility.create")
 
     public static let importPatients = AuditAction("import.patients")
+
+    // Invoice payments and refunds (issue 14).
+    public static let invoicePaid = AuditAction("invoice.paid")
+    public static let invoicePaymentFailed = AuditAction("invoice.payment_failed")
+    public static let invoicePaymentMismatch = AuditAction("invoice.payment_mismatch")
+    public static let invoicePaymentSimulate = AuditAction("invoice.payment_simulate")
+    public static let invoicePaymentStart = AuditAction("invoice.payment_start")
+    public static let invoiceRefund = AuditAction("invoice.refund")
+    public static let invoiceRefunded = AuditAction("invoice.refunded")
+    public static let invoiceCreated = AuditAction("invoice.created")
+    public static let invoiceFinalized = AuditAction("invoice.finalized")
+    /// Reading invoices: their lines name the care given, so a PHI read.
+    public static let invoiceRead = AuditAction("invoice.read")
+    public static let invoiceUpdated = AuditAction("invoice.updated")
+    public static let invoiceVoided = AuditAction("invoice.voided")
 
     public static let invitationAccept = AuditAction("invitation.accept")
     public static let invitationSend = AuditAction("invitation.send")
@@ -138,7 +157,9 @@ extension AuditAction {
         .authPasswordForgot, .authPasswordReset, .authRefreshReuse, .authSessionEnd, .authSignup,
         .availabilityExceptionCreate, .availabilityExceptionDelete, .availabilityReplace, .benchAuditAppend,
         .careRelationshipChoose, .careRelationshipCreate, .careRelationshipEnd, .careStepCheckIn, .careStepsCreate, .deviceRegister, .deviceRemove,
+        .claimRead, .claimSubmitted, .claimTransitioned,
         .documentDelete, .documentUpload, .exportCompleted, .exportStarted, .facilityCreate, .importPatients, .invitationAccept, .invitationSend,
+        .invoiceCreated, .invoiceFinalized, .invoiceRead, .invoiceUpdated, .invoiceVoided,
         .keysRotateDataKey, .keysRotateMaster, .keysRotateSigning, .llmRequest, .medicalRecordCreate, .mfaCodeRejected,
         .mfaDisabled, .mfaEnrolled, .mfaEnrolmentStarted, .mfaRecoveryCodesRegenerated, .mfaReset, .modelActivate,
         .modelTrain, .outboxRequeue, .patientBulkLoad, .patientCreate, .patientDelete, .patientNationalIdRefused,
@@ -146,5 +167,7 @@ extension AuditAction {
         .roleRevoke, .shiftCreate, .shiftDelete, .smsOptIn, .smsOptOut, .staffRemove, .staffProfileUpdate,
         .tenantOnboard, .tenantReactivate, .tenantSuspend, .visitNoteCreate, .webhookRejected,
         .admissionCreate, .admissionDischarge, .admissionRead, .wardCreate, .wardUpdate,
+        .invoicePaid, .invoicePaymentFailed, .invoicePaymentMismatch, .invoicePaymentSimulate, .invoicePaymentStart,
+        .invoiceRefund, .invoiceRefunded,
     ]
 }
