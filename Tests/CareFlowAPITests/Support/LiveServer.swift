@@ -44,7 +44,12 @@ extension Application {
     func withLiveServer<T>(_ body: (LiveServer) async throws -> T) async throws -> T {
         try await asyncBoot()
         try await server.start(address: .hostname("127.0.0.1", port: 0))
-        let client = HTTPClient(eventLoopGroupProvider: .singleton)
+        // Tests send bursts of concurrent requests: one connection each, and a generous wait for
+        // one, so a loaded machine slows a burst down instead of failing it in the client's pool.
+        var configuration = HTTPClient.Configuration()
+        configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = 64
+        configuration.timeout.connect = .seconds(60)
+        let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
         func stop() async {
             try? await client.shutdown()
             await server.shutdown()
