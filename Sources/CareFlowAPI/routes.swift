@@ -41,4 +41,5 @@ func routes(_ app: Application, metrics: PrometheusCollectorRegistry) throws {
     try tenant.register(collection: OutboxController())
     try tenant.register(collection: PredictionController(requestsPerMinute: app.services.configuration.predictionRequestsPerMinute))
     try tenant.register(collection: PrescriptionController())
+    try tenant.register(collection: AnalyticsController())
 }

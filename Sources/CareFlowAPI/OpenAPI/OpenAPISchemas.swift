@@ -54,6 +54,7 @@ enum OpenAPISchemas {
         ("SeedPatientCreated", SeedPatientController.SeedPatientResponse.self),
         ("PrescriptionAnalysis", PrescriptionAnalysisDTO.self), ("PrescribedMedication", PrescriptionAnalysisDTO.Medication.self),
         ("DrugInteraction", PrescriptionAnalysisDTO.Interaction.self),
+        ("AnalyticsSeries", AnalyticsSeriesDTO.self),
     ]
 
     static let responseSchemas: [String: JSONValue] = {
