@@ -127,7 +127,7 @@ struct RBACTests {
             Call(method: .POST, path: "/api/v1/patients/\(try await Fixtures.patient(app, t))/prescriptions/analyze",
                  json: jsonBody(["text": "Amoxicillin 500 mg PO TID x 7 days"]), success: .ok)
         },
-    ] + schedulingEndpoints + integrationEndpoints + careStepEndpoints
+    ] + schedulingEndpoints + integrationEndpoints + careStepEndpoints + analyticsEndpoints
 
     @Test("each role on each endpoint", arguments: TestBackend.enabled)
     func policyTable(backend: TestBackend) async throws {

@@ -115,7 +115,7 @@ struct AnalyticsQueries {
                 WHERE ra.tenant_id = \(bind: tenantID) AND ra.created_at < \(bind: last.end)
             )
             SELECT b.i AS bucket, COUNT(DISTINCT r.patient_id) AS n FROM b
-            JOIN r ON r.high = \(bind: true) AND r.valid_from < b.e AND (r.valid_to IS NULL OR r.valid_to >= b.e)
+            JOIN r ON r.high = TRUE AND r.valid_from < b.e AND (r.valid_to IS NULL OR r.valid_to >= b.e)
                 AND (r.deleted_at IS NULL OR r.deleted_at >= b.e)
             GROUP BY b.i
             """).all()
