@@ -16,7 +16,8 @@ struct AnalyticsBucketsTests {
         let buckets = try AnalyticsBuckets.make(AnalyticsFilter(from: Self.day("2026-10-31"), to: Self.day("2026-11-03")),
                                                 zone: Self.newYork, now: Self.utc("2026-12-01T00:00:00Z"))
         #expect(buckets.map(\.start) == [Self.utc("2026-10-31T04:00:00Z"), Self.utc("2026-11-01T04:00:00Z"), Self.utc("2026-11-02T05:00:00Z")])
-        #expect(buckets.map(\.duration) == [24 * 3_600, 25 * 3_600, 24 * 3_600])
+        let hours: [TimeInterval] = [24, 25, 24]
+        #expect(buckets.map(\.duration) == hours.map { $0 * 3_600 })
     }
 
     @Test("weeks run Monday to Monday; a Wednesday `from` and a Sunday `to` snap outward")
