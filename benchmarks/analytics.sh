@@ -45,7 +45,7 @@ INSERT INTO appointments (id, tenant_id, facility_id, doctor_id, patient_id, sta
 SELECT gen_random_uuid(), (SELECT id FROM t), (SELECT ids FROM f)[1 + i % 2], (SELECT id FROM u), (SELECT id FROM p),
        now() - interval '365 days' + i * (interval '365 days' / $APPOINTMENTS),
        now() - interval '365 days' + i * (interval '365 days' / $APPOINTMENTS) + interval '30 minutes',
-       (ARRAY['booked','confirmed','completed','cancelled','no_show'])[1 + (i * 7919) % 5], now(), now()
+       (ARRAY['booked','confirmed','completed','cancelled','no_show'])[1 + (i::bigint * 7919) % 5], now(), now()
 FROM generate_series(0, $APPOINTMENTS - 1) AS i;
 
 INSERT INTO wards (id, tenant_id, facility_id, name, beds, created_at, updated_at)
