@@ -49,7 +49,11 @@ public actor ConsolePaymentGateway: PaymentGateway {
     }
 
     public func createRefund(_ request: RefundRequest, idempotencyKey: String) async throws -> Refund {
-        let intent = try await retrievePaymentIntent(id: request.paymentIntentID)
+        // A payment this process did not create (`careflow payments simulate` runs in its own
+        // process; a restart empties memory) can still be refunded by an explicit amount.
+        let known = intents[request.paymentIntentID]
+        if known == nil && request.amount == nil { _ = try await retrievePaymentIntent(id: request.paymentIntentID) }
+        let intent = known ?? PaymentIntent(id: request.paymentIntentID, status: .succeeded, amount: request.amount ?? 0, currency: "")
         let refund = Refund(id: "re_console_\(idempotencyKey)", status: "succeeded", amount: request.amount ?? intent.amount,
                             currency: intent.currency, paymentIntentID: intent.id)
         try await record("refund.create", to: "", body: "", key: idempotencyKey,

@@ -30,6 +30,7 @@ func routes(_ app: Application, metrics: PrometheusCollectorRegistry) throws {
     try tenant.register(collection: RecordController())
     try tenant.register(collection: NoteController())
     try tenant.register(collection: CareStepController())
+    try tenant.register(collection: InvoicePaymentController())
     try tenant.register(collection: DocumentController())
     try tenant.register(collection: StaffProfileController())
     try tenant.register(collection: DoctorController())
@@ -41,5 +42,9 @@ func routes(_ app: Application, metrics: PrometheusCollectorRegistry) throws {
     try tenant.register(collection: OutboxController())
     try tenant.register(collection: PredictionController(requestsPerMinute: app.services.configuration.predictionRequestsPerMinute))
     try tenant.register(collection: PrescriptionController())
+    try tenant.register(collection: WardController())
+    try tenant.register(collection: AdmissionController())
+    try tenant.register(collection: InvoiceController())
+    try tenant.register(collection: ClaimController())
     try tenant.register(collection: AnalyticsController())
 }

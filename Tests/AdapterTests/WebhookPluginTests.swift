@@ -46,7 +46,8 @@ struct WebhookPluginTests {
         guard case .paymentEvent(let decoder) = route.handling else { Issue.record("not a payment route"); return }
         let event = try decoder.decode(signed)
         #expect(event.id == "evt_1" && event.type == "payment_intent.succeeded")
-        #expect(event.update == PaymentUpdate(providerPaymentID: "pi_1", status: .succeeded, amount: 1500, currency: "usd", eventCreated: 1_700_000_000))
+        #expect(event.update == PaymentUpdate(providerPaymentID: "pi_1", status: .succeeded, amount: 1500, currency: "usd", eventCreated: 1_700_000_000,
+                                            amountReceived: 1500))
         #expect(throws: AppError.malformedBody("The event is not a Stripe event object")) { try decoder.decode(Self.request("[]")) }
     }
 

@@ -127,7 +127,8 @@ struct RBACTests {
             Call(method: .POST, path: "/api/v1/patients/\(try await Fixtures.patient(app, t))/prescriptions/analyze",
                  json: jsonBody(["text": "Amoxicillin 500 mg PO TID x 7 days"]), success: .ok)
         },
-    ] + schedulingEndpoints + integrationEndpoints + careStepEndpoints + analyticsEndpoints
+    ] + schedulingEndpoints + integrationEndpoints + careStepEndpoints + admissionEndpoints + paymentEndpoints + invoiceEndpoints
+        + claimEndpoints + analyticsEndpoints
 
     @Test("each role on each endpoint", arguments: TestBackend.enabled)
     func policyTable(backend: TestBackend) async throws {

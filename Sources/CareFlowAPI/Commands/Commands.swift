@@ -12,5 +12,6 @@ extension Application {
         asyncCommands.use(ImportCommand(), as: "import")
         asyncCommands.use(WorkerCommand(), as: "worker")
         asyncCommands.use(ModelCommand(), as: "model")
+        asyncCommands.use(PaymentsCommand(), as: "payments")
     }
 }

@@ -44,6 +44,7 @@ struct TenantSynchronizer {
             guard config.demo, let adminPassword else { continue }
             created.append(Credential(tenant: config.slug, role: "group_admin", email: adminEmail, password: adminPassword))
             created += try await seedDemoUsers(tenant: result.tenant, facilities: result.facilities)
+            try await seedDemoWards(tenant: result.tenant, facilities: result.facilities)
         }
         guard !created.isEmpty else { return nil }
         return try write(created)
@@ -66,6 +67,23 @@ struct TenantSynchronizer {
         }
         return credentials
     }
+
+    /// Two wards per demo facility, so the console's bed view and the occupancy analytics have
+    /// something to show.
+    private func seedDemoWards(tenant: Tenant, facilities: [Facility]) async throws {
+        let scope = TenantScope(tenantID: tenant.id!, db: app.db)
+        for facility in facilities {
+            for (name, beds) in Self.demoWards {
+                let ward = Ward()
+                ward.facilityID = facility.id!
+                ward.name = name
+                ward.beds = beds
+                try await scope.create(ward)
+            }
+        }
+    }
+
+    static let demoWards = [("General Medicine", 20), ("Maternity", 12)]
 
     private func write(_ credentials: [Credential]) throws -> String {
         let path = (app.services.configuration.dataDirectory as NSString).appendingPathComponent("demo-credentials.txt")

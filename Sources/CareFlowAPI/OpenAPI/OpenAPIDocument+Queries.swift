@@ -30,6 +30,18 @@ extension OpenAPIDocument {
         "get /api/v1/patients/{patientID}/risk-assessments": (RiskAssessmentQuery.self, ["level": "high keeps the High results"]),
         "get /api/v1/patients/{patientID}/steps": (CareStepListQuery.self, ["status": "open, done or cancelled"]),
         "get /api/v1/me/steps": (CareStepListQuery.self, ["status": "open, done or cancelled"]),
+        "get /api/v1/admissions": (AdmissionListQuery.self, [
+            "facility_id": "One facility", "status": "current or discharged", "patient_id": "One patient's admissions",
+            "from": "RFC 3339: admitted at or after", "to": "RFC 3339: admitted before",
+        ]),
+        "get /api/v1/invoices": (InvoiceListQuery.self, [
+            "patient_id": "Filter", "facility_id": "Filter (403 outside the caller's facilities)", "status": "Filter",
+            "from": "RFC 3339: created at or after", "to": "RFC 3339: created before",
+        ]),
+        "get /api/v1/claims": (ClaimListQuery.self, [
+            "invoice_id": "One invoice's claims", "facility_id": "Filter",
+            "status": "submitted, in_review, approved, denied or paid",
+        ]),
     ]
 
     private static let auditDescriptions = Dictionary(uniqueKeysWithValues: AuditFilterQuery.parameterNames.map { ($0, "Filter") })

@@ -54,6 +54,11 @@ enum OpenAPISchemas {
         ("SeedPatientCreated", SeedPatientController.SeedPatientResponse.self),
         ("PrescriptionAnalysis", PrescriptionAnalysisDTO.self), ("PrescribedMedication", PrescriptionAnalysisDTO.Medication.self),
         ("DrugInteraction", PrescriptionAnalysisDTO.Interaction.self),
+        ("Ward", WardDTO.self), ("WardList", ListResponse<WardDTO>.self),
+        ("Admission", AdmissionDTO.self), ("AdmissionList", ListResponse<AdmissionDTO>.self),
+        ("InvoicePayment", InvoicePaymentDTO.self), ("InvoiceRefund", InvoiceRefundDTO.self),
+        ("Invoice", InvoiceDTO.self), ("InvoiceList", ListResponse<InvoiceDTO>.self),
+        ("Claim", ClaimDTO.self), ("ClaimList", ListResponse<ClaimDTO>.self),
         ("AnalyticsSeries", AnalyticsSeriesDTO.self),
     ]
 
@@ -77,6 +82,11 @@ enum OpenAPISchemas {
         "AvailabilityExceptionWrite": AvailabilityExceptionBody.self, "BookingRequest": BookingBody.self, "ShiftWrite": ShiftBody.self,
         "DeviceRegistration": DeviceRegistrationBody.self, "MedicalRecordWrite": MedicalRecordBody.self,
         "VisitNoteWrite": VisitNoteBody.self, "PrescriptionAnalysisRequest": PrescriptionAnalysisBody.self,
+        "WardWrite": WardBody.self, "WardChanges": WardChangesBody.self, "AdmissionRequest": AdmissionBody.self,
+        "DischargeRequest": DischargeBody.self,
+        "InvoicePaymentRequest": InvoicePaymentBody.self, "InvoiceRefundRequest": InvoiceRefundBody.self,
+        "InvoiceWrite": NewInvoiceBody.self, "InvoiceLinesWrite": InvoiceLinesBody.self,
+        "ClaimWrite": ClaimBody.self, "ClaimTransitionRequest": ClaimTransitionBody.self,
     ]
 
     /// What neither a `RequestBody` nor a `SchemaSample` describes: the JWKS (jwt-kit's own

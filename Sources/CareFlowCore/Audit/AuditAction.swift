@@ -16,6 +16,10 @@ public struct AuditAction: Sendable, Hashable, CustomStringConvertible {
 extension AuditAction {
     public static let accessDenied = AuditAction("access.denied")
 
+    public static let admissionCreate = AuditAction("admission.create")
+    public static let admissionDischarge = AuditAction("admission.discharge")
+    public static let admissionRead = AuditAction("admission.read")
+
     public static let analyticsRead = AuditAction("analytics.read")
 
     public static let appointmentBook = AuditAction("appointment.book")
@@ -50,6 +54,10 @@ extension AuditAction {
     public static let careStepCheckIn = AuditAction("care_step.check_in")
     public static let careStepsCreate = AuditAction("care_steps.create")
 
+    public static let claimRead = AuditAction("claim.read")
+    public static let claimSubmitted = AuditAction("claim.submitted")
+    public static let claimTransitioned = AuditAction("claim.transitioned")
+
     public static let deviceRegister = AuditAction("device.register")
     public static let deviceRemove = AuditAction("device.remove")
 
@@ -59,6 +67,21 @@ extension AuditAction {
     public static let facilityCreate = AuditAction("facility.create")
 
     public static let importPatients = AuditAction("import.patients")
+
+    // Invoice payments and refunds (issue 14).
+    public static let invoicePaid = AuditAction("invoice.paid")
+    public static let invoicePaymentFailed = AuditAction("invoice.payment_failed")
+    public static let invoicePaymentMismatch = AuditAction("invoice.payment_mismatch")
+    public static let invoicePaymentSimulate = AuditAction("invoice.payment_simulate")
+    public static let invoicePaymentStart = AuditAction("invoice.payment_start")
+    public static let invoiceRefund = AuditAction("invoice.refund")
+    public static let invoiceRefunded = AuditAction("invoice.refunded")
+    public static let invoiceCreated = AuditAction("invoice.created")
+    public static let invoiceFinalized = AuditAction("invoice.finalized")
+    /// Reading invoices: their lines name the care given, so a PHI read.
+    public static let invoiceRead = AuditAction("invoice.read")
+    public static let invoiceUpdated = AuditAction("invoice.updated")
+    public static let invoiceVoided = AuditAction("invoice.voided")
 
     public static let invitationAccept = AuditAction("invitation.accept")
     public static let invitationSend = AuditAction("invitation.send")
@@ -105,6 +128,9 @@ extension AuditAction {
     public static let shiftCreate = AuditAction("shift.create")
     public static let shiftDelete = AuditAction("shift.delete")
 
+    public static let wardCreate = AuditAction("ward.create")
+    public static let wardUpdate = AuditAction("ward.update")
+
     public static let smsOptIn = AuditAction("sms.opt_in")
     public static let smsOptOut = AuditAction("sms.opt_out")
 
@@ -129,12 +155,17 @@ extension AuditAction {
         .authPasswordForgot, .authPasswordReset, .authRefreshReuse, .authSessionEnd, .authSignup,
         .availabilityExceptionCreate, .availabilityExceptionDelete, .availabilityReplace, .benchAuditAppend,
         .careRelationshipChoose, .careRelationshipCreate, .careRelationshipEnd, .careStepCheckIn, .careStepsCreate, .deviceRegister, .deviceRemove,
+        .claimRead, .claimSubmitted, .claimTransitioned,
         .documentDelete, .documentUpload, .facilityCreate, .importPatients, .invitationAccept, .invitationSend,
+        .invoiceCreated, .invoiceFinalized, .invoiceRead, .invoiceUpdated, .invoiceVoided,
         .keysRotateDataKey, .keysRotateMaster, .keysRotateSigning, .llmRequest, .medicalRecordCreate, .mfaCodeRejected,
         .mfaDisabled, .mfaEnrolled, .mfaEnrolmentStarted, .mfaRecoveryCodesRegenerated, .mfaReset, .modelActivate,
         .modelTrain, .outboxRequeue, .patientBulkLoad, .patientCreate, .patientDelete, .patientNationalIdRefused,
         .patientUpdate, .phiRead, .platformAdminCreate, .prescriptionAnalyzed, .profileUpdate, .riskAssessmentCreate, .roleGrant,
         .roleRevoke, .shiftCreate, .shiftDelete, .smsOptIn, .smsOptOut, .staffRemove, .staffProfileUpdate,
         .tenantOnboard, .tenantReactivate, .tenantSuspend, .visitNoteCreate, .webhookRejected,
+        .admissionCreate, .admissionDischarge, .admissionRead, .wardCreate, .wardUpdate,
+        .invoicePaid, .invoicePaymentFailed, .invoicePaymentMismatch, .invoicePaymentSimulate, .invoicePaymentStart,
+        .invoiceRefund, .invoiceRefunded,
     ]
 }

@@ -30,7 +30,7 @@ public final class Invoice: Model, TenantOwned, @unchecked Sendable {
     @Field(key: "amount_refunded") public var amountRefunded: Int
     @OptionalField(key: "appointment_id") public var appointmentID: UUID?
     @OptionalField(key: "admission_id") public var admissionID: UUID?
-    /// The payments adapter that holds the payment (`stripe`, `console`).
+    /// The payments adapter that holds the payment (as in the tenant file, e.g. `console`).
     @OptionalField(key: "payment_provider") public var paymentProvider: String?
     /// The provider's payment id (`pi_…`): webhooks find the invoice by it.
     @OptionalField(key: "provider_payment_id") public var providerPaymentID: String?

@@ -24,7 +24,8 @@ public final class Claim: Model, TenantOwned, @unchecked Sendable {
     @Field(key: "amount") public var amount: Int
     @Field(key: "currency") public var currency: String
     @Field(key: "status") public var status: Status
-    @OptionalField(key: "denial_reason") public var denialReason: String?
+    /// The denial's note, sealed like every transition note (it is the same text, often clinical).
+    @OptionalField(key: "denial_reason") public var denialReasonSealed: Sealed<String>?
     @OptionalField(key: "created_by") public var createdBy: UUID?
     @Field(key: "created_at") public var createdAt: Date
     @Timestamp(key: "updated_at", on: .update) public var updatedAt: Date?

@@ -19,6 +19,11 @@ import SQLKit
 ///   than the event's stays as it is (an equal time applies).
 /// - A batch that fails is written again one delivery at a time, so one bad delivery cannot fail
 ///   the others; only its own request sees the error.
+/// - The invoice effects of the batch's new payment events (`InvoiceSettlement`) are applied in
+///   the same transaction as the events and `payments` rows: an event is never recorded without
+///   its invoice effect, so no reconciliation pass is needed after a crash (a delivery that was
+///   not committed got no 2xx, and the provider delivers it again). Replays are not new and
+///   reach no effect.
 final class WebhookLedger: Sendable {
     /// The most deliveries one transaction writes.
     static let maxBatch = 200
@@ -68,7 +73,11 @@ final class WebhookLedger: Sendable {
         }
     }
 
-    private let batcher = Batcher()
+    private let batcher: Batcher
+
+    init(settlement: InvoiceSettlement? = nil) {
+        batcher = Batcher(settlement: settlement)
+    }
 
     func record(_ entry: Entry, on db: any Database) async throws -> Result {
         guard let sql = db as? any SQLDatabase else { throw AppError.unavailable("SQL database required") }
@@ -78,31 +87,55 @@ final class WebhookLedger: Sendable {
     }
 
     /// Writes a batch, falling back to one delivery at a time if the batch fails.
-    static func writeIsolating(_ batch: [Entry], on db: any Database) async -> [Swift.Result<Result, any Error>] {
+    static func writeIsolating(_ batch: [Entry], on db: any Database,
+                               settlement: InvoiceSettlement? = nil) async -> [Swift.Result<Result, any Error>] {
         do {
-            return try await write(batch, on: db).map { .success($0) }
+            return try await write(batch, on: db, settlement: settlement).map { .success($0) }
         } catch {
             guard batch.count > 1 else { return [.failure(error)] }
             var results: [Swift.Result<Result, any Error>] = []
             for entry in batch {
-                do { results.append(.success(try await write([entry], on: db)[0])) } catch { results.append(.failure(error)) }
+                do { results.append(.success(try await write([entry], on: db, settlement: settlement)[0])) } catch {
+                    results.append(.failure(error))
+                }
             }
             return results
         }
     }
 
     /// One transaction for the whole batch; outcomes in the batch's order.
-    static func write(_ batch: [Entry], on db: any Database, now: Date = Date()) async throws -> [Result] {
+    static func write(_ batch: [Entry], on db: any Database, settlement: InvoiceSettlement? = nil,
+                      now: Date = Date()) async throws -> [Result] {
         guard let sql = db as? any SQLDatabase else { throw AppError.unavailable("SQL database required") }
         if sql.dialect.name == "postgresql" {
             // A deadlock between two processes' batches rolls the statement back: run it again.
-            return try await BusyRetry.run { try await writeInOneStatement(batch, on: sql, now: now) }
+            guard let settlement, batch.contains(where: { $0.payment != nil }) else {
+                return try await BusyRetry.run { try await writeInOneStatement(batch, on: sql, now: now) }
+            }
+            // With invoice effects: the statement and the effects commit together.
+            return try await BusyRetry.run { try await db.transaction { tx in
+                guard let txSQL = tx as? any SQLDatabase else { throw AppError.unavailable("SQL database required") }
+                let results = try await writeInOneStatement(batch, on: txSQL, now: now)
+                try await settlement.apply(newPayments(batch, results), on: tx, now: now)
+                return results
+            } }
         }
         // SQLite: queued behind this process's other writers, and retried if another process
         // held the lock (the transaction rolled back, so a rerun is safe).
         return try await SQLiteWriteQueue.shared.run(on: db) { try await BusyRetry.run { try await db.transaction { tx in
-            try await writeInTransaction(batch, on: tx, now: now)
+            let results = try await writeInTransaction(batch, on: tx, now: now)
+            if let settlement { try await settlement.apply(newPayments(batch, results), on: tx, now: now) }
+            return results
         } } }
+    }
+
+    /// The batch's payment events that were stored now (not replays), in arrival order.
+    private static func newPayments(_ batch: [Entry], _ results: [Result]) -> [InvoiceSettlement.Event] {
+        zip(batch, results).compactMap { entry, result in
+            guard result == .applied, let update = entry.payment else { return nil }
+            return InvoiceSettlement.Event(tenantID: entry.tenantID, provider: entry.provider.rawValue, eventID: entry.eventID,
+                                           type: entry.type, update: update)
+        }
     }
 
     // MARK: PostgreSQL
@@ -252,6 +285,11 @@ private actor Batcher {
     /// Where batches are written: the first handle a delivery brought (outside a transaction,
     /// every request's handle reaches the same pool).
     private var database: (any Database)?
+    private let settlement: InvoiceSettlement?
+
+    init(settlement: InvoiceSettlement?) {
+        self.settlement = settlement
+    }
 
     func submit(_ entry: WebhookLedger.Entry, on db: any Database) async throws -> WebhookLedger.Result {
         if database == nil { database = db }
@@ -266,7 +304,7 @@ private actor Batcher {
             let batch = takeBatch()
             writers += 1
             Task {
-                let results = await WebhookLedger.writeIsolating(batch.map(\.entry), on: db)
+                let results = await WebhookLedger.writeIsolating(batch.map(\.entry), on: db, settlement: settlement)
                 self.finish(batch, results)
             }
         }

@@ -13,7 +13,7 @@ public struct WebhookService: Sendable {
     let inboundSMS: InboundSMSRouter
     let rejections: WebhookRejectionLimiter
     let tenants: TenantIdentities
-    private let ledger = WebhookLedger()
+    private let ledger: WebhookLedger
 
     public init(audit: AuditLog, keyring: Keyring, inboundSMS: InboundSMSRouter = InboundSMSRouter(),
                 rejections: WebhookRejectionLimiter = WebhookRejectionLimiter(), tenants: TenantIdentities = TenantIdentities()) {
@@ -22,6 +22,7 @@ public struct WebhookService: Sendable {
         self.keyring = keyring
         self.inboundSMS = inboundSMS
         self.rejections = rejections
+        self.ledger = WebhookLedger(settlement: InvoiceSettlement(audit: audit))
     }
 
     public enum Outcome: Sendable, Equatable {
@@ -82,6 +83,13 @@ public struct WebhookService: Sendable {
             tenants.forget(scope.tenantID)
             throw AppError.notFound("Unknown tenant")
         }
+    }
+
+    /// A payment event that did not come over HTTP (the console adapter's simulated payments),
+    /// recorded and applied exactly as a verified webhook's: same ledger, same invoice effects.
+    public func recordPaymentEvent(_ event: PaymentEvent, from provider: WebhookProvider, in scope: TenantScope,
+                                   now: Date = Date()) async throws -> Outcome {
+        try await receivePayment(event, from: provider, payload: Data(event.id.utf8), in: scope, now: now)
     }
 
     // MARK: Delivery reports
