@@ -54,14 +54,12 @@ struct AnalyticsQueries {
         return counts
     }
 
-    /// Appointments starting in each bucket, by status; only `statuses` when given.
-    func appointmentCounts(statuses: [Appointment.Status]? = nil) async throws -> [Int: [Appointment.Status: Int]] {
-        var filter: SQLQueryString = ""
-        if let statuses { filter = " AND x.status IN (\(binds: statuses.map(\.rawValue)))" }
+    /// Appointments starting in each bucket, by status.
+    func appointmentCounts() async throws -> [Int: [Appointment.Status: Int]] {
         let rows = try await sql.raw("""
             WITH \(bucketTable(buckets))
             SELECT b.i AS bucket, x.status AS status, COUNT(*) AS n FROM b
-            JOIN appointments x ON \(scope("x")) AND \(within("x", "starts_at")) AND x.starts_at >= b.s AND x.starts_at < b.e\(filter)
+            JOIN appointments x ON \(scope("x")) AND \(within("x", "starts_at")) AND x.starts_at >= b.s AND x.starts_at < b.e
             GROUP BY b.i, x.status
             """).all()
         var counts: [Int: [Appointment.Status: Int]] = [:]

@@ -77,7 +77,10 @@ public struct AnalyticsService: Sendable {
                 .statusCounts(Dictionary(uniqueKeysWithValues: Appointment.Status.allCases.map { ($0, counts[index]?[$0] ?? 0) }))
             }
         case .noShowRate:
-            let counts = try await queries.appointmentCounts(statuses: [.completed, .noShow])
+            // The same statement as `appointments`: a status list bound into it made PostgreSQL
+            // leave the index-only plan for a bitmap scan (570 ms instead of 60 ms for a month by
+            // day over 1M rows, benchmarks/analytics.sh); the other statuses cost nothing extra.
+            let counts = try await queries.appointmentCounts()
             return indices.map { index in
                 let noShow = counts[index]?[.noShow] ?? 0
                 let completed = counts[index]?[.completed] ?? 0
