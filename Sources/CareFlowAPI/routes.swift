@@ -46,4 +46,5 @@ func routes(_ app: Application, metrics: PrometheusCollectorRegistry) throws {
     try tenant.register(collection: AdmissionController())
     try tenant.register(collection: InvoiceController())
     try tenant.register(collection: ClaimController())
+    try tenant.register(collection: AnalyticsController())
 }

@@ -41,6 +41,7 @@ enum CareFlowMigrations {
         CreateAdmissions(),
         CreateInvoices(),
         CreateClaims(),
+        AddAnalyticsIndexes(),
     ]
 
     /// Migrations that seal existing values need the tenants' keys: `configure` adds them, after
