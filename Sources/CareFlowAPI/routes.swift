@@ -46,5 +46,6 @@ func routes(_ app: Application, metrics: PrometheusCollectorRegistry) throws {
     try tenant.register(collection: AdmissionController())
     try tenant.register(collection: InvoiceController())
     try tenant.register(collection: ClaimController())
+    try tenant.register(collection: AnalyticsController())
     try tenant.register(collection: ExportController())
 }

@@ -173,6 +173,11 @@ final class SQLRecorder: LogHandler, @unchecked Sendable {
         }
     }
 
+    /// The last statement `matches` accepts.
+    func lastStatement(where matches: (String) -> Bool) -> Statement? {
+        lock.withLock { statements.last { matches($0.sql) } }
+    }
+
     /// A handle on the application's database whose statements this recorder sees.
     func database(_ app: Application) -> any Database {
         let recorder = self

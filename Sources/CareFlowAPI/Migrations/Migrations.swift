@@ -41,6 +41,7 @@ enum CareFlowMigrations {
         CreateAdmissions(),
         CreateInvoices(),
         CreateClaims(),
+        AddAnalyticsIndexes(),
         AddExportKeysetIndexes(),
     ]
 

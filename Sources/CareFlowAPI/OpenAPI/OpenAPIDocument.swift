@@ -274,6 +274,7 @@ enum OpenAPIDocument {
               "Move a claim: submitted → in_review → approved | denied (note required), approved → paid; any other move 409",
               tag: "claims", request: "ClaimTransitionRequest",
               responses: [(200, "Claim"), (403, "Problem"), (404, "Problem"), (409, "Problem"), (422, "Problem")]),
+    ] + analyticsOperations
         // Exports (issue 14): CSV streamed in pages (constant memory), audited as export.started and
         // export.completed with the row count; cells starting with = + - @ tab CR are prefixed with '.
         .init("get", "/api/v1/exports/patients.csv",
@@ -313,7 +314,7 @@ enum OpenAPIDocument {
                 query += ["mrn", "national_id", "phone", "email", "name", "age_min", "age_max", "birth_year_from", "birth_year_to",
                           "sex", "condition", "facility_id", "doctor_id", "sort"].map { queryParam($0, "string", "Search or filter") }
             }
-            if let typed = typedQueries[op.method + " " + op.path] {
+            if let typed = typedQueries[op.method + " " + op.path] ?? analyticsQueries[op.method + " " + op.path] {
                 query += parameters(of: typed.query, descriptions: typed.descriptions)
             }
             if op.method == "post" && op.responses.contains(where: { $0.0 == 201 }) && op.authenticated {

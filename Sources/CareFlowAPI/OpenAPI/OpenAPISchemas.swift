@@ -59,6 +59,7 @@ enum OpenAPISchemas {
         ("InvoicePayment", InvoicePaymentDTO.self), ("InvoiceRefund", InvoiceRefundDTO.self),
         ("Invoice", InvoiceDTO.self), ("InvoiceList", ListResponse<InvoiceDTO>.self),
         ("Claim", ClaimDTO.self), ("ClaimList", ListResponse<ClaimDTO>.self),
+        ("AnalyticsSeries", AnalyticsSeriesDTO.self),
     ]
 
     static let responseSchemas: [String: JSONValue] = {

@@ -20,6 +20,8 @@ extension AuditAction {
     public static let admissionDischarge = AuditAction("admission.discharge")
     public static let admissionRead = AuditAction("admission.read")
 
+    public static let analyticsRead = AuditAction("analytics.read")
+
     public static let appointmentBook = AuditAction("appointment.book")
     public static let appointmentCancelled = AuditAction("appointment.cancelled")
     public static let appointmentCompleted = AuditAction("appointment.completed")
@@ -152,7 +154,7 @@ extension AuditAction {
 extension AuditAction {
     /// Every name in the catalogue, for documentation and tests.
     public static let all: [AuditAction] = [
-        .accessDenied, .appointmentBook, .appointmentCancelled, .appointmentCompleted, .appointmentConfirmed,
+        .accessDenied, .analyticsRead, .appointmentBook, .appointmentCancelled, .appointmentCompleted, .appointmentConfirmed,
         .appointmentNoShow, .auditExport, .authEmailVerified, .authLogin, .authLogout, .authMfa, .authPasswordChange,
         .authPasswordForgot, .authPasswordReset, .authRefreshReuse, .authSessionEnd, .authSignup,
         .availabilityExceptionCreate, .availabilityExceptionDelete, .availabilityReplace, .benchAuditAppend,
