@@ -272,7 +272,8 @@ struct ExportTests {
             for _ in 0..<5 { try await SchedulingFixtures.appointment(app, t, patient: aline) }
             let services: AppServices = app.services
             // Pages of two rows: the header, then 2 + 2 + 1.
-            let exports = ExportService(patients: services.patients, guardian: services.guardian, keyring: services.keyring,
+            let exports = ExportService(patients: services.patients, analytics: services.analytics, guardian: services.guardian,
+                                        keyring: services.keyring,
                                         audit: services.audit, batchSize: 2)
             let context = RequestContext(scope: TenantScope(tenantID: t.id, db: app.db), principal: .system(tenantID: t.id), origin: .none)
             let export = try await exports.appointments(AppointmentExportFilters(), in: context)

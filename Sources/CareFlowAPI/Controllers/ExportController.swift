@@ -12,6 +12,8 @@ struct ExportController: RouteCollection {
         v1.get("exports", "appointments.csv", use: appointments)
         v1.get("exports", "invoices.csv", use: invoices)
         v1.get("exports", "admissions.csv", use: admissions)
+        v1.get("exports", "analytics.csv", use: analyticsCSV)
+        v1.get("exports", "analytics.pdf", use: analyticsPDF)
         v1.get("exports", "invoices", ":invoiceFile", use: invoicePDF)
         v1.get("invoices", ":invoiceID", "receipt.pdf", use: receipt)
     }
@@ -37,6 +39,28 @@ struct ExportController: RouteCollection {
     func admissions(req: Request) async throws -> Response {
         let query = try req.validatedQuery(AdmissionExportQuery.self)
         return try await Self.stream(req.services.exports.admissions(query.filters, in: req.context()), req)
+    }
+
+    /// One metric's series, small and bounded (the analytics service caps the buckets): written
+    /// whole, after the export is recorded.
+    @Sendable
+    func analyticsCSV(req: Request) async throws -> Response {
+        let query = try req.validatedQuery(AnalyticsExportQuery.self)
+        let export = try await req.services.exports.analytics(query.metric, filter: query.filter, format: "csv", in: req.context())
+        var headers = Self.downloadHeaders(filename: "analytics-\(query.metric.rawValue).csv")
+        headers.contentType = Self.csv
+        return Response(status: .ok, headers: headers, body: .init(string: export.csv))
+    }
+
+    @Sendable
+    func analyticsPDF(req: Request) async throws -> Response {
+        let query = try req.validatedQuery(AnalyticsExportQuery.self)
+        let export = try await req.services.exports.analytics(query.metric, filter: query.filter, format: "pdf", in: req.context())
+        var facilityName: String?
+        if let facilityID = query.filter.facilityID {
+            facilityName = try await req.context().scope.find(Facility.self, facilityID)?.name
+        }
+        return try Self.pdf(AnalyticsPDF.render(export, facilityName: facilityName), filename: "analytics-\(query.metric.rawValue).pdf")
     }
 
     /// `{id}.pdf`: the file name carries the id, so it is checked here as a path id would be.

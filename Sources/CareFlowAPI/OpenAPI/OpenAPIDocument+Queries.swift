@@ -45,6 +45,14 @@ extension OpenAPIDocument {
         "get /api/v1/exports/appointments.csv": (AppointmentExportQuery.self, exportDescriptions("starts_at")),
         "get /api/v1/exports/invoices.csv": (InvoiceExportQuery.self, exportDescriptions("created_at")),
         "get /api/v1/exports/admissions.csv": (AdmissionExportQuery.self, exportDescriptions("admitted_at")),
+        "get /api/v1/exports/analytics.csv": (AnalyticsExportQuery.self, analyticsExportDescriptions),
+        "get /api/v1/exports/analytics.pdf": (AnalyticsExportQuery.self, analyticsExportDescriptions),
+    ]
+
+    private static let analyticsExportDescriptions = [
+        "metric": "admissions, discharges, occupancy, appointments, no_show_rate, high_risk_patients or revenue",
+        "facility_id": "One facility; default the whole tenant", "from": "YYYY-MM-DD or RFC 3339", "to": "YYYY-MM-DD or RFC 3339",
+        "interval": "day, week or month",
     ]
 
     private static func exportDescriptions(_ column: String) -> [String: String] {

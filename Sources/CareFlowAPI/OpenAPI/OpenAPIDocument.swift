@@ -274,7 +274,6 @@ enum OpenAPIDocument {
               "Move a claim: submitted → in_review → approved | denied (note required), approved → paid; any other move 409",
               tag: "claims", request: "ClaimTransitionRequest",
               responses: [(200, "Claim"), (403, "Problem"), (404, "Problem"), (409, "Problem"), (422, "Problem")]),
-    ] + analyticsOperations
         // Exports (issue 14): CSV streamed in pages (constant memory), audited as export.started and
         // export.completed with the row count; cells starting with = + - @ tab CR are prefixed with '.
         .init("get", "/api/v1/exports/patients.csv",
@@ -286,13 +285,18 @@ enum OpenAPIDocument {
               responses: [(200, "CSVFile"), (403, "Problem"), (422, "Problem")]),
         .init("get", "/api/v1/exports/admissions.csv", "Admissions as CSV (never the reason or summary)", tag: "exports",
               responses: [(200, "CSVFile"), (403, "Problem"), (422, "Problem")]),
+        .init("get", "/api/v1/exports/analytics.csv",
+              "One analytics metric's series as CSV (metric plus the analytics filters; export.run and the metric's read action)",
+              tag: "exports", responses: [(200, "CSVFile"), (403, "Problem"), (404, "Problem"), (422, "Problem")]),
+        .init("get", "/api/v1/exports/analytics.pdf", "The same series as a PDF table", tag: "exports",
+              responses: [(200, "PDFFile"), (403, "Problem"), (404, "Problem"), (422, "Problem")]),
         .init("get", "/api/v1/exports/invoices/{invoiceFile}",
               "One issued invoice as PDF; invoiceFile is the invoice id followed by .pdf (audited as export.completed)", tag: "exports",
               responses: [(200, "PDFFile"), (403, "Problem"), (404, "Problem"), (409, "Problem")]),
         .init("get", "/api/v1/invoices/{invoiceID}/receipt.pdf",
               "The receipt of a paid (or since refunded) invoice as PDF; 409 for any other state (audited PHI read)", tag: "exports",
               responses: [(200, "PDFFile"), (403, "Problem"), (404, "Problem"), (409, "Problem")]),
-    ]
+    ] + analyticsOperations
 
     static func render(serverURL: String) -> JSONValue {
         var paths: [String: JSONValue] = [:]

@@ -7,14 +7,16 @@ import Foundation
 /// that reads rows only as it is streamed.
 public struct ExportService: Sendable {
     let patients: PatientService
+    let analyticsService: AnalyticsService
     let guardian: AccessGuard
     let keyring: Keyring
     let audit: AuditLog
     let batchSize: Int
 
-    public init(patients: PatientService, guardian: AccessGuard, keyring: Keyring, audit: AuditLog,
+    public init(patients: PatientService, analytics: AnalyticsService, guardian: AccessGuard, keyring: Keyring, audit: AuditLog,
                 batchSize: Int = CSVExport.defaultBatchSize) {
         self.patients = patients
+        self.analyticsService = analytics
         self.guardian = guardian
         self.keyring = keyring
         self.audit = audit
