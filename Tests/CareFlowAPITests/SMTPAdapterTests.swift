@@ -218,7 +218,7 @@ struct SMTPAdapterTests {
         let cancelledAt = clock.now
         task.cancel()
         let error = try #require(await integrationError { _ = try await task.value })
-        #expect(error.kind == .retryable && error.message.contains("cancelled"))
+        #expect(error.kind == .retryable && error.message.contains("cancelled"), "\(error.kind) \(error.message)")
         // libcurl asks the progress callback about once a second; the request timeout is 30 s.
         #expect(clock.now - cancelledAt < .seconds(25))
     }

@@ -1,6 +1,6 @@
 /// Amounts in a currency's minor unit shown as people read them: 12345 usd → "123.45 USD",
 /// 5000 rwf → "5000 RWF" (a zero-decimal currency), 1234 kwd → "1.234 KWD". The exponents are
-/// ISO 4217's (as Stripe uses them); a currency not listed has two decimals.
+/// ISO 4217's (as card payment providers use them); a currency not listed has two decimals.
 public enum MinorUnitFormatter {
     static let zeroDecimal: Set<String> = ["bif", "clp", "djf", "gnf", "isk", "jpy", "kmf", "krw", "mga", "pyg", "rwf",
                                            "ugx", "vnd", "vuv", "xaf", "xof", "xpf"]

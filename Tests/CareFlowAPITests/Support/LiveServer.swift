@@ -21,7 +21,8 @@ struct LiveServer {
             request.body = .bytes(ByteBuffer(string: json))
         }
         for (name, value) in extra { request.headers.add(name: name, value: value) }
-        let response = try await client.execute(request, timeout: .seconds(30))
+        // Generous: a burst of concurrent writes on a loaded machine queues behind one SQLite writer.
+        let response = try await client.execute(request, timeout: .seconds(120))
         let body = try await response.body.collect(upTo: 1 << 20)
         return LiveResponse(status: response.status, headers: response.headers, body: body)
     }
