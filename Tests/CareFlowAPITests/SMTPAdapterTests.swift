@@ -203,7 +203,9 @@ struct SMTPAdapterTests {
     func cancelled() async throws {
         guard let server = try SMTPTestServer.start(["--hang"]) else { return }
         defer { server.stop() }
-        let sender = try sender(server, ["starttls": "false"])
+        // Timeouts far beyond the test's wait, so only the cancellation can end the transfer (with
+        // the standard 5 s connect timeout, a loaded CI machine saw the timeout fire first).
+        let sender = try sender(server, ["starttls": "false"], timeouts: IntegrationTimeouts(connect: .seconds(90), request: .seconds(120)))
         let clock = ContinuousClock()
         let task = Task {
             try await sender.send(OutgoingEmail(to: "patient@example.org", subject: "s", body: "b"), idempotencyKey: "k9")
@@ -219,7 +221,7 @@ struct SMTPAdapterTests {
         task.cancel()
         let error = try #require(await integrationError { _ = try await task.value })
         #expect(error.kind == .retryable && error.message.contains("cancelled"), "\(error.kind) \(error.message)")
-        // libcurl asks the progress callback about once a second; the request timeout is 30 s.
+        // libcurl asks the progress callback about once a second; the timeouts are 90 and 120 s.
         #expect(clock.now - cancelledAt < .seconds(25))
     }
 

@@ -16,6 +16,56 @@ func withCareFlow<T>(
     configure adjust: (inout AppConfiguration) -> Void = { _ in },
     _ body: (Application) async throws -> T
 ) async throws -> T {
+    guard backend == .postgres, !PostgresTestGate.held else {
+        return try await withCareFlowUngated(backend, tenantFiles: tenantFiles, configure: adjust, body)
+    }
+    await PostgresTestGate.shared.acquire()
+    do {
+        let result = try await PostgresTestGate.$held.withValue(true) {
+            try await withCareFlowUngated(backend, tenantFiles: tenantFiles, configure: adjust, body)
+        }
+        await PostgresTestGate.shared.release()
+        return result
+    } catch {
+        await PostgresTestGate.shared.release()
+        throw error
+    }
+}
+
+/// How many PostgreSQL test apps live at once. Swift Testing starts every test at once; each app
+/// opens a pool (several connections per event loop), and with the suite's size the server ran
+/// out of connection slots ("too many clients") on CI. A test that starts a second app inside
+/// its first (`held`) does not wait for a slot, so nesting cannot deadlock.
+actor PostgresTestGate {
+    static let shared = PostgresTestGate(slots: 24)
+    @TaskLocal static var held = false
+
+    private var available: Int
+    private var waiters: [CheckedContinuation<Void, Never>] = []
+
+    init(slots: Int) {
+        available = slots
+    }
+
+    func acquire() async {
+        if available > 0 {
+            available -= 1
+            return
+        }
+        await withCheckedContinuation { waiters.append($0) }
+    }
+
+    func release() {
+        if waiters.isEmpty { available += 1 } else { waiters.removeFirst().resume() }
+    }
+}
+
+private func withCareFlowUngated<T>(
+    _ backend: TestBackend,
+    tenantFiles: [String: String],
+    configure adjust: (inout AppConfiguration) -> Void,
+    _ body: (Application) async throws -> T
+) async throws -> T {
     let (dir, tenantsDir) = try makeTestDataDirectory(tenantFiles: tenantFiles)
     let schema = "test_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(16).lowercased()
     var app: Application?
