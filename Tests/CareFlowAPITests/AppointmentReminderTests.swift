@@ -231,7 +231,14 @@ struct AppointmentReminderTests {
     @Test("serve's in-process worker runs the scheduler on the system clock: a due reminder reaches Twilio; it stops on shutdown",
           arguments: TestBackend.enabled)
     func inProcessWorker(backend: TestBackend) async throws {
-        try await ReminderFixtures.with(backend) { app, t, fake in
+        // The worker runs on the system clock: quiet hours placed away from now, so the reminder is
+        // due whatever the hour this test runs at (the tenant default, 21:00–07:00, held it back
+        // in the evening).
+        var kigali = Calendar(identifier: .gregorian)
+        kigali.timeZone = TimeZone(identifier: "Africa/Kigali")!
+        let hour = kigali.component(.hour, from: Date())
+        let quiet = String(format: "reminders: {quiet_hours: {start: \"%02d:00\", end: \"%02d:00\"}}", (hour + 3) % 24, (hour + 5) % 24)
+        try await ReminderFixtures.with(backend, extra: quiet) { app, t, fake in
             let patient = try await Fixtures.patient(app, t, phone: Self.phone)
             let start = Date().addingTimeInterval(23 * 3600)
             let appointment = try await SchedulingFixtures.appointment(app, t, patient: patient, startsAt: start)
@@ -240,8 +247,9 @@ struct AppointmentReminderTests {
             try await Appointment.query(on: app.db).filter(\.$id == appointment.id!).set(\.$createdAt, to: appointment.createdAt).update()
             let lifecycle = OutboxWorkerLifecycle()
             try await lifecycle.didBootAsync(app)
+            // Up to two minutes: under a full parallel CI run the worker's first pass took over 30 s.
             var waited = 0
-            while await fake.accepted.isEmpty, waited < 300 {
+            while await fake.accepted.isEmpty, waited < 1200 {
                 try await Task.sleep(for: .milliseconds(100))
                 waited += 1
             }
