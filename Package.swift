@@ -50,6 +50,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         // zlib (FlateDecode) for reading the text of PDF prescriptions.
         .package(url: "https://github.com/adam-fowler/compress-nio", from: "1.5.0"),
+        // Server-rendered admin console (/console).
+        .package(url: "https://github.com/vapor/leaf", from: "4.5.2"),
     ],
     targets: [
         // Domain: tenancy, identity, authorization, audit. No HTTP, no Vapor.
@@ -79,7 +81,10 @@ let package = Package(
                 "AdapterHTTP", "InstalledPlugins",
                 // Receipts and PDF exports (libharu).
                 "CareFlowPDF",
+                // The console's server-drawn QR codes and charts.
+                "CareFlowSVG",
             ] + pluginTargets + [
+                .product(name: "Leaf", package: "leaf"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Vapor", package: "vapor"),
                 .product(name: "Fluent", package: "fluent"),
@@ -127,6 +132,9 @@ let package = Package(
             name: "CareFlowPDF",
             dependencies: ["CHaru"]
         ),
+        // SVG drawn by the server for the console: QR codes (TOTP enrolment) and charts
+        // (dashboard). No Vapor, no database, no dependencies.
+        .target(name: "CareFlowSVG"),
         // Predictive models trained and served in Swift (issue 7): no Vapor, no database.
         .target(
             name: "CareFlowModels",
@@ -161,6 +169,10 @@ let package = Package(
             name: "CareFlowModelsTests",
             dependencies: ["CareFlowModels"],
             exclude: ["Interop/parity.py"]
+        ),
+        .testTarget(
+            name: "CareFlowSVGTests",
+            dependencies: ["CareFlowSVG"]
         ),
         .testTarget(
             name: "CareFlowCoreTests",
