@@ -92,10 +92,10 @@ struct QueryPlanTests {
                 // Export pages (issue 14): each keyset page a range read in id order, never a sort of the tenant's table.
                 ("appointments export page, group admin", "appointments",
                  Expectation(indexed: ["appointments.tenant_id"], orderFromIndex: true),
-                 { try await app.services.exports.appointments(AppointmentExportFilters(), in: try await caller(.groupAdmin)).stream { _ in } }),
+                 { try await app.services.exports.appointments(AppointmentFilters(), in: try await caller(.groupAdmin)).stream { _ in } }),
                 ("appointments export page, facility admin", "appointments",
                  Expectation(indexed: ["appointments.tenant_id"], orderFromIndex: true),
-                 { try await app.services.exports.appointments(AppointmentExportFilters(status: .booked),
+                 { try await app.services.exports.appointments(AppointmentFilters(status: .booked),
                                                                in: try await caller(.facilityAdmin)).stream { _ in } }),
             ]
             for (label, table, expectation, run) in cases {
