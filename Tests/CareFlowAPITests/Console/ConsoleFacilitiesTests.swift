@@ -21,7 +21,7 @@ struct ConsoleFacilitiesTests {
             let list = try await browser.get("/console/facilities")
             #expect(list.status == .ok)
             #expect(list.text.contains(#"id="facility-list""#))
-            #expect(list.text.contains(#"id="facility-cf-onboard-f1""#) && list.text.contains(#"id="facility-cf-onboard-f2""#))
+            #expect(list.text.contains(#"id="facility-row-cf-onboard-f1""#) && list.text.contains(#"id="facility-row-cf-onboard-f2""#))
             #expect(list.text.contains(#"id="onboard-facility-form""#))
             #expect(!list.text.contains("style="))
 
@@ -33,7 +33,7 @@ struct ConsoleFacilitiesTests {
             let after = try await browser.follow(created)
             #expect(after.status == .ok)
             #expect(after.text.contains(#"id="notice""#) && after.text.contains("notice-success"))
-            #expect(after.text.contains(#"id="facility-nyamata""#))
+            #expect(after.text.contains(#"id="facility-row-nyamata""#))
             #expect(after.text.contains("Nyamata District Hospital"))
 
             // The API sees the same facility.
@@ -82,7 +82,7 @@ struct ConsoleFacilitiesTests {
 
             let list = try await browser.get("/console/facilities")
             #expect(list.status == .ok)
-            #expect(list.text.contains(#"id="facility-cf-fa-f1""#))
+            #expect(list.text.contains(#"id="facility-row-cf-fa-f1""#))
             #expect(!list.text.contains("cf-fa-f2"), "a facility admin of f1 does not see f2")
             #expect(!list.text.contains(#"id="onboard-facility-form""#))
             #expect(!list.text.contains(#"name="code""#))
