@@ -125,6 +125,7 @@ struct ConsoleStaffTests {
             #expect(page.text.contains(#"data-email="\#(t.f2Admin.email)""#))
             #expect(!page.text.contains("roles-form-\(outranking)") && !page.text.contains("remove-form-\(outranking)")
                     && !page.text.contains("reset-mfa-form-\(outranking)"))
+            #expect(page.text.contains("No changes you can make"))
             // A doctor here who is a nurse at f2: roles here may change, but the second factor
             // guards the whole account, so no reset.
             let both = twoPlaces.id.lowercasedString
