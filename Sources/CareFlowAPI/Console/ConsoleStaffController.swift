@@ -110,6 +110,7 @@ struct ConsoleStaffController: RouteCollection {
     func page(req: Request) async throws -> Response {
         let notice: ConsoleNotice? = switch req.query[String.self, at: "notice"] {
         case "invited": .success("The invitation was sent and the roles granted.")
+        case "roles-granted": .success("The roles were granted to the existing account.")
         case "roles-changed": .success("The member's roles were changed.")
         case "removed": .success("The member was removed from this facility.")
         case "mfa-reset": .success("The member's second factor was reset; they enrol again at their next sign-in.")
@@ -163,9 +164,10 @@ struct ConsoleStaffController: RouteCollection {
         var object: [String: JSONValue] = ["roles": .array(roles.map { .string($0.rawValue) })]
         if let email { object["email"] = .string(email) }
         if let displayName { object["display_name"] = .string(displayName) }
+        let member: StaffMember
         do {
             let body = try InviteStaffBody.read(object)
-            _ = try await req.services.staff.invite(
+            member = try await req.services.staff.invite(
                 email: body.email, displayName: body.displayName, roles: body.roles, facilityID: facilityID,
                 tenant: req.currentTenant(), in: context)
         } catch let error as AppError {
@@ -180,7 +182,9 @@ struct ConsoleStaffController: RouteCollection {
             return try await render(req, facilityID: facilityID, invite: form,
                                     notice: .error("Nobody was invited: check the fields marked below."), status: .unprocessableEntity)
         }
-        return req.redirect(to: ConsolePaths.facilityStaff(facilityID) + "?notice=invited")
+        // An account that already works in the tenant gets the roles, not an email.
+        let outcome = member.user.status == .invited ? "invited" : "roles-granted"
+        return req.redirect(to: ConsolePaths.facilityStaff(facilityID) + "?notice=" + outcome)
     }
 
     @Sendable

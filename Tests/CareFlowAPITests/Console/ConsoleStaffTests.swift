@@ -59,6 +59,14 @@ struct ConsoleStaffTests {
             #expect(grants == 2)
             #expect(try await AuditEvent.query(on: app.db).filter(\.$action == "invitation.send").count() == 1)
 
+            // An account already in the tenant gets the roles, without an invitation email.
+            let existing = try await browser.post(staffPage, form: [("email", t[.doctor].email), ("role_receptionist", "on")])
+            #expect(existing.status == .seeOther)
+            #expect(existing.headers.first(name: .location) == staffPage + "?notice=roles-granted")
+            #expect(try await roles(app, t[.doctor].id, at: t.f1.id!) == [.doctor, .receptionist])
+            #expect(try await AuditEvent.query(on: app.db).filter(\.$action == "invitation.send").count() == 1)
+            try await browser.follow(existing)
+
             // Receptionist → receptionist and billing.
             let changed = try await browser.post("\(staffPage)/\(receptionist.id.lowercasedString)/roles",
                                                  form: [("role_receptionist", "on"), ("role_billing", "on")])
