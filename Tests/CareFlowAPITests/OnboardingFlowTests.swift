@@ -37,9 +37,11 @@ struct OnboardingFlowTests {
 
             // Group admin onboards a facility and appoints a facility admin.
             let facility = try await app.send(.POST, "/api/v1/facilities", token: groupAdmin,
-                                              json: jsonBody(["code": "nyanza-district", "name": "Nyanza District Hospital"]))
+                                              json: jsonBody(["code": "nyanza-district", "name": "Nyanza District Hospital",
+                                                              "address": "Nyanza, Southern Province"]))
             #expect(facility.status == .created)
             #expect(facility.json["timezone"] as? String == "UTC")
+            #expect(facility.json["address"] as? String == "Nyanza, Southern Province")
             let facilityID = try #require(facility.json["id"] as? String)
             let appoint = try await app.send(.POST, "/api/v1/facilities/\(facilityID)/staff", token: groupAdmin,
                                              json: jsonBody(["email": "fa@nyanza.test", "roles": ["facility_admin"]]))
