@@ -91,8 +91,10 @@ struct ConsoleEmailedLinkTests {
             #expect(again.status == .gone)
             #expect(again.text.contains("This link has expired or was already used"))
             #expect(again.text.contains("Ask your administrator to send a new invitation"))
+            // Posting the form again (from a page still open elsewhere, with its form token).
             let reposted = try await browser.post("/console/invitations/accept",
-                                                  form: [("token", token), ("password", Self.newPassword), ("password_confirm", Self.newPassword)])
+                                                  form: [("token", token), ("password", Self.newPassword), ("password_confirm", Self.newPassword)],
+                                                  csrf: ConsoleBrowser.csrf(in: page.text))
             #expect(reposted.status == .gone)
 
             // Sign in with the new password, in a fresh browser: the nurse lands on the home page.
@@ -190,6 +192,7 @@ struct ConsoleEmailedLinkTests {
             #expect(forged.status == .forbidden)
             #expect(try await Self.login(app, tenant: "open", email: "patient@mail.test", password: SignupTests.password) == .unauthorized)
 
+            try await browser.get(link.path)
             let confirmed = try await browser.post("/console/verify-email", form: [("token", token)])
             #expect(confirmed.status == .seeOther)
             #expect(confirmed.headers.first(name: .location) == "/console/verify-email/done?tenant=open")
