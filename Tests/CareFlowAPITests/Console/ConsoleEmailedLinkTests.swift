@@ -206,6 +206,28 @@ struct ConsoleEmailedLinkTests {
         }
     }
 
+    @Test("the forms behind emailed links are rate limited per client like the API's auth routes", arguments: TestBackend.enabled)
+    func rateLimited(backend: TestBackend) async throws {
+        // Two a minute: the bucket gives a request back only every 30 s.
+        try await withCareFlow(backend, configure: { $0.authRequestsPerMinute = 2 }) { app in
+            let browser = ConsoleBrowser(app)
+            let form = [("tenant", "nowhere"), ("email", "someone@nowhere.test")]
+            try await browser.get("/console/password/forgot")
+            let csrf = try #require(ConsoleBrowser.csrf(in: browser.page))
+            var statuses: [HTTPStatus] = []
+            for _ in 0..<2 { statuses.append(try await browser.post("/console/password/forgot", form: form, csrf: csrf).status) }
+            let limited = try await browser.post("/console/password/forgot", form: form, csrf: csrf)
+            let reset = try await browser.post("/console/password/reset", form: [("token", "x")], csrf: csrf)
+            #expect(statuses == [.seeOther, .seeOther])
+            #expect(limited.status == .tooManyRequests)
+            #expect(limited.headers.first(name: .retryAfter) != nil)
+            #expect(limited.headers.contentType?.subType == "html")
+            #expect(reset.status == .tooManyRequests, "the reset form shares the limit")
+            // Opening a link is not limited: it changes nothing.
+            #expect(try await browser.get("/console/password/reset?token=x").status == .gone)
+        }
+    }
+
     @Test("the addresses of emails already sent redirect to the console pages, with the token and nothing else",
           arguments: TestBackend.enabled)
     func oldAddressesRedirect(backend: TestBackend) async throws {
