@@ -18,6 +18,8 @@ struct ConsoleInvitationController: RouteCollection {
     struct AcceptContent: Encodable, Sendable {
         let token: String
         let tenantName: String
+        /// The policy's own number, for the hint under the fields.
+        let minimumLength = PasswordPolicy.minimumLength
         let facilityName: String?
         let email: String
     }

@@ -27,6 +27,8 @@ struct ConsolePasswordResetController: RouteCollection {
     struct ResetContent: Encodable, Sendable {
         let token: String
         let tenantName: String
+        /// The policy's own number, for the hint under the fields.
+        let minimumLength = PasswordPolicy.minimumLength
     }
 
     @Sendable

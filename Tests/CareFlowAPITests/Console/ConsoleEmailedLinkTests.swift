@@ -206,6 +206,29 @@ struct ConsoleEmailedLinkTests {
         }
     }
 
+    @Test("a lost confirmation link: the expired page asks for a reset link, which activates the account",
+          arguments: TestBackend.enabled)
+    func lostVerification(backend: TestBackend) async throws {
+        try await withCareFlow(backend, tenantFiles: SignupTests.files) { app in
+            let t = try await Fixtures.tenant(app, slug: "open")
+            #expect(try await SignupTests.signup(app, email: "late@mail.test").status == .created)
+            let browser = ConsoleBrowser(app)
+            let expired = try await browser.get("/console/verify-email?token=not-a-real-link")
+            #expect(expired.status == .gone)
+            #expect(expired.text.contains(#"id="password-forgot-form""#))
+            let asked = try await browser.post("/console/password/forgot", form: [("tenant", "open"), ("email", "late@mail.test")])
+            #expect(asked.headers.first(name: .location) == "/console/password/forgot?notice=sent")
+
+            let link = try await Self.link(app, tenantID: t.id, to: "late@mail.test", path: "/console/password/reset")
+            try await browser.get(link.path)
+            let token = Self.token(of: link.path)
+            let done = try await browser.post("/console/password/reset",
+                                              form: [("token", token), ("password", Self.newPassword), ("password_confirm", Self.newPassword)])
+            #expect(done.status == .seeOther)
+            #expect(try await Self.login(app, tenant: "open", email: "late@mail.test", password: Self.newPassword) == .ok)
+        }
+    }
+
     @Test("the forms behind emailed links are rate limited per client like the API's auth routes", arguments: TestBackend.enabled)
     func rateLimited(backend: TestBackend) async throws {
         // Two a minute: the bucket gives a request back only every 30 s.
