@@ -100,7 +100,7 @@ struct OnboardingFlowTests {
             #expect(message["capability"] as? String == "email")
             #expect(message["at"] is String)
             guard message["to"] as? String == to, let body = message["body"] as? String,
-                  let match = body.firstMatch(of: /invitations\/accept\?token=([A-Za-z0-9_-]+)/) else { continue }
+                  let match = body.firstMatch(of: /\/console\/invitations\/accept\?token=([A-Za-z0-9_-]+)/) else { continue }
             return String(match.1)
         }
         return nil

@@ -12,6 +12,7 @@ func consoleRoutes(_ app: Application) throws {
     // Before sign-in: sign-in itself and the pages behind emailed links.
     let open = console.grouped(ConsoleCSRFMiddleware())
     try open.register(collection: ConsoleSignInController(requestsPerMinute: app.services.configuration.authRequestsPerMinute))
+    try registerEmailedLinkPages(app, open: open)
 
     // Reachable by an admin who must still enrol TOTP (and by everyone signed in).
     let enrolling = console.grouped(ConsoleAuthMiddleware(allowEnrolmentOnly: true), ConsoleCSRFMiddleware())
@@ -22,4 +23,14 @@ func consoleRoutes(_ app: Application) throws {
     try signedIn.register(collection: ConsoleHomeController())
     try signedIn.register(collection: ConsoleFacilitiesController())
     try signedIn.register(collection: ConsoleStaffController())
+}
+
+/// The pages behind emailed links (invitation, password reset, email verification), with one
+/// rate limit like the API's auth routes, and the old link addresses redirecting to them.
+private func registerEmailedLinkPages(_ app: Application, open: any RoutesBuilder) throws {
+    let limit = AuthRateLimitMiddleware(requestsPerMinute: app.services.configuration.authRequestsPerMinute)
+    try open.register(collection: ConsoleInvitationController(limit: limit))
+    try open.register(collection: ConsolePasswordResetController(limit: limit))
+    try open.register(collection: ConsoleEmailVerificationController(limit: limit))
+    try app.register(collection: ConsoleLegacyLinkRedirects())
 }
