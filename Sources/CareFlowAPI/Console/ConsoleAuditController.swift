@@ -7,9 +7,11 @@ import Vapor
 /// the tenant's time zone; and, for tenant-wide readers, the chain's verification by
 /// `AuditChainVerifier`, the check `careflow audit verify` runs. A chain of up to
 /// `autoVerifyLimit` events is verified on every visit; a longer one when asked (a button),
-/// so opening the page never costs a walk over millions of rows.
+/// so opening the page never waits for a walk over a long chain.
 struct ConsoleAuditController: RouteCollection {
-    static let autoVerifyLimit = 5_000
+    /// Measured on a loaded 2-core machine (debug build): 5,010 events verified in 2.7 s on
+    /// SQLite and 7.7 s on PostgreSQL, so a page verifies by itself only a chain this short.
+    static let autoVerifyLimit = 1_000
     static let pageSize = 50
 
     func boot(routes: any RoutesBuilder) throws {

@@ -6,8 +6,8 @@ import Vapor
 /// none), written plainly as `2026-03-14 09:05:00`, with the zone named once on the page.
 struct ConsoleClock: Sendable {
     let zone: TimeZone
-
-    var zoneName: String { zone.identifier }
+    /// As the tenant's file spells it (Foundation calls UTC "GMT").
+    let zoneName: String
 
     /// `yyyy-MM-dd HH:mm:ss` in the zone (Gregorian, whatever the server's locale).
     func format(_ date: Date) -> String {
@@ -42,7 +42,9 @@ extension Request {
     /// The clock of the signed-in caller's tenant.
     func consoleClock() async throws -> ConsoleClock {
         let slug = try await currentTenantSlug()
-        let zone = services.tenants[slug].flatMap { TimeZone(identifier: $0.timezone) } ?? TimeZone(identifier: "UTC") ?? .gmt
-        return ConsoleClock(zone: zone)
+        if let name = services.tenants[slug]?.timezone, let zone = TimeZone(identifier: name) {
+            return ConsoleClock(zone: zone, zoneName: name)
+        }
+        return ConsoleClock(zone: TimeZone(identifier: "UTC") ?? .gmt, zoneName: "UTC")
     }
 }

@@ -147,6 +147,37 @@ struct ConsoleAuditTests {
         }
     }
 
+    @Test("a chain longer than the page verifies by itself waits for the Verify button, which verifies it",
+          arguments: TestBackend.enabled)
+    func verifyOnRequest(backend: TestBackend) async throws {
+        try await withCareFlow(backend) { app in
+            let t = try await Fixtures.tenant(app, slug: "console-audit-long")
+            // Appended 100 at a time (the log commits them in groups) until the chain is longer than 1,000.
+            while try await AuditEvent.query(on: app.db).filter(\.$chain == AuditLog.chainKey(for: t.id)).count() <= 1_000 {
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    for i in 0..<100 { group.addTask { _ = try await Self.append(app, t, .smsOptIn, .success, target: "t\(i)") } }
+                    try await group.waitForAll()
+                }
+            }
+            let browser = ConsoleBrowser(app)
+            try await browser.signIn(t[.groupAdmin], tenant: t)
+            let page = try await browser.get("/console/audit?action=sms.opt_in")
+            #expect(page.status == .ok)
+            #expect(page.text.contains("Chain not checked") && !page.text.contains("Chain verified"))
+            let marker = #"id="verify-chain" href=""#
+            let link = try #require(page.text.components(separatedBy: marker).dropFirst().first?.prefix { $0 != "\"" })
+            let href = String(link).replacingOccurrences(of: "&amp;", with: "&")
+            #expect(href == "/console/audit?action=sms.opt_in&verify=1")
+            let verified = try await browser.get(href)
+            #expect(verified.text.contains("Chain verified"))
+            let through = Int(ConsoleIntegrationsTests.text(ofID: "chain-verified-through", in: verified.text) ?? "") ?? 0
+            #expect(through > 1_000)
+            // The filter is kept: only sms.opt_in rows.
+            #expect(!verified.text.contains(#"<td class="audit-action">auth.login</td>"#))
+            #expect(verified.text.contains(#"<td class="audit-action">sms.opt_in</td>"#))
+        }
+    }
+
     @Test("a facility admin reads its facility's events only and no chain status; a role without audit.read gets 403",
           arguments: TestBackend.enabled)
     func access(backend: TestBackend) async throws {
