@@ -23,6 +23,8 @@ func consoleRoutes(_ app: Application) throws {
     try signedIn.register(collection: ConsoleHomeController())
     try signedIn.register(collection: ConsoleFacilitiesController())
     try signedIn.register(collection: ConsoleStaffController())
+    try signedIn.register(collection: ConsoleIntegrationsController())
+    try signedIn.register(collection: ConsoleAuditController())
 }
 
 /// The pages behind emailed links (invitation, password reset, email verification), with one
