@@ -38,6 +38,23 @@ import Testing
         #expect(differing == 0, "\(differing) modules differ from segno's")
     }
 
+    @Test("A QR reader (zxing-cpp) decodes the text back, at every level", .enabled(if: ZXing.enabled, "python3 with zxing-cpp not found"),
+          arguments: [otpauth, long, utf8])
+    func readerDecodesIt(text: String) throws {
+        guard ZXing.available else {
+            Issue.record("python3 with zxing-cpp and numpy is not available (pip install zxing-cpp) and CAREFLOW_REQUIRE_INTEROP=1")
+            return
+        }
+        for (level, name) in [(QRCorrectionLevel.low, "L"), (.medium, "M"), (.quartile, "Q"), (.high, "H")] {
+            let code = try QRCode(text, correction: level)
+            let rows = (0..<code.size).map { y in String((0..<code.size).map { code.isDark(x: $0, y: y) ? "1" : "0" }) }
+            let readings = try ZXing.read(rows)
+            #expect(readings.count == 1, "level \(name): \(readings.count) symbols read")
+            #expect(readings.first?.text == text, "level \(name)")
+            #expect(readings.first?.ecLevel == name)
+        }
+    }
+
     @Test func theCasesCoverTheStructuresTheyAreMeantTo() throws {
         #expect(Array(Self.long.utf8).count == 300)
         #expect(try QRCode(Self.long).version >= 10)

@@ -6,7 +6,7 @@ import Testing
 /// (as in `.ci/run`), in which case it runs and records a failure.
 enum Segno {
     static let required = ProcessInfo.processInfo.environment["CAREFLOW_REQUIRE_INTEROP"] == "1"
-    static let available: Bool = (try? run(["-c", "import segno"]))?.status == 0
+    static let available: Bool = (try? python(["-c", "import segno"]))?.status == 0
     static var enabled: Bool { available || required }
 
     /// segno's symbol of the UTF-8 bytes of `text` in byte mode at level M, without raising the
@@ -44,14 +44,15 @@ enum Segno {
     """
 
     static func symbol(_ text: String) throws -> Symbol {
-        let out = try run(["-c", script, text])
+        let out = try python(["-c", script, text])
         try #require(out.status == 0, "segno failed: \(out.stderr)")
         return try JSONDecoder().decode(Symbol.self, from: Data(out.stdout.utf8))
     }
 
     struct Output { let status: Int32; let stdout: String; let stderr: String }
 
-    private static func run(_ arguments: [String]) throws -> Output {
+    /// `python3 arguments…`, its exit status and output.
+    static func python(_ arguments: [String]) throws -> Output {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["python3"] + arguments
