@@ -189,4 +189,25 @@ struct ConsoleEnrolmentTests {
             #expect(!page.text.contains("<svg"))
         }
     }
+
+    @Test("a user whose role does not require TOTP may enrol from a full session and stays signed in", arguments: TestBackend.enabled)
+    func voluntary(backend: TestBackend) async throws {
+        try await withCareFlow(backend) { app in
+            let t = try await Fixtures.tenant(app, slug: "enrol-e")
+            let nurse = t[.nurse]
+            let browser = ConsoleBrowser(app)
+            let home = try await browser.signIn(nurse, tenant: t)
+            #expect(home.status == .ok)
+            let page = try await browser.get("/console/mfa/enrol")
+            #expect(page.status == .ok && page.text.contains("<svg"))
+            let grouped = try #require(Self.element("secret", in: page.text))
+            let secret = try #require(Base32.decode(grouped.replacingOccurrences(of: " ", with: "")))
+            let confirmed = try await browser.post("/console/mfa/enrol", form: [("code", TOTP(secret: secret).code(at: Date()))])
+            #expect(confirmed.status == .ok)
+            #expect(Self.listItems("recovery-codes", in: confirmed.text).count == 10)
+            #expect(confirmed.text.contains("href=\"/console\""))
+            #expect(browser.cookies["careflow_console"] != nil)
+            #expect(try await browser.get("/console").status == .ok, "the full session goes on")
+        }
+    }
 }
