@@ -36,26 +36,31 @@ enum QRMask: Int, CaseIterable, Sendable {
     /// N1 + N2 + N3 + N4 of Table 11.
     static func penalty(_ matrix: QRMatrix) -> Int {
         let size = matrix.size
+        let modules = matrix.modules
         var score = 0
-        var dark = 0
+        var row = [Bool](repeating: false, count: size)
+        var column = [Bool](repeating: false, count: size)
         for line in 0..<size {
-            let row = (0..<size).map { matrix[$0, line] }
-            let column = (0..<size).map { matrix[line, $0] }
+            for i in 0..<size {
+                row[i] = modules[line * size + i]
+                column[i] = modules[i * size + line]
+            }
             score += runPenalty(row) + runPenalty(column)
             score += finderLikePenalty(row) + finderLikePenalty(column)
-            dark += row.lazy.filter { $0 }.count
         }
         // N2: every 2×2 block of one colour, overlapping blocks counted each.
         for y in 0..<(size - 1) {
             for x in 0..<(size - 1) {
-                let colour = matrix[x, y]
-                if matrix[x + 1, y] == colour && matrix[x, y + 1] == colour && matrix[x + 1, y + 1] == colour {
+                let colour = modules[y * size + x]
+                if modules[y * size + x + 1] == colour && modules[(y + 1) * size + x] == colour
+                    && modules[(y + 1) * size + x + 1] == colour {
                     score += 3
                 }
             }
         }
         // N4: 10 points per full 5 % the dark share strays from 50 %. Computed in binary floating
         // point in this order on purpose, so a share on an exact 5 % step rounds as the reference does.
+        let dark = modules.reduce(0) { $1 ? $0 + 1 : $0 }
         let percent = Double(dark) / Double(size * size)
         score += 10 * Int(abs(percent * 100 - 50) / 5)
         return score
@@ -105,7 +110,8 @@ enum QRMask: Int, CaseIterable, Sendable {
 
     private static func firstFinderLike(in line: [Bool], from start: Int) -> Int? {
         guard start + 7 <= line.count else { return nil }
-        for index in start...(line.count - 7) where line[index..<index + 7].elementsEqual(finderLike) {
+        search: for index in start...(line.count - 7) {
+            for offset in 0..<7 where line[index + offset] != finderLike[offset] { continue search }
             return index
         }
         return nil
