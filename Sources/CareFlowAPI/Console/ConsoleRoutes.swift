@@ -17,6 +17,9 @@ func consoleRoutes(_ app: Application) throws {
     // Reachable by an admin who must still enrol TOTP (and by everyone signed in).
     let enrolling = console.grouped(ConsoleAuthMiddleware(allowEnrolmentOnly: true), ConsoleCSRFMiddleware())
     try enrolling.register(collection: ConsoleSignOutController())
+    // TOTP enrolment; a session that ended meanwhile is said to have expired.
+    try console.grouped(ConsoleAuthMiddleware(allowEnrolmentOnly: true, endedSessionNotice: "expired"), ConsoleCSRFMiddleware())
+        .register(collection: ConsoleEnrolmentController())
 
     // Everything else: a full session.
     let signedIn = console.grouped(ConsoleAuthMiddleware(), ConsoleCSRFMiddleware())
