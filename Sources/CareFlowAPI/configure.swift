@@ -6,6 +6,7 @@ import Fluent
 import FluentPostgresDriver
 import FluentSQLiteDriver
 import InstalledPlugins
+import Leaf
 import Prometheus
 import SQLKit
 import Vapor
@@ -198,6 +199,10 @@ public func configure(
     ContentConfiguration.global.use(encoder: ResponseJSONEncoder(), for: .json)
     ContentConfiguration.global.use(decoder: JSONDecoder.custom(dates: .iso8601), for: .json)
     app.routes.defaultMaxBodySize = ByteCount(stringLiteral: config.maxBodySize)
+    // The admin console's templates: cached in production, read afresh in development.
+    app.views.use(.leaf)
+    let views = URL(fileURLWithPath: config.resourcesDirectory).appendingPathComponent("Views").standardizedFileURL.path
+    app.leaf.configuration.rootDirectory = views + "/"
     app.middleware = Middlewares()
     app.middleware.use(RequestIDMiddleware())
     app.middleware.use(AccessLogMiddleware())

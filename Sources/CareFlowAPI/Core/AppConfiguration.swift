@@ -52,6 +52,9 @@ public struct AppConfiguration: Sendable {
     /// `CAREFLOW_MODELS_DIR` (default `./Models`): the shipped trained models, copied into
     /// `$CAREFLOW_DATA_DIR/models/` on first start.
     var shippedModelsDirectory: String = "./Models"
+    /// `CAREFLOW_RESOURCES_DIR` (default `./Resources`): the console's templates (`Views/`) and
+    /// its stylesheet (`Console/`), read from the source tree or the image's copy of it.
+    var resourcesDirectory: String = "./Resources"
     /// `CAREFLOW_DATASETS_DIR` (default `./Resources/datasets`): what `careflow model train` reads.
     var datasetsDirectory: String = "./Resources/datasets"
     /// `CAREFLOW_PREDICT_RATE_LIMIT`: prediction requests per minute per user.
@@ -108,6 +111,7 @@ public struct AppConfiguration: Sendable {
             allowLoopbackAdapters: ["1", "true", "yes"].contains(env["CAREFLOW_ALLOW_LOOPBACK_ADAPTERS"]?.lowercased() ?? ""),
             inProcessWorker: env["CAREFLOW_WORKER"] != "off",
             shippedModelsDirectory: env["CAREFLOW_MODELS_DIR"].nonEmpty ?? "./Models",
+            resourcesDirectory: env["CAREFLOW_RESOURCES_DIR"].nonEmpty ?? "./Resources",
             datasetsDirectory: env["CAREFLOW_DATASETS_DIR"].nonEmpty ?? "./Resources/datasets",
             predictionRequestsPerMinute: max(1, Int(env["CAREFLOW_PREDICT_RATE_LIMIT"] ?? "") ?? 600),
             metricsToken: env["CAREFLOW_METRICS_TOKEN"].nonEmpty,

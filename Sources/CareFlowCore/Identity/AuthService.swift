@@ -184,6 +184,28 @@ public struct AuthService: Sendable {
         return try Self.principal(claims, sessionID: sessionID, live: live)
     }
 
+    /// The caller behind a session held by the server (the admin console's cookie), with the
+    /// grants the database holds now: a role changed or removed applies at the next page.
+    /// `nil` when the session is not live (revoked, expired, account or tenant disabled).
+    public func principal(ofSession sessionID: UUID, amr: [String], now: Date = Date()) async throws -> Principal? {
+        let live: SessionLiveness.Snapshot
+        if let remembered = liveness.snapshot(of: sessionID, now: now) {
+            live = remembered
+        } else {
+            guard let looked = try await SessionLookup.live(sessionID, now: now, on: db) else { return nil }
+            liveness.remember(looked, of: sessionID, now: now)
+            live = looked
+        }
+        let grants: [RoleGrant] = switch live.subjectKind {
+        case .user:
+            if let tenantID = live.tenantID { try await Self.grants(ofUser: live.subjectID, tenantID: tenantID, on: db) } else { [] }
+        case .platformAdmin: [RoleGrant(role: .platformAdmin)]
+        case .system: []
+        }
+        return Principal(subjectID: live.subjectID, kind: live.subjectKind, tenantID: live.tenantID, sessionID: sessionID,
+                         grants: grants, amr: amr, enrolmentOnly: live.enrolmentOnly)
+    }
+
     private static let sessionEnded = AppError.unauthenticated("The session has ended; sign in again")
 
     private static func principal(_ claims: AccessTokenClaims, sessionID: UUID, live: SessionLiveness.Snapshot) throws -> Principal {

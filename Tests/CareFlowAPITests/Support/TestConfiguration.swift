@@ -21,6 +21,8 @@ func testConfiguration(dataDirectory dir: String, tenantsDirectory: String,
         .deletingLastPathComponent().deletingLastPathComponent()
     config.shippedModelsDirectory = packageRoot.appendingPathComponent("Models").path
     config.datasetsDirectory = packageRoot.appendingPathComponent("Resources/datasets").path
+    // The console's templates and stylesheet.
+    config.resourcesDirectory = packageRoot.appendingPathComponent("Resources").path
     return config
 }
 
