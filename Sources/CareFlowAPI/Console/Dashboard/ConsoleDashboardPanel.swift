@@ -9,9 +9,20 @@ struct ConsoleDashboardPanel: Encodable, Sendable {
     /// `table-<id>` and `panel-<id>` in the page: the metric, and the currency for revenue.
     let id: String
     let heading: String
-    /// Server-drawn SVG (escaped by `CareFlowSVG`), inlined with `#unsafeHTML`.
+    /// Server-drawn SVG (escaped by `CareFlowSVG`), inlined with `#unsafeHTML`: drawn twice,
+    /// since text in a view box scales with it — wide for desktops, narrow for phones (at 390 px
+    /// the wide one's labels would shrink to 6 px); the stylesheet shows one of them.
     let svg: String
+    let svgNarrow: String
     let table: ConsoleDashboardTable?
+
+    init(id: String, heading: String, chart: TimeSeriesChart, table: ConsoleDashboardTable?) {
+        self.id = id
+        self.heading = heading
+        svg = chart.svg(width: 720, height: 300)
+        svgNarrow = chart.svg(width: 360, height: 260)
+        self.table = table
+    }
 
     static func panels(for series: AnalyticsSeries, periods: ConsoleDashboardPeriods) -> [ConsoleDashboardPanel] {
         let labels = series.buckets.map { periods.shortLabel($0.start) }
@@ -27,7 +38,7 @@ struct ConsoleDashboardPanel: Encodable, Sendable {
                                         series: [ChartSeries(name: heading, values: counts.map { $0.map(Double.init) })], unit: .count)
             let table = ConsoleDashboardTable(caption: heading, columns: [heading],
                                               rows: rows { [.int("count", $0.count ?? 0)] })
-            return [ConsoleDashboardPanel(id: series.metric.rawValue, heading: heading, svg: chart.svg(), table: table)]
+            return [ConsoleDashboardPanel(id: series.metric.rawValue, heading: heading, chart: chart, table: table)]
 
         case .occupancy:
             let ratios: [Double?] = series.buckets.map { if case .occupancy(_, _, let ratio) = $0.values { ratio } else { nil } }
@@ -40,7 +51,7 @@ struct ConsoleDashboardPanel: Encodable, Sendable {
                     return [.int("beds", beds), .double("average_occupied_beds", average, ChartUnit.count.format),
                             .double("occupancy", ratio, percent)]
                 })
-            return [ConsoleDashboardPanel(id: "occupancy", heading: "Bed occupancy", svg: chart.svg(), table: table)]
+            return [ConsoleDashboardPanel(id: "occupancy", heading: "Bed occupancy", chart: chart, table: table)]
 
         case .appointments:
             let statuses = Appointment.Status.allCases
@@ -55,7 +66,7 @@ struct ConsoleDashboardPanel: Encodable, Sendable {
                     guard case .statusCounts(let c) = values else { return [] }
                     return statuses.map { .int($0.rawValue, c[$0] ?? 0) } + [.int("total", c.values.reduce(0, +))]
                 })
-            return [ConsoleDashboardPanel(id: "appointments", heading: "Appointments by status", svg: chart.svg(), table: table)]
+            return [ConsoleDashboardPanel(id: "appointments", heading: "Appointments by status", chart: chart, table: table)]
 
         case .noShowRate:
             let rates: [Double?] = series.buckets.map { if case .noShowRate(_, _, let rate) = $0.values { rate } else { nil } }
@@ -67,7 +78,7 @@ struct ConsoleDashboardPanel: Encodable, Sendable {
                     guard case .noShowRate(let noShow, let completed, let rate) = values else { return [] }
                     return [.int("no_show", noShow), .int("completed", completed), .double("rate", rate, percent)]
                 })
-            return [ConsoleDashboardPanel(id: "no_show_rate", heading: "No-show rate", svg: chart.svg(), table: table)]
+            return [ConsoleDashboardPanel(id: "no_show_rate", heading: "No-show rate", chart: chart, table: table)]
 
         case .revenue:
             return revenuePanels(series, labels: labels, periods: periods)
@@ -85,7 +96,7 @@ struct ConsoleDashboardPanel: Encodable, Sendable {
         guard !currencies.isEmpty else {
             let chart = TimeSeriesChart(title: "Revenue", kind: .stackedBars, labels: labels, series: [], unit: .count,
                                         emptyMessage: "No payments or refunds in this range")
-            return [ConsoleDashboardPanel(id: "revenue", heading: "Revenue", svg: chart.svg(), table: nil)]
+            return [ConsoleDashboardPanel(id: "revenue", heading: "Revenue", chart: chart, table: nil)]
         }
         return currencies.map { currency in
             let code = currency.uppercased()
@@ -104,7 +115,7 @@ struct ConsoleDashboardPanel: Encodable, Sendable {
                                           cells: [amount("paid", m.paid), amount("refunded", m.refunded), amount("net", m.net)])
             }
             let table = ConsoleDashboardTable(caption: "\(heading), in \(code)", columns: ["Paid", "Refunded", "Net"], rows: rows)
-            return ConsoleDashboardPanel(id: "revenue-\(currency.lowercased())", heading: heading, svg: chart.svg(), table: table)
+            return ConsoleDashboardPanel(id: "revenue-\(currency.lowercased())", heading: heading, chart: chart, table: table)
         }
     }
 
