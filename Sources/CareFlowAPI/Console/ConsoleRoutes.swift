@@ -28,6 +28,7 @@ func consoleRoutes(_ app: Application) throws {
     try signedIn.register(collection: ConsoleStaffController())
     try signedIn.register(collection: ConsoleIntegrationsController())
     try signedIn.register(collection: ConsoleAuditController())
+    try signedIn.register(collection: ConsoleDashboardController())
 }
 
 /// The pages behind emailed links (invitation, password reset, email verification), with one
