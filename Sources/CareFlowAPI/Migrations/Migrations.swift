@@ -43,6 +43,7 @@ enum CareFlowMigrations {
         CreateClaims(),
         AddAnalyticsIndexes(),
         AddExportKeysetIndexes(),
+        CreateAppointmentHourCounts(),
     ]
 
     /// Migrations that seal existing values need the tenants' keys: `configure` adds them, after

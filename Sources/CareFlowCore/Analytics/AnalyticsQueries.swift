@@ -54,19 +54,44 @@ struct AnalyticsQueries {
         return counts
     }
 
-    /// Appointments starting in each bucket, by status.
-    func appointmentCounts() async throws -> [Int: [Appointment.Status: Int]] {
-        let rows = try await sql.raw("""
+    /// Appointments starting in each bucket, by status: from the hourly counts when `source`
+    /// allows and every boundary is a whole UTC hour, from the appointments otherwise.
+    func appointmentCounts(_ source: AppointmentCountSource) async throws -> [Int: [Appointment.Status: Int]] {
+        source.usesHourCounts(buckets) ? try await appointmentCountsFromHours() : try await appointmentCountsFromRows()
+    }
+
+    /// Counting the appointments themselves: an index range per bucket, any boundaries.
+    func appointmentCountsFromRows() async throws -> [Int: [Appointment.Status: Int]] {
+        try Self.statusCounts(try await sql.raw("""
             WITH \(bucketTable(buckets))
             SELECT b.i AS bucket, x.status AS status, COUNT(*) AS n FROM b
             JOIN appointments x ON \(scope("x")) AND \(within("x", "starts_at")) AND x.starts_at >= b.s AND x.starts_at < b.e
             GROUP BY b.i, x.status
-            """).all()
+            """).all())
+    }
+
+    /// Summing the hourly counts kept by the triggers of migration 042 (at most 24 rows per
+    /// facility, day and status). Exact only for whole-hour boundaries: an appointment's hour
+    /// lies in [s, e) exactly when its start does, because s and e are whole hours themselves.
+    func appointmentCountsFromHours() async throws -> [Int: [Appointment.Status: Int]] {
+        try Self.statusCounts(try await sql.raw("""
+            WITH \(bucketTable(buckets))
+            SELECT b.i AS bucket, x.status AS status, CAST(SUM(x.count) AS BIGINT) AS n FROM b
+            JOIN appointment_hour_counts x ON \(scope("x")) AND \(within("x", "hour_start"))
+                AND x.hour_start >= b.s AND x.hour_start < b.e
+            GROUP BY b.i, x.status
+            """).all())
+    }
+
+    private static func statusCounts(_ rows: [any SQLRow]) throws -> [Int: [Appointment.Status: Int]] {
         var counts: [Int: [Appointment.Status: Int]] = [:]
         for row in rows {
             // A status this build does not know is left out rather than failing the series.
             guard let status = Appointment.Status(rawValue: try row.decode(column: "status", as: String.self)) else { continue }
-            counts[try row.decode(column: "bucket", as: Int.self), default: [:]][status] = try row.decode(column: "n", as: Int.self)
+            // Hours whose appointments all moved away keep a row at 0.
+            let n = try row.decode(column: "n", as: Int.self)
+            guard n != 0 else { continue }
+            counts[try row.decode(column: "bucket", as: Int.self), default: [:]][status] = n
         }
         return counts
     }
