@@ -35,20 +35,21 @@ struct AnalyticsRollupTests {
 
     static func hour(_ date: Date) -> Int { Int((date.timeIntervalSince1970 / 3_600).rounded(.down)) * 3_600 }
 
-    /// The counts table, zero rows left out.
+    /// The counts table as (key with status) → count, zero counts left out.
     static func hourCounts(_ app: Application) async throws -> [Key: Int] {
-        let rows = try await (app.db as! any SQLDatabase)
-            .raw("SELECT tenant_id, facility_id, hour_start, status, count FROM appointment_hour_counts").all()
+        let rows = try await (app.db as! any SQLDatabase).raw("SELECT * FROM appointment_hour_counts").all()
         var counts: [Key: Int] = [:]
         for row in rows {
-            let n = try row.decode(column: "count", as: Int.self)
-            guard n != 0 else { continue }
-            let key = Key(tenant: try row.decode(column: "tenant_id", as: UUID.self),
-                          facility: try row.decode(column: "facility_id", as: UUID.self),
-                          hour: Int(try row.decode(column: "hour_start", as: Date.self).timeIntervalSince1970.rounded()),
-                          status: try row.decode(column: "status", as: String.self))
-            #expect(counts[key] == nil, "two rows for \(key)")
-            counts[key] = n
+            for status in Appointment.Status.allCases {
+                let n = try row.decode(column: status.rawValue, as: Int.self)
+                guard n != 0 else { continue }
+                let key = Key(tenant: try row.decode(column: "tenant_id", as: UUID.self),
+                              facility: try row.decode(column: "facility_id", as: UUID.self),
+                              hour: Int(try row.decode(column: "hour_start", as: Date.self).timeIntervalSince1970.rounded()),
+                              status: status.rawValue)
+                #expect(counts[key] == nil, "two rows for \(key)")
+                counts[key] = n
+            }
         }
         return counts
     }

@@ -70,17 +70,33 @@ struct AnalyticsQueries {
             """).all())
     }
 
-    /// Summing the hourly counts kept by the triggers of migration 042 (at most 24 rows per
-    /// facility, day and status). Exact only for whole-hour boundaries: an appointment's hour
+    /// Summing the hourly counts kept by the triggers of migration 042 (a row per facility and
+    /// hour, a column per status). Exact only for whole-hour boundaries: an appointment's hour
     /// lies in [s, e) exactly when its start does, because s and e are whole hours themselves.
+    /// The columns are named after `Appointment.Status`: a status without its column is an
+    /// SQL error here, never a count silently missing.
     func appointmentCountsFromHours() async throws -> [Int: [Appointment.Status: Int]] {
-        try Self.statusCounts(try await sql.raw("""
+        var sums: SQLQueryString = ""
+        for status in Appointment.Status.allCases {
+            sums += ", CAST(SUM(x.\(ident: status.rawValue)) AS BIGINT) AS \(ident: status.rawValue)"
+        }
+        let rows = try await sql.raw("""
             WITH \(bucketTable(buckets))
-            SELECT b.i AS bucket, x.status AS status, CAST(SUM(x.count) AS BIGINT) AS n FROM b
+            SELECT b.i AS bucket\(sums) FROM b
             JOIN appointment_hour_counts x ON \(scope("x")) AND \(within("x", "hour_start"))
                 AND x.hour_start >= b.s AND x.hour_start < b.e
-            GROUP BY b.i, x.status
-            """).all())
+            GROUP BY b.i
+            """).all()
+        var counts: [Int: [Appointment.Status: Int]] = [:]
+        for row in rows {
+            let bucket = try row.decode(column: "bucket", as: Int.self)
+            for status in Appointment.Status.allCases {
+                // As from the rows: a status with nothing in the bucket is absent.
+                let n = try row.decode(column: status.rawValue, as: Int.self)
+                if n != 0 { counts[bucket, default: [:]][status] = n }
+            }
+        }
+        return counts
     }
 
     private static func statusCounts(_ rows: [any SQLRow]) throws -> [Int: [Appointment.Status: Int]] {
@@ -88,10 +104,7 @@ struct AnalyticsQueries {
         for row in rows {
             // A status this build does not know is left out rather than failing the series.
             guard let status = Appointment.Status(rawValue: try row.decode(column: "status", as: String.self)) else { continue }
-            // Hours whose appointments all moved away keep a row at 0.
-            let n = try row.decode(column: "n", as: Int.self)
-            guard n != 0 else { continue }
-            counts[try row.decode(column: "bucket", as: Int.self), default: [:]][status] = n
+            counts[try row.decode(column: "bucket", as: Int.self), default: [:]][status] = try row.decode(column: "n", as: Int.self)
         }
         return counts
     }
