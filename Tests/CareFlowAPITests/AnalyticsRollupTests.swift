@@ -178,6 +178,38 @@ struct AnalyticsRollupTests {
         }
     }
 
+    @Test("migration 042 reverts to no table and no triggers, and prepares again with the existing appointments counted",
+          arguments: TestBackend.enabled)
+    func revertAndBackfill(backend: TestBackend) async throws {
+        try await withCareFlow(backend) { app in
+            let t = try await Fixtures.tenant(app, slug: "backfill")
+            let patient = try await Fixtures.patient(app, t)
+            let base = Date(timeIntervalSince1970: 1_774_224_000)   // 2026-03-23T00:00:00Z
+            func appointment(_ i: Int) -> Appointment {
+                // Every 25 minutes and a second, a millisecond before the hour now and then.
+                let start = base.addingTimeInterval(Double(i * 1_501) - (i % 7 == 0 ? 0.001 : 0))
+                return Appointment(tenantID: t.id, facilityID: i % 3 == 0 ? t.f2.id! : t.f1.id!, doctorID: t[.doctor].id, patientID: patient,
+                                   startsAt: start, endsAt: start.addingTimeInterval(900),
+                                   status: Appointment.Status.allCases[i % Appointment.Status.allCases.count], bookedBy: nil)
+            }
+            try await (0..<120).map(appointment).create(on: app.db)
+            let migration = CreateAppointmentHourCounts()
+            try await migration.revert(on: app.db)
+            let sql = app.db as! any SQLDatabase
+            await #expect(throws: (any Error).self) { try await sql.raw("SELECT * FROM appointment_hour_counts").all() }
+            // Without the triggers, writes to appointments go on as before.
+            try await (120..<150).map(appointment).create(on: app.db)
+            try await Appointment.query(on: app.db).filter(\.$status == .cancelled).set(\.$status, to: .completed).update()
+            try await migration.prepare(on: app.db)
+            let table = try await Self.grouped(app)
+            #expect(table.values.reduce(0, +) == 150)
+            #expect(try await Self.hourCounts(app) == table)
+            // And the triggers are back.
+            try await Appointment.query(on: app.db).filter(\.$facilityID == t.f2.id!).delete()
+            #expect(try await Self.hourCounts(app) == (try await Self.grouped(app)))
+        }
+    }
+
     /// A calendar in `zone` for expected buckets.
     static func calendar(_ zone: TimeZone) -> Calendar {
         var calendar = Calendar(identifier: .gregorian)
