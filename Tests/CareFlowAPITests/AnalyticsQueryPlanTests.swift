@@ -13,7 +13,7 @@ import VaporTesting
 /// metric is matched through an index condition.
 @Suite("Query plans of the analytics aggregates")
 struct AnalyticsQueryPlanTests {
-    static let tables: Set<String> = ["appointments", "admissions", "invoices", "invoice_refunds", "risk_assessments", "patients", "wards"]
+    static let tables: Set<String> = ["appointment_hour_counts", "appointments", "admissions", "invoices", "invoice_refunds", "risk_assessments", "patients", "wards"]
 
     @Test("every metric's aggregate uses an index, per facility and tenant-wide", arguments: TestBackend.enabled)
     func aggregatesUseIndexes(backend: TestBackend) async throws {
@@ -26,7 +26,7 @@ struct AnalyticsQueryPlanTests {
             try await Self.seedHistory(app, other, rows: 500)
             if backend == .postgres {
                 try await (app.db as! any SQLDatabase)
-                    .raw("ANALYZE appointments, admissions, invoices, invoice_refunds, risk_assessments, patients, wards").run()
+                    .raw("ANALYZE appointments, appointment_hour_counts, admissions, invoices, invoice_refunds, risk_assessments, patients, wards").run()
             }
             let recorder = SQLRecorder()
             let ctx = RequestContext(scope: TenantScope(tenantID: t.id, db: recorder.database(app)),
@@ -34,17 +34,24 @@ struct AnalyticsQueryPlanTests {
             // (metric, table of the aggregate, a time column that must be an index condition;
             // occupancy may enter the stays from either end of the range, the risk window reads
             // the tenant's history in index order)
-            let cases: [(AnalyticsMetric, String, Set<String>)] = [
-                (.appointments, "appointments", ["starts_at"]), (.noShowRate, "appointments", ["starts_at"]),
-                (.admissions, "admissions", ["admitted_at"]), (.discharges, "admissions", ["discharged_at"]),
-                (.occupancy, "admissions", ["admitted_at", "discharged_at"]), (.highRiskPatients, "risk_assessments", ["tenant_id"]),
-                (.revenue, "invoices", ["paid_at"]), (.revenue, "invoice_refunds", ["refunded_at"]),
+            // Appointments in a whole-hour zone (this tenant's is UTC) come from the hourly counts
+            // of migration 042; the rows themselves answer other zones (`.appointments` forces it).
+            let cases: [(AnalyticsMetric, String, Set<String>, AppointmentCountSource)] = [
+                (.appointments, "appointment_hour_counts", ["hour_start"], .automatic),
+                (.noShowRate, "appointment_hour_counts", ["hour_start"], .automatic),
+                (.appointments, "appointments", ["starts_at"], .appointments), (.noShowRate, "appointments", ["starts_at"], .appointments),
+                (.admissions, "admissions", ["admitted_at"], .automatic), (.discharges, "admissions", ["discharged_at"], .automatic),
+                (.occupancy, "admissions", ["admitted_at", "discharged_at"], .automatic),
+                (.highRiskPatients, "risk_assessments", ["tenant_id"], .automatic),
+                (.revenue, "invoices", ["paid_at"], .automatic), (.revenue, "invoice_refunds", ["refunded_at"], .automatic),
             ]
-            for (metric, table, columns) in cases {
+            for (metric, table, columns, source) in cases {
+                let analytics = AnalyticsService(guardian: app.services.guardian, audit: app.services.audit, tenants: app.services.tenants,
+                                                 appointmentSource: source)
                 for facility in [t.f1.id!, nil] as [UUID?] {
-                    let label = "\(metric.rawValue) \(facility == nil ? "tenant-wide" : "facility")"
+                    let label = "\(metric.rawValue) \(facility == nil ? "tenant-wide" : "facility") from \(table)"
                     recorder.reset()
-                    _ = try await app.services.analytics.series(
+                    _ = try await analytics.series(
                         metric: metric, filter: AnalyticsFilter(facilityID: facility, from: .day(CalendarDay("2026-01-01")!),
                                                                 to: .day(CalendarDay("2026-04-01")!), interval: .week),
                         in: ctx, now: AnalyticsFixtures.local(4, 15))

@@ -43,6 +43,7 @@ enum CareFlowMigrations {
         CreateClaims(),
         AddAnalyticsIndexes(),
         AddExportKeysetIndexes(),
+        CreateAppointmentHourCounts(),
         CreateConsoleSessions(),
         AddFacilityAddress(),
     ]

@@ -54,14 +54,52 @@ struct AnalyticsQueries {
         return counts
     }
 
-    /// Appointments starting in each bucket, by status.
-    func appointmentCounts() async throws -> [Int: [Appointment.Status: Int]] {
-        let rows = try await sql.raw("""
+    /// Appointments starting in each bucket, by status: from the hourly counts when `source`
+    /// allows and every boundary is a whole UTC hour, from the appointments otherwise.
+    func appointmentCounts(_ source: AppointmentCountSource) async throws -> [Int: [Appointment.Status: Int]] {
+        source.usesHourCounts(buckets) ? try await appointmentCountsFromHours() : try await appointmentCountsFromRows()
+    }
+
+    /// Counting the appointments themselves: an index range per bucket, any boundaries.
+    func appointmentCountsFromRows() async throws -> [Int: [Appointment.Status: Int]] {
+        try Self.statusCounts(try await sql.raw("""
             WITH \(bucketTable(buckets))
             SELECT b.i AS bucket, x.status AS status, COUNT(*) AS n FROM b
             JOIN appointments x ON \(scope("x")) AND \(within("x", "starts_at")) AND x.starts_at >= b.s AND x.starts_at < b.e
             GROUP BY b.i, x.status
+            """).all())
+    }
+
+    /// Summing the hourly counts kept by the triggers of migration 042 (a row per facility and
+    /// hour, a column per status). Exact only for whole-hour boundaries: an appointment's hour
+    /// lies in [s, e) exactly when its start does, because s and e are whole hours themselves.
+    /// The columns are named after `Appointment.Status`: a status without its column is an
+    /// SQL error here, never a count silently missing.
+    func appointmentCountsFromHours() async throws -> [Int: [Appointment.Status: Int]] {
+        var sums: SQLQueryString = ""
+        for status in Appointment.Status.allCases {
+            sums += ", CAST(SUM(x.\(ident: status.rawValue)) AS BIGINT) AS \(ident: status.rawValue)"
+        }
+        let rows = try await sql.raw("""
+            WITH \(bucketTable(buckets))
+            SELECT b.i AS bucket\(sums) FROM b
+            JOIN appointment_hour_counts x ON \(scope("x")) AND \(within("x", "hour_start"))
+                AND x.hour_start >= b.s AND x.hour_start < b.e
+            GROUP BY b.i
             """).all()
+        var counts: [Int: [Appointment.Status: Int]] = [:]
+        for row in rows {
+            let bucket = try row.decode(column: "bucket", as: Int.self)
+            for status in Appointment.Status.allCases {
+                // As from the rows: a status with nothing in the bucket is absent.
+                let n = try row.decode(column: status.rawValue, as: Int.self)
+                if n != 0 { counts[bucket, default: [:]][status] = n }
+            }
+        }
+        return counts
+    }
+
+    private static func statusCounts(_ rows: [any SQLRow]) throws -> [Int: [Appointment.Status: Int]] {
         var counts: [Int: [Appointment.Status: Int]] = [:]
         for row in rows {
             // A status this build does not know is left out rather than failing the series.
@@ -79,25 +117,39 @@ struct AnalyticsQueries {
         return try row?.decode(column: "beds", as: Int.self) ?? 0
     }
 
-    /// Occupied bed-seconds in each of `intervals` (already clipped to now): for every stay
-    /// overlapping a bucket, the length of the overlap, a stay still current counting up to the
-    /// bucket's end. The stays overlapping the whole range are found once through the
-    /// admitted_at index, then split over the buckets.
+    /// Occupied bed-seconds in each of `intervals` (already clipped to now, contiguous). The
+    /// stays overlapping the whole range are found once through the admitted_at index; then one
+    /// sweep: admissions (+1, from the range start at the earliest), discharges (−1) and the
+    /// bucket starts as a single time-ordered list whose running sum is the beds occupied until
+    /// the next event, each such segment lying in the bucket of the last start before it. That
+    /// is a sort of stays + buckets; joining every stay to every bucket instead took 1.5 s for
+    /// a year by day over 20,000 stays (benchmarks/analytics-RESULTS.md). One window, so that
+    /// the sum, the bucket and the next event follow the same order; a bucket start sorts
+    /// before an admission or discharge at the same instant.
     func occupiedSeconds(in intervals: [DateInterval]) async throws -> [Int: Double] {
         guard let first = intervals.first, let last = intervals.last else { return [:] }
-        let overlap: SQLQueryString = postgres
-            ? "EXTRACT(EPOCH FROM (LEAST(COALESCE(st.discharged_at, b.e), b.e) - GREATEST(st.admitted_at, b.s)))"
-            : "(MIN(COALESCE(st.discharged_at, b.e), b.e) - MAX(st.admitted_at, b.s))"
+        let start: SQLQueryString = postgres ? "GREATEST(st.admitted_at, \(bind: first.start))" : "MAX(st.admitted_at, \(bind: first.start))"
+        let length: SQLQueryString = postgres ? "EXTRACT(EPOCH FROM (s.next - s.t))" : "(s.next - s.t)"
         let rows = try await sql.raw("""
             WITH \(bucketTable(intervals)),
             st AS (
                 SELECT x.admitted_at AS admitted_at, x.discharged_at AS discharged_at FROM admissions x
                 WHERE \(scope("x")) AND x.admitted_at < \(bind: last.end)
                 AND (x.discharged_at IS NULL OR x.discharged_at > \(bind: first.start))
+            ),
+            ev(t, o, d, i) AS (
+                SELECT \(start), 1, 1, CAST(NULL AS INTEGER) FROM st
+                UNION ALL SELECT st.discharged_at, 1, -1, NULL FROM st WHERE st.discharged_at < \(bind: last.end)
+                UNION ALL SELECT b.s, 0, 0, b.i FROM b
+                UNION ALL SELECT \(bind: last.end), 0, 0, NULL
+            ),
+            s AS (
+                SELECT ev.t AS t, SUM(ev.d) OVER w AS beds, MAX(ev.i) OVER w AS bucket, LEAD(ev.t) OVER w AS next FROM ev
+                WINDOW w AS (ORDER BY ev.t, ev.o ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)
             )
-            SELECT b.i AS bucket, CAST(SUM(\(overlap)) AS DOUBLE PRECISION) AS seconds FROM b
-            JOIN st ON st.admitted_at < b.e AND (st.discharged_at IS NULL OR st.discharged_at > b.s)
-            GROUP BY b.i
+            SELECT s.bucket AS bucket, CAST(SUM(s.beds * \(length)) AS DOUBLE PRECISION) AS seconds FROM s
+            WHERE s.next IS NOT NULL AND s.bucket IS NOT NULL
+            GROUP BY s.bucket
             """).all()
         var seconds: [Int: Double] = [:]
         for row in rows { seconds[try row.decode(column: "bucket", as: Int.self)] = try row.decode(column: "seconds", as: Double.self) }
