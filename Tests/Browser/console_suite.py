@@ -357,8 +357,10 @@ class Console:
                 "width": width, "height": height, "deviceScaleFactor": 1, "mobile": mobile})
             self.driver.execute_script("window.scrollTo(0, 0)")
             time.sleep(0.2)
+            # The layout viewport's width (clientWidth), not window.innerWidth: in mobile
+            # emulation a page wider than the screen is zoomed out and innerWidth grows with it.
             metrics = self.driver.execute_script(
-                "return [document.documentElement.scrollWidth, window.innerWidth,"
+                "return [document.documentElement.scrollWidth, document.documentElement.clientWidth,"
                 " Math.ceil(document.documentElement.scrollHeight)]")
             scroll_width, inner_width, full_height = metrics
             shot = self.driver.execute_cdp_cmd("Page.captureScreenshot", {
@@ -367,10 +369,10 @@ class Console:
             name = "%02d-%s-%d.png" % (self.shots, page, width)
             with open(os.path.join(self.output, name), "wb") as handle:
                 handle.write(base64.b64decode(shot["data"]))
-            if width == 390 and scroll_width > inner_width:
+            if width == 390 and (scroll_width > inner_width or inner_width > width):
                 wide = self.driver.execute_script(
                     "return Array.from(document.querySelectorAll('body *')).filter(e =>"
-                    " e.getBoundingClientRect().right > window.innerWidth + 1).slice(0, 5)"
+                    " e.getBoundingClientRect().right > %d + 1).slice(0, 5)" % width +
                     ".map(e => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') +"
                     " (e.className && e.className.baseVal === undefined ? '.' + e.className : ''))")
                 raise AssertionError("%s overflows at 390 px: scrollWidth %d > %d (%s)"
