@@ -40,12 +40,13 @@ struct AdmissionTests {
         (res.json["items"] as? [[String: Any]])?.first { ($0["id"] as? String)?.lowercased() == id.uuidString.lowercased() }
     }
 
-    /// A patient of `t` whose record is not linked to the patient account.
-    static func unlinkedPatient(_ app: Application, _ t: TestTenant) async throws -> UUID {
+    /// A patient of `t` whose record is not linked to the patient account, at home in `home` (f1 by default).
+    static func unlinkedPatient(_ app: Application, _ t: TestTenant, home: UUID? = nil) async throws -> UUID {
         let id = try await Fixtures.patient(app, t, given: "Unlinked")
         let scope = TenantScope(tenantID: t.id, db: app.db)
         let patient = try await scope.require(Patient.self, id, name: "Patient")
         patient.userID = nil
+        if let home { patient.homeFacilityID = home }
         try await scope.update(patient)
         return id
     }
@@ -411,7 +412,8 @@ struct AdmissionTests {
             // Patient 0 is discharged; one more patient at f2 (not linked to the patient account).
             #expect(try await app.send(.POST, "/api/v1/admissions/\(ids[0])/discharge", token: t[.nurse].token,
                                        json: jsonBody(["disposition": "transferred"])).status == .ok)
-            let f2Patient = try await Self.unlinkedPatient(app, t)
+            // At home at f2, so f2's nurse may admit them (a nurse admits only a patient she can already read).
+            let f2Patient = try await Self.unlinkedPatient(app, t, home: t.f2.id!)
             let f2Res = try await app.send(.POST, Self.admitPath(f2Patient), token: f2Nurse.token,
                                            json: Self.admission(facility: t.f2.id!, ward: f2Ward))
             #expect(f2Res.status == .created, "\(f2Res.text)")

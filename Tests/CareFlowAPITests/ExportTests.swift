@@ -276,7 +276,7 @@ struct ExportTests {
                                         keyring: services.keyring,
                                         audit: services.audit, batchSize: 2)
             let context = RequestContext(scope: TenantScope(tenantID: t.id, db: app.db), principal: .system(tenantID: t.id), origin: .none)
-            let export = try await exports.appointments(AppointmentExportFilters(), in: context)
+            let export = try await exports.appointments(AppointmentFilters(), in: context)
             struct ClientGone: Error {}
             var writes = 0
             await #expect(throws: ClientGone.self) {
@@ -313,7 +313,7 @@ struct ExportTests {
                 try await rows.create(on: scope.db)
             }
             let context = RequestContext(scope: scope, principal: .system(tenantID: t.id), origin: .none)
-            let export = try await app.services.exports.appointments(AppointmentExportFilters(), in: context)
+            let export = try await app.services.exports.appointments(AppointmentFilters(), in: context)
             var chunks = 0
             var rowsSeen = 0
             var largestChunk = 0

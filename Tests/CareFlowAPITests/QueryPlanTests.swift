@@ -47,9 +47,11 @@ struct QueryPlanTests {
             let patient = loaded[42]
             try await Self.seedAppointments(app, t, patients: loaded.prefix(400).map(\.id))
             try await Self.seedAppointments(app, other, patients: others.prefix(1_600).map(\.id))
+            try await Self.seedAdmissions(app, t, patients: loaded.prefix(400).map(\.id))
+            try await Self.seedAdmissions(app, other, patients: others.prefix(1_600).map(\.id))
             if backend == .postgres {
                 // This test's tables only (the database holds other tests' schemas).
-                try await (app.db as! any SQLDatabase).raw("ANALYZE patients, patient_name_tokens, appointments, care_relationships").run()
+                try await (app.db as! any SQLDatabase).raw("ANALYZE patients, patient_name_tokens, appointments, care_relationships, admissions").run()
             }
 
             let recorder = SQLRecorder()
@@ -61,7 +63,9 @@ struct QueryPlanTests {
             let page = try PageRequest(limit: 20)
             let patients = app.services.patients
             let list = Expectation(indexed: [], orderFromIndex: true, sqliteOnly: ["patients.tenant_id"])
-            let facilityList = Expectation(indexed: ["appointments.facility_id"], orderFromIndex: true, sqliteOnly: ["patients.tenant_id"])
+            // A nurse's reach: home facility, appointments and admissions there (`PatientFacilities`).
+            let facilityList = Expectation(indexed: ["appointments.facility_id", "admissions.facility_id"], orderFromIndex: true,
+                                           sqliteOnly: ["patients.tenant_id"])
             let careTeamList = Expectation(indexed: ["care_relationships.doctor_id", "appointments.doctor_id"], orderFromIndex: true,
                                            sqliteOnly: ["patients.tenant_id"])
             var mrn = PatientQuery()
@@ -92,10 +96,10 @@ struct QueryPlanTests {
                 // Export pages (issue 14): each keyset page a range read in id order, never a sort of the tenant's table.
                 ("appointments export page, group admin", "appointments",
                  Expectation(indexed: ["appointments.tenant_id"], orderFromIndex: true),
-                 { try await app.services.exports.appointments(AppointmentExportFilters(), in: try await caller(.groupAdmin)).stream { _ in } }),
+                 { try await app.services.exports.appointments(AppointmentFilters(), in: try await caller(.groupAdmin)).stream { _ in } }),
                 ("appointments export page, facility admin", "appointments",
                  Expectation(indexed: ["appointments.tenant_id"], orderFromIndex: true),
-                 { try await app.services.exports.appointments(AppointmentExportFilters(status: .booked),
+                 { try await app.services.exports.appointments(AppointmentFilters(status: .booked),
                                                                in: try await caller(.facilityAdmin)).stream { _ in } }),
             ]
             for (label, table, expectation, run) in cases {
@@ -113,6 +117,25 @@ struct QueryPlanTests {
                 }
             }
         }
+    }
+
+    /// Past (discharged) admissions, one a day per patient from a year ago, an eighth at facility
+    /// one (the plan only needs the distribution; the sealed reason is not read).
+    static func seedAdmissions(_ app: Application, _ t: TestTenant, patients: [UUID]) async throws {
+        guard let sql = app.db as? any SQLDatabase else { return }
+        let wards = [try await ExportFixtures.ward(app, t, facility: t.f1).id!, try await ExportFixtures.ward(app, t, facility: t.f2).id!]
+        let start = Date().addingTimeInterval(-365 * 86_400)
+        var insert = sql.insert(into: Admission.schema)
+            .columns("id", "tenant_id", "facility_id", "ward_id", "patient_id", "bed", "status", "admitted_at", "discharged_at",
+                     "reason_sealed", "created_at", "updated_at")
+        for (i, patientID) in patients.enumerated() {
+            let at = start.addingTimeInterval(Double(i) * 86_400)
+            let f1 = i % 8 == 5
+            insert = insert.values([SQLBind(UUID()), SQLBind(t.id), SQLBind(f1 ? t.f1.id! : t.f2.id!), SQLBind(wards[f1 ? 0 : 1]),
+                                    SQLBind(patientID), SQLBind(1), SQLBind("discharged"), SQLBind(at), SQLBind(at.addingTimeInterval(3 * 86_400)),
+                                    SQLBind("unread"), SQLBind(Date()), SQLBind(Date())] as [any SQLExpression])
+        }
+        try await insert.run()
     }
 
     /// Appointments one an hour from ten days ago: an eighth with the fixture doctor, an eighth at

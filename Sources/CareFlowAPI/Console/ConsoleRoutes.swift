@@ -20,4 +20,6 @@ func consoleRoutes(_ app: Application) throws {
     // Everything else: a full session.
     let signedIn = console.grouped(ConsoleAuthMiddleware(), ConsoleCSRFMiddleware())
     try signedIn.register(collection: ConsoleHomeController())
+    try signedIn.register(collection: ConsoleFacilitiesController())
+    try signedIn.register(collection: ConsoleStaffController())
 }

@@ -31,13 +31,13 @@ struct ExportController: RouteCollection {
 
     @Sendable
     func invoices(req: Request) async throws -> Response {
-        let query = try req.validatedQuery(InvoiceExportQuery.self)
+        let query = try req.validatedQuery(InvoiceListQuery.self)
         return try await Self.stream(req.services.exports.invoices(query.filters, in: req.context()), req)
     }
 
     @Sendable
     func admissions(req: Request) async throws -> Response {
-        let query = try req.validatedQuery(AdmissionExportQuery.self)
+        let query = try req.validatedQuery(AdmissionListQuery.self)
         return try await Self.stream(req.services.exports.admissions(query.filters, in: req.context()), req)
     }
 

@@ -18,7 +18,8 @@ extension OpenAPIDocument {
         "get /api/v1/doctors/{doctorID}/exceptions": (ExceptionListQuery.self, ["from": "RFC 3339: leave out exceptions that ended before"]),
         "get /api/v1/appointments": (AppointmentListQuery.self, [
             "view": "upcoming | past | today (today in each facility's time zone)",
-            "doctor_id": "Filter", "patient_id": "Filter", "facility_id": "Filter",
+            "doctor_id": "Filter", "patient_id": "Filter", "facility_id": "Filter", "status": "Filter",
+            "from": "RFC 3339: starts at or after", "to": "RFC 3339: starts before",
         ]),
         "get /api/v1/facilities/{facilityID}/shifts": (ShiftListQuery.self, [
             "from": "RFC 3339: shifts ending after", "to": "RFC 3339: shifts starting before", "user_id": "One person's shifts",
@@ -43,8 +44,8 @@ extension OpenAPIDocument {
             "status": "submitted, in_review, approved, denied or paid",
         ]),
         "get /api/v1/exports/appointments.csv": (AppointmentExportQuery.self, exportDescriptions("starts_at")),
-        "get /api/v1/exports/invoices.csv": (InvoiceExportQuery.self, exportDescriptions("created_at")),
-        "get /api/v1/exports/admissions.csv": (AdmissionExportQuery.self, exportDescriptions("admitted_at")),
+        "get /api/v1/exports/invoices.csv": (InvoiceListQuery.self, exportDescriptions("created_at")),
+        "get /api/v1/exports/admissions.csv": (AdmissionListQuery.self, exportDescriptions("admitted_at")),
         "get /api/v1/exports/analytics.csv": (AnalyticsExportQuery.self, analyticsExportDescriptions),
         "get /api/v1/exports/analytics.pdf": (AnalyticsExportQuery.self, analyticsExportDescriptions),
     ]

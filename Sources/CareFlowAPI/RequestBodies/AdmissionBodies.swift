@@ -65,7 +65,8 @@ struct DischargeBody: RequestBody {
     }
 }
 
-/// `?facility_id=&status=&from=&to=&patient_id=` of the admission list; from/to bound admitted_at.
+/// `?facility_id=&status=&from=&to=&patient_id=` of the admission list and of `admissions.csv`;
+/// from/to (RFC 3339) bound admitted_at.
 struct AdmissionListQuery: RequestQuery {
     static let parameterNames = ["facility_id", "status", "from", "to", "patient_id"]
     let filters: AdmissionFilters

@@ -59,8 +59,8 @@ struct InvoiceLinesBody: RequestBody {
     }
 }
 
-/// `?patient_id=&facility_id=&status=&from=&to=` of the invoice list; `from`/`to` bound
-/// `created_at` (RFC 3339, half-open).
+/// `?patient_id=&facility_id=&status=&from=&to=` of the invoice list and of `invoices.csv`;
+/// `from`/`to` bound `created_at` (RFC 3339, half-open).
 struct InvoiceListQuery: RequestQuery {
     static let parameterNames = ["patient_id", "facility_id", "status", "from", "to"]
     let filters: InvoiceFilters

@@ -120,16 +120,22 @@ struct CoverageQuery: RequestQuery {
     }
 }
 
-/// `?view=&doctor_id=&patient_id=&facility_id=` of the appointment list.
+/// `?view=&doctor_id=&patient_id=&facility_id=&status=&from=&to=` of the appointment list
+/// (`from`/`to` RFC 3339, bounding `starts_at`); `appointments.csv` reads the same, less `view`.
 struct AppointmentListQuery: RequestQuery {
-    static let parameterNames = ["view", "doctor_id", "patient_id", "facility_id"]
+    static let parameterNames = ["view", "doctor_id", "patient_id", "facility_id", "status", "from", "to"]
     let filters: AppointmentFilters
 
     init?(fields: inout FieldReader) {
-        filters = AppointmentFilters(view: fields.enumeration("view", AppointmentListView.self, required: false),
-                                     doctorID: fields.uuid("doctor_id", required: false),
-                                     patientID: fields.uuid("patient_id", required: false),
-                                     facilityID: fields.uuid("facility_id", required: false))
+        filters = Self.filters(&fields, view: fields.enumeration("view", AppointmentListView.self, required: false))
+    }
+
+    static func filters(_ fields: inout FieldReader, view: AppointmentListView?) -> AppointmentFilters {
+        AppointmentFilters(view: view, doctorID: fields.uuid("doctor_id", required: false),
+                           patientID: fields.uuid("patient_id", required: false),
+                           facilityID: fields.uuid("facility_id", required: false),
+                           status: fields.enumeration("status", Appointment.Status.self, required: false),
+                           from: fields.timestamp("from", required: false), to: fields.timestamp("to", required: false))
     }
 }
 

@@ -32,23 +32,6 @@ public struct DischargeRequest: Sendable {
     }
 }
 
-/// The filters of the admission list. `from`/`to` bound `admitted_at` (from inclusive, to exclusive).
-public struct AdmissionFilters: Sendable {
-    public var facilityID: UUID?
-    public var status: Admission.Status?
-    public var from: Date?
-    public var to: Date?
-    public var patientID: UUID?
-
-    public init(facilityID: UUID? = nil, status: Admission.Status? = nil, from: Date? = nil, to: Date? = nil, patientID: UUID? = nil) {
-        self.facilityID = facilityID
-        self.status = status
-        self.from = from
-        self.to = to
-        self.patientID = patientID
-    }
-}
-
 /// An admission as one caller may see it: reason and summary are clinical content, opened only
 /// for callers `patient.read_clinical` allows; for everyone else both stay nil.
 public struct VisibleAdmission: Sendable {

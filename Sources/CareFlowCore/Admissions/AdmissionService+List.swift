@@ -37,11 +37,7 @@ extension AdmissionService {
                 if !own.isEmpty { or.filter(\.$patientID ~~ own) }
             }
         }
-        if let f = filters.facilityID { query = query.filter(\.$facilityID == f) }
-        if let p = filters.patientID { query = query.filter(\.$patientID == p) }
-        if let s = filters.status { query = query.filter(\.$status == s) }
-        if let from = filters.from { query = query.filter(\.$admittedAt >= from) }
-        if let to = filters.to { query = query.filter(\.$admittedAt < to) }
+        query = filters.apply(to: query)
         if let cursor = page.cursor {
             let (at, id) = try TimeCursor.decode(cursor)
             query = query.group(.or) { or in

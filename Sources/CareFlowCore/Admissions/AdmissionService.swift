@@ -25,11 +25,10 @@ public struct AdmissionService: Sendable {
 
     public func admit(_ request: AdmissionRequest, in ctx: RequestContext, now: Date = Date()) async throws -> VisibleAdmission {
         let scope = ctx.scope
-        guard let patient = try await scope.find(Patient.self, request.patientID), patient.deletedAt == nil else {
-            throw AppError.notFound("Patient not found")
-        }
+        let context = try await patients.context(of: request.patientID, in: scope).1
         _ = try await scope.require(Facility.self, request.facilityID, name: "Facility")
         try await guardian.authorize(ctx.principal, .admissionManage, on: .facility(request.facilityID), origin: ctx.origin, db: ctx.db)
+        try await Self.authorizeReach(ctx, to: context, admittingAt: request.facilityID, guardian: guardian)
         let ward = try await scope.require(Ward.self, request.wardID, name: "Ward")
         var problems: [FieldError] = []
         if ward.facilityID != request.facilityID {
@@ -83,7 +82,7 @@ public struct AdmissionService: Sendable {
                 if request.bed != nil { throw Self.bedTaken }
                 continue
             }
-            return try await open(admission, patient: patient, for: ctx.principal, in: scope)
+            return try await open(admission, base: context, for: ctx.principal, cipher: cipher, in: scope)
         }
         throw Self.wardFull
     }
@@ -178,6 +177,24 @@ public struct AdmissionService: Sendable {
                         details: ["patient_id": admission.patientID.lowercasedString, "clinical": String(visible.showsClinical)]),
             origin: ctx.origin, on: ctx.db)
         return visible
+    }
+
+    /// An admission gives the facility's nurses reach to the patient (`PatientFacilities`), so
+    /// admitting must not be the way in: the caller must already be able to read the patient
+    /// (`patient.read`: a nurse of their home facility or of a facility where they had an
+    /// appointment or an admission, their doctor), or be allowed to register patients at the
+    /// admitting facility (`patient.create` there: among the admitting roles, its doctors, who
+    /// receive a patient from elsewhere and could as well register them). A nurse of another
+    /// facility who cannot see the patient is refused (403, audited) and nothing is written.
+    static func authorizeReach(_ ctx: RequestContext, to patient: PatientContext, admittingAt facilityID: UUID,
+                               guardian: AccessGuard) async throws {
+        let principal = ctx.principal
+        if AccessDecision.isAllowed(principal, .patientRead, on: .patient(patient))
+            || AccessDecision.isAllowed(principal, .patientCreate, on: .facility(facilityID)) {
+            return
+        }
+        try await guardian.authorize(principal, .patientRead, on: .patient(patient), origin: ctx.origin, db: ctx.db)
+        throw AppError.forbidden("You are not allowed to \(Action.patientRead.rawValue) here")
     }
 
     // MARK: - Shared rules

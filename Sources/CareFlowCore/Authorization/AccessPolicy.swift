@@ -5,7 +5,7 @@ public enum PermissionScope: String, Sendable {
     /// Every facility of the caller's tenant.
     case tenant
     /// Only the facility where the role is held; for a patient: patients whose home facility
-    /// it is or who have an appointment there.
+    /// it is or who have an appointment or an admission there (`PatientFacilities`).
     case facility
     /// Only patients the doctor cares for: an active care relationship or an appointment.
     case careTeam = "care_team"

@@ -61,7 +61,7 @@ public enum AccessTarget: Sendable, Equatable {
 }
 
 /// What access decisions need to know about one patient: who cares for them and where they
-/// are seen. Built by `PatientAccess` from relationships and appointments.
+/// are seen. Built by `PatientAccess` from relationships, appointments and admissions.
 public struct PatientContext: Sendable, Equatable {
     public let patientID: UUID
     /// The patient's own account, if any.
@@ -69,7 +69,8 @@ public struct PatientContext: Sendable, Equatable {
     public let homeFacilityID: UUID?
     /// Doctors with an active care relationship or a live or past appointment.
     public let doctorIDs: Set<UUID>
-    /// Facilities where the patient has an appointment.
+    /// Facilities where the patient has an appointment (not cancelled) or an admission, current
+    /// or past (`PatientFacilities`).
     public let visitFacilityIDs: Set<UUID>
 
     public init(patientID: UUID, userID: UUID?, homeFacilityID: UUID?, doctorIDs: Set<UUID>, visitFacilityIDs: Set<UUID>) {

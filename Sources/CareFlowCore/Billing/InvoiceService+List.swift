@@ -1,24 +1,6 @@
 import FluentKit
 import Foundation
 
-/// The filters of the invoice list. `from`/`to` bound `created_at` (half-open: from ≤ t < to), so
-/// drafts, which have no `issued_at` yet, are found the same way as issued invoices.
-public struct InvoiceFilters: Sendable {
-    public var patientID: UUID?
-    public var facilityID: UUID?
-    public var status: Invoice.Status?
-    public var from: Date?
-    public var to: Date?
-
-    public init(patientID: UUID? = nil, facilityID: UUID? = nil, status: Invoice.Status? = nil, from: Date? = nil, to: Date? = nil) {
-        self.patientID = patientID
-        self.facilityID = facilityID
-        self.status = status
-        self.from = from
-        self.to = to
-    }
-}
-
 extension InvoiceService {
     /// The invoices the caller may read, newest first: billing and facility admins those of
     /// their facilities, group admins all, a patient their own. A `facility_id` outside the
@@ -29,12 +11,7 @@ extension InvoiceService {
         guard try await restrictToReadable(&query, facilityFilter: filters.facilityID, in: ctx) else {
             return Page(items: [], nextCursor: nil)
         }
-        if let id = filters.patientID { query = query.filter(\.$patientID == id) }
-        if let id = filters.facilityID { query = query.filter(\.$facilityID == id) }
-        if let status = filters.status { query = query.filter(\.$status == status) }
-        if let from = filters.from { query = query.filter(\.$createdAt >= from) }
-        if let to = filters.to { query = query.filter(\.$createdAt < to) }
-        let rows = try await NewestFirst.page(query, page)
+        let rows = try await NewestFirst.page(filters.apply(to: query), page)
         let views = try await views(of: rows.items, in: ctx)
         if !rows.items.isEmpty {
             let patientIDs = Set(rows.items.map(\.patientID)).map(\.lowercasedString).sorted()

@@ -5,7 +5,7 @@ import Foundation
 /// both `export.run` and `admission.read`), filtered as asked. The sealed reason and discharge
 /// summary are never exported; the patient's name only for callers who may read every patient.
 struct AdmissionExportSource: ExportSource {
-    let filters: AdmissionExportFilters
+    let filters: AdmissionFilters
     let reach: ExportReach
     let names: FieldCipher?
     let scope: TenantScope
@@ -18,10 +18,8 @@ struct AdmissionExportSource: ExportSource {
     func page(after last: UUID?, limit: Int) async throws -> ExportPage {
         var query = scope.query(Admission.self)
         if let facilities = reach.facilities { query = query.filter(\.$facilityID ~~ Array(facilities)) }
-        if let v = filters.patientID { query = query.filter(\.$patientID == v) }
-        if let v = filters.status { query = query.filter(\.$status == v) }
-        if let v = filters.from { query = query.filter(\.$admittedAt >= v) }
-        if let v = filters.to { query = query.filter(\.$admittedAt < v) }
+        // The list's conditions (the facility filter is already the reach, so it only repeats it).
+        query = filters.apply(to: query)
         if let last { query = query.filter(\.$id > last) }
         let rows = try await query.sort(\.$id, .ascending).limit(limit).all()
         var patientNames: [UUID: String]?

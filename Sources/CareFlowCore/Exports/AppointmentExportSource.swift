@@ -5,7 +5,7 @@ import Foundation
 /// both `export.run` and `appointment.read`), filtered as asked. The reason for the visit is
 /// never exported; the patient's name only for callers who may read every patient.
 struct AppointmentExportSource: ExportSource {
-    let filters: AppointmentExportFilters
+    let filters: AppointmentFilters
     let reach: ExportReach
     let names: FieldCipher?
     let scope: TenantScope
@@ -18,11 +18,8 @@ struct AppointmentExportSource: ExportSource {
     func page(after last: UUID?, limit: Int) async throws -> ExportPage {
         var query = scope.query(Appointment.self)
         if let facilities = reach.facilities { query = query.filter(\.$facilityID ~~ Array(facilities)) }
-        if let v = filters.doctorID { query = query.filter(\.$doctorID == v) }
-        if let v = filters.patientID { query = query.filter(\.$patientID == v) }
-        if let v = filters.status { query = query.filter(\.$status == v) }
-        if let v = filters.from { query = query.filter(\.$startsAt >= v) }
-        if let v = filters.to { query = query.filter(\.$startsAt < v) }
+        // The list's conditions (the facility filter is already the reach, so it only repeats it).
+        query = filters.apply(to: query)
         if let last { query = query.filter(\.$id > last) }
         let rows = try await query.sort(\.$id, .ascending).limit(limit).allDirect()
         var patientNames: [UUID: String]?

@@ -1,57 +1,23 @@
 import Foundation
 
-/// `?facility_id=&doctor_id=&patient_id=&status=&from=&to=` of the appointments export; `from`
-/// and `to` bound `starts_at` (from inclusive, to exclusive).
-public struct AppointmentExportFilters: Sendable {
-    public var facilityID: UUID?
-    public var doctorID: UUID?
-    public var patientID: UUID?
-    public var status: Appointment.Status?
-    public var from: Date?
-    public var to: Date?
+// The appointment, invoice and admission exports take the lists' own filter types
+// (`AppointmentFilters`, `InvoiceFilters`, `AdmissionFilters`) and their conditions; only how
+// the audit trail records a filter is the export's.
 
-    public init(facilityID: UUID? = nil, doctorID: UUID? = nil, patientID: UUID? = nil, status: Appointment.Status? = nil,
-                from: Date? = nil, to: Date? = nil) {
-        (self.facilityID, self.doctorID, self.patientID, self.status, self.from, self.to) = (facilityID, doctorID, patientID, status, from, to)
-    }
-
+extension AppointmentFilters {
     var auditDetails: [String: String] {
         ExportFilterDetails.make(["facility_id": facilityID, "doctor_id": doctorID, "patient_id": patientID],
                                  status: status?.rawValue, from: from, to: to)
     }
 }
 
-/// `?patient_id=&facility_id=&status=&from=&to=` of the invoices export; `from` and `to` bound
-/// `created_at` (from inclusive, to exclusive).
-public struct InvoiceExportFilters: Sendable {
-    public var patientID: UUID?
-    public var facilityID: UUID?
-    public var status: Invoice.Status?
-    public var from: Date?
-    public var to: Date?
-
-    public init(patientID: UUID? = nil, facilityID: UUID? = nil, status: Invoice.Status? = nil, from: Date? = nil, to: Date? = nil) {
-        (self.patientID, self.facilityID, self.status, self.from, self.to) = (patientID, facilityID, status, from, to)
-    }
-
+extension InvoiceFilters {
     var auditDetails: [String: String] {
         ExportFilterDetails.make(["facility_id": facilityID, "patient_id": patientID], status: status?.rawValue, from: from, to: to)
     }
 }
 
-/// `?facility_id=&patient_id=&status=&from=&to=` of the admissions export; `from` and `to`
-/// bound `admitted_at` (from inclusive, to exclusive).
-public struct AdmissionExportFilters: Sendable {
-    public var facilityID: UUID?
-    public var patientID: UUID?
-    public var status: Admission.Status?
-    public var from: Date?
-    public var to: Date?
-
-    public init(facilityID: UUID? = nil, patientID: UUID? = nil, status: Admission.Status? = nil, from: Date? = nil, to: Date? = nil) {
-        (self.facilityID, self.patientID, self.status, self.from, self.to) = (facilityID, patientID, status, from, to)
-    }
-
+extension AdmissionFilters {
     var auditDetails: [String: String] {
         ExportFilterDetails.make(["facility_id": facilityID, "patient_id": patientID], status: status?.rawValue, from: from, to: to)
     }

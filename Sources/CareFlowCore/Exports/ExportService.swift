@@ -35,19 +35,19 @@ public struct ExportService: Sendable {
                                filter: ExportFilterDetails.patients(query), in: context)
     }
 
-    public func appointments(_ filters: AppointmentExportFilters, in context: RequestContext) async throws -> CSVExport {
+    public func appointments(_ filters: AppointmentFilters, in context: RequestContext) async throws -> CSVExport {
         let reach = try await reach(.appointmentRead, filters.facilityID, in: context)
         let source = AppointmentExportSource(filters: filters, reach: reach, names: try await nameCipher(context), scope: context.scope)
         return try await start(.appointments, source, filter: filters.auditDetails, in: context)
     }
 
-    public func invoices(_ filters: InvoiceExportFilters, in context: RequestContext) async throws -> CSVExport {
+    public func invoices(_ filters: InvoiceFilters, in context: RequestContext) async throws -> CSVExport {
         let reach = try await reach(.invoiceRead, filters.facilityID, in: context)
         let source = InvoiceExportSource(filters: filters, reach: reach, names: try await nameCipher(context), scope: context.scope)
         return try await start(.invoices, source, filter: filters.auditDetails, in: context)
     }
 
-    public func admissions(_ filters: AdmissionExportFilters, in context: RequestContext) async throws -> CSVExport {
+    public func admissions(_ filters: AdmissionFilters, in context: RequestContext) async throws -> CSVExport {
         let reach = try await reach(.admissionRead, filters.facilityID, in: context)
         let source = AdmissionExportSource(filters: filters, reach: reach, names: try await nameCipher(context), scope: context.scope)
         return try await start(.admissions, source, filter: filters.auditDetails, in: context)

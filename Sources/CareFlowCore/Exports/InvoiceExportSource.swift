@@ -6,7 +6,7 @@ import Foundation
 /// minor unit (as the API gives them), with the currency on each row; line descriptions are not
 /// exported. The patient's name only for callers who may read every patient.
 struct InvoiceExportSource: ExportSource {
-    let filters: InvoiceExportFilters
+    let filters: InvoiceFilters
     let reach: ExportReach
     let names: FieldCipher?
     let scope: TenantScope
@@ -20,10 +20,8 @@ struct InvoiceExportSource: ExportSource {
     func page(after last: UUID?, limit: Int) async throws -> ExportPage {
         var query = scope.query(Invoice.self)
         if let facilities = reach.facilities { query = query.filter(\.$facilityID ~~ Array(facilities)) }
-        if let v = filters.patientID { query = query.filter(\.$patientID == v) }
-        if let v = filters.status { query = query.filter(\.$status == v) }
-        if let v = filters.from { query = query.filter(\.$createdAt >= v) }
-        if let v = filters.to { query = query.filter(\.$createdAt < v) }
+        // The list's conditions (the facility filter is already the reach, so it only repeats it).
+        query = filters.apply(to: query)
         if let last { query = query.filter(\.$id > last) }
         let rows = try await query.sort(\.$id, .ascending).limit(limit).all()
         var patientNames: [UUID: String]?

@@ -3,9 +3,9 @@ import Foundation
 import SQLKit
 
 /// `patients.csv`: the patients the caller may read (`patient.read`, as the patient list decides)
-/// within the export's reach (home facility, or an appointment, at one of its facilities), with
-/// the list's filters. Demographics only: clinical content (conditions, details) is never
-/// exported, whatever the role.
+/// within the export's reach (home facility, an appointment or an admission at one of its
+/// facilities: `PatientFacilities`), with the list's filters. Demographics only: clinical
+/// content (conditions, details) is never exported, whatever the role.
 struct PatientExportSource: ExportSource {
     let conditions: [SQLQueryString]
     let cipher: FieldCipher
@@ -16,11 +16,7 @@ struct PatientExportSource: ExportSource {
 
     static func reachCondition(_ reach: ExportReach, tenantID: UUID) -> SQLQueryString? {
         guard let facilities = reach.facilities else { return nil }
-        let list = SQLList(facilities.sorted { $0.uuidString < $1.uuidString }.map { SQLBind($0) })
-        return """
-            ("patients"."home_facility_id" IN (\(list)) OR "patients"."id" IN (SELECT "patient_id" FROM "appointments"
-                WHERE "tenant_id" = \(bind: tenantID) AND "facility_id" IN (\(list)) AND "status" <> 'cancelled'))
-            """
+        return PatientFacilities.condition(atAny: facilities, tenantID: tenantID)
     }
 
     func page(after last: UUID?, limit: Int) async throws -> ExportPage {

@@ -176,7 +176,35 @@ public struct StaffService: Sendable {
         try await mfa.reset(userID: userID, tenantID: scope.tenantID, facilityID: nil, by: principal, origin: origin)
     }
 
+    /// What the principal may do to each of these members of the facility, decided by the rules
+    /// the actions enforce (`checkManageable`, the policy table): the console offers only these
+    /// controls. A user who holds no role anywhere in the tenant is left out.
+    public func powers(over userIDs: [UUID], facilityID: UUID, in context: RequestContext) async throws -> [UUID: StaffPowers] {
+        let (scope, principal) = (context.scope, context.principal)
+        let facility = try await scope.require(Facility.self, facilityID, name: "Facility")
+        guard !userIDs.isEmpty else { return [:] }
+        let assignments = try await scope.query(RoleAssignment.self).filter(\.$userID ~~ userIDs).all()
+        let target = AccessTarget.facility(facility.id!)
+        var result: [UUID: StaffPowers] = [:]
+        for (userID, held) in Dictionary(grouping: assignments, by: \.userID) {
+            let other = userID != principal.subjectID
+            let here = other && Self.outranking(held, by: principal, from: facility.id!, everywhere: false).isEmpty
+            let everywhere = other && Self.outranking(held, by: principal, from: facility.id!, everywhere: true).isEmpty
+            result[userID] = StaffPowers(
+                changeRoles: here && AccessDecision.isAllowed(principal, .staffChangeRoles, on: target),
+                remove: here && AccessDecision.isAllowed(principal, .staffDeactivate, on: target),
+                resetMFA: everywhere && AccessDecision.isAllowed(principal, .staffResetMFA, on: target))
+        }
+        return result
+    }
+
     // MARK: - Rules
+
+    /// The assignments that stand in the way of the principal managing their holder.
+    static func outranking(_ assignments: [RoleAssignment], by principal: Principal, from facilityID: UUID,
+                           everywhere: Bool) -> [RoleAssignment] {
+        assignments.filter { !RoleGrantPolicy.mayManage(holder: $0.grant, by: principal, from: facilityID, everywhere: everywhere) }
+    }
 
     private func staffMember(_ userID: UUID, at facility: Facility, scope: TenantScope) async throws -> (User, [Role]) {
         let held = try await scope.query(RoleAssignment.self)
@@ -198,9 +226,7 @@ public struct StaffService: Sendable {
             try await refuse("self_change", roles: requested, facility: facility, scope: scope, principal: principal, origin: origin)
         }
         let assignments = try await scope.query(RoleAssignment.self).filter(\.$userID == user.id!).all()
-        let outranking = assignments.filter {
-            !RoleGrantPolicy.mayManage(holder: $0.grant, by: principal, from: facility.id!, everywhere: everywhere)
-        }
+        let outranking = Self.outranking(assignments, by: principal, from: facility.id!, everywhere: everywhere)
         if !outranking.isEmpty {
             try await refuse("target_outranks_actor", roles: outranking.map(\.role), facility: facility, scope: scope,
                              principal: principal, origin: origin)

@@ -13,20 +13,22 @@ public struct PatientAccess: Sendable {
         self.audit = audit
     }
 
-    /// Who cares for the patient and where they are seen. A patient of another tenant, or a
-    /// deleted one, is "not found".
+    /// Who cares for the patient and where they are seen (`PatientFacilities`: home facility,
+    /// appointments and admissions). A patient of another tenant, or a deleted one, is "not found".
     public func context(of patientID: UUID, in scope: TenantScope, now: Date = Date()) async throws -> (Patient, PatientContext) {
         guard let patient = try await scope.find(Patient.self, patientID), patient.deletedAt == nil else {
             throw AppError.notFound("Patient not found")
         }
         let relationships = try await scope.query(CareRelationship.self).filter(\.$patientID == patientID).all()
             .filter { $0.isActive(at: now) }
-        let appointments = try await scope.query(Appointment.self).filter(\.$patientID == patientID)
-            .filter(\.$status != .cancelled).all()
+        // Doctors reach through their own appointments (PRODUCT §1: "assigned or appointment");
+        // an admission does not add a doctor, only a facility.
+        let appointmentDoctors = try await scope.query(Appointment.self).filter(\.$patientID == patientID)
+            .filter(\.$status != .cancelled).all(\.$doctorID)
         let context = PatientContext(
             patientID: patientID, userID: patient.userID, homeFacilityID: patient.homeFacilityID,
-            doctorIDs: Set(relationships.map(\.doctorID) + appointments.map(\.doctorID)),
-            visitFacilityIDs: Set(appointments.map(\.facilityID)))
+            doctorIDs: Set(relationships.map(\.doctorID) + appointmentDoctors),
+            visitFacilityIDs: try await PatientFacilities.visitFacilities(of: patientID, in: scope))
         return (patient, context)
     }
 

@@ -33,11 +33,8 @@ enum PatientVisibility {
                     """))
             case .facility?:
                 guard let facility = grant.facilityID else { continue }
-                conditions.append(SQLQueryString(#""patients"."home_facility_id" = \#(bind: facility)"#))
-                conditions.append(SQLQueryString("""
-                    "patients"."id" IN (SELECT "patient_id" FROM "appointments" WHERE "tenant_id" = \(bind: tenantID)
-                        AND "facility_id" = \(bind: facility) AND "status" <> 'cancelled')
-                    """))
+                // Home facility, appointment or admission there: `PatientFacilities`.
+                conditions.append(PatientFacilities.condition(atAny: [facility], tenantID: tenantID))
             case .self?:
                 conditions.append(SQLQueryString(#""patients"."user_id" = \#(bind: principal.subjectID)"#))
             default:

@@ -11,20 +11,6 @@ public enum AppointmentListView: String, Sendable, CaseIterable {
     case today
 }
 
-public struct AppointmentFilters: Sendable {
-    public var view: AppointmentListView?
-    public var doctorID: UUID?
-    public var patientID: UUID?
-    public var facilityID: UUID?
-
-    public init(view: AppointmentListView? = nil, doctorID: UUID? = nil, patientID: UUID? = nil, facilityID: UUID? = nil) {
-        self.view = view
-        self.doctorID = doctorID
-        self.patientID = patientID
-        self.facilityID = facilityID
-    }
-}
-
 extension AppointmentService {
     /// The appointments the caller may see (doctors their own, facility staff their
     /// facilities', patients their own, group admins all), filtered and in view order.
@@ -32,10 +18,9 @@ extension AppointmentService {
                      page: PageRequest, now: Date = Date()) async throws -> Page<VisibleAppointment> {
         let (scope, principal, origin) = (context.scope, context.principal, context.origin)
         var query = scope.query(Appointment.self)
+        if let from = filters.from, let to = filters.to, to <= from { throw AppError.invalid("to", "must be after from") }
         try await restrictToVisible(&query, principal: principal, in: scope, origin: origin)
-        if let d = filters.doctorID { query = query.filter(\.$doctorID == d) }
-        if let p = filters.patientID { query = query.filter(\.$patientID == p) }
-        if let f = filters.facilityID { query = query.filter(\.$facilityID == f) }
+        query = filters.apply(to: query)
         switch filters.view {
         case .upcoming:
             query = query.filter(\.$startsAt >= now).filter(\.$status ~~ Appointment.Status.live)

@@ -13,8 +13,11 @@ public struct FacilityService: Sendable {
 
     public static let codePattern = #"^[a-z0-9][a-z0-9-]{1,40}$"#
 
+    /// Onboards a facility (`facility.create`: group admins). The check is here as well as in
+    /// the API controller so that every client of the service (the console too) is refused alike.
     public func create(code: String, name: String, timezone: String, in context: RequestContext) async throws -> Facility {
         let scope = context.scope
+        try await guardian.authorize(context.principal, .facilityCreate, on: .tenant, origin: context.origin, db: scope.db)
         var errors: [FieldError] = []
         if code.range(of: Self.codePattern, options: .regularExpression) == nil {
             errors.append(FieldError(field: "code", reason: "must be 2-41 lowercase letters, digits or dashes"))
