@@ -92,6 +92,17 @@ struct AuditTrailTests {
             #expect(bad.status == .unprocessableEntity)
             let fields = (bad.json["errors"] as? [[String: Any]] ?? []).compactMap { $0["field"] as? String }
             #expect(Set(fields) == ["actor_id", "from", "outcome"])
+
+            // target_type (issue 15): only events about that kind of thing.
+            let created = try await app.send(.POST, "/api/v1/facilities", token: token,
+                                             json: #"{"code":"audit-list-f3","name":"Facility Three","timezone":"Africa/Kigali"}"#)
+            #expect(created.status == .created, "\(created.text)")
+            let facilityEvents = try await AuditEvent.query(on: app.db).filter(\.$chain == AuditLog.chainKey(for: t.id))
+                .filter(\.$targetType == "facility").count()
+            let byType = try await app.send(.GET, "/api/v1/audit-events?target_type=facility&limit=200", token: token)
+            let typed = byType.json["items"] as? [[String: Any]] ?? []
+            #expect(byType.status == .ok && typed.count == facilityEvents && facilityEvents == 1)
+            #expect(typed.allSatisfy { $0["target_type"] as? String == "facility" })
         }
     }
 

@@ -20,6 +20,7 @@ struct MigrationListTests {
             "CreateOutboxMessages", "AddPatientListIndex", "CreateDevices", "CreateRiskAssessments", "AddUserProfileFields",
             "AddAppointmentListIndexes", "CreateLLMExchanges", "CreateCareSteps", "CreateReminderDeliveries", "CreatePrescriptionAnalyses",
             "CreateAdmissions", "CreateInvoices", "CreateClaims", "AddAnalyticsIndexes", "AddExportKeysetIndexes",
+            "CreateConsoleSessions", "AddFacilityAddress",
             "SealPatientConditionCodes", "SealIdempotencyResponses",
         ].map { "CareFlowAPI.\($0)" })
     }

@@ -37,9 +37,11 @@ struct OnboardingFlowTests {
 
             // Group admin onboards a facility and appoints a facility admin.
             let facility = try await app.send(.POST, "/api/v1/facilities", token: groupAdmin,
-                                              json: jsonBody(["code": "nyanza-district", "name": "Nyanza District Hospital"]))
+                                              json: jsonBody(["code": "nyanza-district", "name": "Nyanza District Hospital",
+                                                              "address": "Nyanza, Southern Province"]))
             #expect(facility.status == .created)
             #expect(facility.json["timezone"] as? String == "UTC")
+            #expect(facility.json["address"] as? String == "Nyanza, Southern Province")
             let facilityID = try #require(facility.json["id"] as? String)
             let appoint = try await app.send(.POST, "/api/v1/facilities/\(facilityID)/staff", token: groupAdmin,
                                              json: jsonBody(["email": "fa@nyanza.test", "roles": ["facility_admin"]]))
@@ -98,7 +100,7 @@ struct OnboardingFlowTests {
             #expect(message["capability"] as? String == "email")
             #expect(message["at"] is String)
             guard message["to"] as? String == to, let body = message["body"] as? String,
-                  let match = body.firstMatch(of: /invitations\/accept\?token=([A-Za-z0-9_-]+)/) else { continue }
+                  let match = body.firstMatch(of: /\/console\/invitations\/accept\?token=([A-Za-z0-9_-]+)/) else { continue }
             return String(match.1)
         }
         return nil

@@ -63,7 +63,7 @@ struct PasswordResetTests {
             let nurse = t[.nurse]
             #expect(try await app.send(.GET, "/api/v1/me", token: nurse.token).status == .ok)
             #expect(try await Self.forgot(app, tenant: "reset", email: nurse.email).status == .accepted)
-            let token = try #require(try await Mailbox.lastToken(app, tenantID: t.id, to: nurse.email, path: "/password/reset"))
+            let token = try #require(try await Mailbox.lastToken(app, tenantID: t.id, to: nurse.email, path: "/console/password/reset"))
 
             // A weak password is refused and does not use the link up.
             let weak = try await Self.reset(app, token: token, password: "short")
@@ -91,7 +91,7 @@ struct PasswordResetTests {
             let t = try await Fixtures.tenant(app, slug: "expiry")
             let nurse = t[.nurse]
             #expect(try await Self.forgot(app, tenant: "expiry", email: nurse.email).status == .accepted)
-            let token = try #require(try await Mailbox.lastToken(app, tenantID: t.id, to: nurse.email, path: "/password/reset"))
+            let token = try #require(try await Mailbox.lastToken(app, tenantID: t.id, to: nurse.email, path: "/console/password/reset"))
             let service = app.services.accounts.passwordReset
             await #expect(throws: AppError.self) {
                 try await service.reset(token: token, password: Self.newPassword, origin: .none, now: Date().addingTimeInterval(31 * 60))
@@ -107,9 +107,9 @@ struct PasswordResetTests {
             let t = try await Fixtures.tenant(app, slug: "capped")
             let nurse = t[.nurse]
             #expect(try await Self.forgot(app, tenant: "capped", email: nurse.email).status == .accepted)
-            let first = try #require(try await Mailbox.lastToken(app, tenantID: t.id, to: nurse.email, path: "/password/reset"))
+            let first = try #require(try await Mailbox.lastToken(app, tenantID: t.id, to: nurse.email, path: "/console/password/reset"))
             #expect(try await Self.forgot(app, tenant: "capped", email: nurse.email).status == .accepted)
-            let second = try #require(try await Mailbox.lastToken(app, tenantID: t.id, to: nurse.email, path: "/password/reset"))
+            let second = try #require(try await Mailbox.lastToken(app, tenantID: t.id, to: nurse.email, path: "/console/password/reset"))
             #expect(first != second)
             #expect(try await Self.reset(app, token: first).status == .gone)
 
@@ -121,7 +121,7 @@ struct PasswordResetTests {
             #expect(statuses.allSatisfy { $0 == .accepted })
             #expect(try await Mailbox.emails(app, tenantID: t.id, to: nurse.email).count == 3)
             // The newest link still works.
-            let newest = try #require(try await Mailbox.lastToken(app, tenantID: t.id, to: nurse.email, path: "/password/reset"))
+            let newest = try #require(try await Mailbox.lastToken(app, tenantID: t.id, to: nurse.email, path: "/console/password/reset"))
             #expect(try await Self.reset(app, token: newest).status == .noContent)
         }
     }

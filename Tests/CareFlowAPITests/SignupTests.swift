@@ -58,7 +58,7 @@ struct SignupTests {
                 #expect(other.json["detail"] as? String == early.json["detail"] as? String)
             }
 
-            let token = try #require(try await Mailbox.lastToken(app, tenantID: t.id, to: "aline@mail.test", path: "/verify-email"))
+            let token = try #require(try await Mailbox.lastToken(app, tenantID: t.id, to: "aline@mail.test", path: "/console/verify-email"))
             #expect(try await app.send(.POST, "/api/v1/auth/verify-email", json: jsonBody(["token": token])).status == .noContent)
             #expect(try await app.send(.POST, "/api/v1/auth/verify-email", json: jsonBody(["token": token])).status == .gone)
 
@@ -146,7 +146,7 @@ struct SignupTests {
             #expect(answers.first?.hasPrefix("201 ") == true)
             #expect(try await User.query(on: app.db).count() == users + 1)
             #expect(try await Patient.query(on: app.db).count() == 1)
-            #expect(try await Mailbox.emails(app, tenantID: t.id, to: "twin@mail.test").filter { $0.body.contains("verify-email?token=") }.count == 1)
+            #expect(try await Mailbox.emails(app, tenantID: t.id, to: "twin@mail.test").filter { $0.body.contains("/console/verify-email?token=") }.count == 1)
         }
     }
 
@@ -183,7 +183,7 @@ struct SignupTests {
         try await withCareFlow(backend, tenantFiles: Self.files) { app in
             let t = try await Fixtures.tenant(app, slug: "open")
             #expect(try await Self.signup(app).status == .created)
-            let token = try #require(try await Mailbox.lastToken(app, tenantID: t.id, to: "aline@mail.test", path: "/verify-email"))
+            let token = try #require(try await Mailbox.lastToken(app, tenantID: t.id, to: "aline@mail.test", path: "/console/verify-email"))
             await #expect(throws: AppError.self) {
                 try await app.services.accounts.signup.verifyEmail(token: token, origin: .none, now: Date().addingTimeInterval(25 * 3600))
             }

@@ -8,12 +8,17 @@ import Vapor
 struct ConsoleAuthMiddleware: AsyncMiddleware {
     /// The enrolment pages themselves (and sign-out) set this.
     var allowEnrolmentOnly = false
+    /// The sign-in page's notice when the cookie was sent but its session has ended (the
+    /// enrolment pages: "that step took too long"); nil sends to sign-in without one.
+    var endedSessionNotice: String? = nil
 
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         guard let token = request.cookies[ConsoleCookies.session]?.string, !token.isEmpty,
               let (session, principal) = try await request.services.consoleSessions.resolve(cookieToken: token)
         else {
-            let response = request.redirect(to: ConsolePaths.signIn)
+            let sentCookie = request.cookies[ConsoleCookies.session]?.string.isEmpty == false
+            let notice = sentCookie ? endedSessionNotice.map { "?notice=\($0)" } ?? "" : ""
+            let response = request.redirect(to: ConsolePaths.signIn + notice)
             response.cookies[ConsoleCookies.session] = ConsoleCookies.expired(request: request)
             return response
         }

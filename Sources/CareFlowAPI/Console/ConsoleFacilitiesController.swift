@@ -17,6 +17,7 @@ struct ConsoleFacilitiesController: RouteCollection {
         let code: String
         let name: String
         let timezone: String
+        let address: String
         /// Set when the caller may see the facility's staff.
         let staffHref: String?
     }
@@ -26,15 +27,18 @@ struct ConsoleFacilitiesController: RouteCollection {
         var code = ""
         var name = ""
         var timezone = ""
+        var address = ""
         var codeError: String?
         var nameError: String?
         var timezoneError: String?
+        var addressError: String?
 
         mutating func mark(_ errors: [FieldError]) {
             for error in errors {
                 switch error.field {
                 case "code": codeError = error.reason
                 case "name": nameError = error.reason
+                case "address": addressError = error.reason
                 default: timezoneError = error.reason
                 }
             }
@@ -64,16 +68,17 @@ struct ConsoleFacilitiesController: RouteCollection {
         // Generous limits here: the body below names a value that is too long.
         let code = fields.text("code", maxLength: 1000), name = fields.text("name", maxLength: 1000)
         let zone = fields.text("timezone", maxLength: 1000)
-        var form = OnboardForm(code: code ?? "", name: name ?? "", timezone: zone ?? "")
+        let address = fields.text("address", maxLength: 2000)
+        var form = OnboardForm(code: code ?? "", name: name ?? "", timezone: zone ?? "", address: address ?? "")
         var object: [String: JSONValue] = [:]
-        for (key, value) in [("code", code), ("name", name), ("timezone", zone)] {
+        for (key, value) in [("code", code), ("name", name), ("timezone", zone), ("address", address)] {
             if let value { object[key] = .string(value) }
         }
         do {
             let body = try CreateFacilityBody.read(object)
             var timezone = body.timezone ?? ""
             if body.timezone == nil { timezone = try await defaultZone(req) }
-            _ = try await req.services.facilities.create(code: body.code, name: body.name, timezone: timezone, in: context)
+            _ = try await req.services.facilities.create(code: body.code, name: body.name, timezone: timezone, address: body.address, in: context)
         } catch let error as AppError {
             switch error {
             case .validation(let errors):
@@ -96,7 +101,7 @@ struct ConsoleFacilitiesController: RouteCollection {
         let page = try await req.services.facilities.list(in: context, page: req.pageRequest())
         let rows = page.items.compactMap { facility in
             facility.id.map { id in
-                FacilityRow(id: id.lowercasedString, code: facility.code, name: facility.name, timezone: facility.timezone,
+                FacilityRow(id: id.lowercasedString, code: facility.code, name: facility.name, timezone: facility.timezone, address: facility.address ?? "",
                             staffHref: AccessDecision.isAllowed(principal, .staffRead, on: .facility(id)) ? ConsolePaths.facilityStaff(id) : nil)
             }
         }

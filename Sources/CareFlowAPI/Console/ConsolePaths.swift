@@ -11,4 +11,12 @@ enum ConsolePaths {
     static let staff = "/console/staff"
     static let integrations = "/console/integrations"
     static let audit = "/console/audit"
+    // The pages behind emailed links (issue 15).
+    static let invitationAccept = "/console/invitations/accept"
+    static let invitationAccepted = "/console/invitations/accepted"
+    static let passwordForgot = "/console/password/forgot"
+    static let passwordReset = "/console/password/reset"
+    static let passwordResetDone = "/console/password/reset/done"
+    static let verifyEmail = "/console/verify-email"
+    static let verifyEmailDone = "/console/verify-email/done"
 }

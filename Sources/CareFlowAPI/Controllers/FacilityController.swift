@@ -18,7 +18,7 @@ struct FacilityController: RouteCollection {
         let tenant = try await req.currentTenant()
         let zone = body.timezone ?? req.services.tenants[tenant.slug]?.timezone ?? "UTC"
         let facility = try await req.services.facilities.create(
-            code: body.code, name: body.name, timezone: zone, in: context)
+            code: body.code, name: body.name, timezone: zone, address: body.address, in: context)
         return try await FacilityDTO(facility).encodeResponse(status: .created, for: req)
     }
 

@@ -17,7 +17,7 @@ struct MFAController: RouteCollection {
     @Sendable
     func start(req: Request) async throws -> Response {
         let principal = try req.principal()
-        let (issuer, account) = try await label(for: principal, req: req)
+        let (issuer, account) = try await req.totpLabel(for: principal)
         let enrolment = try await req.services.mfa.startEnrolment(principal, issuer: issuer, account: account, origin: req.origin)
         return try await TOTPEnrolmentDTO(secret: enrolment.secret, otpauthURI: enrolment.otpauthURI).encodeResponse(status: .created, for: req)
     }
@@ -47,18 +47,6 @@ struct MFAController: RouteCollection {
 
     private func readCode(_ req: Request) async throws -> String {
         try await req.validatedBody(CodeBody.self).code
-    }
-
-    /// Issuer = the tenant's name (CareFlow for operators); account = the email.
-    private func label(for principal: Principal, req: Request) async throws -> (String, String) {
-        guard let tenantID = principal.tenantID else {
-            let admin = try await PlatformAdmin.find(principal.subjectID, on: req.db)
-            return ("CareFlow", admin?.email ?? "operator")
-        }
-        let tenant = try await req.currentTenant()
-        let user = try await TenantScope(tenantID: tenantID, db: req.db).require(User.self, principal.subjectID, name: "Account")
-        let email = try await req.services.keyring.cipher(forTenant: tenantID, on: req.db).open(user.emailSealed)
-        return (tenant.name, email)
     }
 }
 

@@ -6,11 +6,12 @@ struct FacilityDTO: Content {
     let code: String
     let name: String
     let timezone: String
+    let address: String?
     let active: Bool
     let createdAt: Date?
 
     enum CodingKeys: String, CodingKey {
-        case id, code, name, timezone, active
+        case id, code, name, timezone, address, active
         case createdAt = "created_at"
     }
 }
@@ -21,6 +22,7 @@ extension FacilityDTO {
         code = f.code
         name = f.name
         timezone = f.timezone
+        address = f.address
         active = f.active
         createdAt = f.createdAt
     }
@@ -28,6 +30,6 @@ extension FacilityDTO {
 
 extension FacilityDTO: SchemaSample {
     static var schemaSamples: [Self] {
-        [FacilityDTO(id: UUID(), code: "CODE", name: "Clinic", timezone: "Europe/Berlin", active: true, createdAt: Date())]
+        [FacilityDTO(id: UUID(), code: "CODE", name: "Clinic", timezone: "Europe/Berlin", address: "KN 4 Ave, Kigali", active: true, createdAt: Date())]
     }
 }

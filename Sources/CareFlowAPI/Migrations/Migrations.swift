@@ -44,6 +44,7 @@ enum CareFlowMigrations {
         AddAnalyticsIndexes(),
         AddExportKeysetIndexes(),
         CreateConsoleSessions(),
+        AddFacilityAddress(),
     ]
 
     /// Migrations that seal existing values need the tenants' keys: `configure` adds them, after

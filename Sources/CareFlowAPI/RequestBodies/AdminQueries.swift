@@ -2,12 +2,13 @@ import CareFlowCore
 
 /// The audit trail's filters (list and export).
 struct AuditFilterQuery: RequestQuery {
-    static let parameterNames = ["action", "target_id", "actor_id", "facility_id", "outcome", "from", "to"]
+    static let parameterNames = ["action", "target_type", "target_id", "actor_id", "facility_id", "outcome", "from", "to"]
     let filters: AuditQuery.Filters
 
     init?(fields: inout FieldReader) {
         var filters = AuditQuery.Filters()
         filters.action = fields.string("action", required: false, maxLength: 100)
+        filters.targetType = fields.string("target_type", required: false, maxLength: 100)
         filters.targetID = fields.string("target_id", required: false, maxLength: 100)
         filters.actorID = fields.uuid("actor_id", required: false)
         filters.facilityID = fields.uuid("facility_id", required: false)

@@ -21,17 +21,20 @@ struct CreateFacilityBody: RequestBody {
     let code: String
     let name: String
     let timezone: String?
+    /// Postal address, free text.
+    let address: String?
 
     init?(fields: inout FieldReader) {
         let code = fields.string("code", maxLength: 41, pattern: FacilityService.codePattern,
                                  patternHint: "must be 2-41 lowercase letters, digits or dashes")
         let name = fields.string("name", maxLength: 200)
         let timezone = fields.string("timezone", required: false, maxLength: 64)
+        let address = fields.string("address", required: false, maxLength: 500)
         if let timezone, TimeZone(identifier: timezone) == nil {
             fields.fail("timezone", "must be an IANA time zone such as Africa/Kigali")
         }
         guard let code, let name, fields.errors.isEmpty else { return nil }
-        (self.code, self.name, self.timezone) = (code, name, timezone)
+        (self.code, self.name, self.timezone, self.address) = (code, name, timezone, address)
     }
 }
 

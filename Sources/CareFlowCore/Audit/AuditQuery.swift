@@ -7,16 +7,19 @@ public struct AuditQuery: Sendable {
         public var action: String?
         public var actorID: UUID?
         public var targetID: String?
+        /// `patient`, `outbox_message`, … (the `target_type` column).
+        public var targetType: String?
         public var facilityID: UUID?
         public var outcome: AuditOutcome?
         public var from: Date?
         public var to: Date?
 
-        public init(action: String? = nil, actorID: UUID? = nil, targetID: String? = nil, facilityID: UUID? = nil,
-                    outcome: AuditOutcome? = nil, from: Date? = nil, to: Date? = nil) {
+        public init(action: String? = nil, actorID: UUID? = nil, targetID: String? = nil, targetType: String? = nil,
+                    facilityID: UUID? = nil, outcome: AuditOutcome? = nil, from: Date? = nil, to: Date? = nil) {
             self.action = action
             self.actorID = actorID
             self.targetID = targetID
+            self.targetType = targetType
             self.facilityID = facilityID
             self.outcome = outcome
             self.from = from
@@ -66,6 +69,7 @@ public struct AuditQuery: Sendable {
         if let a = filters.action { query = query.filter(\.$action == a) }
         if let a = filters.actorID { query = query.filter(\.$actorID == a) }
         if let t = filters.targetID { query = query.filter(\.$targetID == t) }
+        if let t = filters.targetType { query = query.filter(\.$targetType == t) }
         if let o = filters.outcome { query = query.filter(\.$outcome == o.rawValue) }
         if let from = filters.from { query = query.filter(\.$occurredAtMs >= Int64(from.timeIntervalSince1970 * 1000)) }
         if let to = filters.to { query = query.filter(\.$occurredAtMs < Int64(to.timeIntervalSince1970 * 1000)) }

@@ -35,7 +35,7 @@ public struct InvitationService: Sendable {
             tenantID: tenant.id!, userID: user.id!, facilityID: facility?.id, tokenHash: SecureToken.digest(token),
             purpose: .invitation, invitedBy: invitedBy, expiresAt: Date().addingTimeInterval(lifetime))
         let place = facility.map { "\($0.name) (\(tenant.name))" } ?? tenant.name
-        let link = "\(publicURL)/invitations/accept?token=\(token)"
+        let link = "\(publicURL)/console/invitations/accept?token=\(token)"
         let body = """
             You have been invited to CareFlow at \(place) as \(roles.map(\.rawValue).joined(separator: ", ")).
 

@@ -64,7 +64,7 @@ public struct PasswordResetService: Sendable {
                 Someone (perhaps you) asked to reset the password of your CareFlow account at \(tenant.name).
 
                 Choose a new password here (the link works once and expires in \(Int(lifetime / 60)) minutes):
-                \(publicURL)/password/reset?token=\(token)
+                \(publicURL)/console/password/reset?token=\(token)
 
                 If this was not you, ignore this message: your password stays as it is.
                 """)

@@ -70,7 +70,7 @@ public struct SignupService: Sendable {
                 Welcome to CareFlow at \(tenant.name).
 
                 Confirm your email address to activate your account (the link works once and expires in \(Int(verificationLifetime / 3600)) hours):
-                \(publicURL)/verify-email?token=\(token)
+                \(publicURL)/console/verify-email?token=\(token)
 
                 If you did not sign up, ignore this message: without confirmation the account cannot be used.
                 """)

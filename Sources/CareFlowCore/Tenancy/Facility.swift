@@ -11,14 +11,17 @@ public final class Facility: Model, TenantOwned, @unchecked Sendable {
     @Field(key: "code") public var code: String
     @Field(key: "name") public var name: String
     @Field(key: "timezone") public var timezone: String
+    /// Postal address, as typed at onboarding; optional.
+    @OptionalField(key: "address") public var address: String?
     @Field(key: "active") public var active: Bool
     @Timestamp(key: "created_at", on: .create) public var createdAt: Date?
     @Timestamp(key: "updated_at", on: .update) public var updatedAt: Date?
 
     public init() {}
 
-    public init(id: UUID? = nil, tenantID: UUID, code: String, name: String, timezone: String) {
+    public init(id: UUID? = nil, tenantID: UUID, code: String, name: String, timezone: String, address: String? = nil) {
         self.id = id
+        self.address = address
         self.tenantID = tenantID
         self.code = code
         self.name = name

@@ -15,7 +15,7 @@ public struct FacilityService: Sendable {
 
     /// Onboards a facility (`facility.create`: group admins). The check is here as well as in
     /// the API controller so that every client of the service (the console too) is refused alike.
-    public func create(code: String, name: String, timezone: String, in context: RequestContext) async throws -> Facility {
+    public func create(code: String, name: String, timezone: String, address: String? = nil, in context: RequestContext) async throws -> Facility {
         let scope = context.scope
         try await guardian.authorize(context.principal, .facilityCreate, on: .tenant, origin: context.origin, db: scope.db)
         var errors: [FieldError] = []
@@ -29,7 +29,7 @@ public struct FacilityService: Sendable {
         if try await scope.query(Facility.self).filter(\.$code == code).first() != nil {
             throw AppError.conflict("A facility with this code already exists")
         }
-        let facility = Facility(tenantID: scope.tenantID, code: code, name: name, timezone: timezone)
+        let facility = Facility(tenantID: scope.tenantID, code: code, name: name, timezone: timezone, address: address)
         try await scope.create(facility)
         try await audit.append(
             AuditRecord(tenantID: scope.tenantID, facilityID: facility.id, actor: context.principal.auditActor, action: .facilityCreate,

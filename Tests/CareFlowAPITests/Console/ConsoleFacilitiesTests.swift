@@ -27,6 +27,7 @@ struct ConsoleFacilitiesTests {
 
             let created = try await browser.post("/console/facilities", form: [
                 ("name", "Nyamata District Hospital"), ("code", "nyamata"), ("timezone", "Africa/Kigali"),
+                ("address", "Nyamata, Bugesera District"),
             ])
             #expect(created.status == .seeOther)
             #expect(created.headers.first(name: .location) == "/console/facilities?notice=onboarded")
@@ -35,6 +36,7 @@ struct ConsoleFacilitiesTests {
             #expect(after.text.contains(#"id="notice""#) && after.text.contains("notice-success"))
             #expect(after.text.contains(#"id="facility-row-nyamata""#))
             #expect(after.text.contains("Nyamata District Hospital"))
+            #expect(after.text.contains("Nyamata, Bugesera District"))
 
             // The API sees the same facility.
             let api = try await app.send(.GET, "/api/v1/facilities", token: admin.token)
@@ -42,6 +44,7 @@ struct ConsoleFacilitiesTests {
             let onboarded = try #require(items.first { $0["code"] as? String == "nyamata" })
             #expect(onboarded["name"] as? String == "Nyamata District Hospital")
             #expect(onboarded["timezone"] as? String == "Africa/Kigali")
+            #expect(onboarded["address"] as? String == "Nyamata, Bugesera District")
             let audited = try await AuditEvent.query(on: app.db).filter(\.$action == "facility.create").filter(\.$actorID == admin.id).all()
             #expect(audited.count == 1)
             #expect(audited.first?.targetID == (onboarded["id"] as? String)?.lowercased())

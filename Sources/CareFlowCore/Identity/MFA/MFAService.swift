@@ -48,8 +48,21 @@ public struct MFAService: Sendable {
                                      secretSealed: cipher.seal(base32)).create(on: tx)
         }
         try await record(principal, .mfaEnrolmentStarted, origin: origin)
-        let uri = OTPAuthURI(totp: TOTP(secret: secret), issuer: issuer, account: account).string
-        return Enrolment(secret: base32, otpauthURI: uri)
+        return Self.enrolment(secret: secret, issuer: issuer, account: account)
+    }
+
+    /// The enrolment started and not yet confirmed, or nil. The console shows it again (a reload,
+    /// a mistyped code) rather than starting over, so the secret already scanned into an
+    /// authenticator stays the one to confirm.
+    public func pendingEnrolment(_ principal: Principal, issuer: String, account: String) async throws -> Enrolment? {
+        guard let credential = try await credential(of: principal.subjectID), credential.confirmedAt == nil else { return nil }
+        let cipher = try await keyring.cipher(forTenant: credential.tenantID, on: db)
+        guard let secret = Base32.decode(try cipher.open(credential.secretSealed)) else { return nil }
+        return Self.enrolment(secret: secret, issuer: issuer, account: account)
+    }
+
+    private static func enrolment(secret: [UInt8], issuer: String, account: String) -> Enrolment {
+        Enrolment(secret: Base32.encode(secret), otpauthURI: OTPAuthURI(totp: TOTP(secret: secret), issuer: issuer, account: account).string)
     }
 
     /// Activates TOTP with a first code and returns ten single-use recovery codes (shown once).
