@@ -707,8 +707,9 @@ class Walk:
             field.send_keys(self.member_password)
         self.c.submit(form)
         kind, text = self.c.notice()
-        if "notice-error" in kind:
-            raise AssertionError("accepting the invitation: %s" % text)
+        if "notice-error" in kind or self.c.find("#invitation-accept-form"):
+            raise AssertionError("accepting the invitation: still on %s (%s)" % (self.c.path(), text))
+        self.c.capture("invitation-accepted")
         # The new password signs the member in (a receptionist: no second factor here).
         self.accounts["member"] = (self.member_email, self.member_password)
         self.password_step("member")
