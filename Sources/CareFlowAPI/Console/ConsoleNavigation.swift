@@ -18,8 +18,16 @@ enum ConsoleNavigation {
     ]
 
     static func items(for principal: Principal, currentPath: String) -> [ConsoleNavItem] {
-        pages.filter { page in page.actions.contains { principal.mayEver($0) } }
-            .map { ConsoleNavItem(label: $0.label, href: $0.href, current: currentPath.hasPrefix($0.href)) }
+        let section = section(of: currentPath)
+        return pages.filter { page in page.actions.contains { principal.mayEver($0) } }
+            .map { ConsoleNavItem(label: $0.label, href: $0.href, current: $0.href == section) }
+    }
+
+    /// The menu entry a page belongs to: a facility's staff page (`/console/facilities/{id}/staff`)
+    /// is under Staff, not Facilities, although its path starts with the latter.
+    static func section(of path: String) -> String? {
+        if path.hasPrefix(ConsolePaths.facilities + "/"), path.hasSuffix("/staff") { return ConsolePaths.staff }
+        return pages.map(\.href).first { path == $0 || path.hasPrefix($0 + "/") }
     }
 }
 

@@ -29,6 +29,9 @@ struct ConsoleStaffTests {
             let page = try await browser.get(staffPage)
             #expect(page.status == .ok)
             #expect(page.text.contains(#"id="staff-list""#) && page.text.contains(#"id="invite-form""#))
+            // The menu marks Staff, not Facilities, although the path starts with /console/facilities.
+            #expect(page.text.contains(#"<a href="/console/staff" aria-current="page">Staff</a>"#))
+            #expect(!page.text.contains(#"<a href="/console/facilities" aria-current="page">"#))
             for user in [receptionist, billing, nurse, t[.doctor]] {
                 #expect(page.text.contains(#"data-email="\#(user.email)""#))
                 #expect(page.text.contains(#"id="roles-form-\#(user.id.lowercasedString)""#))
