@@ -6,23 +6,28 @@ import Vapor
 
 // The executable: logging and metrics are process-wide, so they are bootstrapped here once;
 // everything else is decided by `configure`.
-var env = try Environment.detect()
+let env = try Environment.detect()
 let level = Logger.Level(rawValue: ProcessInfo.processInfo.environment["LOG_LEVEL"]?.lowercased() ?? "") ?? .info
-if ProcessInfo.processInfo.environment["CAREFLOW_LOG_FORMAT"] == "text" {
-    try LoggingSystem.bootstrap(from: &env)
-} else {
-    LoggingSystem.bootstrap { label in JSONLogHandler(label: label, level: level) }
+// Text for a person at a terminal, JSON lines for everything else (`CAREFLOW_LOG_FORMAT` overrides).
+let logStyle = LogStyle.forStandardOutput()
+switch logStyle.format {
+case .json: LoggingSystem.bootstrap { label in JSONLogHandler(label: label, level: level) }
+case .text: LoggingSystem.bootstrap { label in TextLogHandler(label: label, level: level, colored: logStyle.colored) }
 }
 let registry = PrometheusCollectorRegistry()
 MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
 
 let app = try await Application.make(env)
+if let setting = logStyle.unrecognisedSetting {
+    app.logger.warning("CAREFLOW_LOG_FORMAT is neither json nor text; chosen by the output instead",
+                       metadata: ["value": .string(setting), "format": .string(logStyle.format.rawValue)])
+}
 do {
     try await configure(app, metrics: registry)
     app.registerCareFlowCommands()
     let command = env.arguments.dropFirst().first
     if command == nil || command == "serve" {
-        try await ServeBootstrap.prepare(app)
+        try await ServeBootstrap.prepare(app, announcer: StartupAnnouncer(style: logStyle, logger: app.logger))
     } else if command != "migrate" {
         // The embedded database is brought up to date by whichever command touches it first.
         try await ServeBootstrap.migrateEmbedded(app)

@@ -85,8 +85,13 @@ struct TenantSynchronizer {
 
     static let demoWards = [("General Medicine", 20), ("Maternity", 12)]
 
+    /// Where the demo accounts' one-time passwords are written (and the banner points).
+    static func credentialsPath(dataDirectory: String) -> String {
+        (dataDirectory as NSString).appendingPathComponent("demo-credentials.txt")
+    }
+
     private func write(_ credentials: [Credential]) throws -> String {
-        let path = (app.services.configuration.dataDirectory as NSString).appendingPathComponent("demo-credentials.txt")
+        let path = Self.credentialsPath(dataDirectory: app.services.configuration.dataDirectory)
         var text = "# CareFlow demo accounts. One-time passwords: change them; delete this file when done.\n"
         text += "# tenant\trole\temail\tpassword\n"
         for c in credentials { text += "\(c.tenant)\t\(c.role)\t\(c.email)\t\(c.password)\n" }

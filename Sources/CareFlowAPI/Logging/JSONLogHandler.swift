@@ -2,7 +2,8 @@ import Foundation
 import Logging
 
 /// One JSON object per line on stdout, for log shippers. Callers attach identifiers as
-/// metadata (request id, tenant, user), never PHI or secrets.
+/// metadata (request id, tenant, user), never PHI or secrets (`LogRedaction` is the net under
+/// that rule).
 ///
 /// `log` only hands a record to the `LogSink` (a bounded queue drained by one writer thread):
 /// the line is built and written off the caller's thread, so an access line costs a request a
@@ -35,8 +36,7 @@ public struct JSONLogHandler: LogHandler {
     static func line(for record: LogSink.Record) -> String {
         var fields: [(String, String)] = [("ts", timestampStyle.format(record.date)), ("level", record.level.rawValue),
                                           ("msg", "\(record.message)"), ("logger", record.label)]
-        let extra = record.eventMetadata.map { record.handlerMetadata.merging($0, uniquingKeysWith: { $1 }) } ?? record.handlerMetadata
-        for (key, value) in extra where !["ts", "level", "msg", "logger"].contains(key) { fields.append((key, "\(value)")) }
+        fields += LogRedaction.fields(handler: record.handlerMetadata, event: record.eventMetadata, reserved: reservedNames)
         fields.sort { $0.0 < $1.0 }
         // Built by hand: a JSONEncoder per line cost more than the rest of the handler.
         var line = "{"
@@ -51,6 +51,7 @@ public struct JSONLogHandler: LogHandler {
         return line
     }
 
+    private static let reservedNames: Set<String> = ["ts", "level", "msg", "logger"]
     private static let timestampStyle = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
 
     /// JSON string escaping (RFC 8259 §7): quotes, backslashes and control characters.

@@ -7,7 +7,7 @@ import Vapor
 /// destination must not hold a thread of the cooperative pool for seconds.
 struct LogFlushOnShutdown: LifecycleHandler {
     func shutdownAsync(_ app: Application) async {
-        guard let sink = (app.logger.handler as? JSONLogHandler)?.sink else { return }
+        guard let sink = (app.logger.handler as? JSONLogHandler)?.sink ?? (app.logger.handler as? TextLogHandler)?.sink else { return }
         await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
             Thread {
                 sink.flush()

@@ -1,7 +1,7 @@
 import Foundation
 import Logging
 
-/// Where JSON log lines go, off the request path. A logging call only appends a small record
+/// Where log lines (JSON, or text on a terminal) go, off the request path. A logging call only appends a small record
 /// (time, level, message, the two metadata dictionaries) to a bounded queue under a lock; one
 /// background thread formats the records and writes each batch with as few `write(2)` calls as
 /// it takes. So a request never formats a line, never waits on the disk or on a slow log
@@ -13,7 +13,7 @@ import Logging
 /// `log lines dropped` warning carrying the count. `flush()` (at shutdown, and after every
 /// `critical` line) waits until everything queued so far is written.
 public final class LogSink: @unchecked Sendable {
-    /// What `JSONLogHandler` hands over; formatted on the writer thread.
+    /// What `JSONLogHandler` and `TextLogHandler` hand over; formatted on the writer thread.
     struct Record {
         let date: Date
         let level: Logger.Level
@@ -21,9 +21,35 @@ public final class LogSink: @unchecked Sendable {
         let label: String
         let handlerMetadata: Logger.Metadata
         let eventMetadata: Logger.Metadata?
+        /// The handler's line format: one sink (standard output) serves whichever handler the
+        /// process chose, and keeps one order for everything written to it.
+        var format: LineFormat = .json
+
+        /// The line, newline included.
+        var line: String {
+            switch format {
+            case .json: JSONLogHandler.line(for: self)
+            case .text(let colored): TextLogHandler.line(for: self, colored: colored)
+            }
+        }
     }
 
-    /// The process's standard output: where the `careflow` executable's logs go. Whatever is
+    enum LineFormat: Equatable {
+        case json
+        case text(colored: Bool)
+    }
+
+    /// A log record, or text for a person at a terminal (`StartupAnnouncer`): written in the same
+    /// order as the records around it. A `status` line has no newline and is redrawn in place by
+    /// the next one; anything written after it first clears it.
+    enum Entry {
+        case record(Record)
+        case text(String)
+        case status(String)
+    }
+
+    /// The process's standard output: where the `careflow` executable's logs go, whichever the
+    /// format (each record carries its handler's). Whatever is
     /// still queued when the process exits (`exit`, or the end of `main`) is written first.
     public static let standardOutput: LogSink = {
         let sink = LogSink(fileDescriptor: STDOUT_FILENO)
@@ -40,7 +66,7 @@ public final class LogSink: @unchecked Sendable {
     // Only the first record after an empty queue wakes anyone, so a busy server pays a lock, an
     // append and an unlock per line.
     private let condition = NSCondition()
-    private var queue: [Record] = []
+    private var queue: [Entry] = []
     private var accepted: UInt64 = 0
     private var written: UInt64 = 0
     /// Drops not yet reported in the log, and all drops so far.
@@ -65,7 +91,16 @@ public final class LogSink: @unchecked Sendable {
         defer { condition.unlock() }
         return droppedCount
     }
-    func enqueue(_ record: Record) {
+    func enqueue(_ record: Record) { enqueue(.record(record)) }
+
+    /// Text for a person at a terminal, written as it is (the caller ends it with a newline).
+    func writeText(_ text: String) { enqueue(.text(text)) }
+
+    /// A progress line shown in place (`\r`, clear to the end of the line): each call replaces
+    /// the previous one; the next record or text clears it. Only for a terminal.
+    func writeStatus(_ text: String) { enqueue(.status(text)) }
+
+    private func enqueue(_ entry: Entry) {
         condition.lock()
         guard !closed, queue.count < capacity else {
             unreported += 1
@@ -73,7 +108,7 @@ public final class LogSink: @unchecked Sendable {
             condition.unlock()
             return
         }
-        queue.append(record)
+        queue.append(entry)
         accepted += 1
         if queue.count == 1 { condition.broadcast() }
         condition.unlock()
@@ -109,8 +144,11 @@ public final class LogSink: @unchecked Sendable {
     }
 
     private func run() {
-        var batch: [Record] = []
+        var batch: [Entry] = []
         var output: [UInt8] = []
+        // Whether the terminal's current line is a status line (writer thread only).
+        var statusShown = false
+        let clearLine = Array("\r\u{1B}[K".utf8)
         while true {
             condition.lock()
             while queue.isEmpty && unreported == 0 && !closed { condition.wait() }
@@ -127,11 +165,22 @@ public final class LogSink: @unchecked Sendable {
 
             output.removeAll(keepingCapacity: true)
             if lost > 0 {
-                output.append(contentsOf: JSONLogHandler.line(for: Record(
+                if statusShown { output.append(contentsOf: clearLine); statusShown = false }
+                output.append(contentsOf: Record(
                     date: Date(), level: .warning, message: "log lines dropped", label: "careflow.log",
-                    handlerMetadata: ["dropped": .stringConvertible(lost)], eventMetadata: nil)).utf8)
+                    handlerMetadata: ["dropped": .stringConvertible(lost)], eventMetadata: nil,
+                    format: batch.lazy.compactMap(\.format).first ?? .json).line.utf8)
             }
-            for record in batch { output.append(contentsOf: JSONLogHandler.line(for: record).utf8) }
+            for entry in batch {
+                if statusShown { output.append(contentsOf: clearLine); statusShown = false }
+                switch entry {
+                case .record(let record): output.append(contentsOf: record.line.utf8)
+                case .text(let text): output.append(contentsOf: text.utf8)
+                case .status(let text):
+                    output.append(contentsOf: text.utf8)
+                    statusShown = true
+                }
+            }
             write(output)
             let count = UInt64(batch.count)
             batch.removeAll(keepingCapacity: true)
@@ -161,5 +210,12 @@ public final class LogSink: @unchecked Sendable {
                 }
             }
         }
+    }
+}
+
+extension LogSink.Entry {
+    /// The line format of a record (nil for terminal text).
+    fileprivate var format: LogSink.LineFormat? {
+        if case .record(let record) = self { record.format } else { nil }
     }
 }

@@ -1,0 +1,86 @@
+import Fluent
+import Logging
+import Synchronization
+import Vapor
+
+/// Brings the database up to date as `app.autoMigrate()` does, but reports progress (done of
+/// total) instead of two log lines per migration: on a first start those ~90 lines buried the one
+/// that matters. Fluent's per-migration lines are kept at `debug`; failures stay errors.
+enum DatabaseMigration {
+    struct Outcome: Sendable, Equatable {
+        /// Migrations applied by this run (0: the database was up to date).
+        let applied: Int
+        /// None had been applied before: a new database.
+        let newDatabase: Bool
+        let duration: Duration
+    }
+
+    static func run(_ app: Application, progress: @escaping @Sendable (_ done: Int, _ total: Int) -> Void) async throws -> Outcome {
+        let started = ContinuousClock.now
+        let counter = Counter()
+        let base = app.logger
+        let logger = Logger(label: base.label) { _ in
+            MigrationProgressLogHandler(base: base.handler) {
+                let (done, total) = counter.state.withLock { state in
+                    state.done += 1
+                    return (state.done, state.total)
+                }
+                progress(done, total)
+            }
+        }
+        let migrator = Migrator(databases: app.databases, migrations: app.migrations, logger: logger,
+                                on: app.eventLoopGroup.any(), migrationLogLevel: .info)
+        try await migrator.setupIfNeeded().get()
+        let pending = try await migrator.previewPrepareBatch().get().count
+        guard pending > 0 else { return Outcome(applied: 0, newDatabase: false, duration: started.duration(to: .now)) }
+        let before = try await MigrationLog.query(on: app.db).count()
+        counter.state.withLock { $0.total = pending }
+        progress(0, pending)
+        try await migrator.prepareBatch().get()
+        return Outcome(applied: pending, newDatabase: before == 0, duration: started.duration(to: .now))
+    }
+
+    private final class Counter: Sendable {
+        let state = Mutex<(done: Int, total: Int)>((0, 0))
+    }
+}
+
+/// The migrator's logger: counts Fluent's "Finished prepare" lines (its only report of progress,
+/// as `Migrator` runs the whole batch in one call) and passes everything on to the process's
+/// handler, the migrator's own progress lines demoted to `debug`.
+struct MigrationProgressLogHandler: LogHandler {
+    var base: any LogHandler
+    let prepared: @Sendable () -> Void
+
+    init(base: any LogHandler, prepared: @escaping @Sendable () -> Void) {
+        self.base = base
+        self.prepared = prepared
+    }
+
+    /// Low enough to see the migrator's `info` lines whatever `LOG_LEVEL` says; `log` filters.
+    var logLevel: Logger.Level {
+        get { min(base.logLevel, .info) }
+        set { base.logLevel = newValue }
+    }
+
+    var metadata: Logger.Metadata {
+        get { base.metadata }
+        set { base.metadata = newValue }
+    }
+
+    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { base[metadataKey: key] }
+        set { base[metadataKey: key] = newValue }
+    }
+
+    func log(event: LogEvent) {
+        var event = event
+        let message = event.message.description
+        if message.hasPrefix("[Migrator] "), event.level < .warning {
+            if message == "[Migrator] Finished prepare" { prepared() }
+            event.level = .debug
+        }
+        guard event.level >= base.logLevel else { return }
+        base.log(event: event)
+    }
+}
