@@ -86,7 +86,9 @@ struct FirstStartTests {
         let progress = first.matches(of: /Migrating database… ([0-9]+)\/([0-9]+)/).map { (Int($0.1)!, Int($0.2)!) }
         #expect(progress.map(\.0) == Array(0...total), "\(progress)")
         #expect(progress.allSatisfy { $0.1 == total })
-        #expect(first.contains("Migrating database… \(total)/\(total)\r\u{1B}[KDatabase ready (\(total) migrations, "), "\(first.debugDescription)")
+        let lastStatus = "Migrating database… \(total)/\(total)"
+        let cleared = "\r" + String(repeating: " ", count: lastStatus.count) + "\r"
+        #expect(first.contains(lastStatus + cleared + "Database ready (\(total) migrations, "), "\(first.debugDescription)")
         #expect(first.contains(/Database ready \([0-9]+ migrations, [0-9]+\.[0-9] s\)\n/))
 
         let url = try #require(first.firstMatch(of: /CareFlow is running at \u{1B}\[1m(http:\/\/127\.0\.0\.1:[0-9]+)\u{1B}\[0m/)?.1,

@@ -96,8 +96,8 @@ public final class LogSink: @unchecked Sendable {
     /// Text for a person at a terminal, written as it is (the caller ends it with a newline).
     func writeText(_ text: String) { enqueue(.text(text)) }
 
-    /// A progress line shown in place (`\r`, clear to the end of the line): each call replaces
-    /// the previous one; the next record or text clears it. Only for a terminal.
+    /// A progress line shown in place, without a newline: each call replaces the previous one;
+    /// the next record or text clears it first. Only for a terminal.
     func writeStatus(_ text: String) { enqueue(.status(text)) }
 
     private func enqueue(_ entry: Entry) {
@@ -146,9 +146,17 @@ public final class LogSink: @unchecked Sendable {
     private func run() {
         var batch: [Entry] = []
         var output: [UInt8] = []
-        // Whether the terminal's current line is a status line (writer thread only).
-        var statusShown = false
-        let clearLine = Array("\r\u{1B}[K".utf8)
+        // The width of the status line the terminal's current line holds, 0 for none (writer
+        // thread only). It is cleared by overwriting it with spaces, not by an escape sequence,
+        // which a dumb terminal would print.
+        var statusWidth = 0
+        func clearStatus() {
+            guard statusWidth > 0 else { return }
+            output.append(UInt8(ascii: "\r"))
+            output.append(contentsOf: repeatElement(UInt8(ascii: " "), count: statusWidth))
+            output.append(UInt8(ascii: "\r"))
+            statusWidth = 0
+        }
         while true {
             condition.lock()
             while queue.isEmpty && unreported == 0 && !closed { condition.wait() }
@@ -165,20 +173,20 @@ public final class LogSink: @unchecked Sendable {
 
             output.removeAll(keepingCapacity: true)
             if lost > 0 {
-                if statusShown { output.append(contentsOf: clearLine); statusShown = false }
+                clearStatus()
                 output.append(contentsOf: Record(
                     date: Date(), level: .warning, message: "log lines dropped", label: "careflow.log",
                     handlerMetadata: ["dropped": .stringConvertible(lost)], eventMetadata: nil,
                     format: batch.lazy.compactMap(\.format).first ?? .json).line.utf8)
             }
             for entry in batch {
-                if statusShown { output.append(contentsOf: clearLine); statusShown = false }
+                clearStatus()
                 switch entry {
                 case .record(let record): output.append(contentsOf: record.line.utf8)
                 case .text(let text): output.append(contentsOf: text.utf8)
                 case .status(let text):
                     output.append(contentsOf: text.utf8)
-                    statusShown = true
+                    statusWidth = text.unicodeScalars.count
                 }
             }
             write(output)
