@@ -70,6 +70,8 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 // FlateDecode content streams of PDF prescriptions (PDFTextExtractor).
                 .product(name: "CompressNIO", package: "compress-nio"),
+                // Audit group-commit metrics; the application chooses the backend (Prometheus).
+                .product(name: "CoreMetrics", package: "swift-metrics"),
             ]
         ),
         // The Vapor application: composition root, routes, controllers, middleware, migrations, commands.
@@ -197,6 +199,9 @@ let package = Package(
                 .product(name: "CompressNIO", package: "compress-nio"),
                 // WinAnsi text of the PDF writer, tested without HTTP.
                 "CareFlowPDF",
+                // The dashboard test scrapes an app whose HTTP metrics go through the process-wide factory.
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
             ],
             // The SMTP server the SMTP adapter tests start (aiosmtpd), found through #filePath.
             exclude: ["Interop/smtp_server.py"]

@@ -1,6 +1,5 @@
 import CareFlowCore
 import Fluent
-import SQLKit
 import Vapor
 
 /// Unauthenticated operational endpoints: liveness, readiness, JWKS.
@@ -20,16 +19,29 @@ struct SystemController: RouteCollection {
         Status(status: "ok")
     }
 
+    /// Ready while the database answers a bounded `SELECT 1`; otherwise 503 with `Retry-After`,
+    /// so the load balancer sends traffic elsewhere and retries. The outbox lag is reported but
+    /// never makes a replica unready (`Readiness`). Cheap on purpose: the balancer polls it.
     @Sendable
-    func ready(req: Request) async throws -> Status {
-        guard let sql = req.db as? any SQLDatabase else { throw AppError.unavailable("Database unavailable") }
-        do {
-            try await sql.raw("SELECT 1").run()
-        } catch {
-            throw AppError.unavailable("Database unreachable")
+    func ready(req: Request) async throws -> Response {
+        let readiness = await req.services.readiness.check(req.db)
+        switch readiness.database {
+        case .up(let reading):
+            let body = ReadinessDTO(readiness, reading: reading, workerInProcess: req.services.configuration.inProcessWorker)
+            let response = try await body.encodeResponse(for: req)
+            response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
+            return response
+        case .down(let unreachable):
+            req.logger.warning("not ready: database unreachable", metadata: ["reason": .string(unreachable.reason.rawValue)])
+            let response = ProblemMiddleware.response(for: AppError.unavailable("Not ready: \(unreachable)"), request: req)
+            response.headers.replaceOrAdd(name: .retryAfter, value: String(Self.retryAfterSeconds))
+            response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
+            return response
         }
-        return Status(status: "ready")
     }
+
+    /// How soon a balancer or client should ask again: about a database restart's length.
+    static let retryAfterSeconds = 5
 
     @Sendable
     func jwks(req: Request) async throws -> Response {

@@ -5,7 +5,8 @@ import Foundation
 enum OpenAPIDocument {
     static let operations: [APIOperation] = [
         .init("get", "/health", "Liveness", tag: "system", auth: false, responses: [(200, "Status")]),
-        .init("get", "/ready", "Readiness: the database answers", tag: "system", auth: false, responses: [(200, "Status"), (503, "Problem")]),
+        .init("get", "/ready", "Readiness: the database answers a bounded SELECT 1 (503 with Retry-After when not); the outbox lag is reported, never a cause of 503",
+              tag: "system", auth: false, responses: [(200, "Readiness"), (503, "Problem")]),
         .init("get", "/metrics", "Prometheus metrics (text exposition format); bearer CAREFLOW_METRICS_TOKEN, 404 when that is unset",
               tag: "system", auth: false, responses: [(200, nil), (401, "Problem"), (404, "Problem")]),
         .init("post", "/webhooks/{tenant}/stripe", "Stripe events, verified by Stripe-Signature; replays answer 200 with no effect",

@@ -50,6 +50,7 @@ enum OpenAPISchemas {
         ("IntegrationStatus", IntegrationStatusDTO.self), ("Integrations", IntegrationsResponse.self),
         ("OutboxMessage", OutboxMessageDTO.self), ("OutboxMessageList", ListResponse<OutboxMessageDTO>.self),
         ("ShiftCoverage", ShiftCoverageDTO.self), ("Problem", ProblemDetails.self), ("Status", SystemController.Status.self),
+        ("Readiness", ReadinessDTO.self),
         ("TOTPEnrolment", TOTPEnrolmentDTO.self), ("RecoveryCodes", RecoveryCodesDTO.self),
         ("SeedPatientCreated", SeedPatientController.SeedPatientResponse.self),
         ("PrescriptionAnalysis", PrescriptionAnalysisDTO.self), ("PrescribedMedication", PrescriptionAnalysisDTO.Medication.self),

@@ -17,9 +17,11 @@ public final class AuditLog: Sendable {
     /// The most events one transaction writes.
     public static let maxBatch = 500
 
-    private let writers = ChainWriters()
+    private let writers: ChainWriters
 
-    public init() {}
+    public init(metrics: AuditBatchMetrics = .none) {
+        writers = ChainWriters(metrics: metrics)
+    }
 
     public static func chainKey(for tenantID: UUID?) -> String {
         tenantID?.lowercasedString ?? "platform"
@@ -113,12 +115,17 @@ public final class AuditLog: Sendable {
 private final class ChainWriters: @unchecked Sendable {
     private let mutex = NSLock()
     private var writers: [String: ChainWriter] = [:]
+    private let metrics: AuditBatchMetrics
+
+    init(metrics: AuditBatchMetrics) {
+        self.metrics = metrics
+    }
 
     func writer(for chain: String) -> ChainWriter {
         mutex.lock()
         defer { mutex.unlock() }
         if let writer = writers[chain] { return writer }
-        let writer = ChainWriter(chain: chain)
+        let writer = ChainWriter(chain: chain, metrics: metrics)
         writers[chain] = writer
         return writer
     }
@@ -129,14 +136,16 @@ private final class ChainWriters: @unchecked Sendable {
 /// chain's head is never read by two writers of this process at once.
 private actor ChainWriter {
     let chain: String
+    let metrics: AuditBatchMetrics
     private var queue: [(AuditLog.Pending, CheckedContinuation<AuditEvent, any Error>)] = []
     private var busy = false
     private var waiting: [CheckedContinuation<Void, Never>] = []
     /// Where batches are written: the first (non-transaction) handle an append brought.
     private var database: (any Database)?
 
-    init(chain: String) {
+    init(chain: String, metrics: AuditBatchMetrics) {
         self.chain = chain
+        self.metrics = metrics
     }
 
     func submit(_ pending: AuditLog.Pending, on db: any Database) async throws -> AuditEvent {
@@ -181,10 +190,13 @@ private actor ChainWriter {
         while !queue.isEmpty, waiting.isEmpty {
             let batch = Array(queue.prefix(AuditLog.maxBatch))
             queue.removeFirst(batch.count)
+            let started = ContinuousClock.now
             do {
                 let events = try await AuditLog.write(batch.map(\.0), chain: chain, on: db)
+                metrics.committed(events: batch.count, duration: ContinuousClock.now - started)
                 for (item, event) in zip(batch, events) { item.1.resume(returning: event) }
             } catch {
+                metrics.failed()
                 for item in batch { item.1.resume(throwing: error) }
             }
         }

@@ -18,10 +18,14 @@ public struct OutboxWorker: Sendable {
     let logger: Logger
     /// Runs `.extractSteps`; without it such rows fail and are retried until they dead-letter.
     let stepExtraction: StepExtractionJob?
+    /// Beats after every claim, for `/ready`.
+    public let heartbeat: WorkerHeartbeat
 
     public init(db: any Database, outbox: Outbox, keyring: Keyring, senders: any MessageSenders, policy: OutboxPolicy = OutboxPolicy(),
-                logger: Logger = Logger(label: "careflow.outbox"), stepExtraction: StepExtractionJob? = nil) {
+                logger: Logger = Logger(label: "careflow.outbox"), stepExtraction: StepExtractionJob? = nil,
+                heartbeat: WorkerHeartbeat = WorkerHeartbeat()) {
         self.stepExtraction = stepExtraction
+        self.heartbeat = heartbeat
         self.db = db
         self.outbox = outbox
         self.keyring = keyring
@@ -49,6 +53,7 @@ public struct OutboxWorker: Sendable {
     @discardableResult
     public func runOnce(now: Date = Date()) async throws -> Int {
         let claimed = try await claim(now: now)
+        heartbeat.beat()
         for (id, tenantID) in claimed {
             try Task.checkCancellation()
             await deliver(id, tenantID: tenantID, now: now)

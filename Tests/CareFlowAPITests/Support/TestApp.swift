@@ -2,6 +2,7 @@
 import CareFlowCore
 import Fluent
 import Foundation
+import Prometheus
 import SQLKit
 import Testing
 import VaporTesting
@@ -14,15 +15,16 @@ func withCareFlow<T>(
     _ backend: TestBackend,
     tenantFiles: [String: String] = [:],
     configure adjust: (inout AppConfiguration) -> Void = { _ in },
+    metrics: PrometheusCollectorRegistry = PrometheusCollectorRegistry(),
     _ body: (Application) async throws -> T
 ) async throws -> T {
     guard backend == .postgres, !PostgresTestGate.held else {
-        return try await withCareFlowUngated(backend, tenantFiles: tenantFiles, configure: adjust, body)
+        return try await withCareFlowUngated(backend, tenantFiles: tenantFiles, configure: adjust, metrics: metrics, body)
     }
     await PostgresTestGate.shared.acquire()
     do {
         let result = try await PostgresTestGate.$held.withValue(true) {
-            try await withCareFlowUngated(backend, tenantFiles: tenantFiles, configure: adjust, body)
+            try await withCareFlowUngated(backend, tenantFiles: tenantFiles, configure: adjust, metrics: metrics, body)
         }
         await PostgresTestGate.shared.release()
         return result
@@ -64,6 +66,7 @@ private func withCareFlowUngated<T>(
     _ backend: TestBackend,
     tenantFiles: [String: String],
     configure adjust: (inout AppConfiguration) -> Void,
+    metrics: PrometheusCollectorRegistry,
     _ body: (Application) async throws -> T
 ) async throws -> T {
     let (dir, tenantsDir) = try makeTestDataDirectory(tenantFiles: tenantFiles)
@@ -92,7 +95,7 @@ private func withCareFlowUngated<T>(
         adjust(&config)
         let started = try await Application.make(.testing)
         app = started
-        try await configure(started, configuration: config)
+        try await configure(started, configuration: config, metrics: metrics)
         if backend == .postgres, let sql = started.db as? any SQLDatabase {
             try await sql.raw("CREATE SCHEMA \(ident: schema)").run()
             schemaCreated = true

@@ -1,0 +1,6 @@
+import CareFlowCore
+
+extension AppServices {
+    /// `/ready`'s checks; stateless apart from the worker's heartbeat, which the worker owns.
+    var readiness: ReadinessCheck { ReadinessCheck(heartbeat: outboxWorker.heartbeat) }
+}
