@@ -150,7 +150,8 @@ struct PatientExportTests {
         var members: [String: [UInt8]] = [:]
         var sha: [String: String] = [:]
         for (name, member) in raw {
-            members[name] = Array(try #require(Data(base64Encoded: try #require(member["b64"] as? String))))
+            let encoded = try #require(member["b64"] as? String)
+            members[name] = Array(try #require(Data(base64Encoded: encoded)))
             sha[name] = member["sha256"] as? String
             #expect(member["method"] as? Int == 0, "\(name) is stored")
         }

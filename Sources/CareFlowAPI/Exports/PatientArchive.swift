@@ -31,8 +31,8 @@ struct PatientArchive: Sendable {
         }
 
         try await add("patient.json", PatientDTO(export.patient))
-        if let records = export.records { try await add("records.json", records.map(RecordDTO.init)) }
-        if let notes = export.notes { try await add("notes.json", notes.map(NoteDTO.init)) }
+        if let records = export.records { try await add("records.json", records.map(MedicalRecordDTO.init)) }
+        if let notes = export.notes { try await add("notes.json", notes.map(VisitNoteDTO.init)) }
         let documentPaths = export.documents.map { documents in
             documents.map { "documents/" + Self.archiveName(id: $0.model.id ?? UUID(), filename: $0.content) }
         } ?? []
