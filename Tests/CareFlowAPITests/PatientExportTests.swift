@@ -296,8 +296,31 @@ struct PatientExportTests {
             #expect(far.status == .notFound && far.isProblem)
             #expect(try await app.send(.GET, "/api/v1/patients/not-a-uuid/export", token: t[.patient].token).status == .notFound)
             #expect(try await app.send(.GET, path).status == .unauthorized)
-            // Exports recorded: the group admin's and the facility admin's, none for the refused.
-            #expect(try await AuditEvent.query(on: app.db).filter(\.$action == "patient.exported").count() == 2)
+            // At most 4 exports a minute per caller: the patient's two above, two more, then 429.
+            for _ in 0..<2 { #expect(try await app.send(.GET, path, token: t[.patient].token).status == .ok) }
+            let limited = try await app.send(.GET, path, token: t[.patient].token)
+            #expect(limited.status == .tooManyRequests && limited.headers.first(name: .retryAfter) != nil)
+            // Exports recorded: the group admin's, the facility admin's and the patient's two; none for the refused.
+            #expect(try await AuditEvent.query(on: app.db).filter(\.$action == "patient.exported").count() == 4)
+        }
+    }
+
+    @Test("a document whose stored file is gone is an error answer before the first byte, not a cut-off archive",
+          arguments: TestBackend.enabled)
+    func damagedDocument(backend: TestBackend) async throws {
+        try await withCareFlow(backend) { app in
+            let t = try await Fixtures.tenant(app, slug: "pex-broken")
+            let patient = try await Fixtures.patient(app, t)
+            let upload = try await F.upload(app, patientID: patient, token: t[.doctor].token, shared: true,
+                                            file: F.FilePart(filename: "scan.pdf", contentType: "application/pdf", bytes: F.pdf(size: 5_000)))
+            let raw = try #require(upload.json["id"] as? String)
+            let id = try #require(UUID(uuidString: raw))
+            try FileManager.default.removeItem(at: app.services.documents.blobs.url(tenantID: t.id, documentID: id))
+            let res = try await app.send(.GET, "/api/v1/patients/\(patient)/export", token: t[.patient].token)
+            #expect(res.status == .internalServerError, "\(res.status)")
+            #expect(res.isProblem)
+            #expect(res.headers.contentType != HTTPMediaType(type: "application", subType: "zip"))
+            #expect(try await AuditEvent.query(on: app.db).filter(\.$action == "patient.exported").count() == 0)
         }
     }
 }

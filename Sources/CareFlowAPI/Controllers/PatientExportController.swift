@@ -20,10 +20,7 @@ struct PatientExportController: RouteCollection {
     func export(req: Request) async throws -> Response {
         let patientID = try req.uuidParameter("patientID", what: "Patient")
         let context = try await req.context()
-        let service = req.services.patientDataExports
-        let archive = PatientArchive(export: try await service.gather(patientID: patientID, in: context)) { document in
-            try await service.content(of: document, in: context)
-        }
+        let archive = PatientArchive(export: try await req.services.patientDataExports.gather(patientID: patientID, in: context))
         var headers = ExportController.downloadHeaders(filename: archive.filename)
         headers.contentType = Self.zip
         let logger = req.logger

@@ -9,8 +9,6 @@ import Foundation
 /// and streamed one at a time; only the JSON files and one document piece are ever in memory.
 struct PatientArchive: Sendable {
     let export: PatientDataExport
-    /// Opens a document's plaintext when the archive reaches it.
-    let open: @Sendable (DocumentService.Entry) async throws -> DocumentContent
 
     static let encoder: JSONEncoder = {
         let encoder = JSONEncoder.custom(dates: .iso8601)
@@ -49,8 +47,7 @@ struct PatientArchive: Sendable {
         if let predictions = export.predictions { try await add("predictions.json", predictions.map(RiskAssessmentDTO.init)) }
         try await add("audit.json", export.auditEvents.map(ArchivedAuditEventDTO.init))
 
-        for (document, path) in zip(export.documents ?? [], documentPaths) {
-            let content = try await open(document)
+        for (content, path) in zip(export.documentContents, documentPaths) {
             var hasher = SHA256()
             let written = try await archive.addStreamed(path) { write in
                 try await content.stream { piece in

@@ -4,8 +4,9 @@ import Foundation
 /// export (issue 16: HIPAA right of access, GDPR Art. 15). Each part was read through its own
 /// service, with that service's rules and audit: a section the caller may not read is `nil`
 /// and named in `withheld` (an admin without a clinical role gets no clinical content, PRODUCT
-/// §1), not an empty list that would claim there is none. Document contents are not here: they
-/// are opened one at a time while the archive streams (`PatientDataExportService.content`).
+/// §1), not an empty list that would claim there is none. Each document's content is opened
+/// (its blob checked, its key unwrapped) but not read: its bytes are read while the archive
+/// streams, a piece at a time.
 public struct PatientDataExport: Sendable {
     /// Format of the archive's files; raised when a file changes shape.
     public static let formatVersion = 1
@@ -26,6 +27,8 @@ public struct PatientDataExport: Sendable {
     public let records: [MedicalRecordService.Entry]?
     public let notes: [VisitNoteService.Entry]?
     public let documents: [DocumentService.Entry]?
+    /// One per entry of `documents`, in the same order.
+    public let documentContents: [DocumentContent]
     public let appointments: [VisibleAppointment]
     public let invoices: [InvoiceService.View]
     /// Refunds of the invoices above, oldest first.

@@ -57,6 +57,12 @@ public struct PatientDataExportService: Sendable {
         if let documents, documents.reduce(Int64(0), { $0 + $1.model.size }) > PatientDataExport.maxDocumentBytes {
             throw AppError.payloadTooLarge
         }
+        // Opened before the status line, so a missing or damaged blob is an error answer rather
+        // than an archive cut off halfway (each open is the document service's audited read).
+        var contents: [DocumentContent] = []
+        for document in documents ?? [] {
+            contents.append(try await self.documents.content(documentID: try document.model.requireID(), patientID: patientID, in: ctx).1)
+        }
         let careSteps = steps
             ? try await Self.all { try await self.careSteps.list(patientID: patientID, status: nil, page: $0, in: ctx) } : nil
         let prescriptions = clinical ? try await Self.all { try await self.prescriptions.list(patientID: patientID, in: ctx, page: $0) } : nil
@@ -94,7 +100,7 @@ public struct PatientDataExportService: Sendable {
 
         let export = PatientDataExport(
             patientID: patientID, generatedAt: now, exportedBy: principal, patient: view, records: records, notes: notes,
-            documents: documents, appointments: appointments, invoices: invoices, refunds: refunds, claims: claimViews,
+            documents: documents, documentContents: contents, appointments: appointments, invoices: invoices, refunds: refunds, claims: claimViews,
             admissions: admissions, careSteps: careSteps, prescriptions: prescriptions, predictions: predictions, auditEvents: events)
         var details = export.counts.mapValues(String.init)
         details["withheld"] = export.withheld.map(\.rawValue).joined(separator: ",")
@@ -104,12 +110,6 @@ public struct PatientDataExportService: Sendable {
                         targetType: "patient", targetID: patientID.lowercasedString, details: details),
             origin: ctx.origin, on: ctx.db)
         return export
-    }
-
-    /// A document's plaintext, through the document service (authorized and audited as a read
-    /// of that document), opened only when the archive reaches it.
-    public func content(of document: DocumentService.Entry, in ctx: RequestContext) async throws -> DocumentContent {
-        try await documents.content(documentID: try document.model.requireID(), patientID: document.model.patientID, in: ctx).1
     }
 
     // MARK: -
