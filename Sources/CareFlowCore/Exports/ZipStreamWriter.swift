@@ -10,7 +10,7 @@ import Foundation
 /// bit 3 and follows its data with a data descriptor, since its CRC is only known at its end.
 /// Names are UTF-8 (flag bit 11). No ZIP64: an archive that would pass 4 GiB, or hold more than
 /// 65,535 members, is refused with `ZipStreamWriter.Failure.tooLarge` before the offset overflows
-/// (callers cap what they put in: `PatientDataExport.maxArchiveBytes`).
+/// (callers cap what they put in: `PatientDataExport.maxDocumentBytes`).
 public final class ZipStreamWriter {
     public enum Failure: Error, Equatable {
         case tooLarge
