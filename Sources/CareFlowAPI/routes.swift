@@ -48,6 +48,7 @@ func routes(_ app: Application, metrics: PrometheusCollectorRegistry) throws {
     try tenant.register(collection: ClaimController())
     try tenant.register(collection: AnalyticsController())
     try tenant.register(collection: ExportController())
+    try tenant.register(collection: PatientExportController())
 
     // The admin console: HTML pages over the same services, with cookie sessions.
     try consoleRoutes(app)

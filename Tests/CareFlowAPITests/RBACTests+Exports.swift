@@ -12,3 +12,12 @@ extension RBACTests {
         },
     ]
 }
+
+extension RBACTests {
+    /// A patient's data export (issue 16): the patient themself and the admins in reach.
+    static let patientExportEndpoints: [Endpoint] = [
+        Endpoint(name: "GET /patients/{id}/export", action: .patientExport) { app, t in
+            Call(method: .GET, path: "/api/v1/patients/\(try await Fixtures.patient(app, t))/export", json: nil, success: .ok)
+        },
+    ]
+}

@@ -128,7 +128,7 @@ struct RBACTests {
                  json: jsonBody(["text": "Amoxicillin 500 mg PO TID x 7 days"]), success: .ok)
         },
     ] + schedulingEndpoints + integrationEndpoints + careStepEndpoints + admissionEndpoints + paymentEndpoints + invoiceEndpoints
-        + claimEndpoints + analyticsEndpoints + exportEndpoints
+        + claimEndpoints + analyticsEndpoints + exportEndpoints + patientExportEndpoints
 
     @Test("each role on each endpoint", arguments: TestBackend.enabled)
     func policyTable(backend: TestBackend) async throws {

@@ -297,6 +297,11 @@ enum OpenAPIDocument {
         .init("get", "/api/v1/invoices/{invoiceID}/receipt.pdf",
               "The receipt of a paid (or since refunded) invoice as PDF; 409 for any other state (audited PHI read)", tag: "exports",
               responses: [(200, "PDFFile"), (403, "Problem"), (404, "Problem"), (409, "Problem")]),
+        // Issue 16: a patient's data export (right of access), streamed; audited as patient.exported.
+        .init("get", "/api/v1/patients/{patientID}/export",
+              "A patient's own data as a ZIP: one JSON file per section, the original documents and a manifest with SHA-256 "
+                  + "per file; the patient themself or an admin in reach (clinical sections only for callers who read them)",
+              tag: "patients", responses: [(200, "ZIPFile"), (403, "Problem"), (404, "Problem"), (413, "Problem"), (429, "Problem")]),
     ] + analyticsOperations
 
     static func render(serverURL: String) -> JSONValue {

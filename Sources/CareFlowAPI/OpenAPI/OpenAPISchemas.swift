@@ -109,7 +109,8 @@ enum OpenAPISchemas {
 
     /// Responses that are files, by pseudo-schema name: the media types they come in.
     static let binaryResponses: [String: [String]] = ["DocumentContent": DocumentContentType.allCases.map(\.mediaType),
-                                                      "CSVFile": ["text/csv"], "PDFFile": ["application/pdf"]]
+                                                      "CSVFile": ["text/csv"], "PDFFile": ["application/pdf"],
+                                                      "ZIPFile": ["application/zip"]]
 
     /// Responses streamed as one JSON value per line, by pseudo-schema name: media type and the
     /// schema of each line.

@@ -68,6 +68,9 @@ extension AuditAction {
     public static let exportStarted = AuditAction("export.started")
     public static let exportCompleted = AuditAction("export.completed")
 
+    /// A patient's data export (issue 16), recorded before the first byte with what it holds.
+    public static let patientExported = AuditAction("patient.exported")
+
     public static let facilityCreate = AuditAction("facility.create")
 
     public static let importPatients = AuditAction("import.patients")
@@ -171,5 +174,6 @@ extension AuditAction {
         .admissionCreate, .admissionDischarge, .admissionRead, .wardCreate, .wardUpdate,
         .invoicePaid, .invoicePaymentFailed, .invoicePaymentMismatch, .invoicePaymentSimulate, .invoicePaymentStart,
         .invoiceRefund, .invoiceRefunded,
+        .patientExported,
     ]
 }

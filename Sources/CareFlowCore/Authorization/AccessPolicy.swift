@@ -39,6 +39,9 @@ public enum AccessPolicy {
         (.patientUpdate, [.groupAdmin: .tenant, .facilityAdmin: .tenant, .receptionist: .tenant, .doctor: .careTeam, .patient: .self]),
         (.patientUpdateClinical, [.doctor: .careTeam, .nurse: .facility]),
         (.patientDelete, [.groupAdmin: .tenant, .facilityAdmin: .facility]),
+        // A patient's data export (issue 16): the patient themself, or an admin acting for them
+        // where they run the patient's facility; the clinical parts still follow `patient.read_clinical`.
+        (.patientExport, [.groupAdmin: .tenant, .facilityAdmin: .facility, .patient: .self]),
         (.careRelationshipManage, [.groupAdmin: .tenant, .facilityAdmin: .tenant, .receptionist: .tenant, .doctor: .careTeam]),
         (.careRelationshipChoose, [.patient: .self]),
         (.profileRead, [.platformAdmin: .self, .groupAdmin: .self, .facilityAdmin: .self, .doctor: .self,

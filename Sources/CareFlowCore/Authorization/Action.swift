@@ -21,6 +21,9 @@ public enum Action: String, Sendable, CaseIterable, Codable {
     case patientUpdate = "patient.update"
     case patientUpdateClinical = "patient.update_clinical"
     case patientDelete = "patient.delete"
+    /// A patient's own data as one archive (HIPAA right of access, GDPR Art. 15): the patient,
+    /// or an admin acting for them. Each part of the archive still needs its own read action.
+    case patientExport = "patient.export"
     case careRelationshipManage = "care_relationship.manage"
     /// A patient choosing their own primary doctor, where the tenant allows it.
     case careRelationshipChoose = "care_relationship.choose"

@@ -18,6 +18,8 @@ import CareFlowCore
 /// - issue 14: the clinical roles of a facility admit and discharge; the billing role bills and
 ///   files claims at its facilities (the group admin across the tenant), a patient reads and pays
 ///   their own invoices; analytics are the admins' in their scope, revenue also billing's.
+/// - issue 16: a patient exports their own data (right of access); the admins who run the
+///   patient's facility may export it for them.
 enum ContractRoleMatrix {
     static let columns: [Role] = [.platformAdmin, .groupAdmin, .facilityAdmin, .doctor, .nurse, .receptionist, .billing, .patient]
 
@@ -40,6 +42,7 @@ enum ContractRoleMatrix {
         patient.update             -         tenant    tenant    care_team -         tenant    -         self
         patient.update_clinical    -         -         -         care_team facility  -         -         -
         patient.delete             -         tenant    facility  -         -         -         -         -
+        patient.export             -         tenant    facility  -         -         -         -         self
         care_relationship.manage   -         tenant    tenant    care_team -         tenant    -         -
         care_relationship.choose   -         -         -         -         -         -         -         self
         profile.read               self      self      self      self      self      self      self      self
