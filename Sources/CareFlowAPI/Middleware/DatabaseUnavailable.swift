@@ -1,4 +1,5 @@
 import AsyncKit
+import CareFlowCore
 import FluentPostgresDriver
 import NIOCore
 import NIOPosix
