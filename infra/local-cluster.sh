@@ -5,6 +5,7 @@
 # infra/nginx/careflow.conf).
 #
 #   infra/local-cluster.sh up | down | status
+#   infra/local-cluster.sh careflow audit verify          (any careflow command, cluster's settings)
 #   infra/local-cluster.sh kill-replica N | start-replica N | db-stop | db-start   (chaos helpers)
 #
 # Everything lives under the state folder CAREFLOW_CLUSTER_DIR (default ./data/cluster): the
@@ -348,7 +349,10 @@ case ${1:-} in
   start-replica)
     [[ ${2:-} =~ ^[12]$ ]] || die "start-replica 1|2"
     load_environment; cd "$repo"; start_replica "$2" ;;
+  careflow)
+    # An operator command with the cluster's configuration, e.g. `careflow audit verify`.
+    shift; load_environment; cd "$repo"; exec "$bin" "$@" ;;
   db-stop) db_stop ;;
   db-start) load_environment; db_start ;;
-  *) echo "usage: $0 up|down|status|kill-replica N|start-replica N|db-stop|db-start" >&2; exit 64 ;;
+  *) echo "usage: $0 up|down|status|careflow ARGS...|kill-replica N|start-replica N|db-stop|db-start" >&2; exit 64 ;;
 esac

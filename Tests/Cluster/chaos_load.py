@@ -148,10 +148,11 @@ def run(args):
                                     {"facility_id": facility_id, "windows": windows}, token=tokens["doctor"])
     if status != 200:
         sys.exit(f"setup: availability {status} {js}")
-    # The slots everybody competes for: 08:00-17:30 in Kigali, 3 to 5 days ahead.
+    # The slots: 08:00-17:30 in Kigali, 3 to 17 days ahead. Bookers compete for a window of six
+    # that moves on with time, so every second has contention and free slots remain to the end.
     today = datetime.now(KIGALI).date()
     slots = []
-    for days in (3, 4, 5):
+    for days in range(3, 18):
         day = today + timedelta(days=days)
         for i in range(20):
             local = datetime(day.year, day.month, day.day, 8, 0, tzinfo=KIGALI) + timedelta(minutes=30 * i)
@@ -184,8 +185,9 @@ def run(args):
             if not pool:
                 time.sleep(0.2)
                 continue
+            window = min(int((time.monotonic() - start) * 3), len(slots) - 6)
             body = {"patient_id": random.choice(pool), "doctor_id": doctor_id, "facility_id": facility_id,
-                    "starts_at": random.choice(slots)}
+                    "starts_at": slots[window + random.randrange(6)]}
             status, js = keyed_post(cluster, rec, "booking", "/api/v1/appointments", body, tokens["receptionist"], end + 20)
             if status == 201 and js:
                 with rec.lock:
@@ -290,8 +292,11 @@ def check(args, rec, chaos, start):
     url = args.database_url
     ack = rec.acknowledged
     tenant = psql(url, f"SELECT id FROM tenants WHERE slug = {quoted([args.tenant])}")[0]
-    found_patients = set(psql(url, f"SELECT id FROM patients WHERE id::text IN ({quoted(ack['patients'])})"))
-    found_appointments = set(psql(url, f"SELECT id FROM appointments WHERE id::text IN ({quoted(ack['appointments'])})"))
+    # The API writes UUIDs upper-case (Swift's UUID), PostgreSQL prints them lower-case.
+    acked_patients = {i.lower() for i in ack["patients"]}
+    acked_appointments = {i.lower() for i in ack["appointments"]}
+    found_patients = set(psql(url, f"SELECT id FROM patients WHERE id::text IN ({quoted(acked_patients)})"))
+    found_appointments = set(psql(url, f"SELECT id FROM appointments WHERE id::text IN ({quoted(acked_appointments)})"))
     doubled = psql(url, "SELECT doctor_id, starts_at, count(*) FROM appointments WHERE status IN ('booked','confirmed') "
                         "GROUP BY doctor_id, starts_at HAVING count(*) > 1")
     events = [w["event"] for w in ack["webhooks"]]
@@ -340,8 +345,8 @@ def check(args, rec, chaos, start):
                          "appointments": len(ack["appointments"]), "webhooks": len(ack["webhooks"])},
         "attempted": dict(rec.attempted),
         "unknown_outcome": dict(rec.unknown),
-        "missing_patients": len(set(ack["patients"]) - found_patients),
-        "missing_appointments": len(set(ack["appointments"]) - found_appointments),
+        "missing_patients": len(acked_patients - found_patients),
+        "missing_appointments": len(acked_appointments - found_appointments),
         "patients_in_db": total_patients,
         "appointments_in_db": total_appointments,
         "doubled_slots": len(doubled),
@@ -365,7 +370,7 @@ def markdown(report):
         "`swift test --filter ClusterChaosTests` (Tests/CareFlowAPITests/ClusterChaosTests.swift, driver",
         "Tests/Cluster/chaos_load.py): two debug-build replicas, one worker, nginx and a private PostgreSQL",
         "on loopback (`infra/local-cluster.sh`); 12 client threads through nginx (3 patient writers, 3",
-        "bookers competing for 60 slots, 2 Stripe webhook senders delivering each event twice, 2 readers,",
+        "bookers competing for a moving window of 6 slots, 2 Stripe webhook senders delivering each event twice, 2 readers,",
         "1 login loop). Replica 2 is SIGKILLed, restarted; then PostgreSQL is stopped (`pg_ctl -m fast`)",
         "and started again.",
         "",
