@@ -17,6 +17,7 @@ struct ProblemMiddleware: Middleware {
             problem = ProblemDetails(app, instance: request.url.path, requestID: request.requestID)
             if case .rateLimited(let seconds) = app { headers.add(name: .retryAfter, value: String(seconds)) }
             if case .unauthenticated = app { headers.add(name: .wwwAuthenticate, value: #"Bearer realm="careflow""#) }
+            if case .unavailable = app { headers.add(name: .retryAfter, value: String(DatabaseUnavailable.retryAfterSeconds)) }
         case let abort as any AbortError:
             problem = ProblemDetails(Self.appError(for: abort), instance: request.url.path, requestID: request.requestID)
         case is DecodingError:

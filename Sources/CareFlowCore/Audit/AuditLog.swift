@@ -151,10 +151,10 @@ private actor ChainWriter {
         }
     }
 
-    func exclusively<T: Sendable>(_ body: @Sendable () async throws -> T) async throws -> T {
+    func exclusively<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) async throws -> T {
         await acquire()
         defer { release() }
-        return try await body()
+        return try await AuditChainHold.bounded(body)
     }
 
     private func acquire() async {
@@ -182,7 +182,8 @@ private actor ChainWriter {
             let batch = Array(queue.prefix(AuditLog.maxBatch))
             queue.removeFirst(batch.count)
             do {
-                let events = try await AuditLog.write(batch.map(\.0), chain: chain, on: db)
+                let pending = batch.map(\.0), chain = chain
+                let events = try await AuditChainHold.bounded { try await AuditLog.write(pending, chain: chain, on: db) }
                 for (item, event) in zip(batch, events) { item.1.resume(returning: event) }
             } catch {
                 for item in batch { item.1.resume(throwing: error) }
