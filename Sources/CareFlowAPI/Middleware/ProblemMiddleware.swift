@@ -17,10 +17,16 @@ struct ProblemMiddleware: Middleware {
             problem = ProblemDetails(app, instance: request.url.path, requestID: request.requestID)
             if case .rateLimited(let seconds) = app { headers.add(name: .retryAfter, value: String(seconds)) }
             if case .unauthenticated = app { headers.add(name: .wwwAuthenticate, value: #"Bearer realm="careflow""#) }
+            if case .unavailable = app { headers.add(name: .retryAfter, value: String(DatabaseUnavailable.retryAfterSeconds)) }
         case let abort as any AbortError:
             problem = ProblemDetails(Self.appError(for: abort), instance: request.url.path, requestID: request.requestID)
         case is DecodingError:
             problem = ProblemDetails(.malformedBody("The request could not be decoded"), instance: request.url.path, requestID: request.requestID)
+        case _ where DatabaseUnavailable.matches(error):
+            // A database restart or cut is not a bug in the request or the app: 503 + Retry-After.
+            request.logger.warning("database unavailable", metadata: ["error_type": .string(String(reflecting: type(of: error)))])
+            problem = ProblemDetails(DatabaseUnavailable.problem, instance: request.url.path, requestID: request.requestID)
+            headers.add(name: .retryAfter, value: String(DatabaseUnavailable.retryAfterSeconds))
         default:
             request.logger.error("unhandled error", metadata: ["error_type": .string(String(reflecting: type(of: error)))])
             request.logger.debug("unhandled error detail", metadata: ["error": .string(String(reflecting: error))])

@@ -160,10 +160,10 @@ private actor ChainWriter {
         }
     }
 
-    func exclusively<T: Sendable>(_ body: @Sendable () async throws -> T) async throws -> T {
+    func exclusively<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) async throws -> T {
         await acquire()
         defer { release() }
-        return try await body()
+        return try await AuditChainHold.bounded(body)
     }
 
     private func acquire() async {
@@ -192,7 +192,8 @@ private actor ChainWriter {
             queue.removeFirst(batch.count)
             let started = ContinuousClock.now
             do {
-                let events = try await AuditLog.write(batch.map(\.0), chain: chain, on: db)
+                let pending = batch.map(\.0), chain = chain
+                let events = try await AuditChainHold.bounded { try await AuditLog.write(pending, chain: chain, on: db) }
                 metrics.committed(events: batch.count, duration: ContinuousClock.now - started)
                 for (item, event) in zip(batch, events) { item.1.resume(returning: event) }
             } catch {
