@@ -16,6 +16,7 @@ import hashlib
 import hmac
 import http.client
 import json
+import os
 import random
 import ssl
 import subprocess
@@ -421,6 +422,7 @@ def main():
     text = markdown(report)
     print(text)
     if args.markdown:
+        os.makedirs(os.path.dirname(os.path.abspath(args.markdown)), exist_ok=True)
         with open(args.markdown, "w") as f:
             f.write(text)
 
