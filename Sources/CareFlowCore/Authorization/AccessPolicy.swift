@@ -39,6 +39,7 @@ public enum AccessPolicy {
         (.patientUpdate, [.groupAdmin: .tenant, .facilityAdmin: .tenant, .receptionist: .tenant, .doctor: .careTeam, .patient: .self]),
         (.patientUpdateClinical, [.doctor: .careTeam, .nurse: .facility]),
         (.patientDelete, [.groupAdmin: .tenant, .facilityAdmin: .facility]),
+        (.patientErase, [.groupAdmin: .tenant]),
         (.careRelationshipManage, [.groupAdmin: .tenant, .facilityAdmin: .tenant, .receptionist: .tenant, .doctor: .careTeam]),
         (.careRelationshipChoose, [.patient: .self]),
         (.profileRead, [.platformAdmin: .self, .groupAdmin: .self, .facilityAdmin: .self, .doctor: .self,

@@ -21,6 +21,8 @@ public enum Action: String, Sendable, CaseIterable, Codable {
     case patientUpdate = "patient.update"
     case patientUpdateClinical = "patient.update_clinical"
     case patientDelete = "patient.delete"
+    /// GDPR Art. 17 erasure by crypto-shredding: irreversible, so the group admin's alone.
+    case patientErase = "patient.erase"
     case careRelationshipManage = "care_relationship.manage"
     /// A patient choosing their own primary doctor, where the tenant allows it.
     case careRelationshipChoose = "care_relationship.choose"

@@ -30,7 +30,11 @@ extension ExportService {
         default:
             break
         }
-        let cipher = try await keyring.cipher(forTenant: scope.tenantID, on: scope.db)
+        // The patient's cipher: it opens the name (their key) and lines under the tenant's key alike.
+        let ciphers = try await keyring.openingCiphers(forPatients: [invoice.patientID], tenantID: scope.tenantID, on: scope.db)
+        // The lines are about the patient too and were shredded with them.
+        if ciphers.erased.contains(invoice.patientID) { throw AppError.gone("Patient was erased") }
+        let cipher = ciphers[invoice.patientID]
         let lines = try await scope.query(InvoiceLine.self).filter(\.$invoiceID == invoiceID).sort(\.$position, .ascending).all()
         let facility = try await scope.find(Facility.self, invoice.facilityID)
         let patientName = try patient.map { try cipher.open($0.givenNameSealed) + " " + cipher.open($0.familyNameSealed) } ?? ""

@@ -9,6 +9,9 @@ public actor Keyring {
     public nonisolated let master: MasterKeys
     public nonisolated let cacheLifetime: Duration
     private var cache: [String: (cipher: FieldCipher, loaded: ContinuousClock.Instant)] = [:]
+    /// Patients' ciphers (`Keyring+Patients`), same lifetime: an erasure elsewhere reaches this
+    /// process's cache within `cacheLifetime`.
+    var patientCache: [UUID: (cipher: FieldCipher, loaded: ContinuousClock.Instant)] = [:]
 
     public init(master: MasterKeys, cacheLifetime: Duration = .seconds(30)) {
         self.master = master

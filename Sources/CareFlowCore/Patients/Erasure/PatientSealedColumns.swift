@@ -1,0 +1,59 @@
+import Foundation
+import SQLKit
+
+/// Every sealed column that holds data about one patient, and how to find that patient's rows.
+/// Erasure re-seals exactly these under the patient's key before destroying it, so a table
+/// with patient data that is missing here would keep readable values after an erasure: new
+/// sealed columns about patients must be added in the same change.
+public enum PatientSealedColumns {
+    public enum Rows: Sendable {
+        /// The `patients` row itself.
+        case patient
+        /// Rows with a `patient_id` column.
+        case patientID
+        /// Rows whose `foreignKey` names a row of `parent` that has the patient's `patient_id`.
+        case via(parent: String, foreignKey: String)
+        /// The patient's own user account (`patients.user_id`).
+        case account
+    }
+
+    public struct Table: Sendable {
+        public let name: String
+        public let columns: [String]
+        public let rows: Rows
+
+        /// The WHERE condition selecting this patient's rows of the table.
+        func condition(patientID: UUID, tenantID: UUID) -> SQLQueryString {
+            switch rows {
+            case .patient:
+                "id = \(bind: patientID) AND tenant_id = \(bind: tenantID)"
+            case .patientID:
+                "patient_id = \(bind: patientID) AND tenant_id = \(bind: tenantID)"
+            case .via(let parent, let foreignKey):
+                "\(ident: foreignKey) IN (SELECT id FROM \(ident: parent) WHERE patient_id = \(bind: patientID) AND tenant_id = \(bind: tenantID))"
+            case .account:
+                "id IN (SELECT user_id FROM patients WHERE id = \(bind: patientID) AND tenant_id = \(bind: tenantID))"
+            }
+        }
+    }
+
+    public static let all: [Table] = [
+        Table(name: "patients", columns: ["mrn_sealed", "given_name_sealed", "family_name_sealed", "birth_date_sealed",
+                                          "phone_sealed", "email_sealed", "national_id_sealed", "details_sealed"], rows: .patient),
+        Table(name: "patient_conditions", columns: ["code_sealed", "note_sealed"], rows: .patientID),
+        Table(name: "appointments", columns: ["reason_sealed"], rows: .patientID),
+        Table(name: "medical_records", columns: ["title_sealed", "body_sealed"], rows: .patientID),
+        Table(name: "visit_notes", columns: ["body_sealed"], rows: .patientID),
+        // The file keys: once they are unreadable so are the blobs (which erasure also deletes).
+        Table(name: "documents", columns: ["file_key_sealed", "filename_sealed"], rows: .patientID),
+        Table(name: "risk_assessments", columns: ["inputs_sealed", "contributions_sealed"], rows: .patientID),
+        Table(name: "llm_exchanges", columns: ["prompt_sealed", "answer_sealed"], rows: .patientID),
+        Table(name: "care_steps", columns: ["title_sealed", "detail_sealed"], rows: .patientID),
+        Table(name: "prescription_analyses", columns: ["analysis_sealed", "text_sealed"], rows: .patientID),
+        Table(name: "admissions", columns: ["reason_sealed", "summary_sealed"], rows: .patientID),
+        Table(name: "claims", columns: ["policy_number_sealed"], rows: .patientID),
+        Table(name: "claim_transitions", columns: ["note_sealed"], rows: .via(parent: "claims", foreignKey: "claim_id")),
+        Table(name: "invoice_lines", columns: ["description_sealed"], rows: .via(parent: "invoices", foreignKey: "invoice_id")),
+        Table(name: "users", columns: ["email_sealed", "display_name_sealed", "phone_sealed"], rows: .account),
+    ]
+}
