@@ -18,7 +18,7 @@ extension Keyring {
         let fresh = FernetKey.generate()
         do {
             try await PatientKey(tenantID: tenantID, patientID: patientID, keySealed: tenant.seal(fresh.base64URL)).create(on: db)
-        } catch let error as any DatabaseError where error.isConstraintFailure {
+        } catch where (error as? any DatabaseError)?.isConstraintFailure == true {
             // A concurrent first write made the key: use theirs.
             guard let row = try await PatientKey.query(on: db).filter(\.$patientID == patientID).first() else { throw error }
             return remember(patientID, try Self.patientCipher(row, tenant: tenant))

@@ -36,6 +36,8 @@ public actor Keyring {
 
     public func forget(owner: String) {
         cache[owner] = nil
+        // Patients' ciphers carry their tenant's keys (for older values): rebuilt with it.
+        patientCache.removeAll()
     }
 
     func build(owner: String, keys: [WrappedKey]) throws -> FieldCipher {

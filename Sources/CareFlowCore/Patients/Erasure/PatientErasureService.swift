@@ -7,7 +7,7 @@ import SQLKit
 /// written under the tenant's key before patients had keys; then that key is deleted, so none
 /// of those values opens with any key that still exists. The identifying blind indexes go too
 /// (name tokens, MRN, national id, phone, email, condition codes), the patient's account is
-/// disabled, and a `patient.erased` event is appended. Audit events name patients by id only,
+/// disabled and its address, name and phone overwritten, and a `patient.erased` event is appended. Audit events name patients by id only,
 /// so none is changed and the chain still verifies. After the commit the document blobs are
 /// deleted from disk and this process forgets the key; other replicas' caches drop it within
 /// the keyring's cache lifetime (and every read of the patient answers 410 meanwhile).
@@ -61,7 +61,7 @@ public struct PatientErasureService: Sendable {
         let outcome = try await scope.transaction { tx -> Outcome in
             guard let txSQL = tx.db as? any SQLDatabase else { throw AppError.unavailable("SQL database required") }
             let shredded = try await reseal(patientID: patientID, cipher: cipher, in: tx.tenantID, on: txSQL)
-            try await removeIndexes(of: patient, in: tx, on: txSQL)
+            try await removeIndexes(of: patient, tenantCipher: tenantCipher, in: tx, on: txSQL)
             // Out of every list and search, like a deleted patient; reads answer 410 (`PatientAccess`).
             try await tx.query(Patient.self).filter(\.$id == patientID).set(\.$deletedAt, to: now).update()
             try await tx.query(PatientKey.self).filter(\.$patientID == patientID).delete()
@@ -114,7 +114,7 @@ public struct PatientErasureService: Sendable {
 
     /// Blind indexes identify whoever knows the value (a clerk typing a name finds the row), so
     /// they go; the MRN index is required and unique, so it gets a random value instead.
-    private func removeIndexes(of patient: Patient, in tx: TenantScope, on sql: any SQLDatabase) async throws {
+    private func removeIndexes(of patient: Patient, tenantCipher: FieldCipher, in tx: TenantScope, on sql: any SQLDatabase) async throws {
         let patientID = patient.id!
         try await tx.query(PatientNameToken.self).filter(\.$patientID == patientID).delete()
         try await tx.query(PatientCondition.self).filter(\.$patientID == patientID).delete()
@@ -124,9 +124,13 @@ public struct PatientErasureService: Sendable {
             WHERE id = \(bind: patientID) AND tenant_id = \(bind: tx.tenantID)
             """).run()
         if let userID = patient.userID {
-            // The account's email index is required and unique per tenant, like the MRN's.
+            // The account is the tenant's (sealed under its key, rotated with it), so its
+            // identifying values are overwritten rather than shredded: a placeholder address
+            // (required, and unique per tenant like its index), no name, no phone.
+            let placeholder = "erased+\(UUID().lowercasedString)@invalid"
             try await sql.raw("""
-                UPDATE users SET email_index = \(bind: "erased:" + UUID().lowercasedString)
+                UPDATE users SET email_sealed = \(bind: try tenantCipher.seal(placeholder).token),
+                    email_index = \(bind: tenantCipher.index(placeholder, as: .email)), display_name_sealed = NULL, phone_sealed = NULL
                 WHERE id = \(bind: userID) AND tenant_id = \(bind: tx.tenantID)
                 """).run()
         }

@@ -11,10 +11,6 @@ public enum PatientSealedColumns {
         case patient
         /// Rows with a `patient_id` column.
         case patientID
-        /// Rows whose `foreignKey` names a row of `parent` that has the patient's `patient_id`.
-        case via(parent: String, foreignKey: String)
-        /// The patient's own user account (`patients.user_id`).
-        case account
     }
 
     public struct Table: Sendable {
@@ -29,10 +25,6 @@ public enum PatientSealedColumns {
                 "id = \(bind: patientID) AND tenant_id = \(bind: tenantID)"
             case .patientID:
                 "patient_id = \(bind: patientID) AND tenant_id = \(bind: tenantID)"
-            case .via(let parent, let foreignKey):
-                "\(ident: foreignKey) IN (SELECT id FROM \(ident: parent) WHERE patient_id = \(bind: patientID) AND tenant_id = \(bind: tenantID))"
-            case .account:
-                "id IN (SELECT user_id FROM patients WHERE id = \(bind: patientID) AND tenant_id = \(bind: tenantID))"
             }
         }
     }
@@ -51,9 +43,8 @@ public enum PatientSealedColumns {
         Table(name: "care_steps", columns: ["title_sealed", "detail_sealed"], rows: .patientID),
         Table(name: "prescription_analyses", columns: ["analysis_sealed", "text_sealed"], rows: .patientID),
         Table(name: "admissions", columns: ["reason_sealed", "summary_sealed"], rows: .patientID),
-        Table(name: "claims", columns: ["policy_number_sealed"], rows: .patientID),
-        Table(name: "claim_transitions", columns: ["note_sealed"], rows: .via(parent: "claims", foreignKey: "claim_id")),
-        Table(name: "invoice_lines", columns: ["description_sealed"], rows: .via(parent: "invoices", foreignKey: "invoice_id")),
-        Table(name: "users", columns: ["email_sealed", "display_name_sealed", "phone_sealed"], rows: .account),
+        // Not here, on purpose: invoices, their lines, claims and their transitions. They are
+        // accounting records the tenant must keep (GDPR Art. 17(3)(b)); they stay under the
+        // tenant's key and name the patient only by id.
     ]
 }
