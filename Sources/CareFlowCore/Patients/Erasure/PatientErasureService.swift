@@ -60,7 +60,8 @@ public struct PatientErasureService: Sendable {
         let documentIDs = try await scope.query(ClinicalDocument.self).filter(\.$patientID == patientID).all(\.$id)
         let outcome = try await scope.transaction { tx -> Outcome in
             guard let txSQL = tx.db as? any SQLDatabase else { throw AppError.unavailable("SQL database required") }
-            let shredded = try await reseal(patientID: patientID, cipher: cipher, in: tx.tenantID, on: txSQL)
+            let shredded = try await PatientReseal.run(patientID: patientID, tenantID: tx.tenantID, cipher: cipher, everything: true,
+                                                       on: txSQL)
             try await removeIndexes(of: patient, tenantCipher: tenantCipher, in: tx, on: txSQL)
             // Out of every list and search, like a deleted patient; reads answer 410 (`PatientAccess`).
             try await tx.query(Patient.self).filter(\.$id == patientID).set(\.$deletedAt, to: now).update()
@@ -86,30 +87,6 @@ public struct PatientErasureService: Sendable {
             try? FileManager.default.removeItem(at: blobs.url(tenantID: scope.tenantID, documentID: id))
         }
         return outcome
-    }
-
-    /// Re-seals every sealed value about the patient under the patient's key (`MultiFernet.rotate`
-    /// opens under the patient's or the tenant's keys). A value no key opens is replaced by a
-    /// value under a throwaway key: nothing of the patient may stay readable.
-    private func reseal(patientID: UUID, cipher: FieldCipher, in tenantID: UUID, on sql: any SQLDatabase) async throws -> Int {
-        let throwaway = Fernet(key: FernetKey.generate())
-        var count = 0
-        for table in PatientSealedColumns.all {
-            let columns = SQLList(table.columns.map { SQLIdentifier($0) })
-            let rows = try await sql.raw("""
-                SELECT id, \(columns) FROM \(ident: table.name) WHERE \(table.condition(patientID: patientID, tenantID: tenantID))
-                """).all()
-            for row in rows {
-                let id = try row.decode(column: "id", as: UUID.self)
-                for column in table.columns {
-                    guard let token = try row.decode(column: column, as: String?.self) else { continue }
-                    let shredded = (try? cipher.fernet.rotate(token)) ?? throwaway.encrypt(Data())
-                    try await sql.raw("UPDATE \(ident: table.name) SET \(ident: column) = \(bind: shredded) WHERE id = \(bind: id)").run()
-                    count += 1
-                }
-            }
-        }
-        return count
     }
 
     /// Blind indexes identify whoever knows the value (a clerk typing a name finds the row), so
