@@ -74,14 +74,15 @@ struct PatientErasureTests {
             #expect(try await Self.search(app, t, "national_id=1199880012345678") == [erased.uuidString])
             #expect(Set(try await Self.search(app, t, "name=mukamana")) == [erased.uuidString, kept.uuidString])
             let tokensBefore = try await Self.sealedTokens(app, patientID: erased)
-            #expect(tokensBefore.count >= 10)
+            // Patient: given, family, MRN, birth date, national id, details (no phone or email); record: title, body; note: body.
+            #expect(tokensBefore.count == 6 + 2 + 1)
 
             let res = try await app.send(.POST, "/api/v1/patients/\(erased)/erase", token: t[.groupAdmin].token,
                                          json: jsonBody(["reason": "Art. 17 request of 2026-11-30"]))
             #expect(res.status == .ok, "\(res.text)")
             #expect(res.json["patient_id"] as? String == erased.uuidString)
-            // 6 patient values (no phone/email) + 1 condition (code, note) + record (2) + note (1) at least.
-            #expect((res.json["values_shredded"] as? Int ?? 0) >= 12)
+            // Those 9 plus the fixture's one condition (code and note).
+            #expect(res.json["values_shredded"] as? Int == 9 + 2)
 
             // No live key opens any of the patient's values: not the tenant's, not any remaining
             // patient key, not another tenant's; and the patient's own key is gone.
@@ -146,6 +147,43 @@ struct PatientErasureTests {
                 #expect(!stored.contains(secret), "audit details hold \(secret)")
             }
             #expect(try await AuditChainVerifier().verify(on: app.db).ok)
+
+            // A tenant key rotation afterwards leaves the shredded values and the patient keys
+            // alone (re-sealing the keys themselves), and the other patient still reads.
+            let rotation = try await KeyRotationService(db: app.db, keyring: keyring, audit: app.services.audit)
+                .rotateDataKey(owner: WrappedKey.owner(for: t.id))
+            #expect(rotation.newVersion == 2)
+            let afterRotation = try await app.send(.GET, "/api/v1/patients/\(kept)", token: t[.doctor].token)
+            #expect(afterRotation.json["given_name"] as? String == "Jeanne")
+        }
+    }
+
+    @Test("careflow keys reseal-patients moves values under the tenant key onto each patient's key", arguments: TestBackend.enabled)
+    func resealPatients(backend: TestBackend) async throws {
+        try await withCareFlow(backend) { app in
+            let t = try await Fixtures.tenant(app, slug: "reseal")
+            let patient = try await Fixtures.patient(app, t)
+            let keyring = app.services.keyring
+            let tenantCipher = try await keyring.cipher(forTenant: t.id, on: app.db)
+            let sql = try #require(app.db as? any SQLDatabase)
+            // Two values as a deployment from before patient keys holds them.
+            let legacyBirth = try tenantCipher.seal("1970-01-01")
+            let legacyGiven = try tenantCipher.seal("Legacy")
+            try await sql.raw("""
+                UPDATE patients SET birth_date_sealed = \(bind: legacyBirth.token), given_name_sealed = \(bind: legacyGiven.token)
+                WHERE id = \(bind: patient)
+                """).run()
+
+            let report = try await PatientResealService(db: app.db, keyring: keyring).reseal(tenantID: t.id)
+            #expect(report == PatientResealService.Report(patients: 1, resealed: 2))
+            let row = try #require(try await Patient.find(patient, on: app.db))
+            #expect(throws: FieldCipherError.cannotOpen) { try tenantCipher.open(row.birthDateSealed) }
+            #expect(throws: FieldCipherError.cannotOpen) { try tenantCipher.open(row.givenNameSealed) }
+            let own = try await keyring.cipher(forPatient: patient, tenantID: t.id, on: app.db)
+            #expect(try own.open(row.birthDateSealed) == "1970-01-01")
+            #expect(try own.open(row.givenNameSealed) == "Legacy")
+            // A second run finds nothing left to move.
+            #expect(try await PatientResealService(db: app.db, keyring: keyring).reseal(tenantID: t.id).resealed == 0)
         }
     }
 
