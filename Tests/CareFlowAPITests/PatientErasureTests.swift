@@ -25,7 +25,8 @@ struct PatientErasureTests {
         for (table, columns, key) in [("patients", ["given_name_sealed", "family_name_sealed", "mrn_sealed", "birth_date_sealed",
                                                     "national_id_sealed", "details_sealed"], "id"),
                                       ("medical_records", ["title_sealed", "body_sealed"], "patient_id"),
-                                      ("visit_notes", ["body_sealed"], "patient_id")] {
+                                      ("visit_notes", ["body_sealed"], "patient_id"),
+                                      ("documents", ["file_key_sealed", "filename_sealed"], "patient_id")] {
             for row in try await sql.raw("SELECT \(SQLList(columns.map { SQLIdentifier($0) })) FROM \(ident: table) WHERE \(ident: key) = \(bind: patientID)").all() {
                 for column in columns {
                     if let token = try row.decode(column: column, as: String?.self) { tokens.append(("\(table).\(column)", token)) }
@@ -56,6 +57,11 @@ struct PatientErasureTests {
             let note = try await app.send(.POST, "/api/v1/patients/\(erased)/notes", token: t[.doctor].token,
                                           json: jsonBody(["body": "Review in two weeks."]))
             #expect(note.status == .created, "\(note.text)")
+            let upload = try await RecordFixtures.upload(app, patientID: erased, token: t[.doctor].token,
+                                                         file: .init(filename: "Solange scan.pdf", bytes: RecordFixtures.pdf(size: 5_000)))
+            #expect(upload.status == .created, "\(upload.text)")
+            let documentID = try #require(upload.json["id"] as? String).lowercased()
+            #expect(try RecordFixtures.blobFiles(app).contains { $0.name.contains(documentID) })
             try await sql.raw("UPDATE medical_records SET body_sealed = \(bind: try tenantCipher.seal("legacy body").token) WHERE id = \(bind: UUID(uuidString: recordID)!)").run()
             try await sql.raw("UPDATE patients SET birth_date_sealed = \(bind: try tenantCipher.seal("1970-01-01").token) WHERE id = \(bind: erased)").run()
 
@@ -74,15 +80,19 @@ struct PatientErasureTests {
             #expect(try await Self.search(app, t, "national_id=1199880012345678") == [erased.uuidString])
             #expect(Set(try await Self.search(app, t, "name=mukamana")) == [erased.uuidString, kept.uuidString])
             let tokensBefore = try await Self.sealedTokens(app, patientID: erased)
-            // Patient: given, family, MRN, birth date, national id, details (no phone or email); record: title, body; note: body.
-            #expect(tokensBefore.count == 6 + 2 + 1)
+            // Patient: given, family, MRN, birth date, national id, details (no phone or email); record: title, body;
+            // note: body; document: file key, file name.
+            #expect(tokensBefore.count == 6 + 2 + 1 + 2)
 
             let res = try await app.send(.POST, "/api/v1/patients/\(erased)/erase", token: t[.groupAdmin].token,
                                          json: jsonBody(["reason": "Art. 17 request of 2026-11-30"]))
             #expect(res.status == .ok, "\(res.text)")
             #expect(res.json["patient_id"] as? String == erased.uuidString)
-            // Those 9 plus the fixture's one condition (code and note).
-            #expect(res.json["values_shredded"] as? Int == 9 + 2)
+            // Those 11 plus the fixture's one condition (code and note).
+            #expect(res.json["values_shredded"] as? Int == 11 + 2)
+            #expect(res.json["documents_deleted"] as? Int == 1)
+            // The blob is gone from disk (and its file key was shredded with the rest).
+            #expect(try !RecordFixtures.blobFiles(app).contains { $0.name.contains(documentID) })
 
             // No live key opens any of the patient's values: not the tenant's, not any remaining
             // patient key, not another tenant's; and the patient's own key is gone.

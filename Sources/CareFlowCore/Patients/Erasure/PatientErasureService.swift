@@ -12,16 +12,13 @@ import SQLKit
 /// deleted from disk and this process forgets the key; other replicas' caches drop it within
 /// the keyring's cache lifetime (and every read of the patient answers 410 meanwhile).
 public struct PatientErasureService: Sendable {
-    let access: PatientAccess
     let guardian: AccessGuard
     let keyring: Keyring
     let audit: AuditLog
     let revoker: SessionRevoker
     let blobs: DocumentBlobStore
 
-    public init(access: PatientAccess, guardian: AccessGuard, keyring: Keyring, audit: AuditLog, revoker: SessionRevoker,
-                blobs: DocumentBlobStore) {
-        self.access = access
+    public init(guardian: AccessGuard, keyring: Keyring, audit: AuditLog, revoker: SessionRevoker, blobs: DocumentBlobStore) {
         self.guardian = guardian
         self.keyring = keyring
         self.audit = audit
@@ -31,7 +28,7 @@ public struct PatientErasureService: Sendable {
 
     /// Built from the services the API already holds (no new wiring in `configure`).
     public init(patients: PatientService, staff: StaffService, documents: DocumentService) {
-        self.init(access: patients.access, guardian: patients.guardian, keyring: patients.keyring, audit: patients.audit,
+        self.init(guardian: patients.guardian, keyring: patients.keyring, audit: patients.audit,
                   revoker: staff.revoker, blobs: documents.blobs)
     }
 
