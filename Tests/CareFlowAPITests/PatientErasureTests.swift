@@ -82,14 +82,16 @@ struct PatientErasureTests {
             let tokensBefore = try await Self.sealedTokens(app, patientID: erased)
             // Patient: given, family, MRN, birth date, national id, details (no phone or email); record: title, body;
             // note: body; document: file key, file name.
-            #expect(tokensBefore.count == 6 + 2 + 1 + 2)
+            let expectedTokens: Int = 6 + 2 + 1 + 2
+            #expect(tokensBefore.count == expectedTokens)
 
             let res = try await app.send(.POST, "/api/v1/patients/\(erased)/erase", token: t[.groupAdmin].token,
                                          json: jsonBody(["reason": "Art. 17 request of 2026-11-30"]))
             #expect(res.status == .ok, "\(res.text)")
             #expect(res.json["patient_id"] as? String == erased.uuidString)
             // Those 11 plus the fixture's one condition (code and note).
-            #expect(res.json["values_shredded"] as? Int == 11 + 2)
+            let expectedShredded: Int = expectedTokens + 2
+            #expect(res.json["values_shredded"] as? Int == expectedShredded)
             #expect(res.json["documents_deleted"] as? Int == 1)
             // The blob is gone from disk (and its file key was shredded with the rest).
             #expect(try !RecordFixtures.blobFiles(app).contains { $0.name.contains(documentID) })
