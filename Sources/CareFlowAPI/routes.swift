@@ -25,6 +25,7 @@ func routes(_ app: Application, metrics: PrometheusCollectorRegistry) throws {
     try tenant.register(collection: StaffController())
     try tenant.register(collection: AuditController())
     try tenant.register(collection: PatientController())
+    try tenant.register(collection: PatientErasureController())
     try tenant.register(collection: CareTeamController())
     try tenant.register(collection: SeedPatientController())
     try tenant.register(collection: RecordController())

@@ -463,7 +463,7 @@ struct AdmissionTests {
         }
     }
 
-    @Test("reason and summary are ciphertext in the database and open back with the tenant's key", arguments: TestBackend.enabled)
+    @Test("reason and summary are ciphertext in the database and open back with the patient's key", arguments: TestBackend.enabled)
     func sealedAtRest(backend: TestBackend) async throws {
         try await withCareFlow(backend) { app in
             let t = try await Fixtures.tenant(app, slug: "adm-seal")
@@ -485,7 +485,10 @@ struct AdmissionTests {
                 #expect(sealed.hasPrefix("gAAAAA"), "a Fernet token")
             }
             #expect(try row.decode(column: "status", as: String.self) == "discharged" && row.decode(column: "bed", as: Int.self) == 1)
-            let cipher = try await app.services.keyring.cipher(forTenant: t.id, on: app.db)
+            // Under the patient's own key (issue 16), not the tenant's.
+            let tenantCipher = try await app.services.keyring.cipher(forTenant: t.id, on: app.db)
+            #expect(throws: FieldCipherError.cannotOpen) { try tenantCipher.open(Sealed<String>(token: sealedReason)) }
+            let cipher = try await app.services.keyring.cipher(forPatient: patient, tenantID: t.id, on: app.db)
             #expect(try cipher.open(Sealed<String>(token: sealedReason)) == reason)
             #expect(try cipher.open(Sealed<String>(token: sealedSummary)) == summary)
         }

@@ -45,7 +45,7 @@ struct CareStepLLMTests {
             let t = try await Fixtures.tenant(app, slug: slug)
             let patientID = try await Fixtures.patient(app, t, nationalID: Self.nationalID, phone: Self.phone)
             let patient = try #require(try await TenantScope(tenantID: t.id, db: app.db).find(Patient.self, patientID))
-            let mrn: String = try (try await app.services.keyring.cipher(forTenant: t.id, on: app.db)).open(patient.mrnSealed)
+            let mrn: String = try (try await app.services.keyring.cipher(forPatient: patientID, tenantID: t.id, on: app.db)).open(patient.mrnSealed)
             return try await body(app, t, patientID, mrn)
         }
     }

@@ -20,7 +20,7 @@ struct MigrationListTests {
             "CreateOutboxMessages", "AddPatientListIndex", "CreateDevices", "CreateRiskAssessments", "AddUserProfileFields",
             "AddAppointmentListIndexes", "CreateLLMExchanges", "CreateCareSteps", "CreateReminderDeliveries", "CreatePrescriptionAnalyses",
             "CreateAdmissions", "CreateInvoices", "CreateClaims", "AddAnalyticsIndexes", "AddExportKeysetIndexes",
-            "CreateAppointmentHourCounts", "CreateConsoleSessions", "AddFacilityAddress",
+            "CreateAppointmentHourCounts", "CreateConsoleSessions", "AddFacilityAddress", "CreatePatientKeys",
             "SealPatientConditionCodes", "SealIdempotencyResponses",
         ].map { "CareFlowAPI.\($0)" })
     }

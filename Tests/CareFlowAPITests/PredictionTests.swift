@@ -128,7 +128,8 @@ struct PredictionTests {
             let rows = try await (app.db as! any SQLDatabase)
                 .raw("SELECT inputs_sealed, contributions_sealed, high, model FROM risk_assessments").all()
             #expect(rows.count == 2)
-            let cipher = try await app.services.keyring.cipher(forTenant: t.id, on: app.db)
+            // Under the patient's own key (issue 16).
+            let cipher = try await app.services.keyring.cipher(forPatient: patient, tenantID: t.id, on: app.db)
             var highFlags: [Bool] = []
             for row in rows {
                 let inputs = try row.decode(column: "inputs_sealed", as: String.self)

@@ -98,6 +98,12 @@ struct RBACTests {
         Endpoint(name: "DELETE /patients/{id}", action: .patientDelete) { app, t in
             Call(method: .DELETE, path: "/api/v1/patients/\(try await Fixtures.patient(app, t))", json: nil, success: .noContent)
         },
+        Endpoint(name: "POST /patients/{id}/erase", action: .patientErase) { app, t in
+            let patientID = try await Fixtures.patient(app, t)
+            // Unlinked from the shared patient account, which an erasure would disable for the later calls.
+            try await Patient.query(on: app.db).filter(\.$id == patientID).set(\.$userID, to: nil).update()
+            return Call(method: .POST, path: "/api/v1/patients/\(patientID)/erase", json: jsonBody(["reason": "Art. 17 request"]), success: .ok)
+        },
         Endpoint(name: "POST /patients/{id}/care-team", action: .careRelationshipManage) { app, t in
             Call(method: .POST, path: "/api/v1/patients/\(try await Fixtures.patient(app, t))/care-team",
                  json: jsonBody(["doctor_id": t[.doctor].id.uuidString, "kind": "primary"]), success: .created)

@@ -57,10 +57,10 @@ struct RecordTests {
             #expect(try await F.phiReads(app, patientID: patient) == ["medical_records", "medical_records", "medical_record:\(ids[1].lowercased())"])
             #expect(try await AuditEvent.query(on: app.db).filter(\.$action == "medical_record.create").count() == 3)
 
-            // At rest: sealed under the tenant key, no plaintext in the row.
+            // At rest: sealed under the patient's own key (issue 16), no plaintext in the row.
             let rows = try await (app.db as! any SQLDatabase).raw("SELECT title_sealed, body_sealed, kind FROM medical_records").all()
             #expect(rows.count == 3)
-            let cipher = try await app.services.keyring.cipher(forTenant: t.id, on: app.db)
+            let cipher = try await app.services.keyring.cipher(forPatient: patient, tenantID: t.id, on: app.db)
             var bodies: [String] = []
             for row in rows {
                 let title = try row.decode(column: "title_sealed", as: String.self)

@@ -2,9 +2,10 @@ import CareFlowCore
 import Fluent
 import Vapor
 
-/// `careflow keys rotate-signing | rotate --master | rotate --tenant SLUG`
+/// `careflow keys rotate-signing | rotate --master | rotate --tenant SLUG | reseal-patients --tenant SLUG`
 struct KeysCommand: AsyncCommandGroup {
-    var commands: [String: any AnyAsyncCommand] = ["rotate-signing": RotateSigning(), "rotate": Rotate()]
+    var commands: [String: any AnyAsyncCommand] = ["rotate-signing": RotateSigning(), "rotate": Rotate(),
+                                                   "reseal-patients": ResealPatients()]
     var help: String { "Key management" }
 
     struct RotateSigning: AsyncCommand {
@@ -66,6 +67,29 @@ struct Rotate: AsyncCommand {
         context.console.print("\(report.resumed ? "resumed" : "started") rotation to data key v\(report.newVersion): "
             + "\(report.reencrypted) values re-encrypted, \(report.alreadyRotated) already rotated, "
             + "\(report.verified) verified under the new key in \(report.passes) pass(es); the old key is retired")
+    }
+}
+
+/// `careflow keys reseal-patients --tenant SLUG`: moves the values of each patient still sealed
+/// under the tenant key onto the patient's own key, so an erasure shreds them (issue 16).
+/// Resumable; values already moved are skipped.
+struct ResealPatients: AsyncCommand {
+    struct Signature: CommandSignature {
+        @Option(name: "tenant", help: "Slug of the tenant whose patients to move onto their own keys")
+        var tenant: String?
+    }
+
+    var help: String { "Give every patient their own data key and re-seal their older values under it" }
+
+    func run(using context: CommandContext, signature: Signature) async throws {
+        let app = context.application
+        guard let slug = signature.tenant else { throw CLIError("give --tenant SLUG") }
+        guard let tenant = try await Tenant.find(slug: slug, on: app.db) else { throw CLIError("no tenant \(slug)") }
+        let bar = ProgressPrinter(console: context.console)
+        let report = try await PatientResealService(db: app.db, keyring: app.services.keyring)
+            .reseal(tenantID: tenant.id!) { bar.show(label: "patients", done: $0, total: $1) }
+        bar.finish()
+        context.console.print("\(report.patients) patients on their own keys; \(report.resealed) values re-sealed")
     }
 }
 

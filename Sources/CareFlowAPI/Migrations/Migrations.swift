@@ -46,6 +46,7 @@ enum CareFlowMigrations {
         CreateAppointmentHourCounts(),
         CreateConsoleSessions(),
         AddFacilityAddress(),
+        CreatePatientKeys(),
     ]
 
     /// Migrations that seal existing values need the tenants' keys: `configure` adds them, after

@@ -61,6 +61,7 @@ enum OpenAPISchemas {
         ("Invoice", InvoiceDTO.self), ("InvoiceList", ListResponse<InvoiceDTO>.self),
         ("Claim", ClaimDTO.self), ("ClaimList", ListResponse<ClaimDTO>.self),
         ("AnalyticsSeries", AnalyticsSeriesDTO.self),
+        ("PatientErasure", PatientErasureDTO.self),
     ]
 
     static let responseSchemas: [String: JSONValue] = {
@@ -88,6 +89,7 @@ enum OpenAPISchemas {
         "InvoicePaymentRequest": InvoicePaymentBody.self, "InvoiceRefundRequest": InvoiceRefundBody.self,
         "InvoiceWrite": NewInvoiceBody.self, "InvoiceLinesWrite": InvoiceLinesBody.self,
         "ClaimWrite": ClaimBody.self, "ClaimTransitionRequest": ClaimTransitionBody.self,
+        "PatientErasureRequest": PatientErasureBody.self,
     ]
 
     /// What neither a `RequestBody` nor a `SchemaSample` describes: the JWKS (jwt-kit's own

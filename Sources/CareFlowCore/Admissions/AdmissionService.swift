@@ -51,7 +51,8 @@ public struct AdmissionService: Sendable {
             .all(\.$bed))
         if let bed = request.bed, heldSince.contains(bed) { throw AppError.conflict("The bed was occupied at admitted_at") }
 
-        let cipher = try await keyring.cipher(forTenant: scope.tenantID, on: ctx.db)
+        // The reason is the patient's: sealed under their own key.
+        let cipher = try await keyring.cipher(forPatient: request.patientID, tenantID: scope.tenantID, on: ctx.db)
         let reasonSealed = try cipher.seal(request.reason)
         // Without a bed the lowest free one is taken; losing it to a concurrent admission means
         // trying the next, at most once per bed of the ward.
@@ -127,7 +128,7 @@ public struct AdmissionService: Sendable {
         if dischargedAt < admission.admittedAt {
             throw AppError.invalid("discharged_at", "must not be before admitted_at")
         }
-        let cipher = try await keyring.cipher(forTenant: scope.tenantID, on: ctx.db)
+        let cipher = try await keyring.cipher(forPatient: admission.patientID, tenantID: scope.tenantID, on: ctx.db)
         let summarySealed = try request.summary.map { try cipher.seal($0) }
         let audit = self.audit
         let discharged = try await SQLiteWriteQueue.shared.run(on: ctx.db) {
@@ -242,8 +243,14 @@ public struct AdmissionService: Sendable {
         guard Self.showsClinical(admission, base: base, to: principal) else {
             return VisibleAdmission(admission: admission, showsClinical: false, reason: nil, summary: nil)
         }
-        let opener: FieldCipher
-        if let cipher { opener = cipher } else { opener = try await keyring.cipher(forTenant: scope.tenantID, on: scope.db) }
+        // The patient's cipher (their key, or the tenant's for older values); `cipher` is ignored
+        // unless it is theirs, which only the admitting call knows.
+        let ciphers = try await keyring.openingCiphers(forPatients: [admission.patientID], tenantID: scope.tenantID, on: scope.db)
+        if ciphers.erased.contains(admission.patientID) {
+            // Shredded with the patient's key.
+            return VisibleAdmission(admission: admission, showsClinical: true, reason: nil, summary: nil)
+        }
+        let opener = ciphers[admission.patientID]
         let reason: String = try opener.open(admission.reasonSealed)
         let summary: String? = try opener.open(admission.summarySealed)
         return VisibleAdmission(admission: admission, showsClinical: true, reason: reason, summary: summary)

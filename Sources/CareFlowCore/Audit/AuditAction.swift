@@ -116,6 +116,8 @@ extension AuditAction {
     public static let patientBulkLoad = AuditAction("patient.bulk_load")
     public static let patientCreate = AuditAction("patient.create")
     public static let patientDelete = AuditAction("patient.delete")
+    /// GDPR Art. 17 erasure (crypto-shredding); the reason is kept sealed in `patient_erasures`.
+    public static let patientErased = AuditAction("patient.erased")
     public static let patientNationalIdRefused = AuditAction("patient.national_id_refused")
     public static let patientUpdate = AuditAction("patient.update")
 
@@ -175,5 +177,6 @@ extension AuditAction {
         .invoicePaid, .invoicePaymentFailed, .invoicePaymentMismatch, .invoicePaymentSimulate, .invoicePaymentStart,
         .invoiceRefund, .invoiceRefunded,
         .patientExported,
+        .patientErased,
     ]
 }

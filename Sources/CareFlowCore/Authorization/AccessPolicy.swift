@@ -42,6 +42,7 @@ public enum AccessPolicy {
         // A patient's data export (issue 16): the patient themself, or an admin acting for them
         // where they run the patient's facility; the clinical parts still follow `patient.read_clinical`.
         (.patientExport, [.groupAdmin: .tenant, .facilityAdmin: .facility, .patient: .self]),
+        (.patientErase, [.groupAdmin: .tenant]),
         (.careRelationshipManage, [.groupAdmin: .tenant, .facilityAdmin: .tenant, .receptionist: .tenant, .doctor: .careTeam]),
         (.careRelationshipChoose, [.patient: .self]),
         (.profileRead, [.platformAdmin: .self, .groupAdmin: .self, .facilityAdmin: .self, .doctor: .self,

@@ -24,6 +24,8 @@ public enum Action: String, Sendable, CaseIterable, Codable {
     /// A patient's own data as one archive (HIPAA right of access, GDPR Art. 15): the patient,
     /// or an admin acting for them. Each part of the archive still needs its own read action.
     case patientExport = "patient.export"
+    /// GDPR Art. 17 erasure by crypto-shredding: irreversible, so the group admin's alone.
+    case patientErase = "patient.erase"
     case careRelationshipManage = "care_relationship.manage"
     /// A patient choosing their own primary doctor, where the tenant allows it.
     case careRelationshipChoose = "care_relationship.choose"

@@ -73,10 +73,11 @@ public struct CareStepService: Sendable {
 
     private func views(of steps: [CareStep], in ctx: RequestContext) async throws -> [View] {
         guard !steps.isEmpty else { return [] }
-        let cipher = try await keyring.cipher(forTenant: ctx.tenantID, on: ctx.db)
+        let ciphers = try await keyring.openingCiphers(forPatients: steps.map(\.patientID), tenantID: ctx.tenantID, on: ctx.db)
         let checkIns = try await CareStep.checkIns(of: steps, in: ctx.scope)
         return try steps.map { step in
-            View(step: step, title: try step.title(with: cipher), detail: try step.detail(with: cipher),
+            let cipher = ciphers[step.patientID]
+            return View(step: step, title: try step.title(with: cipher), detail: try step.detail(with: cipher),
                  checkIns: checkIns[step.id!] ?? [])
         }
     }

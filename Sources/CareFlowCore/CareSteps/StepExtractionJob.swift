@@ -39,7 +39,8 @@ public struct StepExtractionJob: Sendable {
               let patient = try await scope.find(Patient.self, patientID), patient.deletedAt == nil else {
             throw IntegrationError(.permanent, provider: "steps", message: "the visit note or its patient no longer exists")
         }
-        let cipher = try await keyring.cipher(forTenant: scope.tenantID, on: scope.db)
+        // The patient's key opens the note and seals the steps drawn from it.
+        let cipher = try await keyring.cipher(forPatient: patientID, tenantID: scope.tenantID, on: scope.db)
         let body: String = try cipher.open(note.bodySealed)
         let context = RequestContext(scope: scope, principal: .system(tenantID: scope.tenantID), origin: .none)
         let extracted: ExtractedSteps, source: CareStep.Source

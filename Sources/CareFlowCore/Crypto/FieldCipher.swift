@@ -17,6 +17,15 @@ public struct FieldCipher: Sendable {
         self.indexer = BlindIndexer(key: indexKey)
     }
 
+    /// A patient's cipher: seals under the patient's own key, opens under it or, for values
+    /// written before patients had keys, under the tenant's keys; indexes stay the tenant's so
+    /// search works across patients.
+    init(sealingWith patientKey: FernetKey, fallingBackTo tenant: FieldCipher) {
+        self.fernet = MultiFernet(keys: [patientKey] + tenant.fernet.fernets.map(\.key))
+        self.activeVersion = tenant.activeVersion
+        self.indexer = tenant.indexer
+    }
+
     public func seal<V: Codable & Sendable>(_ value: V) throws -> Sealed<V> {
         Sealed(token: fernet.encrypt(try Self.encode(value)))
     }

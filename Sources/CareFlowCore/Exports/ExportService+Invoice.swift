@@ -30,10 +30,14 @@ extension ExportService {
         default:
             break
         }
-        let cipher = try await keyring.cipher(forTenant: scope.tenantID, on: scope.db)
+        // The patient's cipher: it opens the name (their key) and lines under the tenant's key alike.
+        let ciphers = try await keyring.openingCiphers(forPatients: [invoice.patientID], tenantID: scope.tenantID, on: scope.db)
+        let cipher = ciphers[invoice.patientID]
         let lines = try await scope.query(InvoiceLine.self).filter(\.$invoiceID == invoiceID).sort(\.$position, .ascending).all()
         let facility = try await scope.find(Facility.self, invoice.facilityID)
-        let patientName = try patient.map { try cipher.open($0.givenNameSealed) + " " + cipher.open($0.familyNameSealed) } ?? ""
+        // The invoice is an accounting record and stays; the erased patient's name does not.
+        let patientName = ciphers.erased.contains(invoice.patientID) ? PatientCiphers.erasedName
+            : try patient.map { try cipher.open($0.givenNameSealed) + " " + cipher.open($0.familyNameSealed) } ?? ""
         let document = InvoiceDocument(
             kind: kind, invoiceID: invoiceID, number: invoice.number ?? "", status: invoice.status,
             facilityName: facility?.name ?? "", patientName: patientName, currency: invoice.currency,

@@ -24,9 +24,11 @@ struct PatientExportSource: ExportSource {
         if let last { where_.append(#""patients"."id" > \#(bind: last)"#) }
         let rows = try await scope.db.selectDirect(Patient.self, "WHERE " + where_.joined(separator: " AND ")
                                                    + #" ORDER BY "patients"."id" ASC LIMIT \#(literal: limit)"#)
+        let ciphers = try await PatientCiphers.load(rows.compactMap(\.id), tenant: cipher, in: scope)
         var out: [[CSVCell]] = []
         out.reserveCapacity(rows.count)
         for p in rows {
+            let cipher = p.id.map { ciphers[$0] } ?? cipher
             out.append([
                 .text(p.id?.lowercasedString ?? ""), .text(try cipher.open(p.mrnSealed)),
                 .text(try cipher.open(p.givenNameSealed)), .text(try cipher.open(p.familyNameSealed)),

@@ -12,10 +12,12 @@ enum PatientNames {
         let list = SQLList(unique.map { SQLBind($0) })
         let patients = try await scope.db.selectDirect(
             Patient.self, #"WHERE "patients"."tenant_id" = \#(bind: scope.tenantID) AND "patients"."id" IN (\#(list))"#)
+        let ciphers = try await PatientCiphers.load(unique, tenant: cipher, in: scope)
         var names: [UUID: String] = [:]
         for patient in patients {
             guard let id = patient.id else { continue }
-            names[id] = try cipher.open(patient.givenNameSealed) + " " + cipher.open(patient.familyNameSealed)
+            if ciphers.erased.contains(id) { names[id] = PatientCiphers.erasedName; continue }
+            names[id] = try ciphers[id].open(patient.givenNameSealed) + " " + ciphers[id].open(patient.familyNameSealed)
         }
         return names
     }

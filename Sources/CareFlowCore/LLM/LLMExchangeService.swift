@@ -76,7 +76,8 @@ public struct LLMExchangeService: Sendable {
             throw AppError.notFound("Patient not found")
         }
         guard request.text.count <= Self.maxTextLength else { throw AppError.payloadTooLarge }
-        let cipher = try await keyring.cipher(forTenant: scope.tenantID, on: scope.db)
+        // The patient's key: it opens their identifiers and seals the exchange, which is about them.
+        let cipher = try await keyring.cipher(forPatient: request.patientID, tenantID: scope.tenantID, on: scope.db)
         let redacted = Deidentifier(try Deidentifier.Identity(patient: patient, cipher: cipher)).redact(request.text)
         let llm = try await llms.llm(forTenant: scope.tenantID)
         let exchangeID = TimeOrderedID.make()

@@ -16,7 +16,12 @@ public struct PatientAccess: Sendable {
     /// Who cares for the patient and where they are seen (`PatientFacilities`: home facility,
     /// appointments and admissions). A patient of another tenant, or a deleted one, is "not found".
     public func context(of patientID: UUID, in scope: TenantScope, now: Date = Date()) async throws -> (Patient, PatientContext) {
-        guard let patient = try await scope.find(Patient.self, patientID), patient.deletedAt == nil else {
+        guard let patient = try await scope.find(Patient.self, patientID) else { throw AppError.notFound("Patient not found") }
+        guard patient.deletedAt == nil else {
+            // An erased patient (GDPR Art. 17) is gone for good, and says so; a deleted one is not found.
+            if try await scope.query(PatientErasure.self).filter(\.$patientID == patientID).count() > 0 {
+                throw AppError.gone("Patient was erased")
+            }
             throw AppError.notFound("Patient not found")
         }
         let relationships = try await scope.query(CareRelationship.self).filter(\.$patientID == patientID).all()

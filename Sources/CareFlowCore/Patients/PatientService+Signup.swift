@@ -8,6 +8,9 @@ extension PatientService {
     /// exist together or not at all) and without an access check: there is no staff member,
     /// the signup flow itself decides.
     func registerSelf(_ input: PatientInput, account userID: UUID, cipher: FieldCipher, in scope: TenantScope) async throws -> Patient {
-        try await insert(input, id: TimeOrderedID.make(), account: userID, cipher: cipher, in: scope)
+        // Sealed under the new patient's own key, made in the same transaction as the patient.
+        let patientID = TimeOrderedID.make()
+        let own = try await keyring.cipher(forPatient: patientID, tenantID: scope.tenantID, on: scope.db)
+        return try await insert(input, id: patientID, account: userID, cipher: own, in: scope)
     }
 }

@@ -44,7 +44,8 @@ public struct PatientService: Sendable {
         if let facilityID = input.homeFacilityID, try await scope.find(Facility.self, facilityID) == nil {
             throw AppError.invalid("home_facility_id", "is not a facility of this tenant")
         }
-        let cipher = try await keyring.cipher(forTenant: scope.tenantID, on: scope.db)
+        // The new patient's own key (crypto-shredding): made before the row it seals.
+        let cipher = try await keyring.cipher(forPatient: patientID, tenantID: scope.tenantID, on: scope.db)
         if let nationalID = input.nationalID {
             try await refuseDuplicate(nationalID: nationalID, except: nil, cipher: cipher, in: scope, by: principal, origin: origin)
         }
@@ -66,7 +67,8 @@ public struct PatientService: Sendable {
         let clinical = access.canReadClinical(principal, context)
         try await access.recordRead(principal, patientID: patientID, what: clinical ? "demographics,clinical" : "demographics",
                                     origin: origin, on: scope.db)
-        return try await view(patient, clinical: clinical, cipher: keyring.cipher(forTenant: scope.tenantID, on: scope.db), scope: scope)
+        return try await view(patient, clinical: clinical, cipher: keyring.cipher(forPatient: patientID, tenantID: scope.tenantID, on: scope.db),
+                              scope: scope)
     }
 
     // MARK: - Update
@@ -83,7 +85,8 @@ public struct PatientService: Sendable {
         if let facility = changes.homeFacilityID, let id = facility, try await scope.find(Facility.self, id) == nil {
             throw AppError.invalid("home_facility_id", "is not a facility of this tenant")
         }
-        let cipher = try await keyring.cipher(forTenant: scope.tenantID, on: scope.db)
+        // Everything written is re-sealed under the patient's key, values from before keys included.
+        let cipher = try await keyring.cipher(forPatient: patientID, tenantID: scope.tenantID, on: scope.db)
         var merged = try await currentInput(patient, cipher: cipher, scope: scope)
         merge(changes, into: &merged)
         let input = merged
@@ -151,8 +154,9 @@ public struct PatientService: Sendable {
                                       "patients": items.map { $0.id!.lowercasedString }.joined(separator: ",")]),
                 origin: origin, on: scope.db)
         }
+        let ciphers = try await keyring.openingCiphers(forPatients: items.map { $0.id! }, tenantID: scope.tenantID, on: scope.db)
         var views: [PatientView] = []
-        for patient in items { views.append(try await view(patient, clinical: false, cipher: cipher, scope: scope)) }
+        for patient in items { views.append(try await view(patient, clinical: false, cipher: ciphers[patient.id!], scope: scope)) }
         return Page(items: views, nextCursor: rows.count > page.limit ? Cursor(key: items.last!.id!.uuidString).encoded : nil)
     }
 

@@ -69,7 +69,8 @@ public struct PredictionService: Sendable {
         let level = thresholds.level(of: prediction.probability)
         var stored: RiskAssessment?
         if let context {
-            let cipher = try await keyring.cipher(forTenant: scope.tenantID, on: scope.db)
+            // Inputs and contributions are the patient's: sealed under their own key.
+            let cipher = try await keyring.cipher(forPatient: context.patientID, tenantID: scope.tenantID, on: scope.db)
             let row = RiskAssessment(
                 id: TimeOrderedID.make(), tenantID: scope.tenantID, patientID: context.patientID, model: prediction.model,
                 modelVersion: prediction.version, riskScore: prediction.probability, riskLevel: level,
@@ -106,7 +107,7 @@ public struct PredictionService: Sendable {
         var query = scope.query(RiskAssessment.self).filter(\.$patientID == patientID)
         if highOnly { query = query.filter(\.$high == true) }
         let rows = try await NewestFirst.page(query, page)
-        let cipher = try await keyring.cipher(forTenant: scope.tenantID, on: scope.db)
+        let cipher = try await keyring.cipher(forPatient: patientID, tenantID: scope.tenantID, on: scope.db)
         let entries = try rows.map {
             Entry(assessment: $0, inputs: try cipher.open($0.inputsSealed), contributions: try cipher.open($0.contributionsSealed))
         }

@@ -69,7 +69,8 @@ public struct PrescriptionService: Sendable {
         } else {
             analysis = RuleBasedPrescriptionAnalyzer().analyze(text)
         }
-        let cipher = try await keyring.cipher(forTenant: ctx.tenantID, on: ctx.db)
+        // The analysis and the text are the patient's: sealed under their own key.
+        let cipher = try await keyring.cipher(forPatient: patientID, tenantID: ctx.tenantID, on: ctx.db)
         let row = PrescriptionAssessment(
             id: TimeOrderedID.make(), tenantID: ctx.tenantID, patientID: patientID, source: analysis.source, documentID: documentID,
             llmExchangeID: exchangeID, analysisSealed: try cipher.seal(analysis), textSealed: try cipher.seal(text),

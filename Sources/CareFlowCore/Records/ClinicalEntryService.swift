@@ -4,7 +4,7 @@ import Foundation
 /// A patient's clinical entries of one kind (`ClinicalEntryKind`: records, visit notes,
 /// documents). Every call first authorizes the caller on the patient (a denial is a 403 and an
 /// audit event; another tenant's or a deleted patient is a 404); the patient themself sees only
-/// what was shared with them (`ClinicalAudience`); PHI is sealed under the tenant's data key;
+/// what was shared with them (`ClinicalAudience`); PHI is sealed under the patient's data key;
 /// every write is an audit event and every read an audited PHI read (PRODUCT §1, §12).
 public struct ClinicalEntryService<Kind: ClinicalEntryKind>: Sendable {
     let patients: PatientAccess
@@ -50,7 +50,7 @@ public struct ClinicalEntryService<Kind: ClinicalEntryKind>: Sendable {
             query = query.filter(Kind.Model.sharedWithPatientField == true)
         }
         let rows = try await NewestFirst.page(query, page)
-        let cipher = try await cipher(for: ctx)
+        let cipher = try await cipher(for: ctx, patientID: patientID)
         let entries = try rows.map { Entry(model: $0, content: try Kind.open($0, with: cipher)) }
         try await patients.recordRead(ctx.principal, patientID: patientID, what: Kind.listRead, facilityID: patient.homeFacilityID,
                                       origin: ctx.origin, on: ctx.db)
@@ -72,7 +72,7 @@ public struct ClinicalEntryService<Kind: ClinicalEntryKind>: Sendable {
         guard ClinicalAudience.of(ctx.principal, for: patient).sees(sharedWithPatient: model.sharedWithPatient) else {
             throw AppError.notFound(Kind.notFound)
         }
-        let cipher = try await cipher(for: ctx)
+        let cipher = try await cipher(for: ctx, patientID: patientID)
         let entry = Entry(model: model, content: try Kind.open(model, with: cipher))
         let derived = try await also(model, cipher)
         try await patients.recordRead(ctx.principal, patientID: patientID, what: "\(Kind.targetType):\(entryID.lowercasedString)",
@@ -95,8 +95,10 @@ public struct ClinicalEntryService<Kind: ClinicalEntryKind>: Sendable {
         return model
     }
 
-    func cipher(for ctx: RequestContext) async throws -> FieldCipher {
-        try await keyring.cipher(forTenant: ctx.tenantID, on: ctx.db)
+    /// The patient's own cipher (crypto-shredding): it opens entries written before patients had
+    /// keys too.
+    func cipher(for ctx: RequestContext, patientID: UUID) async throws -> FieldCipher {
+        try await keyring.cipher(forPatient: patientID, tenantID: ctx.tenantID, on: ctx.db)
     }
 
     /// The audit event of a write to one entry; `details` never carry PHI.
@@ -116,7 +118,7 @@ extension ClinicalEntryService where Kind.Model: AuthoredClinicalEntry {
     public func create(_ draft: Draft, patientID: UUID, in ctx: RequestContext) async throws -> Entry {
         let patient = try await authorize(Kind.writeAction, patientID: patientID, in: ctx)
         try await AppointmentLink.verify(draft.appointmentID, patientID: patientID, in: ctx.scope)
-        let cipher = try await cipher(for: ctx)
+        let cipher = try await cipher(for: ctx, patientID: patientID)
         let id = TimeOrderedID.make()
         let model = Kind.Model()
         model.id = id

@@ -24,7 +24,7 @@ public struct DocumentService: Sendable {
     /// Authorizes the upload before a byte of it is read, and prepares the encrypted blob.
     public func beginUpload(patientID: UUID, in ctx: RequestContext) async throws -> DocumentUpload {
         let patient = try await entries.authorize(Documents.writeAction, patientID: patientID, in: ctx)
-        let cipher = try await entries.cipher(for: ctx)
+        let cipher = try await entries.cipher(for: ctx, patientID: patientID)
         let documentID = TimeOrderedID.make()
         let fileKey = try cipher.makeFileKey()
         let writer = try await blobs.writer(tenantID: ctx.tenantID, documentID: documentID, key: fileKey.key)

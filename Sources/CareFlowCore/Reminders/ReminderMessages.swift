@@ -19,14 +19,16 @@ struct ReminderMessages: Sendable {
 
     func payloads(_ content: ReminderContent, to patient: Patient, in scope: TenantScope) async throws -> [OutboxPayload] {
         let cipher = try await keyring.cipher(forTenant: scope.tenantID, on: scope.db)
-        let phone: String? = try cipher.open(patient.phoneSealed)
+        // The address is the patient's (their key); device tokens are the account's (the tenant's).
+        let patientCipher = try await keyring.openingCiphers(forPatients: [patient.id!], tenantID: scope.tenantID, on: scope.db)[patient.id!]
+        let phone: String? = try patientCipher.open(patient.phoneSealed)
         var payloads: [OutboxPayload] = []
         for channel in patient.reminderChannels(hasPhone: phone != nil) {
             switch channel {
             case .sms:
                 if let phone { payloads.append(.sms(OutgoingSMS(to: phone, body: content.sms))) }
             case .email:
-                if let email: String = try cipher.open(patient.emailSealed) {
+                if let email: String = try patientCipher.open(patient.emailSealed) {
                     payloads.append(.email(OutgoingEmail(to: email, subject: content.emailSubject, body: content.emailBody)))
                 }
             case .push:

@@ -35,7 +35,8 @@ public struct StepCheckInReplyHandler: InboundSMSHandler {
         }
         let step = open[position - 1]
         let outcome = try await checkIns.checkIn(stepID: step.requireID(), channel: .sms, actor: nil, at: now, origin: sms.origin, in: scope)
-        let title = try step.title(with: try await keyring.cipher(forTenant: scope.tenantID, on: scope.db))
+        let title = try step.title(with: try await keyring.openingCiphers(forPatients: [step.patientID], tenantID: scope.tenantID,
+                                                                          on: scope.db)[step.patientID])
         return outcome.recorded
             ? "Thank you: \"\(title)\" is checked in for today."
             : "\"\(title)\" was already checked in for today."

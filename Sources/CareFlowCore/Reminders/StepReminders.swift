@@ -34,7 +34,7 @@ struct StepReminders: ReminderSource {
                       let patient = try await tx.find(Patient.self, current.patientID), patient.deletedAt == nil
                 else { return nil }
                 let open = try await CareStep.openPlanSteps(patientID: current.patientID, in: tx)
-                let cipher = try await keyring.cipher(forTenant: tx.tenantID, on: tx.db)
+                let cipher = try await keyring.openingCiphers(forPatients: [current.patientID], tenantID: tx.tenantID, on: tx.db)[current.patientID]
                 return (patient, try Self.content(for: current, among: open, cipher: cipher))
             }
         }

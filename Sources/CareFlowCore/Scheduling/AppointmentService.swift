@@ -74,7 +74,8 @@ public struct AppointmentService: Sendable {
         let taken = try await slots.liveAppointments(of: request.doctorID, overlapping: DateInterval(start: slot.start, end: slot.end), in: scope)
         if !taken.isEmpty { throw Self.slotTaken }
 
-        let cipher = try await keyring.cipher(forTenant: scope.tenantID, on: scope.db)
+        // The reason is the patient's: sealed under their own key.
+        let cipher = try await keyring.cipher(forPatient: patient.id!, tenantID: scope.tenantID, on: scope.db)
         let appointment = Appointment(
             tenantID: scope.tenantID, facilityID: facility.id!, doctorID: request.doctorID, patientID: patient.id!,
             startsAt: slot.start, endsAt: slot.end, reasonSealed: try request.reason.map { try cipher.seal($0) },
@@ -168,8 +169,12 @@ public struct AppointmentService: Sendable {
         guard shows, let sealed = appointment.reasonSealed else {
             return VisibleAppointment(appointment: appointment, showsReason: shows, reason: nil)
         }
-        let cipher = try await keyring.cipher(forTenant: scope.tenantID, on: scope.db)
-        let reason: String = try cipher.open(sealed)
+        let ciphers = try await keyring.openingCiphers(forPatients: [appointment.patientID], tenantID: scope.tenantID, on: scope.db)
+        // An erased patient's reason was shredded with their key.
+        if ciphers.erased.contains(appointment.patientID) {
+            return VisibleAppointment(appointment: appointment, showsReason: true, reason: nil)
+        }
+        let reason: String = try ciphers[appointment.patientID].open(sealed)
         return VisibleAppointment(appointment: appointment, showsReason: true, reason: reason)
     }
 }

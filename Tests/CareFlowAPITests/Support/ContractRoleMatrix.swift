@@ -13,6 +13,7 @@ import CareFlowCore
 ///   appointment booked for them), nurses the patients of their facility;
 /// - receptionists and billing read and edit demographics, never clinical content;
 /// - a patient reaches their own account and record.
+/// - issue 16: erasure (GDPR Art. 17) destroys the patient's key for good: the group admin's alone.
 /// - care steps (§7, issue 13) follow the clinical content they come from, and the patient
 ///   checks in their own.
 /// - issue 14: the clinical roles of a facility admit and discharge; the billing role bills and
@@ -43,6 +44,7 @@ enum ContractRoleMatrix {
         patient.update_clinical    -         -         -         care_team facility  -         -         -
         patient.delete             -         tenant    facility  -         -         -         -         -
         patient.export             -         tenant    facility  -         -         -         -         self
+        patient.erase              -         tenant    -         -         -         -         -         -
         care_relationship.manage   -         tenant    tenant    care_team -         tenant    -         -
         care_relationship.choose   -         -         -         -         -         -         -         self
         profile.read               self      self      self      self      self      self      self      self

@@ -5,23 +5,28 @@ public enum EncryptedColumns {
     public struct Table: Sendable {
         public let name: String
         public let columns: [String]
+        /// The column naming the row's patient, where values may be under that patient's own key
+        /// (`PatientKey`): rotation leaves those alone (the patient key itself is re-sealed).
+        public var patientColumn: String? = nil
     }
 
     public static let all: [Table] = [
         Table(name: "users", columns: ["email_sealed", "display_name_sealed", "phone_sealed"]),
         Table(name: "totp_credentials", columns: ["secret_sealed"]),
         Table(name: "patients", columns: ["mrn_sealed", "given_name_sealed", "family_name_sealed", "birth_date_sealed",
-                                          "phone_sealed", "email_sealed", "national_id_sealed", "details_sealed"]),
-        Table(name: "patient_conditions", columns: ["code_sealed", "note_sealed"]),
-        Table(name: "appointments", columns: ["reason_sealed"]),
-        Table(name: "medical_records", columns: ["title_sealed", "body_sealed"]),
-        Table(name: "visit_notes", columns: ["body_sealed"]),
+                                          "phone_sealed", "email_sealed", "national_id_sealed", "details_sealed"], patientColumn: "id"),
+        Table(name: "patient_conditions", columns: ["code_sealed", "note_sealed"], patientColumn: "patient_id"),
+        Table(name: "appointments", columns: ["reason_sealed"], patientColumn: "patient_id"),
+        Table(name: "medical_records", columns: ["title_sealed", "body_sealed"], patientColumn: "patient_id"),
+        Table(name: "visit_notes", columns: ["body_sealed"], patientColumn: "patient_id"),
         // The per-document file keys: re-sealing them is the whole of a blob's key rotation.
-        Table(name: "documents", columns: ["file_key_sealed", "filename_sealed"]),
+        Table(name: "documents", columns: ["file_key_sealed", "filename_sealed"], patientColumn: "patient_id"),
         Table(name: "outbox_messages", columns: ["payload_sealed"]),
         Table(name: "devices", columns: ["token_sealed"]),
-        Table(name: "risk_assessments", columns: ["inputs_sealed", "contributions_sealed"]),
+        Table(name: "risk_assessments", columns: ["inputs_sealed", "contributions_sealed"], patientColumn: "patient_id"),
         // Owner in `tenant_id` (nil: the platform's key), like every other table here.
         Table(name: "idempotency_records", columns: ["response_sealed"]),
+        // Each patient's data key, sealed under the tenant's (issue 16).
+        Table(name: "patient_keys", columns: ["key_sealed"]),
     ]
 }

@@ -58,14 +58,16 @@ public struct KeyRotationService: Sendable {
         try await Task.sleep(for: pause)
         let cipher = try await keyring.cipher(owner: owner, on: db)
         let fresh = try await currentKey(owner: owner)
+        let patients = try await PatientKeys.load(owner: owner, cipher: cipher, on: db)
         repeat {
             report.passes += 1
-            let (changed, kept) = try await reencrypt(owner: owner, cipher: cipher, newKey: fresh, batchSize: batchSize, progress: progress)
+            let (changed, kept) = try await reencrypt(owner: owner, cipher: cipher, newKey: fresh, patients: patients, batchSize: batchSize,
+                                                      progress: progress)
             report.reencrypted += changed
             report.alreadyRotated += kept
             // Values sealed meanwhile by a server still holding the old key need another pass.
-        } while try await countOnOldKey(owner: owner, newKey: fresh) > 0 && report.passes < 3
-        let left = try await countOnOldKey(owner: owner, newKey: fresh)
+        } while try await countOnOldKey(owner: owner, newKey: fresh, patients: patients) > 0 && report.passes < 3
+        let left = try await countOnOldKey(owner: owner, newKey: fresh, patients: patients)
         guard left == 0 else { throw RotationError.stillOnOldKey(count: left) }
         report.verified = try await countSealed(owner: owner)
         try await WrappedKey.query(on: db).filter(\.$owner == owner).filter(\.$purpose == .data).filter(\.$status == .retiring)
@@ -105,7 +107,7 @@ public struct KeyRotationService: Sendable {
         return Fernet(key: try await keyring.unwrap(active))
     }
 
-    private func reencrypt(owner: String, cipher: FieldCipher, newKey: Fernet, batchSize: Int,
+    private func reencrypt(owner: String, cipher: FieldCipher, newKey: Fernet, patients: PatientKeys, batchSize: Int,
                            progress: (Progress) throws -> Void) async throws -> (changed: Int, kept: Int) {
         var changed = 0, kept = 0
         for table in EncryptedColumns.all {
@@ -124,6 +126,8 @@ public struct KeyRotationService: Sendable {
                             if (try? newKey.decrypt(token)) != nil { kept += 1; continue }
                             let plaintext: Data
                             do { plaintext = try cipher.fernet.decrypt(token) } catch {
+                                // Under the patient's own key (or shredded with it): not the tenant key's to rotate.
+                                if patients.owns(token, of: row.patientID) { kept += 1; continue }
                                 throw RotationError.unverifiable(table: table.name, column: column, id: row.id)
                             }
                             // Only if the value did not change meanwhile; otherwise the next pass sees it.
@@ -146,17 +150,17 @@ public struct KeyRotationService: Sendable {
         return (changed, kept)
     }
 
-    private func countOnOldKey(owner: String, newKey: Fernet) async throws -> Int {
+    private func countOnOldKey(owner: String, newKey: Fernet, patients: PatientKeys) async throws -> Int {
         var n = 0
-        try await forEachSealed(owner: owner) { _, _, token in
-            if (try? newKey.decrypt(token)) == nil { n += 1 }
+        try await forEachSealed(owner: owner) { _, _, token, patientID in
+            if (try? newKey.decrypt(token)) == nil, !patients.owns(token, of: patientID) { n += 1 }
         }
         return n
     }
 
     private func countSealed(owner: String) async throws -> Int {
         var n = 0
-        try await forEachSealed(owner: owner) { _, _, _ in n += 1 }
+        try await forEachSealed(owner: owner) { _, _, _, _ in n += 1 }
         return n
     }
 
@@ -192,6 +196,32 @@ public struct KeyRotationService: Sendable {
     struct Row {
         let id: UUID
         let values: [(String, String?)]
+        /// The row's patient, for tables whose values may be under a patient's key.
+        var patientID: UUID? = nil
+    }
+
+    /// The tenant's patients' keys and erased patients, loaded once per rotation.
+    struct PatientKeys {
+        let keys: [UUID: Fernet]
+        let erased: Set<UUID>
+
+        static func load(owner: String, cipher: FieldCipher, on db: any Database) async throws -> PatientKeys {
+            guard let tenantID = UUID(uuidString: owner) else { return PatientKeys(keys: [:], erased: []) }
+            var keys: [UUID: Fernet] = [:]
+            for row in try await PatientKey.query(on: db).filter(\.$tenantID == tenantID).all() {
+                keys[row.patientID] = Fernet(key: try FernetKey(base64URL: try cipher.open(row.keySealed)))
+            }
+            let erased = Set(try await PatientErasure.query(on: db).filter(\.$tenantID == tenantID).all(\.$patientID))
+            return PatientKeys(keys: keys, erased: erased)
+        }
+
+        /// Whether `token` belongs to the patient's key: it opens with it, or the patient was erased.
+        func owns(_ token: String, of patientID: UUID?) -> Bool {
+            guard let patientID else { return false }
+            if erased.contains(patientID) { return true }
+            guard let key = keys[patientID] else { return false }
+            return (try? key.decrypt(token)) != nil
+        }
     }
 
     private func sqlDatabase() throws -> any SQLDatabase {
@@ -212,23 +242,26 @@ public struct KeyRotationService: Sendable {
     private func page(table: EncryptedColumns.Table, owner: String, after: UUID?, limit: Int) async throws -> [Row] {
         let columns = SQLList(table.columns.map { SQLIdentifier($0) })
         let afterClause: SQLQueryString = after.map { "AND id > \(bind: $0)" } ?? ""
+        let patientClause: SQLQueryString = table.patientColumn.map { ", \(ident: $0) AS patient_ref" } ?? ""
         let rows = try await sqlDatabase().raw("""
-            SELECT id, \(columns) FROM \(ident: table.name) WHERE \(ownerFilter(owner)) \(afterClause) ORDER BY id LIMIT \(literal: limit)
+            SELECT id, \(columns)\(patientClause) FROM \(ident: table.name) WHERE \(ownerFilter(owner)) \(afterClause)
+            ORDER BY id LIMIT \(literal: limit)
             """).all()
         return try rows.map { row in
             Row(id: try row.decode(column: "id", as: UUID.self),
-                values: try table.columns.map { ($0, try row.decode(column: $0, as: String?.self)) })
+                values: try table.columns.map { ($0, try row.decode(column: $0, as: String?.self)) },
+                patientID: table.patientColumn == nil ? nil : try row.decode(column: "patient_ref", as: UUID.self))
         }
     }
 
-    private func forEachSealed(owner: String, _ body: (String, String, String) throws -> Void) async throws {
+    private func forEachSealed(owner: String, _ body: (String, String, String, UUID?) throws -> Void) async throws {
         for table in EncryptedColumns.all {
             var after: UUID? = nil
             while true {
                 let rows = try await page(table: table, owner: owner, after: after, limit: 1000)
                 if rows.isEmpty { break }
                 for row in rows {
-                    for (column, token) in row.values { if let token { try body(table.name, column, token) } }
+                    for (column, token) in row.values { if let token { try body(table.name, column, token, row.patientID) } }
                 }
                 after = rows.last?.id
             }

@@ -9,6 +9,9 @@ public actor Keyring {
     public nonisolated let master: MasterKeys
     public nonisolated let cacheLifetime: Duration
     private var cache: [String: (cipher: FieldCipher, loaded: ContinuousClock.Instant)] = [:]
+    /// Patients' ciphers (`Keyring+Patients`), same lifetime: an erasure elsewhere reaches this
+    /// process's cache within `cacheLifetime`.
+    var patientCache: [UUID: (cipher: FieldCipher, loaded: ContinuousClock.Instant)] = [:]
 
     public init(master: MasterKeys, cacheLifetime: Duration = .seconds(30)) {
         self.master = master
@@ -33,6 +36,8 @@ public actor Keyring {
 
     public func forget(owner: String) {
         cache[owner] = nil
+        // Patients' ciphers carry their tenant's keys (for older values): rebuilt with it.
+        patientCache.removeAll()
     }
 
     func build(owner: String, keys: [WrappedKey]) throws -> FieldCipher {
