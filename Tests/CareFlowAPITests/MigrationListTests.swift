@@ -20,8 +20,10 @@ struct MigrationListTests {
             "CreateOutboxMessages", "AddPatientListIndex", "CreateDevices", "CreateRiskAssessments", "AddUserProfileFields",
             "AddAppointmentListIndexes", "CreateLLMExchanges", "CreateCareSteps", "CreateReminderDeliveries", "CreatePrescriptionAnalyses",
             "CreateAdmissions", "CreateInvoices", "CreateClaims", "AddAnalyticsIndexes", "AddExportKeysetIndexes",
-            "CreateAppointmentHourCounts", "CreateConsoleSessions", "AddFacilityAddress",
+            "CreateAppointmentHourCounts", "CreateConsoleSessions", "AddFacilityAddress", "EnableRowLevelSecurity",
             "SealPatientConditionCodes", "SealIdempotencyResponses",
         ].map { "CareFlowAPI.\($0)" })
+        // Added last, and only when the application connects as a role other than the owner's.
+        #expect(CareFlowMigrations.applicationAccess(role: "careflow_app").map(\.name) == ["CareFlowAPI.GrantApplicationRole"])
     }
 }

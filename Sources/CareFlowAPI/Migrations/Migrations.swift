@@ -46,6 +46,7 @@ enum CareFlowMigrations {
         CreateAppointmentHourCounts(),
         CreateConsoleSessions(),
         AddFacilityAddress(),
+        EnableRowLevelSecurity(),
     ]
 
     /// Migrations that seal existing values need the tenants' keys: `configure` adds them, after
@@ -55,5 +56,11 @@ enum CareFlowMigrations {
             SealPatientConditionCodes(keyring: keyring),
             SealIdempotencyResponses(keyring: keyring),
         ]
+    }
+
+    /// When the application connects as a role other than the migrations' (the tables' owner),
+    /// `configure` adds this last: that role's row privileges, nothing more.
+    static func applicationAccess(role: String) -> [any Migration] {
+        [GrantApplicationRole(role: role)]
     }
 }
