@@ -93,6 +93,7 @@ public func configure(
     }
     let keyring = Keyring(master: masterKeys)
     app.migrations.add(CareFlowMigrations.sealing(keyring: keyring), to: migrationDatabase)
+    app.migrations.add(CareFlowMigrations.isolation, to: migrationDatabase)
     if let applicationRole {
         app.migrations.add(CareFlowMigrations.applicationAccess(role: applicationRole), to: migrationDatabase)
     }

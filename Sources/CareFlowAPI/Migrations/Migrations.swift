@@ -46,7 +46,6 @@ enum CareFlowMigrations {
         CreateAppointmentHourCounts(),
         CreateConsoleSessions(),
         AddFacilityAddress(),
-        EnableRowLevelSecurity(),
     ]
 
     /// Migrations that seal existing values need the tenants' keys: `configure` adds them, after
@@ -57,6 +56,13 @@ enum CareFlowMigrations {
             SealIdempotencyResponses(keyring: keyring),
         ]
     }
+
+    /// After the sealing migrations, which add a `tenant_id` column too (`idempotency_records`):
+    /// row-level security covers every tenant table that exists by then. A later migration that
+    /// creates a tenant table gives it its policy itself (`RowLevelSecurityTests` insists).
+    static let isolation: [any Migration] = [
+        EnableRowLevelSecurity(),
+    ]
 
     /// When the application connects as a role other than the migrations' (the tables' owner),
     /// `configure` adds this last: that role's row privileges, nothing more.

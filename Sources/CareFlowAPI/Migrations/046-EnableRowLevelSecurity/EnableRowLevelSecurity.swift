@@ -14,7 +14,8 @@ import SQLKit
 /// there, another tenant's rows are invisible and cannot be written (USING and WITH CHECK).
 ///
 /// The tables are read from the catalogue rather than listed, so this covers every tenant table
-/// that exists when it runs; a table added later needs its own policy, and
+/// that exists when it runs (it runs after the sealing migrations, which add `tenant_id` to
+/// `idempotency_records`); a table added later needs its own policy (`protect(_:on:)`), and
 /// `RowLevelSecurityTests` fails for any tenant table without one. Nothing on SQLite.
 struct EnableRowLevelSecurity: AsyncMigration {
     static let policy = "careflow_tenant_isolation"
@@ -23,16 +24,22 @@ struct EnableRowLevelSecurity: AsyncMigration {
         try await db.transaction { tx in
             guard let sql = tx as? any SQLDatabase, sql.dialect.name == "postgresql" else { return }
             for table in try await Self.tenantTables(sql) {
-                try await sql.raw("ALTER TABLE \(ident: table.name) ENABLE ROW LEVEL SECURITY").run()
-                try await sql.raw("ALTER TABLE \(ident: table.name) FORCE ROW LEVEL SECURITY").run()
-                try await sql.raw("DROP POLICY IF EXISTS \(ident: Self.policy) ON \(ident: table.name)").run()
-                let rule = Self.rule(tenantColumnType: table.type)
-                try await sql.raw("""
-                    CREATE POLICY \(ident: Self.policy) ON \(ident: table.name)
-                    USING (\(unsafeRaw: rule)) WITH CHECK (\(unsafeRaw: rule))
-                    """).run()
+                try await Self.protect(table.name, tenantColumnType: table.type, on: sql)
             }
         }
+    }
+
+    /// Row-level security and the tenant policy on one table (PostgreSQL): what a later
+    /// migration creating a tenant table calls for it.
+    static func protect(_ table: String, tenantColumnType: String = "uuid", on sql: any SQLDatabase) async throws {
+        try await sql.raw("ALTER TABLE \(ident: table) ENABLE ROW LEVEL SECURITY").run()
+        try await sql.raw("ALTER TABLE \(ident: table) FORCE ROW LEVEL SECURITY").run()
+        try await sql.raw("DROP POLICY IF EXISTS \(ident: Self.policy) ON \(ident: table)").run()
+        let rule = Self.rule(tenantColumnType: tenantColumnType)
+        try await sql.raw("""
+            CREATE POLICY \(ident: Self.policy) ON \(ident: table)
+            USING (\(unsafeRaw: rule)) WITH CHECK (\(unsafeRaw: rule))
+            """).run()
     }
 
     func revert(on db: any Database) async throws {
