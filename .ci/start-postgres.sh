@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Starts a PostgreSQL server on 127.0.0.1:5432 with a `careflow` role and a `careflow_test`
-# database, and prints the URL. Idempotent: safe to run when it is already up.
+# Starts a PostgreSQL server on 127.0.0.1:5432 with a `careflow` role (owner, migrations), a
+# `careflow_app` role (the application's, subject to row-level security) and a `careflow_test`
+# database, and prints the owner's URL. Idempotent: safe to run when it is already up.
 #
 # Only the URL goes to stdout, because callers capture it with $(…). The server itself is
 # started with every inherited descriptor closed: a daemon that kept the caller's pipe open
@@ -46,6 +47,11 @@ su postgres -c "psql -q -v ON_ERROR_STOP=1" <<'SQL' >/dev/null 2>>"$log"
 DO $$ BEGIN
   IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'careflow') THEN
     CREATE ROLE careflow LOGIN PASSWORD 'careflow';
+  END IF;
+  -- The role the application (and the API tests' apps) connect as: rows only, no schema, no
+  -- way around row-level security; `careflow` owns the tables and runs the migrations.
+  IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'careflow_app') THEN
+    CREATE ROLE careflow_app LOGIN PASSWORD 'careflow_app' NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE;
   END IF;
 END $$;
 SELECT 'CREATE DATABASE careflow_test OWNER careflow'

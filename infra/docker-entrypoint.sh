@@ -12,6 +12,9 @@
 # POSTGRES_USER / POSTGRES_PASSWORD(_FILE) / POSTGRES_HOST / POSTGRES_PORT / POSTGRES_DB, so the
 # database password lives in one secret file shared with the postgres container.
 # The password is inserted verbatim: use URL-safe characters (e.g. `openssl rand -hex 32`).
+# With POSTGRES_APP_USER and POSTGRES_APP_PASSWORD(_FILE) as well, DATABASE_URL is that role's
+# (rows only, subject to row-level security), and `migrate` alone also gets the owner's URL as
+# DATABASE_MIGRATION_URL: gateways and workers never hold the owner's password.
 set -eu
 
 # file_env NAME: export NAME from the file named by NAME_FILE, if that is set.
@@ -39,15 +42,25 @@ file_env DATABASE_URL
 file_env CAREFLOW_JWT_SIGNING_KEY
 file_env CAREFLOW_METRICS_TOKEN
 file_env POSTGRES_PASSWORD
+file_env POSTGRES_APP_PASSWORD
 
 if [ -z "${DATABASE_URL:-}" ] && [ -n "${POSTGRES_HOST:-}" ]; then
     : "${POSTGRES_USER:?POSTGRES_USER is required with POSTGRES_HOST}"
     : "${POSTGRES_PASSWORD:?POSTGRES_PASSWORD or POSTGRES_PASSWORD_FILE is required with POSTGRES_HOST}"
     : "${POSTGRES_DB:?POSTGRES_DB is required with POSTGRES_HOST}"
     DATABASE_URL="postgres://${POSTGRES_USER}:${POSTGRES_PASSWORD}@${POSTGRES_HOST}:${POSTGRES_PORT:-5432}/${POSTGRES_DB}${POSTGRES_URL_QUERY:-}"
+    if [ -n "${POSTGRES_APP_USER:-}" ]; then
+        : "${POSTGRES_APP_PASSWORD:?POSTGRES_APP_PASSWORD or POSTGRES_APP_PASSWORD_FILE is required with POSTGRES_APP_USER}"
+        if [ "${1:-}" = "migrate" ]; then
+            DATABASE_MIGRATION_URL="$DATABASE_URL"
+            export DATABASE_MIGRATION_URL
+        fi
+        DATABASE_URL="postgres://${POSTGRES_APP_USER}:${POSTGRES_APP_PASSWORD}@${POSTGRES_HOST}:${POSTGRES_PORT:-5432}/${POSTGRES_DB}${POSTGRES_URL_QUERY:-}"
+    fi
     export DATABASE_URL
 fi
-# The app needs only DATABASE_URL; do not leave a second copy of the password around.
-unset POSTGRES_PASSWORD
+# The app needs only DATABASE_URL (and `migrate` DATABASE_MIGRATION_URL); do not leave a second
+# copy of the passwords around.
+unset POSTGRES_PASSWORD POSTGRES_APP_PASSWORD
 
 exec /app/careflow "$@"

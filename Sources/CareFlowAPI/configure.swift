@@ -23,6 +23,10 @@ public func configure(
     try FileManager.default.createDirectory(atPath: config.dataDirectory, withIntermediateDirectories: true,
                                             attributes: [.posixPermissions: 0o700])
 
+    // Where the migrations run: the application's own connection, or the tables' owner when the
+    // application connects as a role that may only read and write rows.
+    var migrationDatabase: DatabaseID? = nil
+    var applicationRole: String? = nil
     switch config.database {
     case .sqlite(let path):
         // One connection (SQLite has one writer): a burst of requests waits for it longer than
@@ -40,8 +44,18 @@ public func configure(
         // each other until requests time out; a small pool per loop and a longer wait absorb them.
         app.databases.use(.postgres(configuration: postgres, maxConnectionsPerEventLoop: config.databasePoolSize,
                                     connectionPoolTimeout: .seconds(30), sqlLogLevel: .debug), as: .psql)
+        if let ownerURL = config.databaseMigrationURL {
+            var owner = try SQLPostgresConfiguration(url: ownerURL)
+            if let searchPath { owner.searchPath = [searchPath] }
+            app.databases.use(.postgres(configuration: owner, maxConnectionsPerEventLoop: 1, connectionPoolTimeout: .seconds(30),
+                                        sqlLogLevel: .debug), as: .migrationOwner, isDefault: false)
+            migrationDatabase = .migrationOwner
+            let appUser = URLComponents(string: url)?.user?.removingPercentEncoding
+            let ownerUser = URLComponents(string: ownerURL)?.user?.removingPercentEncoding
+            if let appUser, appUser != ownerUser { applicationRole = appUser }
+        }
     }
-    app.migrations.add(CareFlowMigrations.all)
+    app.migrations.add(CareFlowMigrations.all, to: migrationDatabase)
     guard config.trustedProxies.problems.isEmpty else {
         let reason = "CAREFLOW_TRUSTED_PROXIES: " + config.trustedProxies.problems.joined(separator: "; ")
         app.logger.critical("invalid configuration", metadata: ["error": .string(reason)])
@@ -78,7 +92,11 @@ public func configure(
         app.logger.warning("CAREFLOW_MASTER_KEYS is not set: using the demo master key in the data folder; set it in production")
     }
     let keyring = Keyring(master: masterKeys)
-    app.migrations.add(CareFlowMigrations.sealing(keyring: keyring))
+    app.migrations.add(CareFlowMigrations.sealing(keyring: keyring), to: migrationDatabase)
+    app.migrations.add(CareFlowMigrations.isolation, to: migrationDatabase)
+    if let applicationRole {
+        app.migrations.add(CareFlowMigrations.applicationAccess(role: applicationRole), to: migrationDatabase)
+    }
 
     let db = app.db
     let tenantIdentities = TenantIdentities()

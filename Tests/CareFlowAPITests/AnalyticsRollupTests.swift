@@ -195,13 +195,15 @@ struct AnalyticsRollupTests {
             }
             try await (0..<120).map(appointment).create(on: app.db)
             let migration = CreateAppointmentHourCounts()
-            try await migration.revert(on: app.db)
+            // Schema changes are the owner's (on PostgreSQL the application's role has none).
+            let owner = ownerDatabase(app)
+            try await migration.revert(on: owner)
             let sql = app.db as! any SQLDatabase
             await #expect(throws: (any Error).self) { try await sql.raw("SELECT * FROM appointment_hour_counts").all() }
             // Without the triggers, writes to appointments go on as before.
             try await (120..<150).map(appointment).create(on: app.db)
             try await Appointment.query(on: app.db).filter(\.$status == .cancelled).set(\.$status, to: .completed).update()
-            try await migration.prepare(on: app.db)
+            try await migration.prepare(on: owner)
             let table = try await Self.grouped(app)
             #expect(table.values.reduce(0, +) == 150)
             #expect(try await Self.hourCounts(app) == table)

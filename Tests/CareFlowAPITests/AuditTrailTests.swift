@@ -28,7 +28,7 @@ struct AuditTrailTests {
             // Someone with schema rights removes the guard and edits one event.
             let victim = try await AuditEvent.query(on: app.db)
                 .filter(\.$chain == AuditLog.chainKey(for: t.id)).filter(\.$seq == 3).first()!
-            try await dropGuards(sql)
+            try await dropGuards(ownerDatabase(app) as! any SQLDatabase)  // the owner: the application role has no DDL rights
             try await sql.raw("UPDATE audit_events SET outcome = 'success', action = 'nothing.to.see' WHERE id = \(bind: victim.id!)").run()
             let report = try await AuditChainVerifier().verify(on: app.db)
             #expect(!report.ok)
@@ -43,7 +43,7 @@ struct AuditTrailTests {
         try await withCareFlow(backend) { app in
             let t = try await Fixtures.tenant(app, slug: "audit-del")
             let sql = app.db as! any SQLDatabase
-            try await dropGuards(sql)
+            try await dropGuards(ownerDatabase(app) as! any SQLDatabase)  // the owner: the application role has no DDL rights
             let chain = AuditLog.chainKey(for: t.id)
             try await sql.raw("DELETE FROM audit_events WHERE chain = \(bind: chain) AND seq = 2").run()
             let report = try await AuditChainVerifier().verify(on: app.db)

@@ -11,7 +11,7 @@ struct MigrationListTests {
     @Test("names and order are those deployed databases have recorded")
     func namesAndOrder() throws {
         let keyring = Keyring(master: try MasterKeys(keys: [FernetKey.generate()]))
-        let names = (CareFlowMigrations.all + CareFlowMigrations.sealing(keyring: keyring)).map(\.name)
+        let names = (CareFlowMigrations.all + CareFlowMigrations.sealing(keyring: keyring) + CareFlowMigrations.isolation).map(\.name)
         #expect(names == [
             "CreateTenants", "CreateWrappedKeys", "CreateFacilities", "CreatePlatformAdmins", "CreateUsers",
             "CreateRoleAssignments", "CreateAuthSessions", "CreateInvitations", "CreateAuditEvents", "CreateMFATables",
@@ -21,7 +21,9 @@ struct MigrationListTests {
             "AddAppointmentListIndexes", "CreateLLMExchanges", "CreateCareSteps", "CreateReminderDeliveries", "CreatePrescriptionAnalyses",
             "CreateAdmissions", "CreateInvoices", "CreateClaims", "AddAnalyticsIndexes", "AddExportKeysetIndexes",
             "CreateAppointmentHourCounts", "CreateConsoleSessions", "AddFacilityAddress", "CreatePatientKeys",
-            "SealPatientConditionCodes", "SealIdempotencyResponses",
+            "SealPatientConditionCodes", "SealIdempotencyResponses", "EnableRowLevelSecurity",
         ].map { "CareFlowAPI.\($0)" })
+        // Added last, and only when the application connects as a role other than the owner's.
+        #expect(CareFlowMigrations.applicationAccess(role: "careflow_app").map(\.name) == ["CareFlowAPI.GrantApplicationRole"])
     }
 }

@@ -121,8 +121,8 @@ struct PatientLeakTests {
             let id = try await Self.patient(app, t, given: "Claudine", facility: t.f1.id!, conditions: ["B20", "I10"])
             let migration = SealPatientConditionCodes(keyring: app.services.keyring)
             // One connection throughout: SQLite's other pooled connection may still read an
-            // older snapshot of the schema.
-            try await app.db.transaction { tx in
+            // older snapshot of the schema. The owner's: the application's role changes no schema.
+            try await ownerDatabase(app).transaction { tx in
                 let sql = tx as! any SQLDatabase
                 // Back to the old shape: clear codes in `code`.
                 try await migration.revert(on: tx)

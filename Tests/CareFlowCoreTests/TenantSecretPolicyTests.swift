@@ -109,7 +109,8 @@ struct TenantSecretPolicyTests {
     @Test("env: secrets: CareFlow's own variables are refused; an allow-list of prefixes narrows the rest")
     func environmentNames() throws {
         let open = TenantSecretPolicy()
-        for name in ["CAREFLOW_MASTER_KEYS", "CAREFLOW_JWT_SIGNING_KEY", "CAREFLOW_METRICS_TOKEN", "DATABASE_URL", "POSTGRES_PASSWORD", "PGPASSWORD"] {
+        for name in ["CAREFLOW_MASTER_KEYS", "CAREFLOW_JWT_SIGNING_KEY", "CAREFLOW_METRICS_TOKEN", "DATABASE_URL", "DATABASE_MIGRATION_URL",
+                     "POSTGRES_PASSWORD", "PGPASSWORD"] {
             #expect(open.problem(with: .env(name)) != nil, "\(name)")
         }
         #expect(open.problem(with: .env("KH_STRIPE_KEY")) == nil)

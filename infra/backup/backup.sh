@@ -64,7 +64,9 @@ write_checksum() {
 db_out="$db_dir/careflow-db-$stamp.dump"
 in_progress+=("$db_out.partial")
 log "dumping database ${PGDATABASE} on ${PGHOST:-local socket}"
-pg_dump --format=custom --compress=6 --file="$db_out.partial" --dbname="$PGDATABASE"
+# --enable-row-security: a non-superuser owner is subject to the forced row-level security
+# (migration 046), and pg_dump would refuse without it; no tenant is set, so every row is dumped.
+pg_dump --format=custom --compress=6 --enable-row-security --file="$db_out.partial" --dbname="$PGDATABASE"
 # A readable table of contents proves the archive is complete and restorable by pg_restore.
 pg_restore --list "$db_out.partial" >/dev/null
 mv -- "$db_out.partial" "$db_out"

@@ -13,6 +13,10 @@ public struct AppConfiguration: Sendable {
     var dataDirectory: String
     var tenantsDirectory: String
     var database: DatabaseKind
+    /// `DATABASE_MIGRATION_URL` (PostgreSQL): the role that owns the tables and runs the
+    /// migrations, when `DATABASE_URL` is a role that may only read and write rows (row-level
+    /// security then holds for the application). Unset: the one role does both.
+    var databaseMigrationURL: String? = nil
     var publicURL: String
     var bcryptCost: Int
     var maxBodySize: String
@@ -92,6 +96,7 @@ public struct AppConfiguration: Sendable {
             dataDirectory: dataDir,
             tenantsDirectory: env["CAREFLOW_TENANTS_DIR"].nonEmpty ?? "./tenants",
             database: database,
+            databaseMigrationURL: env["DATABASE_URL"].nonEmpty == nil ? nil : env["DATABASE_MIGRATION_URL"].nonEmpty,
             publicURL: (env["CAREFLOW_PUBLIC_URL"].nonEmpty ?? "http://127.0.0.1:8080").trimmingCharacters(in: CharacterSet(charactersIn: "/")),
             // 12 in production; tests lower it (never below bcrypt's minimum of 4).
             bcryptCost: max(4, Int(env["CAREFLOW_BCRYPT_COST"] ?? "") ?? 12),

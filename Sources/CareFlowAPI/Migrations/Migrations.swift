@@ -57,4 +57,17 @@ enum CareFlowMigrations {
             SealIdempotencyResponses(keyring: keyring),
         ]
     }
+
+    /// After the sealing migrations, which add a `tenant_id` column too (`idempotency_records`):
+    /// row-level security covers every tenant table that exists by then. A later migration that
+    /// creates a tenant table gives it its policy itself (`RowLevelSecurityTests` insists).
+    static let isolation: [any Migration] = [
+        EnableRowLevelSecurity(),
+    ]
+
+    /// When the application connects as a role other than the migrations' (the tables' owner),
+    /// `configure` adds this last: that role's row privileges, nothing more.
+    static func applicationAccess(role: String) -> [any Migration] {
+        [GrantApplicationRole(role: role)]
+    }
 }

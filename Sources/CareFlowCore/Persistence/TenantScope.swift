@@ -58,9 +58,15 @@ public struct TenantScope: Sendable {
         TenantScope(tenantID: tenantID, db: db)
     }
 
+    /// A transaction for this tenant. On PostgreSQL it also tells the database which tenant it
+    /// works for, so row-level security hides every other tenant's rows from it, even from a
+    /// query that forgot its `tenant_id` filter, and refuses to write them.
     public func transaction<T: Sendable>(_ body: @escaping @Sendable (TenantScope) async throws -> T) async throws -> T {
         let tenantID = self.tenantID
-        return try await db.transaction { db in try await body(TenantScope(tenantID: tenantID, db: db)) }
+        return try await db.transaction { db in
+            try await TenantSessionSetting.apply(tenantID, on: db)
+            return try await body(TenantScope(tenantID: tenantID, db: db))
+        }
     }
 }
 

@@ -17,7 +17,7 @@ public struct TenantSecretPolicy: Sendable, Equatable {
 
     /// CareFlow's own configuration: never a tenant's secret, whatever the allow-list says.
     public static let reservedEnvironmentPrefixes = ["CAREFLOW_"]
-    public static let reservedEnvironmentNames: Set<String> = ["DATABASE_URL", "POSTGRES_PASSWORD", "PGPASSWORD"]
+    public static let reservedEnvironmentNames: Set<String> = ["DATABASE_URL", "DATABASE_MIGRATION_URL", "POSTGRES_PASSWORD", "PGPASSWORD"]
     /// Never secrets, whatever `secretsDirectory` says: `/proc/self/environ` is the whole
     /// environment, platform keys included.
     static let systemDirectories = ["/proc", "/sys", "/dev"]

@@ -132,7 +132,7 @@ struct ConsoleAuditTests {
 
             // Someone with schema rights edits event #3 (as in AuditTrailTests).
             let sql = app.db as! any SQLDatabase
-            try await AuditTrailTests().dropGuards(sql)
+            try await AuditTrailTests().dropGuards(ownerDatabase(app) as! any SQLDatabase)  // the owner: the application role has no DDL rights
             let victim = try #require(try await AuditEvent.query(on: app.db).filter(\.$chain == chain).filter(\.$seq == 3).first())
             try await sql.raw("UPDATE audit_events SET outcome = 'success', action = 'nothing.to.see' WHERE id = \(bind: victim.id!)").run()
             let broken = try await browser.get("/console/audit")

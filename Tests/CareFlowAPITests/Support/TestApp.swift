@@ -74,7 +74,7 @@ private func withCareFlowUngated<T>(
     var app: Application?
     var schemaCreated = false
     func cleanUp() async {
-        if schemaCreated, let sql = app?.db as? any SQLDatabase {
+        if schemaCreated, let sql = app.map({ ownerDatabase($0) }) as? any SQLDatabase {
             try? await sql.raw("DROP SCHEMA IF EXISTS \(ident: schema) CASCADE").run()
         }
         try? await app?.asyncShutdown()
@@ -89,14 +89,15 @@ private func withCareFlowUngated<T>(
             if !TemplateDatabase.migrateEachTest { try await TemplateDatabase.copySQLite(to: path) }
             database = .sqlite(path: path)
         case .postgres:
-            database = .postgres(url: TestBackend.postgresURL!, searchPath: schema)
+            database = .postgres(url: TestBackend.postgresAppURL!, searchPath: schema)
         }
         var config = testConfiguration(dataDirectory: dir, tenantsDirectory: tenantsDir, database: database)
+        if backend == .postgres { config.databaseMigrationURL = TestBackend.postgresURL }
         adjust(&config)
         let started = try await Application.make(.testing)
         app = started
         try await configure(started, configuration: config, metrics: metrics)
-        if backend == .postgres, let sql = started.db as? any SQLDatabase {
+        if backend == .postgres, let sql = ownerDatabase(started) as? any SQLDatabase {
             try await sql.raw("CREATE SCHEMA \(ident: schema)").run()
             schemaCreated = true
             try await TemplateDatabase.migrate(started)
@@ -111,6 +112,12 @@ private func withCareFlowUngated<T>(
         await cleanUp()
         throw error
     }
+}
+
+/// The connection of the tables' owner on PostgreSQL (schema changes, what the application role
+/// may not do); the application's own elsewhere.
+func ownerDatabase(_ app: Application) -> any Database {
+    app.services.configuration.databaseMigrationURL == nil ? app.db : app.db(.migrationOwner)
 }
 
 /// Shorthand for requests in tests.
