@@ -18,14 +18,20 @@ MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
 
 let app = try await Application.make(env)
 do {
-    try await configure(app, metrics: registry)
-    app.registerCareFlowCommands()
     let command = env.arguments.dropFirst().first
-    if command == nil || command == "serve" {
-        try await ServeBootstrap.prepare(app)
-    } else if command != "migrate" {
-        // The embedded database is brought up to date by whichever command touches it first.
-        try await ServeBootstrap.migrateEmbedded(app)
+    if let command, Application.standaloneCommands.contains(command) {
+        // Backup and restore take the files and database as they are: `configure` would create
+        // keys and a database in a folder a restore must find empty.
+        app.registerStandaloneCommands()
+    } else {
+        try await configure(app, metrics: registry)
+        app.registerCareFlowCommands()
+        if command == nil || command == "serve" {
+            try await ServeBootstrap.prepare(app)
+        } else if command != "migrate" {
+            // The embedded database is brought up to date by whichever command touches it first.
+            try await ServeBootstrap.migrateEmbedded(app)
+        }
     }
     try await app.execute()
 } catch {
