@@ -9,7 +9,8 @@ import VaporTesting
 
 /// `careflow backup` / `careflow restore` as an operator runs them (the real executable), on a
 /// running instance's data folder and database (issue 16, "Backups that restore").
-@Suite("Backup and restore: a busy instance into an empty one; wrong key, tampering, non-empty targets refused")
+@Suite("Backup and restore: a busy instance into an empty one; wrong key, tampering, non-empty targets refused",
+       .tags(.slow), .outsideFastLayer)
 struct BackupRestoreTests {
     typealias F = RecordFixtures
 
