@@ -10,8 +10,8 @@ struct BackupRun {
     let config: AppConfiguration
     let key: BackupKey
     let keyFile: String
-    /// The PostgreSQL connection (nil on SQLite, which is copied through its own API).
-    let database: (any Database)?
+    /// The instance's database (PostgreSQL queries, the audit event; SQLite is copied through its own API).
+    let database: any Database
     let say: @Sendable (String) -> Void
 
     func run(to destination: URL) async throws -> BackupManifest {
@@ -19,6 +19,11 @@ struct BackupRun {
         let staging = destination.deletingLastPathComponent().appendingPathComponent(".careflow-backup-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: staging, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         defer { try? FileManager.default.removeItem(at: staging) }
+        if case .sqlite(let path) = config.database, !FileManager.default.fileExists(atPath: path) {
+            throw BackupError.refused("no database at \(path)")
+        }
+        try await BackupDatabase.audit(.backupCreate, archive: destination,
+                                       details: ["backend": config.isEmbedded ? "sqlite" : "postgres"], on: database)
         let writer = try BackupArchiveWriter(destination: destination, key: key)
         do {
             let (manifest, dbMember) = try await snapshotDatabase(into: staging)

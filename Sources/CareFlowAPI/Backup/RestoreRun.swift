@@ -14,8 +14,8 @@ struct RestoreRun {
     let key: BackupKey
     let master: MasterKeys
     let force: Bool
-    /// The PostgreSQL connection (nil on SQLite).
-    let database: (any Database)?
+    /// The target database (PostgreSQL queries; on both, the audit event once restored).
+    let database: any Database
     let say: @Sendable (String) -> Void
 
     func run(from archive: URL) async throws -> BackupManifest {
@@ -95,6 +95,10 @@ struct RestoreRun {
                 guard n == expected else { throw BackupError.failed("after the restore \(table) holds \(n) rows, the archive \(expected)") }
             }
         }
+        // The restored trail records the restore itself (its chain continues from the archive's).
+        try await BackupDatabase.audit(.backupRestore, archive: archive,
+                                       details: ["created_at": ISO8601DateFormatter().string(from: manifest.createdAt),
+                                                 "forced": force ? "true" : "false"], on: database)
         say("restored \(manifest.counts.values.reduce(0, +)) rows in \(manifest.counts.count) tables and "
             + "\(manifest.members.filter { $0.path.hasPrefix("data/") }.count) data files"
             + (FileManager.default.fileExists(atPath: aside.path) ? "; the previous files are in \(aside.path) until you remove them" : ""))
@@ -114,7 +118,7 @@ struct RestoreRun {
         return try !SQLiteFile(path: path, mode: .readOnly).tables().isEmpty
     }
 
-    static func hasTables(postgres database: (any Database)?) async throws -> Bool {
+    static func hasTables(postgres database: any Database) async throws -> Bool {
         guard let sql = database as? any SQLDatabase else { throw BackupError.failed("no PostgreSQL connection") }
         let n = try await sql.raw("SELECT count(*) AS n FROM pg_tables WHERE schemaname = current_schema()").first()?.decode(column: "n", as: Int.self)
         return (n ?? 0) > 0
