@@ -23,14 +23,20 @@ if let setting = logStyle.unrecognisedSetting {
                        metadata: ["value": .string(setting), "format": .string(logStyle.format.rawValue)])
 }
 do {
-    try await configure(app, metrics: registry)
-    app.registerCareFlowCommands()
     let command = env.arguments.dropFirst().first
-    if command == nil || command == "serve" {
-        try await ServeBootstrap.prepare(app, announcer: StartupAnnouncer(style: logStyle, logger: app.logger))
-    } else if command != "migrate" {
-        // The embedded database is brought up to date by whichever command touches it first.
-        try await ServeBootstrap.migrateEmbedded(app)
+    if let command, Application.standaloneCommands.contains(command) {
+        // Backup and restore take the files and database as they are: `configure` would create
+        // keys and a database in a folder a restore must find empty.
+        app.registerStandaloneCommands()
+    } else {
+        try await configure(app, metrics: registry)
+        app.registerCareFlowCommands()
+        if command == nil || command == "serve" {
+            try await ServeBootstrap.prepare(app, announcer: StartupAnnouncer(style: logStyle, logger: app.logger))
+        } else if command != "migrate" {
+            // The embedded database is brought up to date by whichever command touches it first.
+            try await ServeBootstrap.migrateEmbedded(app)
+        }
     }
     try await app.execute()
 } catch {

@@ -5,8 +5,9 @@
 #   BACKUP_INTERVAL_SECONDS    every N seconds (default 86400), first run at start-up.
 #   BACKUP_RETRY_SECONDS       after a failed run, try again this soon (default 900).
 #
-# `schedule.sh --check` is the container healthcheck: healthy while the newest database dump
-# is younger than two periods plus an hour.
+# `schedule.sh --check` is the container healthcheck: healthy while the newest archive
+# (careflow-<stamp>.cfbk, written by backup.sh through `careflow backup`) is younger than two
+# periods plus an hour.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -27,9 +28,9 @@ fi
 
 if [[ "${1:-}" == "--check" ]]; then
     max_age_min=$(( interval * 2 / 60 + 60 ))
-    newest="$(find "$BACKUP_DIR/db" -maxdepth 1 -type f -name 'careflow-db-*.dump' -mmin "-$max_age_min" -print -quit 2>/dev/null || true)"
+    newest="$(find "$BACKUP_DIR" -maxdepth 1 -type f -name 'careflow-*.cfbk' -mmin "-$max_age_min" -print -quit 2>/dev/null || true)"
     if [[ -z "$newest" ]]; then
-        echo "no database backup newer than $max_age_min minutes in $BACKUP_DIR/db" >&2
+        echo "no backup archive newer than $max_age_min minutes in $BACKUP_DIR" >&2
         exit 1
     fi
     exit 0

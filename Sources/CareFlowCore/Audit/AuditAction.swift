@@ -154,6 +154,12 @@ extension AuditAction {
     public static let visitNoteCreate = AuditAction("visit_note.create")
 
     public static let webhookRejected = AuditAction("webhook.rejected")
+
+    /// `careflow backup`: recorded in the live trail just before the snapshot, so the archive
+    /// carries the record of its own making.
+    public static let backupCreate = AuditAction("backup.create")
+    /// `careflow restore`: recorded in the restored trail once the restore is complete.
+    public static let backupRestore = AuditAction("backup.restore")
 }
 
 extension AuditAction {
@@ -178,5 +184,6 @@ extension AuditAction {
         .invoiceRefund, .invoiceRefunded,
         .patientExported,
         .patientErased,
+        .backupCreate, .backupRestore,
     ]
 }

@@ -14,7 +14,7 @@ enum CareflowExecutable {
     }
 
     static func run(_ arguments: [String], data: String, tenants: String? = nil, models: String? = nil,
-                    datasets: String? = nil) throws -> Run {
+                    datasets: String? = nil, environment extra: [String: String] = [:]) throws -> Run {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: path)
         process.arguments = arguments
@@ -26,6 +26,8 @@ enum CareflowExecutable {
         env["LOG_LEVEL"] = "error"
         env["DATABASE_URL"] = nil
         env["CAREFLOW_MASTER_KEYS"] = nil
+        // What a test sets on purpose (a scratch DATABASE_URL, a backup key file).
+        env.merge(extra) { _, set in set }
         process.environment = env
         let output = Pipe()
         process.standardOutput = output
