@@ -28,5 +28,17 @@ public enum EncryptedColumns {
         Table(name: "idempotency_records", columns: ["response_sealed"]),
         // Each patient's data key, sealed under the tenant's (issue 16).
         Table(name: "patient_keys", columns: ["key_sealed"]),
+        // Added with the care and billing tables but missing here until issue 16's review: a
+        // rotation that retired the old key would have left them unreadable.
+        // `EncryptedColumnsCoverageTests` now compares this list with the database's columns.
+        Table(name: "admissions", columns: ["reason_sealed", "summary_sealed"], patientColumn: "patient_id"),
+        Table(name: "care_steps", columns: ["title_sealed", "detail_sealed"], patientColumn: "patient_id"),
+        Table(name: "llm_exchanges", columns: ["prompt_sealed", "answer_sealed"], patientColumn: "patient_id"),
+        Table(name: "prescription_analyses", columns: ["analysis_sealed", "text_sealed"], patientColumn: "patient_id"),
+        // Accounting records stay under the tenant's key (they outlive an erasure).
+        Table(name: "invoice_lines", columns: ["description_sealed"]),
+        Table(name: "claims", columns: ["policy_number_sealed"]),
+        Table(name: "claim_transitions", columns: ["note_sealed"]),
+        Table(name: "patient_erasures", columns: ["reason_sealed"]),
     ]
 }
