@@ -61,18 +61,27 @@ EXCLUDED = {
         "Vapor answers an unknown method with 404, not 405 with Allow; not part of the documented contract",
 }
 
-# Which operations each role fuzzes (regular expressions over the path). The group admin goes
-# last and over everything: its writes (role changes, MFA resets, deletions) would otherwise
-# disturb the roles fuzzed after it.
+# Which operations each role fuzzes (regular expressions over the path). The public routes
+# (sign-in, webhooks, probes) go once without a token: fuzzed with one, `POST /auth/logout`
+# ends the very session the rest of the run uses. The group admin goes last and over
+# everything: its writes (role changes, MFA resets, deletions) would otherwise disturb the
+# roles fuzzed after it.
+PUBLIC = r"^/api/v1/auth/|^/webhooks/|^/(health|ready|metrics|docs|openapi\.json|\.well-known/)"
+# The caller's own credentials: five wrong current passwords or codes lock the account and end
+# its sessions, as they should against a stolen token. One role nobody else fuzzes as, the
+# receptionist, takes them last, so the lockout cannot turn other runs into 401s.
+ACCOUNT = r"^/api/v1/me/(password|mfa/|sessions/)"
 ROLE_PLAN = [
-    ("patient", r".*"),
+    ("anonymous", PUBLIC),
+    ("patient", r"^/api/"),
     ("nurse", r"^/api/v1/(patients|admissions|me|steps|facilities/[^/]+/(wards|shifts|coverage))"),
     ("doctor", r"^/api/v1/(patients|appointments|doctors|me|steps|predict)|^/api/(patients|predict)"),
     ("billing", r"^/api/v1/(invoices|claims|exports|analytics)"),
     ("facility_admin", r"^/api/v1/(facilities|doctors|analytics|outbox|integrations|audit-events)"),
-    ("group_admin", r".*"),
+    ("group_admin", r"^/api/"),
+    ("receptionist", ACCOUNT),
 ]
-ROLE_SHARE = {"patient": 0.8, "group_admin": 1.0}  # of --max-examples; other roles 0.5
+ROLE_SHARE = {"anonymous": 1.0, "patient": 0.8, "group_admin": 1.0, "receptionist": 1.0}  # of --max-examples; other roles 0.5
 
 
 class Authenticator:
@@ -200,6 +209,7 @@ class Setup:
         self.auth = Authenticator()
         self.accounts = server.credentials()
         self.tokens = {}
+        self.refresh_tokens = {}
         self.seeds = {}
 
     def sign_in(self, role):
@@ -210,7 +220,7 @@ class Setup:
         if "access_token" in answer:
             claims = json.loads(base64.urlsafe_b64decode(answer["access_token"].split(".")[1] + "=="))
             if claims.get("scope") != "mfa_enrolment":
-                return answer["access_token"]
+                return answer
             # The role requires TOTP: enrol with the enrolment-only token, then sign in again.
             token = answer["access_token"]
             status, started = self.server.api("POST", "/api/v1/me/mfa/totp", token=token)
@@ -225,7 +235,16 @@ class Setup:
         status, tokens = self.server.api("POST", "/api/v1/auth/mfa/verify",
                                          {"mfa_token": answer["mfa_token"], "code": self.auth.code(email)})
         assert status == 200 and "access_token" in tokens, "MFA %s: %s %s" % (role, status, tokens)
-        return tokens["access_token"]
+        return tokens
+
+    def fresh_token(self, role):
+        """A new access token through the refresh token: access tokens live 15 minutes, less
+        than a whole run on a loaded machine, and a second TOTP sign-in could wait 30 s."""
+        status, tokens = self.server.api("POST", "/api/v1/auth/refresh", {"refresh_token": self.refresh_tokens[role]})
+        assert status == 200 and "access_token" in tokens, "refresh %s: %s %s" % (role, status, tokens)
+        self.refresh_tokens[role] = tokens["refresh_token"]
+        self.tokens[role] = tokens["access_token"]
+        return self.tokens[role]
 
     def seed(self, name, status_answer, key="id"):
         status, answer = status_answer
@@ -237,7 +256,9 @@ class Setup:
 
     def run(self):
         for role in ["group_admin", "facility_admin", "doctor", "nurse", "receptionist", "billing", "patient"]:
-            self.tokens[role] = self.sign_in(role)
+            tokens = self.sign_in(role)
+            self.tokens[role] = tokens["access_token"]
+            self.refresh_tokens[role] = tokens["refresh_token"]
         api, admin = self.server.api, self.tokens["group_admin"]
         _, facilities = api("GET", "/api/v1/facilities", token=admin)
         facility = facilities["items"][0]["id"] if isinstance(facilities, dict) and facilities.get("items") else None
@@ -328,20 +349,22 @@ def run_role(server, role, token, pattern, seeds, args, output):
                "--max-examples", str(examples), "--workers", str(args.workers), "--seed", str(args.seed),
                "--no-shrink", "--request-timeout", "30", "--suppress-health-check", "all",
                "--continue-on-failure", "--max-failures", "200", "--output-truncate", "true",
-               "--include-path-regex", pattern,
-               "-H", "Authorization: Bearer " + token]
+               "--include-path-regex", pattern]
+    if token:
+        excluded = PUBLIC if pattern == ACCOUNT else PUBLIC + "|" + ACCOUNT
+        command += ["--exclude-path-regex", excluded, "-H", "Authorization: Bearer " + token]
     started = time.time()
     process = subprocess.run(command, env=env, cwd=output, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                              stdin=subprocess.DEVNULL, timeout=args.role_limit)
     text = process.stdout.decode(errors="replace")
     with open(os.path.join(output, "schemathesis-%s.txt" % role), "w", encoding="utf-8") as handle:
-        handle.write(text.replace(token, "<token>"))
+        handle.write(text.replace(token or "\0", "<token>"))
     tally = {"requests": 0, "5xx": 0}
     if os.path.exists(counts):
         with open(counts, encoding="utf-8") as handle:
             tally = json.load(handle)
     tally["seconds"] = round(time.time() - started, 1)
-    return process.returncode, tally, text.replace(token, "<token>")
+    return process.returncode, tally, text.replace(token or "\0", "<token>")
 
 
 def summary_of(text):
@@ -385,15 +408,20 @@ def main():
         print("seeded: %s" % ", ".join(sorted(seeds)), flush=True)
         if args.serve_only:
             with open(os.path.join(args.output, "state.json"), "w", encoding="utf-8") as handle:
-                json.dump({"base": server.base, "tokens": setup.tokens, "seeds": seeds}, handle)
+                json.dump({"base": server.base, "tokens": setup.tokens, "refresh_tokens": setup.refresh_tokens,
+                           "seeds": seeds}, handle)
             print("serving at %s; state.json in %s; Ctrl-C ends" % (server.base, args.output), flush=True)
-            signal.sigwait([signal.SIGINT, signal.SIGTERM])
-            return 0
+            signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+            try:
+                while True:
+                    time.sleep(3600)
+            except KeyboardInterrupt:
+                return 0
         wanted = args.roles.split(",")
         for role, pattern in ROLE_PLAN:
             if role not in wanted:
                 continue
-            status, tally, text = run_role(server, role, setup.tokens[role], pattern, seeds, args, args.output)
+            status, tally, text = run_role(server, role, setup.fresh_token(role) if role != "anonymous" else None, pattern, seeds, args, args.output)
             totals["requests"] += tally["requests"]
             totals["5xx"] += tally["5xx"]
             print("\n== %s: %d requests, %d 5xx, %.0f s, exit %d ==" % (

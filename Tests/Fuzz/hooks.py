@@ -40,11 +40,21 @@ def after_call(context, case, response):
         _tally["by_status"][status] = _tally["by_status"].get(status, 0) + 1
         if response.status_code >= 500:
             _tally["5xx"] += 1
+        if _tally["requests"] % 100 == 0:
+            _write_counts(locked=True)
 
 
 @atexit.register
-def _write_counts():
+def _write_counts(locked=False):
+    """Also every hundred requests, so a run cut short still reports what it sent."""
     path = os.environ.get("CAREFLOW_FUZZ_COUNTS")
-    if path:
-        with _lock, open(path, "w", encoding="utf-8") as handle:
+    if not path:
+        return
+    if not locked:
+        _lock.acquire()
+    try:
+        with open(path, "w", encoding="utf-8") as handle:
             json.dump(_tally, handle)
+    finally:
+        if not locked:
+            _lock.release()
