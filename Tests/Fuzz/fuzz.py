@@ -57,6 +57,11 @@ EXCLUDED = {
                                                       "CareFlow's writes are not all creates of a GET-able path",
     "ignored_auth / object_level_authorization": "authorization is specified by RBACTests and IsolationTests "
                                                   "per role and tenant, which these generic checks cannot know",
+    "coverage phase": "its deterministic boundary and negative cases come to about 150 requests per operation "
+                      "(some 20,000 per role), past the time CI has; the fuzzing phase generates both valid "
+                      "and invalid input (mode all) within --max-examples per operation",
+    "stateful phase": "needs OpenAPI links between operations, which the document does not declare; the "
+                      "seeded ids stand in for them",
     "missing_required_header / unsupported_method / allow_header_conformance":
         "Vapor answers an unknown method with 404, not 405 with Allow; not part of the documented contract",
 }
@@ -136,7 +141,7 @@ class Server:
             "CAREFLOW_MODELS_DIR": os.path.join(REPO, "Models"),
             "CAREFLOW_DATASETS_DIR": os.path.join(REPO, "Resources", "datasets"),
             "CAREFLOW_RESOURCES_DIR": os.path.join(REPO, "Resources"),
-            "LOG_LEVEL": "warning",
+            "LOG_LEVEL": os.environ.get("CAREFLOW_FUZZ_LOG_LEVEL", "warning"),
             "CAREFLOW_BCRYPT_COST": "4",
             # Generated logins would otherwise spend the sign-in budget in seconds and turn
             # the rest of the run into 429s; throttling has its own tests (ThrottleTests).
@@ -345,18 +350,22 @@ def run_role(server, role, token, pattern, seeds, args, output):
     })
     examples = max(1, int(args.max_examples * ROLE_SHARE.get(role, 0.5)))
     command = [sys.executable, "-m", "schemathesis.cli", "run", server.base + "/openapi.json",
-               "--checks", ",".join(CHECKS), "--phases", "examples,coverage,fuzzing",
+               "--checks", ",".join(CHECKS), "--phases", "examples,fuzzing",
                "--max-examples", str(examples), "--workers", str(args.workers), "--seed", str(args.seed),
-               "--no-shrink", "--request-timeout", "30", "--suppress-health-check", "all",
+               "--no-shrink", "--request-timeout", "45", "--suppress-health-check", "all",
                "--continue-on-failure", "--max-failures", "200", "--output-truncate", "true",
                "--include-path-regex", pattern]
     if token:
         excluded = PUBLIC if pattern == ACCOUNT else PUBLIC + "|" + ACCOUNT
         command += ["--exclude-path-regex", excluded, "-H", "Authorization: Bearer " + token]
     started = time.time()
-    process = subprocess.run(command, env=env, cwd=output, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                             stdin=subprocess.DEVNULL, timeout=args.role_limit)
-    text = process.stdout.decode(errors="replace")
+    try:
+        process = subprocess.run(command, env=env, cwd=output, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                 stdin=subprocess.DEVNULL, timeout=args.role_limit)
+        returncode, text = process.returncode, process.stdout.decode(errors="replace")
+    except subprocess.TimeoutExpired as expired:
+        returncode = 124
+        text = (expired.stdout or b"").decode(errors="replace") + "\nSUMMARY: stopped after %d s" % args.role_limit
     with open(os.path.join(output, "schemathesis-%s.txt" % role), "w", encoding="utf-8") as handle:
         handle.write(text.replace(token or "\0", "<token>"))
     tally = {"requests": 0, "5xx": 0}
@@ -364,7 +373,7 @@ def run_role(server, role, token, pattern, seeds, args, output):
         with open(counts, encoding="utf-8") as handle:
             tally = json.load(handle)
     tally["seconds"] = round(time.time() - started, 1)
-    return process.returncode, tally, text.replace(token or "\0", "<token>")
+    return returncode, tally, text.replace(token or "\0", "<token>")
 
 
 def summary_of(text):
@@ -382,10 +391,10 @@ def main():
     parser.add_argument("--output", default=os.path.join(HERE, "output"))
     parser.add_argument("--database-url")
     parser.add_argument("--schema")
-    parser.add_argument("--max-examples", type=int, default=30, help="per operation, for the group admin")
-    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--max-examples", type=int, default=25, help="per operation, for the group admin")
+    parser.add_argument("--workers", type=int, help="concurrent requests (default: 1 on SQLite, 4 on PostgreSQL)")
     parser.add_argument("--seed", type=int, default=16)
-    parser.add_argument("--role-limit", type=int, default=150, help="seconds one role's run may take")
+    parser.add_argument("--role-limit", type=int, default=300, help="seconds one role's run may take")
     parser.add_argument("--roles", default=",".join(role for role, _ in ROLE_PLAN))
     parser.add_argument("--check-dependencies", action="store_true")
     parser.add_argument("--serve-only", action="store_true",
@@ -396,6 +405,12 @@ def main():
         return 3
     if args.check_dependencies:
         return 0
+    if args.workers is None:
+        # On SQLite, concurrent writers wedge the server: SQLiteNIO's busy handler spins on a
+        # thread of the small blocking pool while the lock's holder waits for one, and from then
+        # on every request waits out the 30-s connection timeout (a 500). Reported, not fixed
+        # here; until it is, the SQLite run sends one request at a time.
+        args.workers = 4 if args.database_url else 1
     os.makedirs(args.output, exist_ok=True)
     data_dir = tempfile.mkdtemp(prefix="careflow-fuzz-")
     server = Server(args.binary, data_dir, args.output, args.database_url, args.schema)
