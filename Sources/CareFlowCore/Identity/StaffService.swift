@@ -1,5 +1,6 @@
 import FluentKit
 import Foundation
+import SQLKit
 
 /// Staff management inside a facility: invitations, role changes, removal. Enforces the
 /// policy table and `RoleGrantPolicy`; refused escalations are audited.
@@ -103,10 +104,14 @@ public struct StaffService: Sendable {
                                   principal: principal, origin: origin)
         // The difference is taken inside the write: taken before it, two changes sent together
         // both inserted the same role and the second failed on the unique index (a 500). On
-        // PostgreSQL two transactions can still read the same roles; the loser's insert hits the
-        // unique index and it runs again on what the winner left.
+        // PostgreSQL the member's row is locked first, so a second change reads what the first
+        // left (unlocked, the two deleted and inserted past each other and left the union); a
+        // unique conflict left over is run again.
         let revoker = self.revoker
         let (removed, added) = try await Self.retryingUniqueConflict { try await Self.write(on: scope) { scope -> ([Role], [Role]) in
+            if let sql = scope.db as? any SQLDatabase, sql.dialect.name == "postgresql" {
+                try await sql.raw("SELECT id FROM \(ident: User.schema) WHERE id = \(bind: user.id!) FOR UPDATE").run()
+            }
             let held = try await scope.query(RoleAssignment.self)
                 .filter(\.$userID == user.id!).filter(\.$facilityID == facility.id!).all().map(\.role)
             let removed = held.filter { !roles.contains($0) }
