@@ -13,7 +13,7 @@ import Testing
 struct ContractFuzzTests {
     static let script = CareflowExecutable.root.appendingPathComponent("Tests/Fuzz/fuzz.py").path
     /// The script bounds each role's run; this is the backstop should it hang.
-    static let limit: TimeInterval = 900
+    static let limit: TimeInterval = 1_800
 
     @Test("generated requests from every role get no 5xx and only documented answers", arguments: TestBackend.enabled)
     func schemathesisFindsNothing(backend: TestBackend) async throws {

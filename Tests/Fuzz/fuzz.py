@@ -394,7 +394,7 @@ def main():
     parser.add_argument("--max-examples", type=int, default=25, help="per operation, for the group admin")
     parser.add_argument("--workers", type=int, help="concurrent requests (default: 1 on SQLite, 4 on PostgreSQL)")
     parser.add_argument("--seed", type=int, default=16)
-    parser.add_argument("--role-limit", type=int, default=300, help="seconds one role's run may take")
+    parser.add_argument("--role-limit", type=int, default=480, help="seconds one role's run may take")
     parser.add_argument("--roles", default=",".join(role for role, _ in ROLE_PLAN))
     parser.add_argument("--check-dependencies", action="store_true")
     parser.add_argument("--serve-only", action="store_true",
