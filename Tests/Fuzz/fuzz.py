@@ -86,7 +86,7 @@ ROLE_PLAN = [
     ("group_admin", r"^/api/"),
     ("receptionist", ACCOUNT),
 ]
-ROLE_SHARE = {"anonymous": 1.0, "patient": 0.8, "group_admin": 1.0, "receptionist": 1.0}  # of --max-examples; other roles 0.5
+ROLE_SHARE = {"anonymous": 1.0, "patient": 0.5, "group_admin": 0.8, "receptionist": 1.0}  # of --max-examples; others 0.5
 
 
 class Authenticator:
