@@ -62,6 +62,7 @@ EXCLUDED = {
                       "and invalid input (mode all) within --max-examples per operation",
     "stateful phase": "needs OpenAPI links between operations, which the document does not declare; the "
                       "seeded ids stand in for them",
+    "POST /api/predict/health-risk": "schemathesis 4.32.5 crashes generating its body (see TOOL_TROUBLE)",
     "missing_required_header / unsupported_method / allow_header_conformance":
         "Vapor answers an unknown method with 404, not 405 with Allow; not part of the documented contract",
 }
@@ -76,6 +77,11 @@ PUBLIC = r"^/api/v1/auth/|^/webhooks/|^/(health|ready|metrics|docs|openapi\.json
 # its sessions, as they should against a stolen token. One role nobody else fuzzes as, the
 # receptionist, takes them last, so the lockout cannot turn other runs into 401s.
 ACCOUNT = r"^/api/v1/me/(password|mfa/|sessions/)"
+# schemathesis 4.32.5 itself fails generating this body with several workers (an internal
+# KeyError in its JSON-schema generator's cache), which ends the run as an error that is no
+# finding about CareFlow. The route is the legacy alias of POST /api/v1/predict/{model}, which
+# is fuzzed.
+TOOL_TROUBLE = r"^/api/predict/health-risk$"
 ROLE_PLAN = [
     ("anonymous", PUBLIC),
     ("patient", r"^/api/"),
@@ -356,7 +362,7 @@ def run_role(server, role, token, pattern, seeds, args, output):
                "--continue-on-failure", "--max-failures", "200", "--output-truncate", "true",
                "--include-path-regex", pattern]
     if token:
-        excluded = PUBLIC if pattern == ACCOUNT else PUBLIC + "|" + ACCOUNT
+        excluded = (PUBLIC if pattern == ACCOUNT else PUBLIC + "|" + ACCOUNT) + "|" + TOOL_TROUBLE
         command += ["--exclude-path-regex", excluded, "-H", "Authorization: Bearer " + token]
     started = time.time()
     try:
@@ -409,7 +415,8 @@ def main():
         # On SQLite, concurrent writers wedge the server: SQLiteNIO's busy handler spins on a
         # thread of the small blocking pool while the lock's holder waits for one, and from then
         # on every request waits out the 30-s connection timeout (a 500). Reported, not fixed
-        # here; until it is, the SQLite run sends one request at a time.
+        # here; until it is, the SQLite run sends one request at a time, which makes it rarer
+        # (the in-process outbox worker still writes beside it) but not impossible.
         args.workers = 4 if args.database_url else 1
     os.makedirs(args.output, exist_ok=True)
     data_dir = tempfile.mkdtemp(prefix="careflow-fuzz-")
