@@ -34,6 +34,39 @@ struct DocumentationTests {
         }
     }
 
+    /// Found by schemathesis (issue 16): `POST /api/v1/auth/refresh` with the body `false`
+    /// answered 400, `{"refresh_token": []}` 422, and neither status was documented for it.
+    @Test("every operation with a body documents the answers of the body reader, and they are what it sends")
+    func bodyReaderAnswersDocumented() async throws {
+        try await withCareFlow(.sqlite) { app in
+            let doc = try await app.send(.GET, "/openapi.json")
+            let paths = doc.json["paths"] as? [String: [String: Any]] ?? [:]
+            var withBody = 0
+            for (path, item) in paths {
+                for (method, value) in item {
+                    guard let operation = value as? [String: Any], operation["requestBody"] != nil else { continue }
+                    withBody += 1
+                    let responses = operation["responses"] as? [String: Any] ?? [:]
+                    for status in ["400", "413", "415", "422"] {
+                        let content = (responses[status] as? [String: Any])?["content"] as? [String: Any]
+                        #expect(content?["application/problem+json"] != nil, "\(method.uppercased()) \(path) does not document \(status)")
+                    }
+                }
+            }
+            #expect(withBody > 40)
+            let refresh = (paths["/api/v1/auth/refresh"]?["post"] as? [String: Any])?["responses"] as? [String: Any] ?? [:]
+            for (body, status) in [("false", 400), ("null", 400), ("{\"refresh_token\": []}", 422)] {
+                let res = try await app.send(.POST, "/api/v1/auth/refresh", json: body)
+                #expect(res.status.code == UInt(status), "\(body): \(res.status)")
+                #expect(res.headers.contentType?.description.hasPrefix("application/problem+json") == true)
+                #expect(refresh[String(status)] != nil, "\(status) is not documented for POST /api/v1/auth/refresh")
+            }
+            let text = try await app.send(.POST, "/api/v1/auth/refresh", json: "refresh_token=x",
+                                          headers: [("Content-Type", "text/plain")])
+            #expect(text.status.code == 415, "\(text.status)")
+        }
+    }
+
     @Test("the README's RBAC table is the policy table of the code")
     func readmeTable() throws {
         let readme = try String(contentsOfFile: Self.repositoryRoot + "/README.md", encoding: .utf8)

@@ -27,11 +27,11 @@ enum OpenAPIDocument {
         .init("post", "/api/v1/me/mfa/totp", "Start TOTP enrolment (allowed with an enrolment-only token)", tag: "mfa",
               responses: [(201, "TOTPEnrolment"), (409, "Problem")]),
         .init("post", "/api/v1/me/mfa/totp/confirm", "Activate TOTP with a first code; returns 10 recovery codes once", tag: "mfa",
-              request: "CodeRequest", responses: [(200, "RecoveryCodes"), (409, "Problem"), (422, "Problem")]),
+              request: "CodeRequest", responses: [(200, "RecoveryCodes"), (409, "Problem"), (422, "Problem"), (429, "Problem")]),
         .init("post", "/api/v1/me/mfa/recovery-codes", "Replace the recovery codes (needs a current code)", tag: "mfa",
-              request: "CodeRequest", responses: [(200, "RecoveryCodes"), (409, "Problem"), (422, "Problem")]),
+              request: "CodeRequest", responses: [(200, "RecoveryCodes"), (409, "Problem"), (422, "Problem"), (429, "Problem")]),
         .init("post", "/api/v1/me/mfa/totp/disable", "Turn TOTP off with a current code, where no role makes it mandatory", tag: "mfa",
-              request: "CodeRequest", responses: [(204, nil), (403, "Problem"), (422, "Problem")]),
+              request: "CodeRequest", responses: [(204, nil), (403, "Problem"), (409, "Problem"), (422, "Problem"), (429, "Problem")]),
         .init("post", "/api/v1/auth/refresh", "Rotate a refresh token; reuse revokes the session", tag: "auth", auth: false,
               request: "RefreshRequest", responses: [(200, "TokenResponse"), (401, "Problem")]),
         .init("post", "/api/v1/auth/logout", "Revoke the session of the bearer token or of a refresh token", tag: "auth", auth: false,
@@ -356,10 +356,20 @@ enum OpenAPIDocument {
                 }
                 responses[String(status)] = .object(r)
             }
+            // Answers given before any handler runs, the same for every operation of a kind:
+            // the bearer check (401; 403 for a token good only for MFA enrolment or a suspended
+            // tenant), the body reader (400 unreadable, 413 too large, 415 wrong media type,
+            // 422 invalid fields) and the query/header readers (422 naming the parameter).
+            var generic: [Int] = []
+            if op.authenticated { generic += [401, 403] }
+            if op.requestSchema != nil { generic += [400, 413, 415, 422] }
+            if !query.isEmpty { generic.append(422) }
+            for status in generic where responses[String(status)] == nil {
+                responses[String(status)] = .object(["description": .string(HTTPStatusText.text(status)),
+                    "content": .object(["application/problem+json": .object(["schema": ref("Problem")])])])
+            }
             if op.authenticated {
                 operation["security"] = .array([.object(["bearer": .array([])])])
-                responses["401"] = responses["401"] ?? .object(["description": .string("Unauthorized"),
-                    "content": .object(["application/problem+json": .object(["schema": ref("Problem")])])])
             }
             operation["responses"] = .object(responses)
             var item: [String: JSONValue] = [:]

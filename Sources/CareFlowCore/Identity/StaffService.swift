@@ -1,5 +1,6 @@
 import FluentKit
 import Foundation
+import SQLKit
 
 /// Staff management inside a facility: invitations, role changes, removal. Enforces the
 /// policy table and `RoleGrantPolicy`; refused escalations are audited.
@@ -56,7 +57,7 @@ public struct StaffService: Sendable {
             try await checkManageable(user: existing, requested: roles, facility: facility, scope: scope,
                                       principal: principal, origin: origin)
         }
-        let (user, added, needsInvitation) = try await scope.transaction { scope -> (User, [Role], Bool) in
+        let (user, added, needsInvitation) = try await Self.write(on: scope) { scope -> (User, [Role], Bool) in
             let user: User
             if let existing {
                 user = existing
@@ -98,12 +99,23 @@ public struct StaffService: Sendable {
         let (scope, principal, origin) = (context.scope, context.principal, context.origin)
         let facility = try await scope.require(Facility.self, facilityID, name: "Facility")
         try await guardian.authorize(principal, .staffChangeRoles, on: .facility(facility.id!), origin: origin, db: scope.db)
-        let (user, held) = try await staffMember(userID, at: facility, scope: scope)
+        let (user, _) = try await staffMember(userID, at: facility, scope: scope)
         try await checkManageable(user: user, requested: roles, facility: facility, scope: scope,
                                   principal: principal, origin: origin)
-        let removed = held.filter { !roles.contains($0) }
-        let added = roles.filter { !held.contains($0) }
-        try await scope.transaction { scope in
+        // The difference is taken inside the write: taken before it, two changes sent together
+        // both inserted the same role and the second failed on the unique index (a 500). On
+        // PostgreSQL the member's row is locked first, so a second change reads what the first
+        // left (unlocked, the two deleted and inserted past each other and left the union); a
+        // unique conflict left over is run again.
+        let revoker = self.revoker
+        let (removed, added) = try await Self.retryingUniqueConflict { try await Self.write(on: scope) { scope -> ([Role], [Role]) in
+            if let sql = scope.db as? any SQLDatabase, sql.dialect.name == "postgresql" {
+                try await sql.raw("SELECT id FROM \(ident: User.schema) WHERE id = \(bind: user.id!) FOR UPDATE").run()
+            }
+            let held = try await scope.query(RoleAssignment.self)
+                .filter(\.$userID == user.id!).filter(\.$facilityID == facility.id!).all().map(\.role)
+            let removed = held.filter { !roles.contains($0) }
+            let added = roles.filter { !held.contains($0) }
             if !removed.isEmpty {
                 try await scope.query(RoleAssignment.self)
                     .filter(\.$userID == user.id!).filter(\.$facilityID == facility.id!).filter(\.$role ~~ removed).delete()
@@ -113,7 +125,8 @@ public struct StaffService: Sendable {
                                                       facilityID: facility.id!, grantedBy: principal.subjectID))
             }
             try await revoker.revokeAll(ofUser: user.id!, reason: "roles_changed", on: scope.db)
-        }
+            return (removed, added)
+        } }
         for (action, changed) in [(AuditAction.roleRevoke, removed), (AuditAction.roleGrant, added)] {
             for role in changed {
                 try await audit.append(
@@ -133,7 +146,7 @@ public struct StaffService: Sendable {
         let (user, held) = try await staffMember(userID, at: facility, scope: scope)
         try await checkManageable(user: user, requested: [], facility: facility, scope: scope,
                                   principal: principal, origin: origin)
-        let deactivated = try await scope.transaction { scope -> Bool in
+        let deactivated = try await Self.write(on: scope) { scope -> Bool in
             try await scope.query(RoleAssignment.self).filter(\.$userID == user.id!).filter(\.$facilityID == facility.id!).delete()
             let remaining = try await scope.query(RoleAssignment.self).filter(\.$userID == user.id!).count()
             if remaining == 0 {
@@ -232,6 +245,28 @@ public struct StaffService: Sendable {
                              principal: principal, origin: origin)
         }
         try await checkGrantable(requested, facility: facility, scope: scope, principal: principal, origin: origin)
+    }
+
+    /// A write transaction queued behind this process's other SQLite writes and retried while
+    /// SQLite reports busy, as the other writers do (`SQLiteWriteQueue`): unqueued, concurrent
+    /// role changes answered 500 (SQLITE_BUSY), and beside queued writers they held every pooled
+    /// connection until the pool's 30-s timeout (found by schemathesis, issue 16).
+    private static func write<T: Sendable>(on scope: TenantScope,
+                                           _ body: @escaping @Sendable (TenantScope) async throws -> T) async throws -> T {
+        try await SQLiteWriteQueue.shared.run(on: scope.db) {
+            try await BusyRetry.run { try await scope.transaction(body) }
+        }
+    }
+
+    private static func retryingUniqueConflict<T: Sendable>(_ body: () async throws -> T) async throws -> T {
+        for _ in 1..<3 {
+            do {
+                return try await body()
+            } catch let error as any DatabaseError where error.isConstraintFailure {
+                continue
+            }
+        }
+        return try await body()
     }
 
     private func checkGrantable(_ roles: [Role], facility: Facility, scope: TenantScope, principal: Principal,
