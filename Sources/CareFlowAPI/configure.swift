@@ -103,7 +103,7 @@ public func configure(
     let sessions = SessionIssuer(signer: signer, settings: tokenSettings)
     let throttle = LoginThrottle(db: db, policy: config.throttle)
     let hasher = BcryptPasswordHasher(cost: config.bcryptCost)
-    let audit = AuditLog(metrics: AuditBatchPrometheus.metrics(in: metrics))
+    let audit = AuditLog(metrics: AuditBatchPrometheus.metrics(in: metrics), holdLimit: .seconds(config.auditWriteLimit))
     let guardian = AccessGuard(audit: audit)
     let patientAccess = PatientAccess(guardian: guardian, audit: audit)
     let slots = SlotService(guardian: guardian)

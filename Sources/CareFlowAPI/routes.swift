@@ -7,7 +7,8 @@ import Vapor
 func routes(_ app: Application, metrics: PrometheusCollectorRegistry) throws {
     try app.register(collection: SystemController())
     try app.register(collection: DocsController())
-    try app.register(collection: MetricsController(registry: metrics, token: app.services.configuration.metricsToken))
+    try app.register(collection: MetricsController(registry: metrics, token: app.services.configuration.metricsToken,
+                                                    probeTimeout: app.services.configuration.readyTimeout))
     try app.grouped(AuthRateLimitMiddleware(requestsPerMinute: app.services.configuration.authRequestsPerMinute))
         .register(collection: AuthController())
     try app.register(collection: MFAController())

@@ -140,6 +140,8 @@ struct AuditGroupCommitTests {
         env["CAREFLOW_TENANTS_DIR"] = config.tenantsDirectory
         env["LOG_LEVEL"] = "error"
         env["CAREFLOW_MASTER_KEYS"] = nil
+        // As the in-process apps (`testConfiguration`): a loaded test run is no deployment.
+        env["CAREFLOW_AUDIT_WRITE_LIMIT"] = "300"
         switch backend {
         case .sqlite:
             env["DATABASE_URL"] = nil

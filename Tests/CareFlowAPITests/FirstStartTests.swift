@@ -12,7 +12,7 @@ struct FirstStartTests {
     /// pins its names and order).
     static var migrationCount: Int {
         let keyring = Keyring(master: try! MasterKeys(keys: [FernetKey.generate()]))
-        return CareFlowMigrations.all.count + CareFlowMigrations.sealing(keyring: keyring).count
+        return CareFlowMigrations.all.count + CareFlowMigrations.sealing(keyring: keyring).count + CareFlowMigrations.isolation.count
     }
 
     static func freshDataFolder() -> String {

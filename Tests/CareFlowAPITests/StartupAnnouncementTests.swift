@@ -72,6 +72,7 @@ struct StartupAnnouncementTests {
     func migrationProgress(backend: TestBackend) async throws {
         let keyring = Keyring(master: try MasterKeys(keys: [FernetKey.generate()]))
         let expected = CareFlowMigrations.all.count + CareFlowMigrations.sealing(keyring: keyring).count
+            + CareFlowMigrations.isolation.count
         try await withCareFlow(backend) { outer in
             try await Self.withNewDatabase(backend, beside: outer) { app in
                 let seen = Mutex<[[Int]]>([])

@@ -17,10 +17,10 @@ struct MetricsController: RouteCollection {
     let token: String?
     let gauges: ScrapeTimeGauges
 
-    init(registry: PrometheusCollectorRegistry, token: String?) {
+    init(registry: PrometheusCollectorRegistry, token: String?, probeTimeout: Double = DatabaseProbe().timeout) {
         self.registry = registry
         self.token = token
-        gauges = ScrapeTimeGauges(registry: registry)
+        gauges = ScrapeTimeGauges(registry: registry, probe: DatabaseProbe(timeout: probeTimeout))
     }
 
     func boot(routes: any RoutesBuilder) throws {

@@ -73,6 +73,13 @@ public struct AppConfiguration: Sendable {
     /// `CAREFLOW_IDEMPOTENCY_TTL` (seconds, or `90s`/`30m`/`24h`/`7d`; default 24 h): how long
     /// a stored `Idempotency-Key` answer is replayed before it is purged.
     var idempotencyTTL: TimeInterval = 86_400
+    /// `CAREFLOW_AUDIT_WRITE_LIMIT` (seconds, or `90s`/`2m`; default 25 s): how long one write may
+    /// hold a tenant's audit chain before its waiters get 503 and the chain moves on
+    /// (`AuditChainHold`: a statement PostgreSQL never answers must not wedge the tenant).
+    var auditWriteLimit: TimeInterval = 25
+    /// `CAREFLOW_READY_TIMEOUT` (seconds; default 2): how long `/ready` and the `/metrics`
+    /// database probe wait for a pooled connection and `SELECT 1` before reporting the database down.
+    var readyTimeout: TimeInterval = 2
 
     /// PostgreSQL connections per event loop when `CAREFLOW_DB_POOL_SIZE` is unset: `2 × cores + 1`
     /// connections in all (PostgreSQL's usual starting point: busy backends beyond about twice
@@ -120,7 +127,9 @@ public struct AppConfiguration: Sendable {
             datasetsDirectory: env["CAREFLOW_DATASETS_DIR"].nonEmpty ?? "./Resources/datasets",
             predictionRequestsPerMinute: max(1, Int(env["CAREFLOW_PREDICT_RATE_LIMIT"] ?? "") ?? 600),
             metricsToken: env["CAREFLOW_METRICS_TOKEN"].nonEmpty,
-            idempotencyTTL: max(1, seconds(env["CAREFLOW_IDEMPOTENCY_TTL"]) ?? 86_400)
+            idempotencyTTL: max(1, seconds(env["CAREFLOW_IDEMPOTENCY_TTL"]) ?? 86_400),
+            auditWriteLimit: max(1, seconds(env["CAREFLOW_AUDIT_WRITE_LIMIT"]) ?? 25),
+            readyTimeout: max(0.1, seconds(env["CAREFLOW_READY_TIMEOUT"]) ?? 2)
         )
     }
 

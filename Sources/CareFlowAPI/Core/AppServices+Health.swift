@@ -2,5 +2,7 @@ import CareFlowCore
 
 extension AppServices {
     /// `/ready`'s checks; stateless apart from the worker's heartbeat, which the worker owns.
-    var readiness: ReadinessCheck { ReadinessCheck(heartbeat: outboxWorker.heartbeat) }
+    var readiness: ReadinessCheck {
+        ReadinessCheck(probe: DatabaseProbe(timeout: configuration.readyTimeout), heartbeat: outboxWorker.heartbeat)
+    }
 }

@@ -13,8 +13,10 @@ import Synchronization
 /// runs in its own transaction under the chain's advisory lock, and the unique (chain, seq)
 /// index turns any overlap into a retry, never a fork. A healthy batch takes milliseconds; 25 s
 /// is below the clients' and the proxy's patience (30 s, 60 s), so they see the 503.
-enum AuditChainHold {
-    static let limit: Duration = .seconds(25)
+public enum AuditChainHold {
+    /// The default; `CAREFLOW_AUDIT_WRITE_LIMIT` (seconds) sets it per deployment. The test suite,
+    /// which loads two cores with hundreds of apps at once, allows minutes.
+    public static let limit: Duration = .seconds(25)
 
     static let expired = AppError.unavailable("The audit trail could not be written in time; retry shortly")
 

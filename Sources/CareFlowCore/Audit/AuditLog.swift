@@ -19,8 +19,9 @@ public final class AuditLog: Sendable {
 
     private let writers: ChainWriters
 
-    public init(metrics: AuditBatchMetrics = .none) {
-        writers = ChainWriters(metrics: metrics)
+    /// `holdLimit`: how long one write may hold a tenant's chain (`AuditChainHold`).
+    public init(metrics: AuditBatchMetrics = .none, holdLimit: Duration = AuditChainHold.limit) {
+        writers = ChainWriters(metrics: metrics, holdLimit: holdLimit)
     }
 
     public static func chainKey(for tenantID: UUID?) -> String {
@@ -116,8 +117,10 @@ private final class ChainWriters: @unchecked Sendable {
     private let mutex = NSLock()
     private var writers: [String: ChainWriter] = [:]
     private let metrics: AuditBatchMetrics
+    private let holdLimit: Duration
 
-    init(metrics: AuditBatchMetrics) {
+    init(metrics: AuditBatchMetrics, holdLimit: Duration) {
+        self.holdLimit = holdLimit
         self.metrics = metrics
     }
 
@@ -125,7 +128,7 @@ private final class ChainWriters: @unchecked Sendable {
         mutex.lock()
         defer { mutex.unlock() }
         if let writer = writers[chain] { return writer }
-        let writer = ChainWriter(chain: chain, metrics: metrics)
+        let writer = ChainWriter(chain: chain, metrics: metrics, holdLimit: holdLimit)
         writers[chain] = writer
         return writer
     }
@@ -137,15 +140,17 @@ private final class ChainWriters: @unchecked Sendable {
 private actor ChainWriter {
     let chain: String
     let metrics: AuditBatchMetrics
+    let holdLimit: Duration
     private var queue: [(AuditLog.Pending, CheckedContinuation<AuditEvent, any Error>)] = []
     private var busy = false
     private var waiting: [CheckedContinuation<Void, Never>] = []
     /// Where batches are written: the first (non-transaction) handle an append brought.
     private var database: (any Database)?
 
-    init(chain: String, metrics: AuditBatchMetrics) {
+    init(chain: String, metrics: AuditBatchMetrics, holdLimit: Duration) {
         self.chain = chain
         self.metrics = metrics
+        self.holdLimit = holdLimit
     }
 
     func submit(_ pending: AuditLog.Pending, on db: any Database) async throws -> AuditEvent {
@@ -163,7 +168,7 @@ private actor ChainWriter {
     func exclusively<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) async throws -> T {
         await acquire()
         defer { release() }
-        return try await AuditChainHold.bounded(body)
+        return try await AuditChainHold.bounded(limit: holdLimit, body)
     }
 
     private func acquire() async {
@@ -193,7 +198,7 @@ private actor ChainWriter {
             let started = ContinuousClock.now
             do {
                 let pending = batch.map(\.0), chain = chain
-                let events = try await AuditChainHold.bounded { try await AuditLog.write(pending, chain: chain, on: db) }
+                let events = try await AuditChainHold.bounded(limit: holdLimit) { try await AuditLog.write(pending, chain: chain, on: db) }
                 metrics.committed(events: batch.count, duration: ContinuousClock.now - started)
                 for (item, event) in zip(batch, events) { item.1.resume(returning: event) }
             } catch {

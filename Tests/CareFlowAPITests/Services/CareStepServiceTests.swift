@@ -26,7 +26,7 @@ struct CareStepServiceTests {
     }
 
     static func note(_ bed: ServiceTestBed, _ tenantID: UUID, patientID: UUID, author: UUID, _ text: String) async throws -> UUID {
-        let cipher = try await bed.services.keyring.cipher(forTenant: tenantID, on: bed.db)
+        let cipher = try await bed.services.keyring.cipher(forPatient: patientID, tenantID: tenantID, on: bed.db)
         let note = VisitNote()
         note.id = TimeOrderedID.make()
         note.patientID = patientID
@@ -55,7 +55,7 @@ struct CareStepServiceTests {
 
             // Oldest first is the note's order: what `DONE 2` counts in.
             let open = try await CareStep.openPlanSteps(patientID: patientID, in: scope)
-            let cipher = try await bed.services.keyring.cipher(forTenant: tenantID, on: bed.db)
+            let cipher = try await bed.services.keyring.cipher(forPatient: patientID, tenantID: tenantID, on: bed.db)
             let titles = try open.map { try $0.title(with: cipher) }
             #expect(titles.count == 3)
             #expect(titles[0].contains("Metformin") && titles[1].contains("Atorvastatin") && titles[2].contains("Azithromycin"))

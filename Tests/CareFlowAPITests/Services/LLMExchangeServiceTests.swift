@@ -105,7 +105,9 @@ struct LLMExchangeServiceTests {
                 let stored = try raw.decode(column: "answer_sealed", as: String.self)
                 #expect(!prompt.contains("amlodipine") && !prompt.contains("PATIENT"), "the prompt column is not plaintext")
                 #expect(!stored.contains("Amlodipine") && !stored.contains("checklist"), "the answer column is not plaintext")
-                let cipher = try await setup.bed.services.keyring.cipher(forTenant: setup.context.tenantID, on: setup.bed.db)
+                // Under the patient's own key (crypto-shredding, issue 16).
+                let cipher = try await setup.bed.services.keyring.cipher(forPatient: setup.patientID, tenantID: setup.context.tenantID,
+                                                                         on: setup.bed.db)
                 let opened = try cipher.open(row.promptSealed)
                 #expect(opened.text.contains("[PATIENT_NAME]") && !opened.text.contains("Aline"))
                 #expect(try cipher.open(row.answerSealed) == JSONDecoder().decode(JSONValue.self, from: Data(Self.stepsAnswer.utf8)))

@@ -16,6 +16,11 @@ func testConfiguration(dataDirectory dir: String, tenantsDirectory: String,
     config.throttle.ipThreshold = 10_000
     // Adapter tests call local fakes on 127.0.0.1, which production refuses by default.
     config.allowLoopbackAdapters = true
+    // Hundreds of apps share two cores during a full run: an audit batch can wait far longer than
+    // in production. The bound itself is tested in `AuditChainHoldTests` and the cluster test.
+    config.auditWriteLimit = 300
+    // Likewise `/ready`'s probe: its bound is tested with explicit timeouts (`ReadinessTests`).
+    config.readyTimeout = 30
     // The repository's shipped models, whatever the working directory of the test run.
     let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().deletingLastPathComponent()

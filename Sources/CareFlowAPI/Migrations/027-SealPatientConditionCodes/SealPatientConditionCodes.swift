@@ -37,8 +37,10 @@ struct SealPatientConditionCodes: AsyncMigration {
         try await db.transaction { tx in
             guard let sql = tx as? any SQLDatabase else { return }
             try await tx.schema("patient_conditions").field("code", .string).update()
-            for row in try await sql.raw("SELECT id, tenant_id, code_sealed FROM patient_conditions").all() {
-                let cipher = try await keyring.cipher(forTenant: try row.decode(column: "tenant_id", as: UUID.self), on: tx)
+            for row in try await sql.raw("SELECT id, tenant_id, patient_id, code_sealed FROM patient_conditions").all() {
+                // Codes written since patients have their own keys are under those (issue 16).
+                let cipher = try await keyring.cipher(forPatient: try row.decode(column: "patient_id", as: UUID.self),
+                                                      tenantID: try row.decode(column: "tenant_id", as: UUID.self), on: tx)
                 let code = try cipher.open(Sealed<String>(token: try row.decode(column: "code_sealed", as: String.self)))
                 try await sql.raw("UPDATE patient_conditions SET code = \(bind: code) WHERE id = \(bind: try row.decode(column: "id", as: UUID.self))")
                     .run()
