@@ -272,7 +272,14 @@ struct BackupScratch {
 
     /// The source instance: on PostgreSQL a whole database of its own, as in production.
     var source: (inout AppConfiguration) -> Void {
-        { [sourceURL] config in if let sourceURL { config.database = .postgres(url: sourceURL, searchPath: nil) } }
+        { [sourceURL] config in
+            if let sourceURL {
+                // One role, the owner, on a database of its own: the test schema's split roles
+                // (row-level security) belong to the shared test database.
+                config.database = .postgres(url: sourceURL, searchPath: nil)
+                config.databaseMigrationURL = nil
+            }
+        }
     }
 
     /// An app over the restored data folder and database.
@@ -281,6 +288,7 @@ struct BackupScratch {
             config.dataDirectory = dir
             config.database = targetURL.map { .postgres(url: $0, searchPath: nil) }
                 ?? .sqlite(path: (dir as NSString).appendingPathComponent("careflow.sqlite"))
+            config.databaseMigrationURL = nil
         }
     }
 

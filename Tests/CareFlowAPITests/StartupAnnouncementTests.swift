@@ -102,14 +102,14 @@ struct StartupAnnouncementTests {
         switch backend {
         case .sqlite: database = .sqlite(path: (dir as NSString).appendingPathComponent("careflow.sqlite"))
         case .postgres:
-            let sql = try #require(outer.db as? any SQLDatabase)
+            let sql = try #require(ownerDatabase(outer) as? any SQLDatabase)
             try await sql.raw("CREATE SCHEMA \(ident: schema)").run()
             database = .postgres(url: try #require(TestBackend.postgresURL), searchPath: schema)
         }
         let app = try await Application.make(.testing)
         func cleanUp() async {
             try? await app.asyncShutdown()
-            if backend == .postgres, let sql = outer.db as? any SQLDatabase {
+            if backend == .postgres, let sql = ownerDatabase(outer) as? any SQLDatabase {
                 try? await sql.raw("DROP SCHEMA IF EXISTS \(ident: schema) CASCADE").run()
             }
             try? FileManager.default.removeItem(atPath: dir)
