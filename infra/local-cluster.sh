@@ -97,9 +97,14 @@ load_environment() {
     [[ $key =~ ^[A-Z_][A-Z0-9_]*$ ]] || die "infra/careflow.env: bad line: $line"
     [[ -n ${!key+x} ]] || export "$key=$value"
   done <"$repo/infra/careflow.env"
-  local password
+  local password app_password
   password=$(secret postgres_password 'openssl rand -hex 24')
-  export DATABASE_URL="postgres://careflow:$password@127.0.0.1:$pg_port/careflow"
+  app_password=$(secret postgres_app_password 'openssl rand -hex 24')
+  # As compose: the processes connect as careflow_app, which owns nothing and cannot bypass
+  # row-level security; only `migrate` gets the tables' owner, and grants careflow_app its rows.
+  export DATABASE_URL="postgres://careflow_app:$app_password@127.0.0.1:$pg_port/careflow"
+  unset DATABASE_MIGRATION_URL
+  owner_url="postgres://careflow:$password@127.0.0.1:$pg_port/careflow"
   export CAREFLOW_MASTER_KEYS
   CAREFLOW_MASTER_KEYS=$(secret careflow_master_keys "openssl rand -base64 32 | tr '+/' '-_'")
   export CAREFLOW_METRICS_TOKEN
@@ -154,6 +159,14 @@ EOF
     PGPASSWORD=$(secret postgres_password 'openssl rand -hex 24') \
       "$pgbin/psql" -h 127.0.0.1 -p "$pg_port" -U careflow -d postgres -qAt -c 'CREATE DATABASE careflow' >/dev/null
   fi
+  # The application's role, as infra/postgres/10-careflow-app-role.sh makes it for compose (also
+  # for a state folder made before the role existed).
+  PGPASSWORD=$(secret postgres_password 'openssl rand -hex 24') \
+    "$pgbin/psql" -h 127.0.0.1 -p "$pg_port" -U careflow -d careflow -qAt -v ON_ERROR_STOP=1 \
+    --set=role=careflow_app --set=password="$(secret postgres_app_password 'openssl rand -hex 24')" >/dev/null <<'SQL'
+SELECT format('CREATE ROLE %I LOGIN PASSWORD %L NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE', :'role', :'password')
+WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = :'role')\gexec
+SQL
 }
 
 db_stop() {
@@ -288,7 +301,7 @@ up() {
   load_environment
   db_start
   say "PostgreSQL on 127.0.0.1:$pg_port ($pg_dir)"
-  (cd "$repo" && "$bin" migrate --yes >"$logs/migrate.log" 2>&1) || { tail -20 "$logs/migrate.log" >&2; die "migrate failed"; }
+  (cd "$repo" && DATABASE_MIGRATION_URL=$owner_url "$bin" migrate --yes >"$logs/migrate.log" 2>&1) || { tail -20 "$logs/migrate.log" >&2; die "migrate failed"; }
   # One after the other: the first start onboards the tenant files and makes the signing key
   # in the shared data folder; the second then finds them.
   (cd "$repo" && start_replica 1 && start_replica 2)

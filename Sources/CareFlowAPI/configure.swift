@@ -29,6 +29,14 @@ public func configure(
     var applicationRole: String? = nil
     switch config.database {
     case .sqlite(let path):
+        // SQLiteNIO runs every statement on the application's blocking thread pool (by default
+        // one thread per core, shared by every application in the process) and its busy handler
+        // spins on that thread, without end, while another connection holds the write lock. With
+        // as many spinners as threads, the lock's holder never gets a thread to commit on: every
+        // request then waits out the pool timeout (seen under the test suite's parallel apps). A
+        // pool of its own with more threads than this application has connections leaves the
+        // holder a thread whatever spins; bcrypt and file I/O share it.
+        app.threadPool = NIOThreadPool(numberOfThreads: System.coreCount * 2 + 2)
         // One connection (SQLite has one writer): a burst of requests waits for it longer than
         // the driver's default 10 s, as on PostgreSQL below, rather than failing with a 500.
         app.databases.use(.sqlite(.file(path), connectionPoolTimeout: .seconds(30), sqlLogLevel: .debug), as: .sqlite)

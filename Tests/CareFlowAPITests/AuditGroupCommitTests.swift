@@ -39,6 +39,46 @@ struct AuditGroupCommitTests {
         }
     }
 
+    /// Appends inside a caller's transaction are written there, not by the chain's writer; they
+    /// used to wait for the batch in flight while holding what it needed (on SQLite the write
+    /// lock, on either a pooled connection), so a mix of both stalled until a timeout.
+    @Test("appends inside transactions mixed with batched ones: prompt, unbroken, each where it was told", arguments: TestBackend.enabled)
+    func transactionalAndBatched(backend: TestBackend) async throws {
+        try await withCareFlow(backend) { app in
+            let tenantID = try await Fixtures.tenant(app, slug: "mixed").id
+            let before = try await AuditEvent.query(on: app.db).count()
+            let started = Date()
+            let events = try await withThrowingTaskGroup(of: AuditEvent.self) { group in
+                for i in 0..<300 {
+                    group.addTask {
+                        let record = AuditRecord(tenantID: tenantID, actor: .system, action: AuditAction("test.mixed"), details: ["i": String(i)])
+                        let origin = RequestOrigin(requestID: "m\(i)")
+                        guard i % 5 == 0 else { return try await app.services.audit.append(record, origin: origin, on: app.db) }
+                        // A fifth write a row of their own first, as a service's transaction does.
+                        return try await BusyRetry.run {
+                            try await TenantScope(tenantID: tenantID, db: app.db).transaction { tx in
+                                try await (tx.db as! any SQLDatabase).raw("UPDATE tenants SET slug = slug WHERE id = \(bind: tenantID)").run()
+                                return try await app.services.audit.append(record, origin: origin, on: tx.db)
+                            }
+                        }
+                    }
+                }
+                return try await group.reduce(into: [AuditEvent]()) { $0.append($1) }
+            }
+            // Stalled, this waits out the 30-s connection timeout; healthy, it takes a second or two.
+            #expect(Date().timeIntervalSince(started) < 20, "took \(Date().timeIntervalSince(started)) s")
+            #expect(Set(events.map(\.seq)).count == 300)
+            #expect(try await AuditEvent.query(on: app.db).count() == before + 300)
+            let report = try await AuditChainVerifier().verify(on: app.db)
+            #expect(report.ok, "\(report.breaks)")
+            let stored = try await AuditEvent.query(on: app.db).filter(\.$action == "test.mixed").all()
+            let byID = Dictionary(uniqueKeysWithValues: stored.map { ($0.id!, $0) })
+            for event in events {
+                #expect(byID[event.id!]?.seq == event.seq && byID[event.id!]?.hash == event.hash)
+            }
+        }
+    }
+
     @Test("two processes × 5,000 concurrent appends to one chain: no gap, no fork", arguments: TestBackend.enabled)
     func twoProcesses(backend: TestBackend) async throws {
         guard FileManager.default.isExecutableFile(atPath: CommandLineTests.executable) else {

@@ -128,6 +128,10 @@ struct ClusterChaosTests {
         #expect(int("patients_in_db") <= attempted["patient"] ?? 0, "more patients than keys used")
         #expect(int("appointments_in_db") <= attempted["booking"] ?? 0, "more appointments than keys used")
         #expect(int("doubled_slots") == 0)
+        // As in compose, the replicas and the worker connect as careflow_app, subject to row-level
+        // security; only `migrate` ran as the tables' owner.
+        #expect(int("app_role_sessions") > 0, "no careflow process is connected as careflow_app")
+        #expect(int("owner_sessions") == 0, "a careflow process is connected as the tables' owner")
         #expect((numbers["webhook_problems"] as? [String])?.isEmpty == true, "\(numbers["webhook_problems"] ?? "")")
         // Never a 500, also not while PostgreSQL was away: then 503 with Retry-After.
         #expect(int("server_errors_500") == 0)

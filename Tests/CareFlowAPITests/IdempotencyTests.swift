@@ -99,6 +99,45 @@ struct IdempotencyTests {
         }
     }
 
+    @Test("an attempt that died pending blocks retries for two minutes, not until the record expires", arguments: TestBackend.enabled)
+    func abandonedAttempt(backend: TestBackend) async throws {
+        try await withCareFlow(backend) { app in
+            let t = try await Fixtures.tenant(app, slug: "idem-lease")
+            let sql = app.db as! any SQLDatabase
+            let body = jsonBody(["given_name": "Aline", "family_name": "Uwase", "sex": "female"])
+            let key = [("Idempotency-Key", "lease-0001")]
+            let token = t[.receptionist].token
+            let first = try await app.send(.POST, "/api/v1/patients", token: token, json: body, headers: key)
+            #expect(first.status == .created)
+            // As the chaos test left it: the database went away before the answer was stored or
+            // the record removed, so the record stays pending.
+            func pending(since seconds: Double) async throws {
+                try await sql.raw("""
+                    UPDATE idempotency_records SET response_status = NULL, response_type = NULL, response_sealed = NULL,
+                    created_at = \(bind: Date().addingTimeInterval(-seconds))
+                    """).run()
+            }
+            try await pending(since: 30)
+            // Thirty seconds on, the first attempt may still be running: a retry waits.
+            let early = try await app.send(.POST, "/api/v1/patients", token: token, json: body, headers: key)
+            #expect(early.status == .conflict)
+            #expect(early.isProblem)
+            // Five minutes on, no request can still be running: the retry runs.
+            try await pending(since: 300)
+            let other = try await app.send(.POST, "/api/v1/patients", token: token,
+                                           json: jsonBody(["given_name": "Eric", "family_name": "Uwase", "sex": "male"]), headers: key)
+            #expect(other.status == .unprocessableEntity, "another body under the key is still refused")
+            let retry = try await app.send(.POST, "/api/v1/patients", token: token, json: body, headers: key)
+            #expect(retry.status == .created)
+            #expect(retry.headers.first(name: "Idempotent-Replayed") == nil)
+            // From now on the retry's answer is the one replayed.
+            let again = try await app.send(.POST, "/api/v1/patients", token: token, json: body, headers: key)
+            #expect(again.headers.first(name: "Idempotent-Replayed") == "true")
+            #expect(again.json["id"] as? String == retry.json["id"] as? String)
+            #expect(try await IdempotencyRecord.query(on: app.db).count() == 1)
+        }
+    }
+
     @Test("a record older than CAREFLOW_IDEMPOTENCY_TTL is purged and not replayed", arguments: TestBackend.enabled)
     func expiry(backend: TestBackend) async throws {
         try await withCareFlow(backend, configure: { $0.idempotencyTTL = 3_600 }) { app in

@@ -317,6 +317,10 @@ def check(args, rec, chaos, start):
         rows = payment_rows.get(w["intent"], [])
         if len(rows) != 1 or rows[0] != (w["amount"], "succeeded"):
             webhook_problems.append(f"{w['intent']}: payments {rows}")
+    # The replicas and the worker connect as the application's role (no BYPASSRLS), as in compose.
+    app_role_sessions = int(psql(url, "SELECT count(*) FROM pg_stat_activity WHERE usename = 'careflow_app'")[0])
+    owner_sessions = int(psql(url, "SELECT count(*) FROM pg_stat_activity WHERE usename = 'careflow' "
+                                   "AND pid <> pg_backend_pid()")[0])
     total_patients = int(psql(url, f"SELECT count(*) FROM patients WHERE tenant_id = '{tenant}'")[0])
     total_appointments = int(psql(url, f"SELECT count(*) FROM appointments WHERE tenant_id = '{tenant}'")[0])
 
@@ -354,6 +358,8 @@ def check(args, rec, chaos, start):
         "patients_in_db": total_patients - chaos["patients_before"],
         "appointments_in_db": total_appointments - chaos["appointments_before"],
         "doubled_slots": len(doubled),
+        "app_role_sessions": app_role_sessions,
+        "owner_sessions": owner_sessions,
         "webhook_problems": webhook_problems[:20],
         "replica_kill_window": {str(k): v for k, v in sorted(Counter(e[2] for e in kill_window).items())},
         "db_down_seconds": round(down_to - down_from, 2),

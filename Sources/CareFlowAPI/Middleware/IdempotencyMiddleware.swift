@@ -7,7 +7,10 @@ import Vapor
 /// answer is kept; a retry with the same key and the same request gets that answer again
 /// (`Idempotent-Replayed: true`) without a second effect; the same key with a different
 /// request is a 422; a retry while the first is still running is a 409. Keys are per caller.
-/// Server errors are not kept, so a retry after one runs again. Streamed uploads (bodies not
+/// Server errors are not kept, so a retry after one runs again; neither is a first attempt that
+/// never finished (its replica killed, its database lost before the record could be removed):
+/// past `IdempotencyRecord.pendingLease` a retry runs again instead of hearing 409 until the
+/// record expires. Streamed uploads (bodies not
 /// collected in memory) are not covered. Answers are kept sealed, for the configured lifetime
 /// (`CAREFLOW_IDEMPOTENCY_TTL`): each keyed POST first deletes the expired records, so a retry
 /// after the lifetime is a new request and no answer outlives it by more than the next keyed POST.
@@ -33,11 +36,23 @@ struct IdempotencyMiddleware: Middleware {
         let hash = hasher.finalize().map { String(format: "%02x", $0) }.joined()
         // An indexed delete of expired rows (usually none): cheap enough to run on every keyed POST.
         try await IdempotencyRecord.purge(createdBefore: Date() - request.services.configuration.idempotencyTTL, on: request.db)
-        let record = IdempotencyRecord(tenantID: principal.tenantID, subjectID: principal.subjectID, key: key, requestHash: hash)
+        var record = IdempotencyRecord(tenantID: principal.tenantID, subjectID: principal.subjectID, key: key, requestHash: hash)
         do {
             try await record.create(on: request.db)
         } catch let error as any DatabaseError where error.isConstraintFailure {
-            return try await replay(scope: record.scope, principal: principal, key: key, hash: hash, request: request)
+            guard try await IdempotencyRecord.releaseAbandoned(scope: record.scope, subjectID: principal.subjectID, key: key,
+                                                               requestHash: hash, on: request.db) else {
+                return try await replay(scope: record.scope, principal: principal, key: key, hash: hash, request: request)
+            }
+            // The first attempt died with its request (a replica killed, the database gone before
+            // its record could be removed): this retry runs it. A concurrent retry that got here
+            // first wins the record, and this one hears 409 as usual.
+            record = IdempotencyRecord(tenantID: principal.tenantID, subjectID: principal.subjectID, key: key, requestHash: hash)
+            do {
+                try await record.create(on: request.db)
+            } catch let error as any DatabaseError where error.isConstraintFailure {
+                return try await replay(scope: record.scope, principal: principal, key: key, hash: hash, request: request)
+            }
         }
         let response: Response
         do {

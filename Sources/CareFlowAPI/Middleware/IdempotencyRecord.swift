@@ -33,6 +33,25 @@ final class IdempotencyRecord: Model, @unchecked Sendable {
         self.requestHash = requestHash
     }
 
+    /// How long a request may still be running after its record was made. Longer than any request
+    /// can last (clients and the proxy give up after 60 s), so a pending record older than this
+    /// belongs to an attempt that died.
+    static let pendingLease: TimeInterval = 120
+
+    /// Removes the caller's record for `key` if it is still pending past `pendingLease` and was
+    /// made for the same request; true when it did. A finished answer, or another request's
+    /// record, is never removed here: they replay or are refused.
+    static func releaseAbandoned(scope: String, subjectID: UUID, key: String, requestHash: String,
+                                 now: Date = Date(), on db: any Database) async throws -> Bool {
+        let abandoned = try await IdempotencyRecord.query(on: db)
+            .filter(\.$scope == scope).filter(\.$subjectID == subjectID).filter(\.$key == key)
+            .filter(\.$requestHash == requestHash).filter(\.$responseStatus == nil)
+            .filter(\.$createdAt < now - pendingLease).first()
+        guard let abandoned, let id = abandoned.id else { return false }
+        try await IdempotencyRecord.query(on: db).filter(\.$id == id).filter(\.$responseStatus == nil).delete()
+        return true
+    }
+
     /// Deletes every record created before `cutoff`: a retry after that is a new request.
     static func purge(createdBefore cutoff: Date, on db: any Database) async throws {
         try await IdempotencyRecord.query(on: db).filter(\.$createdAt < cutoff).delete()

@@ -1,5 +1,6 @@
 import Fluent
 import Logging
+import SQLKit
 import Synchronization
 import Vapor
 
@@ -30,7 +31,13 @@ enum DatabaseMigration {
         }
         let migrator = Migrator(databases: app.databases, migrations: app.migrations, logger: logger,
                                 on: app.eventLoopGroup.any(), migrationLogLevel: .info)
-        try await migrator.setupIfNeeded().get()
+        // Only when the migration log is missing: Fluent creates it `IF NOT EXISTS`, which on
+        // PostgreSQL 15+ still needs CREATE on the schema, and a replica connected as the
+        // application's role (compose, the local cluster) has none. It reads the log, finds
+        // nothing pending and starts; the owner's `migrate` created the log.
+        if try await !MigrationLogTable.exists(on: app.db) {
+            try await migrator.setupIfNeeded().get()
+        }
         let pending = try await migrator.previewPrepareBatch().get().count
         guard pending > 0 else { return Outcome(applied: 0, newDatabase: false, duration: started.duration(to: .now)) }
         let before = try await MigrationLog.query(on: app.db).count()
@@ -42,6 +49,17 @@ enum DatabaseMigration {
 
     private final class Counter: Sendable {
         let state = Mutex<(done: Int, total: Int)>((0, 0))
+    }
+}
+
+/// Fluent's migration log, `_fluent_migrations`, in the schema the connection works in.
+enum MigrationLogTable {
+    static func exists(on db: any Database) async throws -> Bool {
+        guard let sql = db as? any SQLDatabase else { return false }
+        let query: SQLQueryString = sql.dialect.name == "postgresql"
+            ? "SELECT to_regclass('_fluent_migrations') IS NOT NULL AS present"
+            : "SELECT count(*) > 0 AS present FROM sqlite_master WHERE type = 'table' AND name = '_fluent_migrations'"
+        return try await sql.raw(query).first()?.decode(column: "present", as: Bool.self) ?? false
     }
 }
 

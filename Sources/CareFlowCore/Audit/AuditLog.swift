@@ -32,11 +32,13 @@ public final class AuditLog: Sendable {
     public func append(_ record: AuditRecord, origin: RequestOrigin, on db: any Database) async throws -> AuditEvent {
         let chain = Self.chainKey(for: record.tenantID)
         // Inside a caller's transaction the event must commit or roll back with that
-        // transaction, so it is written there, alone, rather than by the chain's writer.
+        // transaction, so it is written there, alone, rather than by the chain's writer. It does
+        // not wait for the chain's writer either: the database already serializes the two (the
+        // advisory lock on PostgreSQL, the single write lock on SQLite, both held to commit), and
+        // waiting here deadlocked. The caller's transaction holds a pooled connection and, on
+        // SQLite, the write lock, while the batch in flight needs one or the other to finish.
         if db.inTransaction {
-            return try await writers.writer(for: chain).exclusively {
-                try await Self.write([Pending(record: record, origin: origin)], chain: chain, on: db)[0]
-            }
+            return try await Self.write([Pending(record: record, origin: origin)], chain: chain, on: db)[0]
         }
         return try await writers.writer(for: chain).submit(Pending(record: record, origin: origin), on: db)
     }
@@ -134,16 +136,14 @@ private final class ChainWriters: @unchecked Sendable {
     }
 }
 
-/// Drains one chain's queue a batch at a time. Work done `exclusively` (an append inside a
-/// caller's transaction) waits for the batch in flight and holds the next one back, so the
-/// chain's head is never read by two writers of this process at once.
+/// Drains one chain's queue a batch at a time, so this process never has two batches of one
+/// chain in flight.
 private actor ChainWriter {
     let chain: String
     let metrics: AuditBatchMetrics
     let holdLimit: Duration
     private var queue: [(AuditLog.Pending, CheckedContinuation<AuditEvent, any Error>)] = []
     private var busy = false
-    private var waiting: [CheckedContinuation<Void, Never>] = []
     /// Where batches are written: the first (non-transaction) handle an append brought.
     private var database: (any Database)?
 
@@ -165,34 +165,9 @@ private actor ChainWriter {
         }
     }
 
-    func exclusively<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) async throws -> T {
-        await acquire()
-        defer { release() }
-        return try await AuditChainHold.bounded(limit: holdLimit, body)
-    }
-
-    private func acquire() async {
-        if !busy {
-            busy = true
-            return
-        }
-        await withCheckedContinuation { waiting.append($0) }
-    }
-
-    /// Hands the chain to the next exclusive caller, or to the queue.
-    private func release() {
-        if !waiting.isEmpty {
-            waiting.removeFirst().resume()
-        } else if !queue.isEmpty {
-            Task { await self.drain() }
-        } else {
-            busy = false
-        }
-    }
-
     private func drain() async {
         guard let db = database else { return }
-        while !queue.isEmpty, waiting.isEmpty {
+        while !queue.isEmpty {
             let batch = Array(queue.prefix(AuditLog.maxBatch))
             queue.removeFirst(batch.count)
             let started = ContinuousClock.now
@@ -206,7 +181,7 @@ private actor ChainWriter {
                 for item in batch { item.1.resume(throwing: error) }
             }
         }
-        release()
+        busy = false
     }
 }
 
