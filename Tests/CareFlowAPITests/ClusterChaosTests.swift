@@ -131,7 +131,7 @@ struct ClusterChaosTests {
         // As in compose, the replicas and the worker connect as careflow_app, subject to row-level
         // security; only `migrate` ran as the tables' owner.
         #expect(int("app_role_sessions") > 0, "no careflow process is connected as careflow_app")
-        #expect(int("owner_sessions") == 0, "a careflow process is connected as the tables' owner")
+        #expect(int("owner_sessions") == 0, "a careflow process is connected as the tables' owner: \(numbers["owner_session_details"] ?? "")")
         #expect((numbers["webhook_problems"] as? [String])?.isEmpty == true, "\(numbers["webhook_problems"] ?? "")")
         // Never a 500, also not while PostgreSQL was away: then 503 with Retry-After.
         #expect(int("server_errors_500") == 0)

@@ -319,8 +319,11 @@ def check(args, rec, chaos, start):
             webhook_problems.append(f"{w['intent']}: payments {rows}")
     # The replicas and the worker connect as the application's role (no BYPASSRLS), as in compose.
     app_role_sessions = int(psql(url, "SELECT count(*) FROM pg_stat_activity WHERE usename = 'careflow_app'")[0])
-    owner_sessions = int(psql(url, "SELECT count(*) FROM pg_stat_activity WHERE usename = 'careflow' "
-                                   "AND pid <> pg_backend_pid()")[0])
+    # Sessions of clients only (the server's own processes run as its bootstrap role), and not this
+    # check's psql (a finished one may linger a moment).
+    owner_sessions = psql(url, "SELECT application_name || '|' || backend_type || '|' || coalesce(state, '') || '|' || "
+                               "left(coalesce(query, ''), 80) FROM pg_stat_activity WHERE usename = 'careflow' "
+                               "AND application_name <> 'psql' AND backend_type = 'client backend'")
     total_patients = int(psql(url, f"SELECT count(*) FROM patients WHERE tenant_id = '{tenant}'")[0])
     total_appointments = int(psql(url, f"SELECT count(*) FROM appointments WHERE tenant_id = '{tenant}'")[0])
 
@@ -359,7 +362,8 @@ def check(args, rec, chaos, start):
         "appointments_in_db": total_appointments - chaos["appointments_before"],
         "doubled_slots": len(doubled),
         "app_role_sessions": app_role_sessions,
-        "owner_sessions": owner_sessions,
+        "owner_sessions": len(owner_sessions),
+        "owner_session_details": owner_sessions,
         "webhook_problems": webhook_problems[:20],
         "replica_kill_window": {str(k): v for k, v in sorted(Counter(e[2] for e in kill_window).items())},
         "db_down_seconds": round(down_to - down_from, 2),
