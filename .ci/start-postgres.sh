@@ -48,6 +48,8 @@ DO $$ BEGIN
   IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'careflow') THEN
     CREATE ROLE careflow LOGIN PASSWORD 'careflow';
   END IF;
+  -- The backup/restore tests restore into databases of their own, made by the owner.
+  ALTER ROLE careflow CREATEDB;
   -- The role the application (and the API tests' apps) connect as: rows only, no schema, no
   -- way around row-level security; `careflow` owns the tables and runs the migrations.
   IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'careflow_app') THEN

@@ -92,7 +92,7 @@ struct AuditGroupCommitTests {
             let first = try Self.start(arguments, env: env)
             let second = try Self.start(arguments, env: env)
             let collectors = [Collector(first), Collector(second)]
-            let outputs = [collectors[0].finish(first), collectors[1].finish(second)]
+            let outputs = try await offThePool { [collectors[0].finish(first), collectors[1].finish(second)] }
             for output in outputs {
                 #expect(output.status == 0, "\(output.text.suffix(2_000))")
                 #expect(output.acknowledged.count == 5_000)
@@ -120,16 +120,19 @@ struct AuditGroupCommitTests {
                                           "--tenant-id", tenantID.uuidString], env: env)
             // Read until a good number of appends were acknowledged, then kill without warning:
             // batches are in flight at that moment.
-            var text = ""
             let reader = running.output.fileHandleForReading
-            while text.components(separatedBy: "\nack ").count < 1_500 {
-                let chunk = reader.availableData
-                if chunk.isEmpty { break }
-                text += String(decoding: chunk, as: UTF8.self)
+            let process = running.process
+            let text = try await offThePool { () -> String in
+                var text = ""
+                while text.components(separatedBy: "\nack ").count < 1_500 {
+                    let chunk = reader.availableData
+                    if chunk.isEmpty { break }
+                    text += String(decoding: chunk, as: UTF8.self)
+                }
+                kill(process.processIdentifier, SIGKILL)
+                process.waitUntilExit()
+                return text + String(decoding: reader.readDataToEndOfFile(), as: UTF8.self)
             }
-            kill(running.process.processIdentifier, SIGKILL)
-            running.process.waitUntilExit()
-            text += String(decoding: reader.readDataToEndOfFile(), as: UTF8.self)
             let acknowledged = Set(Self.acknowledgedIDs(in: text))
             #expect(acknowledged.count >= 1_000, "\(text.suffix(1_000))")
             let stored = Set(try await AuditEvent.query(on: app.db).filter(\.$action == "bench.audit_append").all()

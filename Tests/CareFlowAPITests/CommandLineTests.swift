@@ -6,12 +6,12 @@ import Testing
 struct CommandLineTests {
     static var executable: String { CareflowExecutable.path }
 
-    static func careflow(_ arguments: [String], data: String) throws -> CareflowExecutable.Run {
-        try CareflowExecutable.run(arguments, data: data)
+    static func careflow(_ arguments: [String], data: String) async throws -> CareflowExecutable.Run {
+        try await offThePool { try CareflowExecutable.run(arguments, data: data) }
     }
 
     @Test("train saves a new version without serving it; activate serves it; a missing version is refused")
-    func trainAndActivate() throws {
+    func trainAndActivate() async throws {
         guard FileManager.default.isExecutableFile(atPath: Self.executable) else {
             Issue.record("\(Self.executable) is missing: run `swift build` before `swift test`")
             return
@@ -19,20 +19,20 @@ struct CommandLineTests {
         let data = FileManager.default.temporaryDirectory.appendingPathComponent("careflow-cli-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: data) }
 
-        let train = try Self.careflow(["model", "train", "heart-disease", "--seed", "7"], data: data)
+        let train = try await Self.careflow(["model", "train", "heart-disease", "--seed", "7"], data: data)
         #expect(train.status == 0, "\(train.output)")
         #expect(train.output.contains("fold 5/5") && train.output.contains("saved heart-disease@2"))
-        let list = try Self.careflow(["model", "list"], data: data)
+        let list = try await Self.careflow(["model", "list"], data: data)
         #expect(list.output.contains("* heart-disease@1") && list.output.contains("  heart-disease@2"), "\(list.output)")
 
-        let show = try Self.careflow(["model", "show", "heart-disease@2"], data: data)
+        let show = try await Self.careflow(["model", "show", "heart-disease@2"], data: data)
         #expect(show.status == 0 && show.output.contains("seed 7") && show.output.contains("5-fold cross-validation"), "\(show.output)")
-        let activate = try Self.careflow(["model", "activate", "heart-disease@2"], data: data)
+        let activate = try await Self.careflow(["model", "activate", "heart-disease@2"], data: data)
         #expect(activate.status == 0, "\(activate.output)")
-        #expect(try Self.careflow(["model", "list"], data: data).output.contains("* heart-disease@2"))
+        #expect(try await Self.careflow(["model", "list"], data: data).output.contains("* heart-disease@2"))
 
-        let missing = try Self.careflow(["model", "activate", "heart-disease@9"], data: data)
+        let missing = try await Self.careflow(["model", "activate", "heart-disease@9"], data: data)
         #expect(missing.status != 0)
-        #expect(try Self.careflow(["model", "list"], data: data).output.contains("* heart-disease@2"), "the active version stays")
+        #expect(try await Self.careflow(["model", "list"], data: data).output.contains("* heart-disease@2"), "the active version stays")
     }
 }

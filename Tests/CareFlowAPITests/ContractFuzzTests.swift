@@ -38,7 +38,8 @@ struct ContractFuzzTests {
                     .decode(column: "schema", as: String.self)
                 arguments += ["--database-url", try #require(TestBackend.postgresURL), "--schema", schema]
             }
-            let run = try Self.run(arguments)
+            let fixed = arguments
+            let run = try await offThePool { try Self.run(fixed) }
             #expect(run.status == 0, "contract fuzzing failed:\n\(run.output.suffix(6_000))")
             #expect(run.output.contains("\npassed"), "\(run.output.suffix(2_000))")
             let requests = run.output.firstMatch(of: /Fuzz summary: (\d+) requests, (\d+) server errors/)

@@ -245,7 +245,7 @@ struct KilledRotationTests {
             #expect(midway == 1, "the kill did not land half-way")
 
             let second = try rotate()
-            second.waitUntilExit()
+            try await offThePool { second.waitUntilExit() }
             #expect(second.terminationStatus == 0, "\((try? String(contentsOfFile: log, encoding: .utf8)) ?? "")")
             await app.services.keyring.forget(owner: owner)
             let retired = try await WrappedKey.query(on: app.db).filter(\.$owner == owner).filter(\.$status == .retired).all()

@@ -28,11 +28,11 @@ struct FirstStartTests {
     }
 
     @Test("output to a pipe: every line is a JSON object; one database.migrated event, then server.started with the banner's fields")
-    func pipeGetsJSONOnly() throws {
+    func pipeGetsJSONOnly() async throws {
         guard Self.executableIsBuilt() else { return }
         let data = Self.freshDataFolder()
         defer { try? FileManager.default.removeItem(atPath: data) }
-        let output = try CareflowExecutable.serve(until: "\"server.started\"", output: .pipe, data: data)
+        let output = try await offThePool { try CareflowExecutable.serve(until: "\"server.started\"", output: .pipe, data: data) }
 
         let lines = output.split(separator: "\n", omittingEmptySubsequences: true)
         var events: [[String: String]] = []
@@ -68,14 +68,14 @@ struct FirstStartTests {
     }
 
     @Test("on a terminal: text lines, one progress line counting every migration, Database ready, the full banner; later the short one")
-    func terminalGetsBanner() throws {
+    func terminalGetsBanner() async throws {
         guard Self.executableIsBuilt() else { return }
         let data = Self.freshDataFolder()
         defer { try? FileManager.default.removeItem(atPath: data) }
         let total = Self.migrationCount
-        let first = try CareflowExecutable.serve(until: "Ctrl-C to stop", output: .terminal, data: data,
-                                                 environment: ["TERM": "xterm-256color"])
-            .replacingOccurrences(of: "\r\n", with: "\n")
+        let first = try await offThePool {
+            try CareflowExecutable.serve(until: "Ctrl-C to stop", output: .terminal, data: data, environment: ["TERM": "xterm-256color"])
+        }.replacingOccurrences(of: "\r\n", with: "\n")
 
         for line in first.split(separator: "\n") {
             #expect(!line.hasPrefix("{"), "a JSON line on a terminal: \(line)")
@@ -103,9 +103,10 @@ struct FirstStartTests {
         #expect(first.contains("tenant onboarded from file tenant=kigali-health"))
 
         // A later start: nothing to migrate, the one-line banner; NO_COLOR: no escape at all.
-        let later = try CareflowExecutable.serve(until: "Ctrl-C to stop", output: .terminal, data: data,
-                                                 environment: ["TERM": "xterm-256color", "NO_COLOR": "1"])
-            .replacingOccurrences(of: "\r\n", with: "\n")
+        let later = try await offThePool {
+            try CareflowExecutable.serve(until: "Ctrl-C to stop", output: .terminal, data: data,
+                                         environment: ["TERM": "xterm-256color", "NO_COLOR": "1"])
+        }.replacingOccurrences(of: "\r\n", with: "\n")
         #expect(!later.contains("\u{1B}"), "\(later.debugDescription)")
         #expect(!later.contains("Migrating database") && !later.contains("Database ready") && !later.contains("Admin console"))
         for line in later.split(separator: "\n") { #expect(!line.hasPrefix("{"), "\(line)") }

@@ -133,6 +133,17 @@ struct PatientErasureTests {
                 #expect(gone.status == .gone, "\(path): \(gone.status)")
                 #expect(gone.isProblem)
             }
+            // …and the contract says so for every operation under the patient (schemathesis found
+            // the 410 undocumented once a generated erase had run).
+            let paths = try await app.send(.GET, "/openapi.json").json["paths"] as? [String: [String: Any]] ?? [:]
+            let underPatient = paths.filter { $0.key.hasPrefix("/api/v1/patients/{patientID}") }
+            #expect(underPatient.count > 10)
+            for (path, item) in underPatient {
+                for (method, operation) in item {
+                    let responses = (operation as? [String: Any])?["responses"] as? [String: Any] ?? [:]
+                    #expect(responses["410"] != nil, "\(method.uppercased()) \(path) does not document 410")
+                }
+            }
             let survivor = try await app.send(.GET, "/api/v1/patients/\(kept)", token: t[.doctor].token)
             #expect(survivor.status == .ok)
             #expect(survivor.json["given_name"] as? String == "Jeanne")

@@ -9,9 +9,11 @@ import VaporTesting
 /// it, on the data folder of a test app: for a tenant on the console payments adapter only.
 @Suite("Command line: payments simulate", .tags(.slow), .outsideFastLayer)
 struct PaymentsCommandLineTests {
-    static func careflow(_ arguments: [String], config: AppConfiguration) throws -> CareflowExecutable.Run {
-        try CareflowExecutable.run(arguments, data: config.dataDirectory, tenants: config.tenantsDirectory,
-                                   models: config.shippedModelsDirectory, datasets: config.datasetsDirectory)
+    static func careflow(_ arguments: [String], config: AppConfiguration) async throws -> CareflowExecutable.Run {
+        let (data, tenants) = (config.dataDirectory, config.tenantsDirectory)
+        let (models, datasets) = (config.shippedModelsDirectory, config.datasetsDirectory)
+        return try await offThePool { try CareflowExecutable.run(arguments, data: data, tenants: tenants,
+                                   models: models, datasets: datasets) }
     }
 
     @Test("a failed then a succeeded simulated payment: open, then paid through the webhook path; refused for a Stripe tenant")
@@ -34,13 +36,13 @@ struct PaymentsCommandLineTests {
             let config = app.services.configuration
             let number = try #require(invoice.number)
 
-            let failed = try Self.careflow(["payments", "simulate", "--invoice", number, "--tenant", "cli", "--outcome", "failed"], config: config)
+            let failed = try await Self.careflow(["payments", "simulate", "--invoice", number, "--tenant", "cli", "--outcome", "failed"], config: config)
             #expect(failed.status == 0, "\(failed.output)")
             var stored = try await PaymentFixtures.reload(app, invoice)
             #expect(stored.status == .open && stored.paymentProvider == "console" && stored.providerPaymentID != nil)
             #expect(try await PaymentFixtures.audits(app, "invoice.payment_failed", invoice: invoice).count == 1)
 
-            let paid = try Self.careflow(["payments", "simulate", "--invoice", invoice.id!.uuidString, "--tenant", "cli"], config: config)
+            let paid = try await Self.careflow(["payments", "simulate", "--invoice", invoice.id!.uuidString, "--tenant", "cli"], config: config)
             #expect(paid.status == 0 && paid.output.contains("paid"), "\(paid.output)")
             stored = try await PaymentFixtures.reload(app, invoice)
             #expect(stored.status == .paid && stored.amountPaid == 7000)
@@ -53,11 +55,11 @@ struct PaymentsCommandLineTests {
             let refund = try await app.send(.POST, "/api/v1/invoices/\(invoice.id!)/refund", token: t[.billing].token, json: #"{"amount":2000}"#)
             #expect(refund.status == .ok && refund.json["invoice_status"] as? String == "partially_refunded", "\(refund.text)")
 
-            let again = try Self.careflow(["payments", "simulate", "--invoice", number, "--tenant", "cli"], config: config)
+            let again = try await Self.careflow(["payments", "simulate", "--invoice", number, "--tenant", "cli"], config: config)
             #expect(again.status != 0 && again.output.contains("not open"), "\(again.output)")
 
             let cardInvoice = try await PaymentFixtures.invoice(app, card, patientID: try await Fixtures.patient(app, card), total: 7000)
-            let refused = try Self.careflow(["payments", "simulate", "--invoice", cardInvoice.id!.uuidString, "--tenant", "card"], config: config)
+            let refused = try await Self.careflow(["payments", "simulate", "--invoice", cardInvoice.id!.uuidString, "--tenant", "card"], config: config)
             #expect(refused.status != 0 && refused.output.contains("not console"), "\(refused.output)")
             #expect(try await PaymentFixtures.reload(app, cardInvoice).status == .open)
         }

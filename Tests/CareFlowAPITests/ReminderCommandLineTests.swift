@@ -9,9 +9,11 @@ import Testing
 struct ReminderCommandLineTests {
     static var executable: String { CareflowExecutable.path }
 
-    static func careflow(_ arguments: [String], config: AppConfiguration) throws -> CareflowExecutable.Run {
-        try CareflowExecutable.run(arguments, data: config.dataDirectory, tenants: config.tenantsDirectory,
-                                   models: config.shippedModelsDirectory, datasets: config.datasetsDirectory)
+    static func careflow(_ arguments: [String], config: AppConfiguration) async throws -> CareflowExecutable.Run {
+        let (data, tenants) = (config.dataDirectory, config.tenantsDirectory)
+        let (models, datasets) = (config.shippedModelsDirectory, config.datasetsDirectory)
+        return try await offThePool { try CareflowExecutable.run(arguments, data: data, tenants: tenants,
+                                   models: models, datasets: datasets) }
     }
 
     @Test("one pass at the given instant sends the due reminder once; an instant that is not ISO-8601 is refused")
@@ -30,15 +32,15 @@ struct ReminderCommandLineTests {
             let config = app.services.configuration
 
             for bad in ["tomorrow", "2026-13-01T08:00:00Z", "2026-03-29 08:00"] {
-                let refused = try Self.careflow(["worker", "--once", "--now", bad], config: config)
+                let refused = try await Self.careflow(["worker", "--once", "--now", bad], config: config)
                 #expect(refused.status != 0, "\(bad): \(refused.output)")
                 #expect(refused.output.contains("--now") && refused.output.contains("ISO-8601"), "\(refused.output)")
             }
             let at = SchedulingFixtures.iso(start.addingTimeInterval(-86_400 + 600))
-            let run = try Self.careflow(["worker", "--once", "--now", at], config: config)
+            let run = try await Self.careflow(["worker", "--once", "--now", at], config: config)
             #expect(run.status == 0, "\(run.output)")
             #expect(run.output.contains("1 reminders sent (1 messages)") && run.output.contains("1 messages handled"), "\(run.output)")
-            let again = try Self.careflow(["worker", "--once", "--now", at], config: config)
+            let again = try await Self.careflow(["worker", "--once", "--now", at], config: config)
             #expect(again.output.contains("0 reminders sent"), "\(again.output)")
             let journal = try String(contentsOfFile: config.consoleDirectory + "/cli.jsonl", encoding: .utf8)
             let lines = journal.split(separator: "\n").filter { $0.contains("Reminder: appointment at Facility One") }

@@ -364,6 +364,8 @@ enum OpenAPIDocument {
             if op.authenticated { generic += [401, 403] }
             if op.requestSchema != nil { generic += [400, 413, 415, 422] }
             if !query.isEmpty { generic.append(422) }
+            // A patient erased (GDPR Art. 17) answers 410 on every path under it, whoever asks.
+            if op.path.hasPrefix("/api/v1/patients/{patientID}") { generic.append(410) }
             for status in generic where responses[String(status)] == nil {
                 responses[String(status)] = .object(["description": .string(HTTPStatusText.text(status)),
                     "content": .object(["application/problem+json": .object(["schema": ref("Problem")])])])

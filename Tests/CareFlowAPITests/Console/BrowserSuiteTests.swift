@@ -38,7 +38,8 @@ struct BrowserSuiteTests {
                     .decode(column: "schema", as: String.self)
                 arguments += ["--database-url", try #require(TestBackend.postgresURL), "--schema", schema]
             }
-            let run = try Self.run(arguments)
+            let fixed = arguments
+            let run = try await offThePool { try Self.run(fixed) }
             #expect(run.status == 0, "browser suite failed:\n\(run.output.suffix(4_000))")
             #expect(run.output.contains("\npassed"), "\(run.output.suffix(2_000))")
             print(run.output.components(separatedBy: "\nBrowser suite").last.map { "Browser suite (\(backend))" + $0 } ?? "")
