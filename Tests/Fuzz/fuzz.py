@@ -408,10 +408,10 @@ def main():
         return 3
     if args.check_dependencies:
         return 0
-    # One worker also on SQLite for a second reason: concurrent writers can wedge the server
-    # there (SQLiteNIO's busy handler spins while the lock's holder waits; from then on every
-    # request waits out the 30-s connection timeout and answers 500). Reported, not fixed here;
-    # one request at a time makes it rare (the in-process outbox worker still writes beside it).
+    # Concurrent writers used to wedge the server on SQLite (an audit append inside a transaction
+    # waited for the chain's batch, which waited for the write lock that transaction held; every
+    # request then waited out the 30-s connection timeout). Fixed in session 10 and pinned by
+    # ConcurrentAuditedWritesTests; the single worker above is for schemathesis' own sake.
     os.makedirs(args.output, exist_ok=True)
     data_dir = tempfile.mkdtemp(prefix="careflow-fuzz-")
     server = Server(args.binary, data_dir, args.output, args.database_url, args.schema)
