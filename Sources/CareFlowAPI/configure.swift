@@ -30,12 +30,11 @@ public func configure(
     switch config.database {
     case .sqlite(let path):
         // SQLiteNIO runs every statement on the application's blocking thread pool (by default
-        // one thread per core, shared by every application in the process) and its busy handler
-        // spins on that thread, without end, while another connection holds the write lock. With
-        // as many spinners as threads, the lock's holder never gets a thread to commit on: every
-        // request then waits out the pool timeout (seen under the test suite's parallel apps). A
-        // pool of its own with more threads than this application has connections leaves the
-        // holder a thread whatever spins; bcrypt and file I/O share it.
+        // one thread per core, shared by every application in the process), and a writer waiting
+        // for the lock waits on that thread (`SQLiteBusyTimeout`). With as many waiters as
+        // threads, the lock's holder never gets a thread to commit on: every request then waits
+        // out the pool timeout (seen under the test suite's parallel apps). A pool of its own with
+        // more threads than this application has connections leaves the holder a thread.
         app.threadPool = NIOThreadPool(numberOfThreads: System.coreCount * 2 + 2)
         // One connection (SQLite has one writer): a burst of requests waits for it longer than
         // the driver's default 10 s, as on PostgreSQL below, rather than failing with a 500.
@@ -45,6 +44,7 @@ public func configure(
         if let sql = app.db as? any SQLDatabase {
             try await sql.raw("PRAGMA journal_mode=WAL").run()
         }
+        try await SQLiteBusyTimeout.apply(app)
     case .postgres(let url, let searchPath):
         var postgres = try SQLPostgresConfiguration(url: url)
         if let searchPath { postgres.searchPath = [searchPath] }

@@ -25,6 +25,7 @@ struct BackupRestoreTests {
 
         var before: [String: Int] = [:]
         var after: [String: Int] = [:]
+        var backups = 0
         let (patientID, documentID, doctorToken, masterKey, signingKey) = try await withCareFlow(backend, configure: work.source) { app in
             let dataDir = app.services.configuration.dataDirectory
             let t = try await Fixtures.tenant(app, slug: "backup-busy")
@@ -44,15 +45,25 @@ struct BackupRestoreTests {
                 }
             }
             while await acknowledged.value < 3 { try await Task.sleep(for: .milliseconds(20)) }
-            before = try await Self.rowCounts(app.db)
-            let startedAt = await acknowledged.value
-            let run = try await Self.careflow(["backup", "--to", archive], data: dataDir, work: work)
-            let endedAt = await acknowledged.value
-            after = try await Self.rowCounts(app.db)
+            // A backup of a small database can finish between two registrations of a loaded
+            // machine: then it proved nothing about a busy instance, and is taken again.
+            var run: CareflowExecutable.Run
+            var (startedAt, endedAt) = (0, 0)
+            var attempts = 0
+            repeat {
+                attempts += 1
+                try? FileManager.default.removeItem(atPath: archive)
+                before = try await Self.rowCounts(app.db)
+                startedAt = await acknowledged.value
+                run = try await Self.careflow(["backup", "--to", archive], data: dataDir, work: work)
+                endedAt = await acknowledged.value
+                after = try await Self.rowCounts(app.db)
+            } while run.status == 0 && endedAt == startedAt && attempts < 10
+            backups = attempts
             writer.cancel()
             _ = await writer.result
             #expect(run.status == 0, "\(run.output)")
-            #expect(endedAt > startedAt, "no write was acknowledged while the backup ran (\(startedAt) → \(endedAt))")
+            #expect(endedAt > startedAt, "no write was acknowledged while the backup ran, \(attempts) times (\(startedAt) → \(endedAt))")
 
             let keys = (dataDir as NSString).appendingPathComponent("keys")
             let master = try String(contentsOfFile: (keys as NSString).appendingPathComponent("master.key"), encoding: .utf8)
@@ -88,12 +99,13 @@ struct BackupRestoreTests {
                 let extra = table == AuditEvent.schema ? 1 : 0
                 #expect(n <= (after[table] ?? -1) + extra, "\(table): \(n) rows restored, \(after[table] ?? -1) after the backup")
             }
-            // The archive carries the record of its making; the restored trail records the restore.
+            // The archive carries the record of its making (and of any backup taken before it);
+            // the restored trail records the restore.
             let sql = try #require(app.db as? any SQLDatabase)
-            for action in ["backup.create", "backup.restore"] {
+            for (action, wanted) in [("backup.create", backups), ("backup.restore", 1)] {
                 let n = try await sql.raw("SELECT count(*) AS n FROM audit_events WHERE action = \(bind: action)").first()?
                     .decode(column: "n", as: Int.self)
-                #expect(n == 1, "\(action): \(n ?? -1) events")
+                #expect(n == wanted, "\(action): \(n ?? -1) events, \(wanted) wanted")
             }
             #expect(restored["patients"].map { $0 > 1 } == true)
 

@@ -21,6 +21,12 @@ struct ConcurrentAuditedWritesTests {
             let admin = t[.groupAdmin].token
             let facility = t.f1.id!
             let doctor = t[.doctor].id
+            if backend == .sqlite {
+                // Every pooled connection waits for the write lock asleep, not in SQLiteNIO's
+                // spinning handler (a core burnt per waiting writer).
+                let limits = try await SQLiteBusyTimeout.current(app)
+                #expect(!limits.isEmpty && limits.allSatisfy { $0 == SQLiteBusyTimeout.milliseconds }, "\(limits)")
+            }
             try await app.withLiveServer { server in
                 for round in 0..<Self.rounds {
                     let started = Date()
@@ -46,9 +52,11 @@ struct ConcurrentAuditedWritesTests {
                         let wanted: UInt = what.hasPrefix("ward") ? 201 : 200
                         #expect(status == wanted, "round \(round), \(what): \(status) \(text.prefix(300))")
                     }
-                    // A wedged round waits out the 30-s pool timeout; a healthy one takes well under a second.
+                    // A wedged round waits out the 30-s pool timeout and answers 503 (above); a healthy
+                    // one takes well under a second alone, and tens of seconds at worst under the
+                    // whole suite on two cores.
                     let took = Date().timeIntervalSince(started)
-                    #expect(took < 20, "round \(round) took \(took) s")
+                    #expect(took < 90, "round \(round) took \(took) s")
                 }
             }
             let wards = try await Ward.query(on: app.db).filter(\.$facilityID == facility).count()
