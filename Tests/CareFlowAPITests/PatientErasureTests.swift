@@ -181,6 +181,84 @@ struct PatientErasureTests {
         }
     }
 
+    /// Messages are rendered when queued and sealed under the tenant's key, out of reach of the
+    /// shredded patient key: an erased patient must not be texted or e-mailed afterwards, and the
+    /// text of what was sent must not outlive the erasure.
+    @Test("messages to the erased patient are withdrawn if unsent and blanked if sent; other patients' stay",
+          arguments: TestBackend.enabled)
+    func outboxMessages(backend: TestBackend) async throws {
+        try await withCareFlow(backend) { app in
+            let t = try await Fixtures.tenant(app, slug: "erase-outbox")
+            let erased = try await Fixtures.patient(app, t, given: "Solange", family: "Mukamana", phone: "+250788000101")
+            let kept = try await Fixtures.patient(app, t, given: "Jeanne", family: "Uwase", phone: "+250788000202")
+            let scope = TenantScope(tenantID: t.id, db: app.db)
+            // The patient account belongs to the erased patient alone.
+            try await scope.query(Patient.self).filter(\.$id == kept).set(\.$userID, to: nil).update()
+            let outbox = Outbox(keyring: app.services.keyring)
+            let pendingSMS = try await outbox.enqueue(.sms(OutgoingSMS(to: "+250788000101", body: "Solange: cardiology tomorrow 10:00")), in: scope)
+            let accountEmail = try await outbox.enqueue(.email(OutgoingEmail(to: t[.patient].email.uppercased(), subject: "Your results",
+                                                                             body: "Solange, your results are ready")), in: scope)
+            let job = try await outbox.enqueue(.extractSteps(noteID: UUID(), patientID: erased), in: scope)
+            let sentSMS = try await outbox.enqueue(.sms(OutgoingSMS(to: "+250788000101", body: "Solange: your HbA1c is 9.1")), in: scope)
+            sentSMS.status = .sent
+            sentSMS.providerMessageID = "SM0123456789"
+            try await scope.update(sentSMS)
+            let otherSMS = try await outbox.enqueue(.sms(OutgoingSMS(to: "+250788000202", body: "Jeanne: dentist at 09:00")), in: scope)
+            let otherJob = try await outbox.enqueue(.extractSteps(noteID: UUID(), patientID: kept), in: scope)
+
+            let res = try await app.send(.POST, "/api/v1/patients/\(erased)/erase", token: t[.groupAdmin].token,
+                                         json: jsonBody(["reason": "Art. 17 request"]))
+            #expect(res.status == .ok, "\(res.text)")
+
+            let remaining = Set(try await OutboxMessage.query(on: app.db).filter(\.$tenantID == t.id).all().compactMap(\.id))
+            for (what, message) in [("pending SMS", pendingSMS), ("account e-mail", accountEmail), ("step extraction", job)] {
+                #expect(!remaining.contains(message.id!), "\(what) to the erased patient is still queued")
+            }
+            for (what, message) in [("sent SMS", sentSMS), ("other patient's SMS", otherSMS), ("other patient's job", otherJob)] {
+                #expect(remaining.contains(message.id!), "\(what) is gone")
+            }
+            // The sent message keeps its row for the provider's callbacks, to nobody and saying nothing.
+            let sent = try #require(try await OutboxMessage.find(sentSMS.id, on: app.db))
+            #expect(sent.status == .sent && sent.providerMessageID == "SM0123456789")
+            #expect(try await outbox.open(sent, on: app.db) == .sms(OutgoingSMS(to: "(erased)", body: "")))
+            let other = try #require(try await OutboxMessage.find(otherSMS.id, on: app.db))
+            #expect(try await outbox.open(other, on: app.db) == .sms(OutgoingSMS(to: "+250788000202", body: "Jeanne: dentist at 09:00")))
+
+            let event = try #require(try await AuditEvent.query(on: app.db).filter(\.$action == "patient.erased")
+                .filter(\.$tenantID == t.id).first())
+            #expect(event.details.contains(#""messages_withdrawn":"3""#), "\(event.details)")
+            #expect(event.details.contains(#""messages_blanked":"1""#), "\(event.details)")
+        }
+    }
+
+    @Test("answers kept for Idempotency-Key retries that name the erased patient are forgotten; others replay",
+          arguments: TestBackend.enabled)
+    func idempotencyAnswers(backend: TestBackend) async throws {
+        try await withCareFlow(backend) { app in
+            let t = try await Fixtures.tenant(app, slug: "erase-idem")
+            let token = t[.receptionist].token
+            func register(_ given: String, key: String) async throws -> TestingHTTPResponse {
+                try await app.send(.POST, "/api/v1/patients", token: token,
+                                   json: jsonBody(["given_name": given, "family_name": "Uwase", "sex": "female"]),
+                                   headers: [("Idempotency-Key", key)])
+            }
+            let erased = try await register("Solange", key: "reg-solange")
+            let kept = try await register("Jeanne", key: "reg-jeanne")
+            #expect(erased.status == .created && kept.status == .created)
+            let erasedID = try #require(erased.json["id"] as? String)
+            #expect(try await IdempotencyRecord.query(on: app.db).count() == 2)
+
+            let res = try await app.send(.POST, "/api/v1/patients/\(erasedID)/erase", token: t[.groupAdmin].token,
+                                         json: jsonBody(["reason": "Art. 17 request"]))
+            #expect(res.status == .ok, "\(res.text)")
+            // Solange's registration answer (her name, MRN) is no longer kept; Jeanne's still replays.
+            let keys = try await IdempotencyRecord.query(on: app.db).all().map(\.key)
+            #expect(keys == ["reg-jeanne"])
+            let replay = try await register("Jeanne", key: "reg-jeanne")
+            #expect(replay.headers.first(name: "Idempotent-Replayed") == "true")
+        }
+    }
+
     @Test("careflow keys reseal-patients moves values under the tenant key onto each patient's key", arguments: TestBackend.enabled)
     func resealPatients(backend: TestBackend) async throws {
         try await withCareFlow(backend) { app in

@@ -14,6 +14,12 @@ struct PatientErasureController: RouteCollection {
         let body = try await req.validatedBody(PatientErasureBody.self)
         let services = req.services
         let service = PatientErasureService(patients: services.patients, staff: services.staff, documents: services.documents)
-        return PatientErasureDTO(try await service.erase(patientID, reason: body.reason, in: req.context()))
+        let context = try req.context()
+        let outcome = try await service.erase(patientID, reason: body.reason, in: context)
+        // Answers kept for Idempotency-Key retries are the API's, out of the core's reach: those
+        // naming the patient (their registration, say) go too, so no retry replays them.
+        let cipher = try await services.keyring.cipher(forTenant: context.scope.tenantID, on: req.db)
+        try await IdempotencyRecord.forgetAnswers(mentioning: patientID, tenantID: context.scope.tenantID, cipher: cipher, on: req.db)
+        return PatientErasureDTO(outcome)
     }
 }

@@ -52,6 +52,17 @@ final class IdempotencyRecord: Model, @unchecked Sendable {
         return true
     }
 
+    /// Deletes the tenant's kept answers that name `patientID` (after an erasure). Records live
+    /// for `CAREFLOW_IDEMPOTENCY_TTL` only, so this reads a day's keyed POSTs at most.
+    static func forgetAnswers(mentioning patientID: UUID, tenantID: UUID, cipher: FieldCipher, on db: any Database) async throws {
+        let names = [patientID.uuidString, patientID.lowercasedString].map { Data($0.utf8) }
+        for record in try await IdempotencyRecord.query(on: db).filter(\.$tenantID == tenantID).all() {
+            guard let sealed = record.responseSealed, let answer = try? cipher.open(sealed) as Data,
+                  names.contains(where: { answer.range(of: $0) != nil }) else { continue }
+            try await record.delete(on: db)
+        }
+    }
+
     /// Deletes every record created before `cutoff`: a retry after that is a new request.
     static func purge(createdBefore cutoff: Date, on db: any Database) async throws {
         try await IdempotencyRecord.query(on: db).filter(\.$createdAt < cutoff).delete()

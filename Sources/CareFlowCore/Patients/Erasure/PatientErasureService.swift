@@ -7,7 +7,8 @@ import SQLKit
 /// written under the tenant's key before patients had keys; then that key is deleted, so none
 /// of those values opens with any key that still exists. The identifying blind indexes go too
 /// (name tokens, MRN, national id, phone, email, condition codes), the patient's account is
-/// disabled and its address, name and phone overwritten, and a `patient.erased` event is appended. Audit events name patients by id only,
+/// disabled and its address, name and phone overwritten, messages to them still in the outbox
+/// withdrawn (`PatientMessages`), and a `patient.erased` event is appended. Audit events name patients by id only,
 /// so none is changed and the chain still verifies. After the commit the document blobs are
 /// deleted from disk and this process forgets the key; other replicas' caches drop it within
 /// the keyring's cache lifetime (and every read of the patient answers 410 meanwhile).
@@ -38,6 +39,9 @@ public struct PatientErasureService: Sendable {
         /// Sealed values re-sealed under the destroyed key.
         public let valuesShredded: Int
         public let documentsDeleted: Int
+        /// Outbox messages to the patient not yet sent (deleted), and sent (recipient and text blanked).
+        public let messagesWithdrawn: Int
+        public let messagesBlanked: Int
     }
 
     public func erase(_ patientID: UUID, reason: String, in context: RequestContext, now: Date = Date()) async throws -> Outcome {
@@ -55,11 +59,14 @@ public struct PatientErasureService: Sendable {
         let cipher = try await keyring.cipher(forPatient: patientID, tenantID: scope.tenantID, on: scope.db)
         let tenantCipher = try await keyring.cipher(forTenant: scope.tenantID, on: scope.db)
         let documentIDs = try await scope.query(ClinicalDocument.self).filter(\.$patientID == patientID).all(\.$id)
+        // Read while the patient's key still opens them.
+        let addresses = try await PatientMessages.addresses(of: patient, opening: cipher, tenantCipher: tenantCipher, in: scope)
         let outcome = try await scope.transaction { tx -> Outcome in
             guard let txSQL = tx.db as? any SQLDatabase else { throw AppError.unavailable("SQL database required") }
             let shredded = try await PatientReseal.run(patientID: patientID, tenantID: tx.tenantID, cipher: cipher, everything: true,
                                                        on: txSQL)
             try await removeIndexes(of: patient, tenantCipher: tenantCipher, in: tx, on: txSQL)
+            let messages = try await PatientMessages.withdraw(addresses, tenantCipher: tenantCipher, in: tx)
             // Out of every list and search, like a deleted patient; reads answer 410 (`PatientAccess`).
             try await tx.query(Patient.self).filter(\.$id == patientID).set(\.$deletedAt, to: now).update()
             try await tx.query(PatientKey.self).filter(\.$patientID == patientID).delete()
@@ -73,9 +80,11 @@ public struct PatientErasureService: Sendable {
                 AuditRecord(tenantID: tx.tenantID, facilityID: patient.homeFacilityID, actor: principal.auditActor, action: .patientErased,
                             targetType: "patient", targetID: patientID.lowercasedString,
                             details: ["values_shredded": String(shredded), "documents": String(documentIDs.count),
-                                      "account_disabled": String(patient.userID != nil)]),
+                                      "account_disabled": String(patient.userID != nil),
+                                      "messages_withdrawn": String(messages.withdrawn), "messages_blanked": String(messages.blanked)]),
                 origin: origin, on: tx.db)
-            return Outcome(patientID: patientID, erasedAt: now, valuesShredded: shredded, documentsDeleted: documentIDs.count)
+            return Outcome(patientID: patientID, erasedAt: now, valuesShredded: shredded, documentsDeleted: documentIDs.count,
+                           messagesWithdrawn: messages.withdrawn, messagesBlanked: messages.blanked)
         }
         await keyring.forgetPatient(patientID)
         for id in documentIDs {
