@@ -42,7 +42,7 @@ struct AuditGroupCommitTests {
     /// Appends inside a caller's transaction are written there, not by the chain's writer; they
     /// used to wait for the batch in flight while holding what it needed (on SQLite the write
     /// lock, on either a pooled connection), so a mix of both stalled until a timeout.
-    static let mixed = 150
+    static let mixed = 100
 
     @Test("appends inside transactions mixed with batched ones: prompt, unbroken, each where it was told", arguments: TestBackend.enabled)
     func transactionalAndBatched(backend: TestBackend) async throws {
@@ -55,8 +55,8 @@ struct AuditGroupCommitTests {
                     group.addTask {
                         let record = AuditRecord(tenantID: tenantID, actor: .system, action: AuditAction("test.mixed"), details: ["i": String(i)])
                         let origin = RequestOrigin(requestID: "m\(i)")
-                        guard i % 5 == 0 else { return try await app.services.audit.append(record, origin: origin, on: app.db) }
-                        // A fifth write a row of their own first, as a service's transaction does.
+                        guard i % 10 == 0 else { return try await app.services.audit.append(record, origin: origin, on: app.db) }
+                        // A tenth write a row of their own first, as a service's transaction does.
                         return try await BusyRetry.run {
                             try await TenantScope(tenantID: tenantID, db: app.db).transaction { tx in
                                 try await (tx.db as! any SQLDatabase).raw("UPDATE tenants SET slug = slug WHERE id = \(bind: tenantID)").run()

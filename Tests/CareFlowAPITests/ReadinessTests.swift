@@ -23,7 +23,9 @@ struct ReadinessTests {
             let database = try #require(body["database"] as? [String: Any])
             #expect(database["status"] as? String == "up")
             let acquire = try #require(database["acquire_ms"] as? Double), query = try #require(database["query_ms"] as? Double)
-            #expect(acquire >= 0 && acquire < 2_000 && query >= 0 && query < 2_000)
+            // Timings, not a benchmark: bounded by the probe's own limit (the suite's is 30 s).
+            let limit = app.services.configuration.readyTimeout * 1_000
+            #expect(acquire >= 0 && acquire < limit && query >= 0 && query < limit, "\(acquire) ms, \(query) ms")
             let worker = try #require(body["worker"] as? [String: Any])
             #expect(worker["status"] as? String == "ok")
             #expect(worker["oldest_due_age_seconds"] as? Double == 0)
