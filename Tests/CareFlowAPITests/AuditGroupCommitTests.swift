@@ -42,7 +42,7 @@ struct AuditGroupCommitTests {
     /// Appends inside a caller's transaction are written there, not by the chain's writer; they
     /// used to wait for the batch in flight while holding what it needed (on SQLite the write
     /// lock, on either a pooled connection), so a mix of both stalled until a timeout.
-    static let mixed = 100
+    static let mixed = 60
 
     @Test("appends inside transactions mixed with batched ones: prompt, unbroken, each where it was told", arguments: TestBackend.enabled)
     func transactionalAndBatched(backend: TestBackend) async throws {

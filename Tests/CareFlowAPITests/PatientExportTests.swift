@@ -309,8 +309,12 @@ struct PatientExportTests {
                     exported += 1
                 }
             }
-            #expect(limited?.headers.first(name: .retryAfter) != nil, "never refused after \(exported) exports")
-            #expect(exported >= 2 && exported <= 2 + Int(Date().timeIntervalSince(started) / 15) + 1, "\(exported) exports")
+            // Never more than the bucket allows; refused with Retry-After once it is empty (a run so
+            // loaded that each export outlasts a refill may never empty it).
+            let allowed = 2 + Int(Date().timeIntervalSince(started) / 15) + 1
+            #expect(exported >= 2 && exported <= allowed, "\(exported) exports, \(allowed) allowed")
+            if let limited { #expect(limited.headers.first(name: .retryAfter) != nil) }
+            #expect(limited != nil || exported == 10, "neither refused nor at the loop's end")
             // Exports recorded: the group admin's, the facility admin's and the patient's; none for the refused.
             #expect(try await AuditEvent.query(on: app.db).filter(\.$action == "patient.exported").count() == 2 + exported)
         }
