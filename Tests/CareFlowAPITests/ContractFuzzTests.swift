@@ -38,8 +38,7 @@ struct ContractFuzzTests {
                     .decode(column: "schema", as: String.self)
                 arguments += ["--database-url", try #require(TestBackend.postgresURL), "--schema", schema]
             }
-            let fixed = arguments
-            let run = try await offThePool { try Self.run(fixed) }
+            let run = try await PythonScript.run(arguments, limit: Self.limit)
             #expect(run.status == 0, "contract fuzzing failed:\n\(run.output.suffix(6_000))")
             #expect(run.output.contains("\npassed"), "\(run.output.suffix(2_000))")
             let requests = run.output.firstMatch(of: /Fuzz summary: (\d+) requests, (\d+) server errors/)
@@ -47,33 +46,5 @@ struct ContractFuzzTests {
             #expect(requests.flatMap { Int($0.2) } == 0, "server errors during fuzzing")
             print(run.output.components(separatedBy: "\nFuzz summary").last.map { "Fuzz summary (\(backend))" + $0 } ?? "")
         }
-    }
-
-    /// Runs the script, reading its output on another thread; killed at `limit`.
-    static func run(_ arguments: [String]) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3"] + arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        let collected = Collected()
-        let done = DispatchSemaphore(value: 0)
-        Thread.detachNewThread {
-            collected.data = pipe.fileHandleForReading.readDataToEndOfFile()
-            done.signal()
-        }
-        if done.wait(timeout: .now() + limit) == .timedOut {
-            process.terminate()
-            done.wait()
-        }
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: collected.data, as: UTF8.self))
-    }
-
-    final class Collected: @unchecked Sendable {
-        var data = Data()
     }
 }
