@@ -83,6 +83,8 @@ let package = Package(
                 "AdapterHTTP", "InstalledPlugins",
                 // Receipts and PDF exports (libharu).
                 "CareFlowPDF",
+                // pg_dump / pg_restore for backups.
+                "ProcessSpawn",
                 // The console's server-drawn QR codes and charts.
                 "CareFlowSVG",
             ] + pluginTargets + [
@@ -129,6 +131,9 @@ let package = Package(
             path: "Sources/CHaru",
             providers: [.apt(["libhpdf-dev"]), .yum(["libharu-devel"]), .brew(["libharu"])]
         ),
+        // Child processes (pg_dump, pg_restore; the tests' tools) without Foundation.Process, which
+        // can crash on Linux once the caller holds many descriptors (ChildProcess.swift says why).
+        .target(name: "ProcessSpawn"),
         // Text documents as PDF through libharu: the application's one PDF writer. No Vapor, no database.
         .target(
             name: "CareFlowPDF",
@@ -169,17 +174,17 @@ let package = Package(
         ),
         .testTarget(
             name: "CareFlowModelsTests",
-            dependencies: ["CareFlowModels"],
+            dependencies: ["CareFlowModels", "ProcessSpawn"],
             exclude: ["Interop/parity.py"]
         ),
         .testTarget(
             name: "CareFlowSVGTests",
-            dependencies: ["CareFlowSVG"]
+            dependencies: ["CareFlowSVG", "ProcessSpawn"]
         ),
         .testTarget(
             name: "CareFlowCoreTests",
             // The tenant-file tests validate against the installed plugins' settings schemas.
-            dependencies: ["CareFlowCore", "InstalledPlugins"],
+            dependencies: ["CareFlowCore", "InstalledPlugins", "ProcessSpawn"],
             // Test vectors, read from the source tree through #filePath.
             exclude: ["Fixtures"]
         ),
@@ -189,6 +194,7 @@ let package = Package(
                 "CareFlowAPI",
                 "CareFlowCore",
                 "CareFlowModels",
+                "ProcessSpawn",
                 // Webhook tests sign requests as the providers do; the SMTP adapter meets a real SMTP server.
                 "InstalledPlugins", "StripeAdapter", "TwilioAdapter", "SendGridAdapter", "SMTPAdapter",
                 .product(name: "VaporTesting", package: "vapor"),

@@ -235,8 +235,11 @@ class Console:
         self.settle()
 
     def settle(self):
+        from selenium.common.exceptions import WebDriverException
         from selenium.webdriver.support.ui import WebDriverWait
-        WebDriverWait(self.driver, WAIT).until(
+        # While a document is being replaced chromedriver can answer a script with an inspector
+        # error ("Node with given id does not belong to the document"): ask again.
+        WebDriverWait(self.driver, WAIT, ignored_exceptions=(WebDriverException,)).until(
             lambda d: d.execute_script("return document.readyState") == "complete")
         self.collect_log()
 
@@ -327,15 +330,26 @@ class Console:
 
     def submit(self, form):
         """Submits with the form's own button (as a person would) and waits for the next page."""
-        from selenium.webdriver.support import expected_conditions as EC
         from selenium.webdriver.support.ui import WebDriverWait
         page = self.one("html")
         button = self.one('button[type="submit"]', "button:not([type])", 'input[type="submit"]', within=form,
                           what="submit button")
         self.driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", button)
         button.click()
-        WebDriverWait(self.driver, WAIT).until(EC.staleness_of(page))
+        WebDriverWait(self.driver, WAIT).until(lambda d: self.replaced(page))
         self.settle()
+
+    @staticmethod
+    def replaced(element):
+        """True once element's document is gone. Selenium's staleness_of only knows the stale-element
+        error; mid-navigation chromedriver may instead answer with an inspector error about a node
+        that no longer belongs to the document, which means the same."""
+        from selenium.common.exceptions import WebDriverException
+        try:
+            element.is_enabled()
+            return False
+        except WebDriverException:
+            return True
 
     # Screenshots, layout, console log
 

@@ -2,6 +2,7 @@
 @testable import CareFlowCore
 import Fluent
 import Foundation
+import ProcessSpawn
 import SQLKit
 import Testing
 import VaporTesting
@@ -149,7 +150,7 @@ struct AuditGroupCommitTests {
     // MARK: - Running the executable against the test's database
 
     struct Running {
-        let process: Process
+        let process: ChildProcess
         let output: Pipe
     }
 
@@ -201,7 +202,7 @@ struct AuditGroupCommitTests {
     }
 
     static func start(_ arguments: [String], env: [String: String]) throws -> Running {
-        let process = Process()
+        let process = ChildProcess()
         process.executableURL = URL(fileURLWithPath: CommandLineTests.executable)
         process.arguments = arguments
         process.environment = env

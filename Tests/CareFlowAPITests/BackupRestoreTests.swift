@@ -3,6 +3,7 @@
 import Crypto
 import Fluent
 import Foundation
+import ProcessSpawn
 import SQLKit
 import Testing
 import VaporTesting
@@ -347,7 +348,7 @@ struct BackupScratch {
     @discardableResult
     static func psql(_ url: String, _ statement: String) throws -> String {
         let tools = try PostgresClientTools(databaseURL: url)
-        let process = Process()
+        let process = ChildProcess()
         process.executableURL = URL(fileURLWithPath: try tools.locate("psql"))
         process.arguments = ["-X", "-q", "-At", "-v", "ON_ERROR_STOP=1", "-c", statement]
         process.environment = tools.environment

@@ -2,6 +2,7 @@
 @testable import CareFlowCore
 import Fluent
 import Foundation
+import ProcessSpawn
 import SQLKit
 import Testing
 import VaporTesting
@@ -213,8 +214,8 @@ struct KilledRotationTests {
             env["CAREFLOW_MASTER_KEYS"] = nil
             let log = config.dataDirectory + "/rotate.log"
             FileManager.default.createFile(atPath: log, contents: nil)
-            func rotate() throws -> Process {
-                let p = Process()
+            func rotate() throws -> ChildProcess {
+                let p = ChildProcess()
                 p.executableURL = URL(fileURLWithPath: Self.executable)
                 p.arguments = ["keys", "rotate", "--tenant", "killed", "--batch-size", "5", "--no-wait"]
                 p.environment = env

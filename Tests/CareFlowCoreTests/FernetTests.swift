@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import ProcessSpawn
 import Testing
 import _CryptoExtras
 @testable import CareFlowCore
@@ -78,7 +79,7 @@ enum FernetPython {
     struct Output { let status: Int32; let stdout: String; let stderr: String }
 
     static func run(_ script: String, _ arguments: [String] = []) throws -> Output {
-        let process = Process()
+        let process = ChildProcess()
         process.executableURL = URL(fileURLWithPath: try #require(python3))
         process.arguments = ["-c", script] + arguments
         // Temporary files rather than pipes: no deadlock whatever either stream's size.

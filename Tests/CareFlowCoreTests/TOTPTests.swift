@@ -1,4 +1,5 @@
 import Foundation
+import ProcessSpawn
 import Testing
 @testable import CareFlowCore
 
@@ -29,7 +30,7 @@ enum Interop {
     struct Output { let status: Int32; let stdout: String; let stderr: String }
 
     static func run(_ executable: String, _ arguments: [String]) throws -> Output {
-        let process = Process()
+        let process = ChildProcess()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
         let out = Pipe(), err = Pipe()

@@ -1,5 +1,6 @@
 import CareFlowModels
 import Foundation
+import ProcessSpawn
 import Testing
 
 /// Parity with scikit-learn on identical folds: the Swift side writes each model's raw features
@@ -33,7 +34,7 @@ struct ParityTests {
                                       to: directory.appendingPathComponent(definition.name))
         }
         // scikit-learn runs in its own process while Swift cross-validates.
-        let python = Process()
+        let python = ChildProcess()
         python.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         python.arguments = ["python3", PackagePaths.parityScript.path] + ModelCatalog.all.map { directory.appendingPathComponent($0.name).path }
         python.environment = ProcessInfo.processInfo.environment.merging(["OMP_NUM_THREADS": "1"]) { $1 }

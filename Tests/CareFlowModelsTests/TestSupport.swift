@@ -1,5 +1,6 @@
 import CareFlowModels
 import Foundation
+import ProcessSpawn
 import Synchronization
 
 /// Paths inside this package, found from this file so tests run from any working directory.
@@ -76,7 +77,7 @@ func temporaryDirectory(_ label: String) throws -> URL {
 
 /// Runs a program and returns its exit status and standard output.
 func run(_ executable: String, _ arguments: [String], environment: [String: String] = [:]) throws -> (status: Int32, output: Data) {
-    let process = Process()
+    let process = ChildProcess()
     process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
     process.arguments = [executable] + arguments
     process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }

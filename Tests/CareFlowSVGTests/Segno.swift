@@ -1,4 +1,5 @@
 import Foundation
+import ProcessSpawn
 import Testing
 
 /// segno (Python, `pip install segno`) as an independent QR encoder to compare against. When
@@ -53,7 +54,7 @@ enum Segno {
 
     /// `python3 arguments…`, its exit status and output.
     static func python(_ arguments: [String]) throws -> Output {
-        let process = Process()
+        let process = ChildProcess()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["python3"] + arguments
         let out = Pipe(), err = Pipe()

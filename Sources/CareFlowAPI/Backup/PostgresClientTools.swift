@@ -1,5 +1,6 @@
 import CareFlowCore
 import Foundation
+import ProcessSpawn
 
 /// `pg_dump` and `pg_restore` as child processes. The connection goes through libpq's
 /// environment (PGHOST, PGPORT, PGUSER, PGPASSWORD, PGDATABASE, PGSSLMODE) taken apart from
@@ -43,7 +44,7 @@ struct PostgresClientTools {
     /// messages name host and database, never the password) on a non-zero exit.
     @discardableResult
     func run(_ tool: String, _ arguments: [String]) async throws -> Data {
-        let process = Process()
+        let process = ChildProcess()
         process.executableURL = URL(fileURLWithPath: try locate(tool))
         process.arguments = arguments
         process.environment = environment

@@ -1,4 +1,5 @@
 import Foundation
+import ProcessSpawn
 
 /// The `careflow` executable as an operator runs it (built by `swift build` / `swift test`), on
 /// a given data folder, tenants, models and datasets; never a DATABASE_URL or master keys from
@@ -15,7 +16,7 @@ enum CareflowExecutable {
 
     static func run(_ arguments: [String], data: String, tenants: String? = nil, models: String? = nil,
                     datasets: String? = nil, environment extra: [String: String] = [:]) throws -> Run {
-        let process = Process()
+        let process = ChildProcess()
         process.executableURL = URL(fileURLWithPath: path)
         process.arguments = arguments
         var env = ProcessInfo.processInfo.environment

@@ -1,4 +1,5 @@
 import Foundation
+import ProcessSpawn
 
 /// `careflow serve` run as a new user runs it, stopped with SIGINT (Ctrl-C) once its output shows
 /// `marker`: with its output to a pipe (as under a service manager), or to a pseudo-terminal
@@ -31,7 +32,7 @@ extension CareflowExecutable {
     /// error (the output so far is in it).
     static func serve(until marker: String, output: Output, data: String, environment extra: [String: String] = [:],
                       limit: TimeInterval = 240) throws -> String {
-        let process = Process()
+        let process = ChildProcess()
         switch output {
         case .pipe:
             process.executableURL = URL(fileURLWithPath: path)

@@ -1,4 +1,5 @@
 import Foundation
+import ProcessSpawn
 import Synchronization
 import Testing
 
@@ -38,7 +39,7 @@ enum Interop {
     }
 
     static func run(_ executable: String, _ arguments: [String]) throws -> Output {
-        let process = Process()
+        let process = ChildProcess()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
         let out = Pipe(), err = Pipe()

@@ -4,6 +4,7 @@ import Fluent
 import FluentPostgresDriver
 import FluentSQLiteDriver
 import Foundation
+import Synchronization
 import Testing
 import VaporTesting
 
@@ -34,7 +35,10 @@ enum OperationsFixtures {
 
     /// Takes every pooled connection of every event loop (SQLite: one per loop, the driver's fixed
     /// size; PostgreSQL: the configured size per loop) for `seconds`, and returns once all are held.
-    static func holdEveryConnection(_ app: Application, backend: TestBackend, for seconds: Double) async -> Task<Void, Never> {
+    /// `release` gives them back early (cancelling would not reach the holders: Fluent runs an async
+    /// `withConnection` body in a task of its own).
+    static func holdEveryConnection(_ app: Application, backend: TestBackend, for seconds: Double,
+                                    release: ReleaseSignal = ReleaseSignal()) async -> Task<Void, Never> {
         let perLoop = backend == .sqlite ? 1 : app.services.configuration.databasePoolSize
         let loops = Array(app.eventLoopGroup.makeIterator())
         let (acquired, signal) = AsyncStream<Void>.makeStream()
@@ -46,7 +50,10 @@ enum OperationsFixtures {
                         group.addTask {
                             _ = try? await db.withConnection { _ in
                                 signal.yield()
-                                try await Task.sleep(for: .seconds(seconds))
+                                let until = ContinuousClock.now + .seconds(seconds)
+                                while ContinuousClock.now < until, !release.isSet {
+                                    try await Task.sleep(for: .milliseconds(10))
+                                }
                             }
                         }
                     }
@@ -106,4 +113,11 @@ struct PrometheusText {
     func value(_ name: String) -> Double? {
         samples.first { $0.name == name && $0.labels.isEmpty }?.value
     }
+}
+
+/// Set once, read from any task: ends `OperationsFixtures.holdEveryConnection` early.
+final class ReleaseSignal: Sendable {
+    private let flag = Mutex(false)
+    var isSet: Bool { flag.withLock { $0 } }
+    func set() { flag.withLock { $0 = true } }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import ProcessSpawn
 
 /// A Python script the suite drives (the browser walk, the contract fuzzing): output and errors
 /// collected together on a thread of their own, the child killed at `limit`, and the whole wait
@@ -6,7 +7,7 @@ import Foundation
 enum PythonScript {
     static func run(_ arguments: [String], limit: TimeInterval) async throws -> (status: Int32, output: String) {
         try await offThePool {
-            let process = Process()
+            let process = ChildProcess()
             process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
             process.arguments = ["python3"] + arguments
             let pipe = Pipe()

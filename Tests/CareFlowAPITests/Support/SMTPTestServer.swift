@@ -1,4 +1,5 @@
 import Foundation
+import ProcessSpawn
 import Testing
 
 /// A real SMTP server (Python's aiosmtpd, `Interop/smtp_server.py`) on 127.0.0.1, one per
@@ -25,12 +26,12 @@ final class SMTPTestServer: @unchecked Sendable {
 
     let directory: URL
     let port: Int
-    private let process: Process
+    private let process: ChildProcess
     private let input: Pipe
 
     private init(directory: URL, options: [String]) throws {
         self.directory = directory
-        process = Process()
+        process = ChildProcess()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["python3", Self.script, "--dir", directory.path] + options
         input = Pipe()
