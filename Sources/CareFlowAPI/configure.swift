@@ -63,7 +63,7 @@ public func configure(
             if let appUser, appUser != ownerUser { applicationRole = appUser }
         }
     }
-    app.migrations.add(CareFlowMigrations.all, to: migrationDatabase)
+    app.migrations.addReporting(CareFlowMigrations.all, to: migrationDatabase, progress: app.migrationProgress)
     guard config.trustedProxies.problems.isEmpty else {
         let reason = "CAREFLOW_TRUSTED_PROXIES: " + config.trustedProxies.problems.joined(separator: "; ")
         app.logger.critical("invalid configuration", metadata: ["error": .string(reason)])
@@ -100,10 +100,11 @@ public func configure(
         app.logger.warning("CAREFLOW_MASTER_KEYS is not set: using the demo master key in the data folder; set it in production")
     }
     let keyring = Keyring(master: masterKeys)
-    app.migrations.add(CareFlowMigrations.sealing(keyring: keyring), to: migrationDatabase)
-    app.migrations.add(CareFlowMigrations.isolation, to: migrationDatabase)
+    app.migrations.addReporting(CareFlowMigrations.sealing(keyring: keyring), to: migrationDatabase, progress: app.migrationProgress)
+    app.migrations.addReporting(CareFlowMigrations.isolation, to: migrationDatabase, progress: app.migrationProgress)
     if let applicationRole {
-        app.migrations.add(CareFlowMigrations.applicationAccess(role: applicationRole), to: migrationDatabase)
+        app.migrations.addReporting(CareFlowMigrations.applicationAccess(role: applicationRole), to: migrationDatabase,
+                                     progress: app.migrationProgress)
     }
 
     let db = app.db

@@ -20,15 +20,7 @@ enum DatabaseMigration {
         let started = ContinuousClock.now
         let counter = Counter()
         let base = app.logger
-        let logger = Logger(label: base.label) { _ in
-            MigrationProgressLogHandler(base: base.handler) {
-                let (done, total) = counter.state.withLock { state in
-                    state.done += 1
-                    return (state.done, state.total)
-                }
-                progress(done, total)
-            }
-        }
+        let logger = Logger(label: base.label) { _ in MigrationLogHandler(base: base.handler) }
         let migrator = Migrator(databases: app.databases, migrations: app.migrations, logger: logger,
                                 on: app.eventLoopGroup.any(), migrationLogLevel: .info)
         // Only when the migration log is missing: Fluent creates it `IF NOT EXISTS`, which on
@@ -43,7 +35,16 @@ enum DatabaseMigration {
         let before = try await MigrationLog.query(on: app.db).count()
         counter.state.withLock { $0.total = pending }
         progress(0, pending)
-        try await migrator.prepareBatch().get()
+        // Each CareFlow migration reports itself once applied (`ReportingMigration`).
+        try await app.migrationProgress.listening({
+            let (done, total) = counter.state.withLock { state in
+                state.done += 1
+                return (state.done, state.total)
+            }
+            progress(done, total)
+        }) {
+            try await migrator.prepareBatch().get()
+        }
         return Outcome(applied: pending, newDatabase: before == 0, duration: started.duration(to: .now))
     }
 
@@ -63,21 +64,17 @@ enum MigrationLogTable {
     }
 }
 
-/// The migrator's logger: counts Fluent's "Finished prepare" lines (its only report of progress,
-/// as `Migrator` runs the whole batch in one call) and passes everything on to the process's
-/// handler, the migrator's own progress lines demoted to `debug`.
-struct MigrationProgressLogHandler: LogHandler {
+/// The migrator's logger: passes everything on to the process's handler, the migrator's own
+/// per-migration lines demoted to `debug` (progress is reported by `ReportingMigration`).
+struct MigrationLogHandler: LogHandler {
     var base: any LogHandler
-    let prepared: @Sendable () -> Void
 
-    init(base: any LogHandler, prepared: @escaping @Sendable () -> Void) {
+    init(base: any LogHandler) {
         self.base = base
-        self.prepared = prepared
     }
 
-    /// Low enough to see the migrator's `info` lines whatever `LOG_LEVEL` says; `log` filters.
     var logLevel: Logger.Level {
-        get { min(base.logLevel, .info) }
+        get { base.logLevel }
         set { base.logLevel = newValue }
     }
 
@@ -93,9 +90,7 @@ struct MigrationProgressLogHandler: LogHandler {
 
     func log(event: LogEvent) {
         var event = event
-        let message = event.message.description
-        if message.hasPrefix("[Migrator] "), event.level < .warning {
-            if message == "[Migrator] Finished prepare" { prepared() }
+        if event.level < .warning, event.message.description.hasPrefix("[Migrator] ") {
             event.level = .debug
         }
         guard event.level >= base.logLevel else { return }
