@@ -155,7 +155,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "careflow-models-bench",
-            dependencies: ["CareFlowModels"]
+            dependencies: ["CareFlowModels", "ProcessSpawn"]
         ),
         // The ceiling `benchmarks/compare.sh` measures CareFlow against: one Vapor route, no
         // middleware, same compiler, same machine. Not part of the product.

@@ -4,6 +4,7 @@
 // [--verify-shipped] [MODEL...]`, or `benchmarks/models.sh` which builds and runs it.
 import CareFlowModels
 import Foundation
+import ProcessSpawn
 
 let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 var datasetsRoot = packageRoot.appendingPathComponent("Resources/datasets")
@@ -44,7 +45,7 @@ for definition in definitions {
     if runSklearn {
         let directory = scratch.appendingPathComponent(definition.name)
         try ReferenceExport.write(data, folds: folds, name: definition.name, to: directory)
-        let process = Process()
+        let process = ChildProcess()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         // One thread each side of the comparison would be fairest, but Swift cross-validates folds in
         // parallel; scikit-learn gets one OpenMP thread because, on a loaded 2-core machine, its

@@ -18,28 +18,33 @@ func withCareFlow<T>(
     metrics: PrometheusCollectorRegistry = PrometheusCollectorRegistry(),
     _ body: (Application) async throws -> T
 ) async throws -> T {
-    guard backend == .postgres, !PostgresTestGate.held else {
+    guard !TestAppGate.held else {
         return try await withCareFlowUngated(backend, tenantFiles: tenantFiles, configure: adjust, metrics: metrics, body)
     }
-    await PostgresTestGate.shared.acquire()
+    let gate = backend == .postgres ? TestAppGate.postgres : TestAppGate.sqlite
+    await gate.acquire()
     do {
-        let result = try await PostgresTestGate.$held.withValue(true) {
+        let result = try await TestAppGate.$held.withValue(true) {
             try await withCareFlowUngated(backend, tenantFiles: tenantFiles, configure: adjust, metrics: metrics, body)
         }
-        await PostgresTestGate.shared.release()
+        await gate.release()
         return result
     } catch {
-        await PostgresTestGate.shared.release()
+        await gate.release()
         throw error
     }
 }
 
-/// How many PostgreSQL test apps live at once. Swift Testing starts every test at once; each app
-/// opens a pool (several connections per event loop), and with the suite's size the server ran
-/// out of connection slots ("too many clients") on CI. A test that starts a second app inside
-/// its first (`held`) does not wait for a slot, so nesting cannot deadlock.
-actor PostgresTestGate {
-    static let shared = PostgresTestGate(slots: 24)
+/// How many test apps of each backend live at once. Swift Testing starts every test at once.
+/// PostgreSQL: each app opens a pool (several connections per event loop), and with the suite's
+/// size the server ran out of connection slots ("too many clients") on CI. SQLite: each app has
+/// its own blocking thread pool and connections; unbounded, a run peaked at ~2,000 threads and
+/// ~1,800 descriptors on two cores, and concurrent-write tests then waited out their timeouts
+/// behind a lock holder that got no CPU. A test that starts a second app inside its first
+/// (`held`) does not wait for a slot, so nesting cannot deadlock.
+actor TestAppGate {
+    static let postgres = TestAppGate(slots: 24)
+    static let sqlite = TestAppGate(slots: 16)
     @TaskLocal static var held = false
 
     private var available: Int
