@@ -135,7 +135,8 @@ struct ClusterChaosTests {
         #expect(int("owner_sessions") == 0, "a careflow process is connected as the tables' owner: \(numbers["owner_session_details"] ?? "")")
         #expect((numbers["webhook_problems"] as? [String])?.isEmpty == true, "\(numbers["webhook_problems"] ?? "")")
         // Never a 500, also not while PostgreSQL was away: then 503 with Retry-After.
-        #expect(int("server_errors_500") == 0)
+        let unhandled = int("server_errors_500") == 0 ? "" : Self.unhandledErrors(in: state.appendingPathComponent("logs"))
+        #expect(int("server_errors_500") == 0, "the replicas' unhandled errors:\n\(unhandled)")
         #expect(int("db_down_500") == 0)
         #expect(int("db_down_503") > 0, "no request met the stopped database: \(numbers["db_down_statuses"] ?? "")")
         #expect(int("db_down_503_without_retry_after") == 0)
@@ -152,6 +153,15 @@ struct ClusterChaosTests {
         let status = try await Self.run(["/bin/bash", Self.script, "status"], env: env, log: log, limit: 30)
         print(status.output)
         #expect(status.output.contains("worker") && !status.output.contains("worker     -"), "the worker died:\n\(status.output)")
+    }
+
+    /// The replicas' "unhandled error" log lines (the error's type; what made a 500), the last ten.
+    static func unhandledErrors(in logs: URL) -> String {
+        let lines = (1...2).flatMap { n -> [Substring] in
+            let text = (try? String(contentsOf: logs.appendingPathComponent("replica\(n).log"), encoding: .utf8)) ?? ""
+            return text.split(separator: "\n").filter { $0.contains("unhandled error") }
+        }
+        return lines.suffix(10).joined(separator: "\n")
     }
 
     /// Runs a command with its output in a file, not a pipe: the daemons it starts must not hold
