@@ -106,11 +106,18 @@ public struct StaffService: Sendable {
         // both inserted the same role and the second failed on the unique index (a 500). On
         // PostgreSQL the member's row is locked first, so a second change reads what the first
         // left (unlocked, the two deleted and inserted past each other and left the union); a
-        // unique conflict left over is run again.
+        // unique conflict left over is run again. On SQLite the transaction takes the write lock
+        // before it reads (a no-op write, as BEGIN IMMEDIATE): read first, it would find another
+        // connection's commit past its snapshot at its first write and be refused at once with
+        // "database is locked" (SQLITE_BUSY_SNAPSHOT, which never waits out the busy timeout).
         let revoker = self.revoker
         let (removed, added) = try await Self.retryingUniqueConflict { try await Self.write(on: scope) { scope -> ([Role], [Role]) in
-            if let sql = scope.db as? any SQLDatabase, sql.dialect.name == "postgresql" {
-                try await sql.raw("SELECT id FROM \(ident: User.schema) WHERE id = \(bind: user.id!) FOR UPDATE").run()
+            if let sql = scope.db as? any SQLDatabase {
+                if sql.dialect.name == "postgresql" {
+                    try await sql.raw("SELECT id FROM \(ident: User.schema) WHERE id = \(bind: user.id!) FOR UPDATE").run()
+                } else if sql.dialect.name == "sqlite" {
+                    try await sql.raw("UPDATE \(ident: User.schema) SET id = id WHERE 0").run()
+                }
             }
             let held = try await scope.query(RoleAssignment.self)
                 .filter(\.$userID == user.id!).filter(\.$facilityID == facility.id!).all().map(\.role)
