@@ -35,8 +35,9 @@ struct AnalyticsQueries {
 
     /// The whole range on `alias.column` as well as each bucket's: whatever join order the
     /// planner picks, the table is entered through one index range over the series.
-    private func within(_ alias: String, _ column: String) -> SQLQueryString {
-        let from = buckets.first?.start ?? Date(), to = buckets.last?.end ?? Date()
+    private func within(_ alias: String, _ column: String, over intervals: [DateInterval]? = nil) -> SQLQueryString {
+        let series = intervals ?? buckets
+        let from = series.first?.start ?? Date(), to = series.last?.end ?? Date()
         return "\(ident: alias).\(ident: column) >= \(bind: from) AND \(ident: alias).\(ident: column) < \(bind: to)"
     }
 
@@ -117,43 +118,57 @@ struct AnalyticsQueries {
         return try row?.decode(column: "beds", as: Int.self) ?? 0
     }
 
-    /// Occupied bed-seconds in each of `intervals` (already clipped to now, contiguous). The
-    /// stays overlapping the whole range are found once through the admitted_at index; then one
-    /// sweep: admissions (+1, from the range start at the earliest), discharges (−1) and the
-    /// bucket starts as a single time-ordered list whose running sum is the beds occupied until
-    /// the next event, each such segment lying in the bucket of the last start before it. That
-    /// is a sort of stays + buckets; joining every stay to every bucket instead took 1.5 s for
-    /// a year by day over 20,000 stays (benchmarks/analytics-RESULTS.md). One window, so that
-    /// the sum, the bucket and the next event follow the same order; a bucket start sorts
-    /// before an admission or discharge at the same instant.
+    /// Occupied bed-seconds in each of `intervals` (already clipped to now, contiguous), from
+    /// aggregates alone — no sort of the stays. Occupancy is a step function: +1 at each
+    /// admission, −1 at each discharge. Over a bucket [s, e) its integral is
+    ///   (e − s) × (stays open at s) + Σ (e − admitted_at) − Σ (e − discharged_at)
+    /// over the admissions and discharges inside the bucket, and the stays open at the next
+    /// bucket's start are those open at s, plus the bucket's admissions, minus its discharges.
+    /// So the database answers one count (the stays open at the first start) and, per bucket,
+    /// a count and a sum of admissions and of discharges — each row of a bucket found by one
+    /// index range, as the `admissions` and `discharges` metrics — and the running total over
+    /// the buckets is arithmetic here. A sweep sorting every admission, discharge and bucket
+    /// start took p50 120–235 ms for a year over 20,000 stays (benchmarks/analytics-RESULTS.md).
     func occupiedSeconds(in intervals: [DateInterval]) async throws -> [Int: Double] {
-        guard let first = intervals.first, let last = intervals.last else { return [:] }
-        let start: SQLQueryString = postgres ? "GREATEST(st.admitted_at, \(bind: first.start))" : "MAX(st.admitted_at, \(bind: first.start))"
-        let length: SQLQueryString = postgres ? "EXTRACT(EPOCH FROM (s.next - s.t))" : "(s.next - s.t)"
+        guard let first = intervals.first else { return [:] }
+        func untilEnd(_ column: String) -> SQLQueryString {
+            postgres ? "EXTRACT(EPOCH FROM (b.e - x.\(ident: column)))" : "(b.e - x.\(ident: column))"
+        }
+        func perBucket(_ kind: String, _ column: String) -> SQLQueryString {
+            """
+            SELECT \(literal: kind) AS kind, b.i AS bucket, COUNT(*) AS n, CAST(SUM(\(untilEnd(column))) AS DOUBLE PRECISION) AS seconds
+            FROM b JOIN admissions x ON \(scope("x")) AND \(within("x", column, over: intervals))
+                AND x.\(ident: column) >= b.s AND x.\(ident: column) < b.e
+            GROUP BY b.i
+            """
+        }
         let rows = try await sql.raw("""
-            WITH \(bucketTable(intervals)),
-            st AS (
-                SELECT x.admitted_at AS admitted_at, x.discharged_at AS discharged_at FROM admissions x
-                WHERE \(scope("x")) AND x.admitted_at < \(bind: last.end)
-                AND (x.discharged_at IS NULL OR x.discharged_at > \(bind: first.start))
-            ),
-            ev(t, o, d, i) AS (
-                SELECT \(start), 1, 1, CAST(NULL AS INTEGER) FROM st
-                UNION ALL SELECT st.discharged_at, 1, -1, NULL FROM st WHERE st.discharged_at < \(bind: last.end)
-                UNION ALL SELECT b.s, 0, 0, b.i FROM b
-                UNION ALL SELECT \(bind: last.end), 0, 0, NULL
-            ),
-            s AS (
-                SELECT ev.t AS t, SUM(ev.d) OVER w AS beds, MAX(ev.i) OVER w AS bucket, LEAD(ev.t) OVER w AS next FROM ev
-                WINDOW w AS (ORDER BY ev.t, ev.o ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)
-            )
-            SELECT s.bucket AS bucket, CAST(SUM(s.beds * \(length)) AS DOUBLE PRECISION) AS seconds FROM s
-            WHERE s.next IS NOT NULL AND s.bucket IS NOT NULL
-            GROUP BY s.bucket
+            WITH \(bucketTable(intervals))
+            \(perBucket("admitted", "admitted_at"))
+            UNION ALL \(perBucket("discharged", "discharged_at"))
+            UNION ALL SELECT 'open' AS kind, -1 AS bucket, COUNT(*) AS n, CAST(0 AS DOUBLE PRECISION) AS seconds FROM admissions x
+            WHERE \(scope("x")) AND x.admitted_at < \(bind: first.start)
+                AND (x.discharged_at IS NULL OR x.discharged_at >= \(bind: first.start))
             """).all()
-        var seconds: [Int: Double] = [:]
-        for row in rows { seconds[try row.decode(column: "bucket", as: Int.self)] = try row.decode(column: "seconds", as: Double.self) }
-        return seconds
+        var open = 0
+        var admitted: [Int: (n: Int, seconds: Double)] = [:], discharged: [Int: (n: Int, seconds: Double)] = [:]
+        for row in rows {
+            let kind = try row.decode(column: "kind", as: String.self)
+            let bucket = try row.decode(column: "bucket", as: Int.self), n = try row.decode(column: "n", as: Int.self)
+            let seconds = try row.decode(column: "seconds", as: Double.self)
+            switch kind {
+            case "open": open = n
+            case "admitted": admitted[bucket] = (n, seconds)
+            default: discharged[bucket] = (n, seconds)
+            }
+        }
+        var occupied: [Int: Double] = [:]
+        for (index, bucket) in intervals.enumerated() {
+            let inflow = admitted[index] ?? (0, 0), outflow = discharged[index] ?? (0, 0)
+            occupied[index] = Double(open) * bucket.duration + inflow.seconds - outflow.seconds
+            open += inflow.n - outflow.n
+        }
+        return occupied
     }
 
     /// Patients high-risk at each bucket's end. Every assessment is the latest of its (patient,
