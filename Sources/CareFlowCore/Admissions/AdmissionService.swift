@@ -93,23 +93,19 @@ public struct AdmissionService: Sendable {
     /// (PostgreSQL) so a concurrent resize cannot remove the bed under the new admission.
     private func insert(_ admission: Admission, in ctx: RequestContext) async throws {
         let audit = self.audit
-        try await SQLiteWriteQueue.shared.run(on: ctx.db) {
-            try await BusyRetry.run {
-                try await ctx.scope.transaction { tx in
-                    try await tx.create(admission)
-                    try await WardService.lock(admission.wardID, shared: true, on: tx.db)
-                    guard let ward = try await tx.find(Ward.self, admission.wardID) else { throw AppError.notFound("Ward not found") }
-                    if admission.bed > ward.beds {
-                        throw AppError.invalid("bed", "must be between 1 and \(ward.beds), the beds of this ward")
-                    }
-                    try await audit.append(
-                        AuditRecord(tenantID: tx.tenantID, facilityID: admission.facilityID, actor: ctx.principal.auditActor,
-                                    action: .admissionCreate, targetType: "admission", targetID: admission.id!.lowercasedString,
-                                    details: ["patient_id": admission.patientID.lowercasedString,
-                                              "ward_id": admission.wardID.lowercasedString, "bed": String(admission.bed)]),
-                        origin: ctx.origin, on: tx.db)
-                }
+        try await ctx.scope.writeTransaction { tx in
+            try await tx.create(admission)
+            try await WardService.lock(admission.wardID, shared: true, on: tx.db)
+            guard let ward = try await tx.find(Ward.self, admission.wardID) else { throw AppError.notFound("Ward not found") }
+            if admission.bed > ward.beds {
+                throw AppError.invalid("bed", "must be between 1 and \(ward.beds), the beds of this ward")
             }
+            try await audit.append(
+                AuditRecord(tenantID: tx.tenantID, facilityID: admission.facilityID, actor: ctx.principal.auditActor,
+                            action: .admissionCreate, targetType: "admission", targetID: admission.id!.lowercasedString,
+                            details: ["patient_id": admission.patientID.lowercasedString,
+                                      "ward_id": admission.wardID.lowercasedString, "bed": String(admission.bed)]),
+                origin: ctx.origin, on: tx.db)
         }
     }
 
@@ -131,29 +127,25 @@ public struct AdmissionService: Sendable {
         let cipher = try await keyring.cipher(forPatient: admission.patientID, tenantID: scope.tenantID, on: ctx.db)
         let summarySealed = try request.summary.map { try cipher.seal($0) }
         let audit = self.audit
-        let discharged = try await SQLiteWriteQueue.shared.run(on: ctx.db) {
-            try await BusyRetry.run {
-                try await scope.transaction { tx -> Bool in
-                    guard let sql = tx.db as? any SQLDatabase else { throw AppError.unavailable("SQL database required") }
-                    let changed = try await sql.raw("""
-                        UPDATE \(ident: Admission.schema) SET status = \(bind: Admission.Status.discharged.rawValue),
-                            discharged_at = \(bind: dischargedAt), disposition = \(bind: request.disposition.rawValue),
-                            summary_sealed = \(bind: summarySealed?.token), discharged_by = \(bind: ctx.principal.subjectID),
-                            updated_at = \(bind: now)
-                        WHERE id = \(bind: admissionID) AND tenant_id = \(bind: tx.tenantID)
-                            AND status = \(bind: Admission.Status.current.rawValue)
-                        RETURNING id
-                        """).all()
-                    guard changed.count == 1 else { return false }
-                    try await audit.append(
-                        AuditRecord(tenantID: tx.tenantID, facilityID: admission.facilityID, actor: ctx.principal.auditActor,
-                                    action: .admissionDischarge, targetType: "admission", targetID: admissionID.lowercasedString,
-                                    details: ["patient_id": admission.patientID.lowercasedString,
-                                              "disposition": request.disposition.rawValue]),
-                        origin: ctx.origin, on: tx.db)
-                    return true
-                }
-            }
+        let discharged = try await scope.writeTransaction { tx -> Bool in
+            guard let sql = tx.db as? any SQLDatabase else { throw AppError.unavailable("SQL database required") }
+            let changed = try await sql.raw("""
+                UPDATE \(ident: Admission.schema) SET status = \(bind: Admission.Status.discharged.rawValue),
+                    discharged_at = \(bind: dischargedAt), disposition = \(bind: request.disposition.rawValue),
+                    summary_sealed = \(bind: summarySealed?.token), discharged_by = \(bind: ctx.principal.subjectID),
+                    updated_at = \(bind: now)
+                WHERE id = \(bind: admissionID) AND tenant_id = \(bind: tx.tenantID)
+                    AND status = \(bind: Admission.Status.current.rawValue)
+                RETURNING id
+                """).all()
+            guard changed.count == 1 else { return false }
+            try await audit.append(
+                AuditRecord(tenantID: tx.tenantID, facilityID: admission.facilityID, actor: ctx.principal.auditActor,
+                            action: .admissionDischarge, targetType: "admission", targetID: admissionID.lowercasedString,
+                            details: ["patient_id": admission.patientID.lowercasedString,
+                                      "disposition": request.disposition.rawValue]),
+                origin: ctx.origin, on: tx.db)
+            return true
         }
         guard discharged else { throw Self.alreadyDischarged }
         let fresh = try await scope.require(Admission.self, admissionID, name: "Admission")

@@ -32,16 +32,12 @@ public struct WardService: Sendable {
         ward.beds = beds
         let audit = self.audit
         do {
-            try await SQLiteWriteQueue.shared.run(on: ctx.db) {
-                try await BusyRetry.run {
-                    try await ctx.scope.transaction { tx in
-                        try await tx.create(ward)
-                        try await audit.append(
-                            AuditRecord(tenantID: tx.tenantID, facilityID: facilityID, actor: ctx.principal.auditActor, action: .wardCreate,
-                                        targetType: "ward", targetID: ward.id!.lowercasedString, details: ["beds": String(beds)]),
-                            origin: ctx.origin, on: tx.db)
-                    }
-                }
+            try await ctx.scope.writeTransaction { tx in
+                try await tx.create(ward)
+                try await audit.append(
+                    AuditRecord(tenantID: tx.tenantID, facilityID: facilityID, actor: ctx.principal.auditActor, action: .wardCreate,
+                                targetType: "ward", targetID: ward.id!.lowercasedString, details: ["beds": String(beds)]),
+                    origin: ctx.origin, on: tx.db)
             }
         } catch let error as any DatabaseError where error.isConstraintFailure {
             // A concurrent request created the same name first (unique facility + name).
@@ -79,30 +75,26 @@ public struct WardService: Sendable {
         }
         let audit = self.audit
         do {
-            try await SQLiteWriteQueue.shared.run(on: ctx.db) {
-                try await BusyRetry.run {
-                    try await ctx.scope.transaction { tx in
-                        try await Self.lock(wardID, on: tx.db)
-                        guard let fresh = try await tx.find(Ward.self, wardID) else { throw AppError.notFound("Ward not found") }
-                        var details: [String: String] = [:]
-                        if let name { fresh.name = name; details["renamed"] = "true" }
-                        if let beds { details["beds"] = String(beds); fresh.beds = beds }
-                        try await tx.update(fresh)
-                        if let beds {
-                            let highest = try await tx.query(Admission.self).filter(\.$wardID == wardID).filter(\.$status == .current)
-                                .max(\.$bed) ?? 0
-                            if highest > beds {
-                                throw AppError.conflict("Bed \(highest) of this ward is occupied: the ward cannot have fewer than \(highest) beds")
-                            }
-                        }
-                        try await audit.append(
-                            AuditRecord(tenantID: tx.tenantID, facilityID: facilityID, actor: ctx.principal.auditActor, action: .wardUpdate,
-                                        targetType: "ward", targetID: wardID.lowercasedString, details: details),
-                            origin: ctx.origin, on: tx.db)
-                        ward.name = fresh.name
-                        ward.beds = fresh.beds
+            try await ctx.scope.writeTransaction { tx in
+                try await Self.lock(wardID, on: tx.db)
+                guard let fresh = try await tx.find(Ward.self, wardID) else { throw AppError.notFound("Ward not found") }
+                var details: [String: String] = [:]
+                if let name { fresh.name = name; details["renamed"] = "true" }
+                if let beds { details["beds"] = String(beds); fresh.beds = beds }
+                try await tx.update(fresh)
+                if let beds {
+                    let highest = try await tx.query(Admission.self).filter(\.$wardID == wardID).filter(\.$status == .current)
+                        .max(\.$bed) ?? 0
+                    if highest > beds {
+                        throw AppError.conflict("Bed \(highest) of this ward is occupied: the ward cannot have fewer than \(highest) beds")
                     }
                 }
+                try await audit.append(
+                    AuditRecord(tenantID: tx.tenantID, facilityID: facilityID, actor: ctx.principal.auditActor, action: .wardUpdate,
+                                targetType: "ward", targetID: wardID.lowercasedString, details: details),
+                    origin: ctx.origin, on: tx.db)
+                ward.name = fresh.name
+                ward.beds = fresh.beds
             }
         } catch let error as any DatabaseError where error.isConstraintFailure {
             throw Self.nameConflict

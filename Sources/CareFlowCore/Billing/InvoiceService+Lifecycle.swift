@@ -11,21 +11,17 @@ extension InvoiceService {
         try Self.requireMove(from: invoice.status, to: .open)
         let facility = try await ctx.scope.require(Facility.self, invoice.facilityID, name: "Facility")
         let year = InvoiceNumber.year(of: now, in: StaffRoster.timeZone(of: facility))
-        try await SQLiteWriteQueue.shared.run(on: ctx.db) {
-            try await BusyRetry.run {
-                try await ctx.scope.transaction { tx in
-                    let sequence = try await InvoiceSequence.next(facilityID: invoice.facilityID, year: year, in: tx)
-                    let number = InvoiceNumber.format(facilityCode: facility.code, year: year, sequence: sequence)
-                    // The total as issued, read by the same statement that froze it.
-                    let total = try await move(invoiceID, from: .draft, to: .open, setting: ["number": number, "issued_at": now],
-                                               in: tx, now: now)
-                    try await audit.append(
-                        AuditRecord(tenantID: ctx.tenantID, facilityID: invoice.facilityID, actor: ctx.principal.auditActor,
-                                    action: .invoiceFinalized, targetType: "invoice", targetID: invoiceID.lowercasedString,
-                                    details: ["number": number, "total": String(total), "currency": invoice.currency]),
-                        origin: ctx.origin, on: tx.db)
-                }
-            }
+        try await ctx.scope.writeTransaction { tx in
+            let sequence = try await InvoiceSequence.next(facilityID: invoice.facilityID, year: year, in: tx)
+            let number = InvoiceNumber.format(facilityCode: facility.code, year: year, sequence: sequence)
+            // The total as issued, read by the same statement that froze it.
+            let total = try await move(invoiceID, from: .draft, to: .open, setting: ["number": number, "issued_at": now],
+                                       in: tx, now: now)
+            try await audit.append(
+                AuditRecord(tenantID: ctx.tenantID, facilityID: invoice.facilityID, actor: ctx.principal.auditActor,
+                            action: .invoiceFinalized, targetType: "invoice", targetID: invoiceID.lowercasedString,
+                            details: ["number": number, "total": String(total), "currency": invoice.currency]),
+                origin: ctx.origin, on: tx.db)
         }
         // Read again: the answer shows what was issued, not what was read before the transaction.
         return try await views(of: [try await ctx.scope.require(Invoice.self, invoiceID, name: "Invoice")], in: ctx)[0]
@@ -39,17 +35,13 @@ extension InvoiceService {
         try await authorize(.invoiceManage, on: invoice, in: ctx)
         let from = invoice.status
         try Self.requireMove(from: from, to: .void)
-        try await SQLiteWriteQueue.shared.run(on: ctx.db) {
-            try await BusyRetry.run {
-                try await ctx.scope.transaction { tx in
-                    _ = try await move(invoiceID, from: from, to: .void, setting: ["voided_at": now], in: tx, now: now)
-                    try await audit.append(
-                        AuditRecord(tenantID: ctx.tenantID, facilityID: invoice.facilityID, actor: ctx.principal.auditActor,
-                                    action: .invoiceVoided, targetType: "invoice", targetID: invoiceID.lowercasedString,
-                                    details: ["from": from.rawValue, "number": invoice.number ?? "", "total": String(invoice.total)]),
-                        origin: ctx.origin, on: tx.db)
-                }
-            }
+        try await ctx.scope.writeTransaction { tx in
+            _ = try await move(invoiceID, from: from, to: .void, setting: ["voided_at": now], in: tx, now: now)
+            try await audit.append(
+                AuditRecord(tenantID: ctx.tenantID, facilityID: invoice.facilityID, actor: ctx.principal.auditActor,
+                            action: .invoiceVoided, targetType: "invoice", targetID: invoiceID.lowercasedString,
+                            details: ["from": from.rawValue, "number": invoice.number ?? "", "total": String(invoice.total)]),
+                origin: ctx.origin, on: tx.db)
         }
         return try await views(of: [try await ctx.scope.require(Invoice.self, invoiceID, name: "Invoice")], in: ctx)[0]
     }

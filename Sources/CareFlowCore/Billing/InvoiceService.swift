@@ -61,20 +61,16 @@ public struct InvoiceService: Sendable {
         invoice.createdBy = ctx.principal.subjectID
         invoice.createdAt = now
         let lines = try Self.lines(request.lines, totals: totals, of: invoice.id!, sealedWith: cipher)
-        try await SQLiteWriteQueue.shared.run(on: ctx.db) {
-            try await BusyRetry.run {
-                try await ctx.scope.transaction { tx in
-                    try await tx.create(invoice)
-                    for line in lines { try await tx.create(line) }
-                    // Amounts and counts only: line text is PHI and stays out of the trail.
-                    try await audit.append(
-                        AuditRecord(tenantID: ctx.tenantID, facilityID: invoice.facilityID, actor: ctx.principal.auditActor,
-                                    action: .invoiceCreated, targetType: "invoice", targetID: invoice.id!.lowercasedString,
-                                    details: ["patient_id": invoice.patientID.lowercasedString, "lines": String(lines.count),
-                                              "total": String(invoice.total), "currency": invoice.currency]),
-                        origin: ctx.origin, on: tx.db)
-                }
-            }
+        try await ctx.scope.writeTransaction { tx in
+            try await tx.create(invoice)
+            for line in lines { try await tx.create(line) }
+            // Amounts and counts only: line text is PHI and stays out of the trail.
+            try await audit.append(
+                AuditRecord(tenantID: ctx.tenantID, facilityID: invoice.facilityID, actor: ctx.principal.auditActor,
+                            action: .invoiceCreated, targetType: "invoice", targetID: invoice.id!.lowercasedString,
+                            details: ["patient_id": invoice.patientID.lowercasedString, "lines": String(lines.count),
+                                      "total": String(invoice.total), "currency": invoice.currency]),
+                origin: ctx.origin, on: tx.db)
         }
         return View(invoice: invoice, lines: zip(lines, request.lines).map { OpenedLine(line: $0, description: $1.description) })
     }

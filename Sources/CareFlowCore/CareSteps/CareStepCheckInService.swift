@@ -47,22 +47,19 @@ public struct CareStepCheckInService: Sendable {
         row.actorID = actor
         let done = step.kind == .checklist || step.schedule.map { day >= $0.lastDay } ?? true
         do {
-            try await BusyRetry.run {
-                try await scope.transaction { tx in
-                    // The insert first: on SQLite the transaction then holds the write lock before it reads.
-                    try await tx.create(row)
-                    if done {
-                        step.status = .done
-                        try await tx.update(step)
-                    }
-                    let who: AuditActor = actor.map(AuditActor.user) ?? patient?.userID.map(AuditActor.user) ?? .system
-                    try await audit.append(
-                        AuditRecord(tenantID: scope.tenantID, facilityID: patient?.homeFacilityID, actor: who, action: .careStepCheckIn,
-                                    targetType: "care_step", targetID: stepID.lowercasedString,
-                                    details: ["patient_id": step.patientID.lowercasedString, "day": day.description,
-                                              "channel": channel.rawValue, "status": done ? "done" : "open"]),
-                        origin: origin, on: tx.db)
+            try await scope.writeTransaction { tx in
+                try await tx.create(row)
+                if done {
+                    step.status = .done
+                    try await tx.update(step)
                 }
+                let who: AuditActor = actor.map(AuditActor.user) ?? patient?.userID.map(AuditActor.user) ?? .system
+                try await audit.append(
+                    AuditRecord(tenantID: scope.tenantID, facilityID: patient?.homeFacilityID, actor: who, action: .careStepCheckIn,
+                                targetType: "care_step", targetID: stepID.lowercasedString,
+                                details: ["patient_id": step.patientID.lowercasedString, "day": day.description,
+                                          "channel": channel.rawValue, "status": done ? "done" : "open"]),
+                    origin: origin, on: tx.db)
             }
         } catch where (error as? any DatabaseError)?.isConstraintFailure == true {
             // A concurrent check-in of the same day (app and SMS at once) won: theirs is the answer.

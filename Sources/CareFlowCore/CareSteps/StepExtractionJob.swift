@@ -64,35 +64,33 @@ public struct StepExtractionJob: Sendable {
         let steps = try makeSteps(extracted, source: source, noteID: noteID, patientID: patientID, calendar: calendar, now: now,
                                   cipher: cipher)
         let audit = self.audit
-        return try await BusyRetry.run {
-            try await scope.transaction { tx -> Int in
-                guard try await tx.query(CareStep.self).filter(\.$noteID == noteID).count() == 0 else { return 0 }
-                // Note ids are time-ordered: a smaller id is an earlier note. A later note whose
-                // steps were stored first (its job ran before this one's retry) supersedes these.
-                let later = try await tx.query(CareStep.self).filter(\.$patientID == patientID).filter(\.$noteID > noteID)
-                    .sort(\.$noteID, .descending).first()?.noteID
-                let superseded = try await tx.query(CareStep.self).filter(\.$patientID == patientID).filter(\.$status == .open)
-                    .filter(\.$noteID < noteID).all()
-                for step in superseded {
-                    step.status = .cancelled
-                    step.supersededBy = noteID
-                    try await tx.update(step)
-                }
-                for step in steps {
-                    if let later {
-                        step.status = .cancelled
-                        step.supersededBy = later
-                    }
-                    try await tx.create(step)
-                }
-                try await audit.append(
-                    AuditRecord(tenantID: scope.tenantID, facilityID: patient.homeFacilityID, actor: .system, action: .careStepsCreate,
-                                targetType: "visit_note", targetID: noteID.lowercasedString,
-                                details: ["patient_id": patientID.lowercasedString, "source": source.rawValue,
-                                          "steps": String(steps.count), "superseded": String(superseded.count)]),
-                    origin: .none, on: tx.db)
-                return steps.count
+        return try await scope.writeTransaction { tx -> Int in
+            guard try await tx.query(CareStep.self).filter(\.$noteID == noteID).count() == 0 else { return 0 }
+            // Note ids are time-ordered: a smaller id is an earlier note. A later note whose
+            // steps were stored first (its job ran before this one's retry) supersedes these.
+            let later = try await tx.query(CareStep.self).filter(\.$patientID == patientID).filter(\.$noteID > noteID)
+                .sort(\.$noteID, .descending).first()?.noteID
+            let superseded = try await tx.query(CareStep.self).filter(\.$patientID == patientID).filter(\.$status == .open)
+                .filter(\.$noteID < noteID).all()
+            for step in superseded {
+                step.status = .cancelled
+                step.supersededBy = noteID
+                try await tx.update(step)
             }
+            for step in steps {
+                if let later {
+                    step.status = .cancelled
+                    step.supersededBy = later
+                }
+                try await tx.create(step)
+            }
+            try await audit.append(
+                AuditRecord(tenantID: scope.tenantID, facilityID: patient.homeFacilityID, actor: .system, action: .careStepsCreate,
+                            targetType: "visit_note", targetID: noteID.lowercasedString,
+                            details: ["patient_id": patientID.lowercasedString, "source": source.rawValue,
+                                      "steps": String(steps.count), "superseded": String(superseded.count)]),
+                origin: .none, on: tx.db)
+            return steps.count
         }
     }
 

@@ -12,8 +12,6 @@ public struct ClaimService: Sendable {
     let guardian: AccessGuard
     let audit: AuditLog
     let keyring: Keyring
-    /// On SQLite, claim writes of this process queue here instead of contending for the lock.
-    let writes = SQLiteWriteQueue.shared
 
     public init(guardian: AccessGuard, audit: AuditLog, keyring: Keyring) {
         self.guardian = guardian
@@ -48,29 +46,25 @@ public struct ClaimService: Sendable {
         let first = Self.transition(of: claim, from: nil, to: .submitted, note: nil, by: principal, at: now)
         let audit = self.audit
 
-        try await writes.run(on: scope.db) {
-            try await BusyRetry.run {
-                try await scope.transaction { tx in
-                    // The sum below must see every claim committed for this invoice: the
-                    // invoice row is locked so two submissions of one invoice go one after the other.
-                    let current = try await Self.lockInvoice(request.invoiceID, in: tx)
-                    try Self.checkClaimable(current)
-                    let held = try await tx.query(Claim.self).filter(\.$invoiceID == request.invoiceID)
-                        .filter(\.$status != .denied).all(\.$amount).reduce(0, +)
-                    guard held + request.amount <= current.total else {
-                        throw AppError.conflict("The claims of this invoice would exceed its total: \(held) of \(current.total) "
-                                                + "is claimed already, \(current.total - min(held, current.total)) remains")
-                    }
-                    try await tx.create(claim)
-                    try await tx.create(first)
-                    try await audit.append(
-                        AuditRecord(tenantID: tx.tenantID, facilityID: claim.facilityID, actor: principal.auditActor,
-                                    action: .claimSubmitted, targetType: "claim", targetID: claim.id!.lowercasedString,
-                                    details: ["invoice_id": request.invoiceID.lowercasedString, "amount": String(request.amount),
-                                              "currency": claim.currency]),
-                        origin: origin, on: tx.db)
-                }
+        try await scope.writeTransaction { tx in
+            // The sum below must see every claim committed for this invoice: the
+            // invoice row is locked so two submissions of one invoice go one after the other.
+            let current = try await Self.lockInvoice(request.invoiceID, in: tx)
+            try Self.checkClaimable(current)
+            let held = try await tx.query(Claim.self).filter(\.$invoiceID == request.invoiceID)
+                .filter(\.$status != .denied).all(\.$amount).reduce(0, +)
+            guard held + request.amount <= current.total else {
+                throw AppError.conflict("The claims of this invoice would exceed its total: \(held) of \(current.total) "
+                                        + "is claimed already, \(current.total - min(held, current.total)) remains")
             }
+            try await tx.create(claim)
+            try await tx.create(first)
+            try await audit.append(
+                AuditRecord(tenantID: tx.tenantID, facilityID: claim.facilityID, actor: principal.auditActor,
+                            action: .claimSubmitted, targetType: "claim", targetID: claim.id!.lowercasedString,
+                            details: ["invoice_id": request.invoiceID.lowercasedString, "amount": String(request.amount),
+                                      "currency": claim.currency]),
+                origin: origin, on: tx.db)
         }
         return try await view(of: claim, history: [first], cipher: cipher, for: principal, in: scope)
     }
@@ -93,27 +87,23 @@ public struct ClaimService: Sendable {
         let reason = ClaimLifecycle.requiresReason(to) ? step.noteSealed : nil
         let audit = self.audit
 
-        try await writes.run(on: scope.db) {
-            try await BusyRetry.run {
-                try await scope.transaction { tx in
-                    guard let sql = tx.db as? any SQLDatabase else { throw AppError.unavailable("SQL database required") }
-                    let moved = try await sql.raw("""
-                        UPDATE \(ident: Claim.schema) SET status = \(bind: to.rawValue), denial_reason = \(bind: reason?.token),
-                        updated_at = \(bind: now)
-                        WHERE id = \(bind: claimID) AND tenant_id = \(bind: tx.tenantID) AND status = \(bind: from.rawValue) RETURNING id
-                        """).all()
-                    guard moved.count == 1 else {
-                        throw AppError.conflict("The claim is no longer \(from.rawValue): another change came first, "
-                                                + "so it cannot move from \(from.rawValue) to \(to.rawValue)")
-                    }
-                    try await tx.create(step)
-                    try await audit.append(
-                        AuditRecord(tenantID: tx.tenantID, facilityID: claim.facilityID, actor: principal.auditActor,
-                                    action: .claimTransitioned, targetType: "claim", targetID: claimID.lowercasedString,
-                                    details: ["from": from.rawValue, "to": to.rawValue]),
-                        origin: origin, on: tx.db)
-                }
+        try await scope.writeTransaction { tx in
+            guard let sql = tx.db as? any SQLDatabase else { throw AppError.unavailable("SQL database required") }
+            let moved = try await sql.raw("""
+                UPDATE \(ident: Claim.schema) SET status = \(bind: to.rawValue), denial_reason = \(bind: reason?.token),
+                updated_at = \(bind: now)
+                WHERE id = \(bind: claimID) AND tenant_id = \(bind: tx.tenantID) AND status = \(bind: from.rawValue) RETURNING id
+                """).all()
+            guard moved.count == 1 else {
+                throw AppError.conflict("The claim is no longer \(from.rawValue): another change came first, "
+                                        + "so it cannot move from \(from.rawValue) to \(to.rawValue)")
             }
+            try await tx.create(step)
+            try await audit.append(
+                AuditRecord(tenantID: tx.tenantID, facilityID: claim.facilityID, actor: principal.auditActor,
+                            action: .claimTransitioned, targetType: "claim", targetID: claimID.lowercasedString,
+                            details: ["from": from.rawValue, "to": to.rawValue]),
+                origin: origin, on: tx.db)
         }
         claim.status = to
         claim.denialReasonSealed = reason
@@ -150,14 +140,11 @@ public struct ClaimService: Sendable {
     }
 
     /// Reads the invoice inside the transaction, locked against a concurrent claim of it: a row
-    /// lock on PostgreSQL; on SQLite the transaction first becomes the writer (a no-op write),
-    /// since a transaction that reads and only later writes can fail when another wrote between.
+    /// lock on PostgreSQL; on SQLite the `WriteTransaction` holds the database's write lock.
     static func lockInvoice(_ invoiceID: UUID, in tx: TenantScope) async throws -> Invoice {
         guard let sql = tx.db as? any SQLDatabase else { throw AppError.unavailable("SQL database required") }
         if sql.dialect.name == "postgresql" {
             try await sql.raw("SELECT id FROM \(ident: Invoice.schema) WHERE id = \(bind: invoiceID) FOR UPDATE").run()
-        } else {
-            try await sql.raw("UPDATE \(ident: Invoice.schema) SET id = id WHERE 1 = 0").run()
         }
         return try await tx.require(Invoice.self, invoiceID, name: "Invoice")
     }

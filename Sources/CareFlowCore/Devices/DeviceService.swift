@@ -42,20 +42,19 @@ public struct DeviceService: Sendable {
     }
 
     /// Two first registrations of one token at once: the loser of the unique index tries again
-    /// and finds the winner's row. The transaction reads, then writes: on SQLite it may meet
-    /// another writer and be answered busy, so it runs through `BusyRetry`.
+    /// and finds the winner's row. The transaction reads, then writes: a `WriteTransaction`.
     private func upsert(index: String, sealed: Sealed<String>, platform: Device.Platform, for principal: Principal,
                         in scope: TenantScope) async throws -> (Device, Bool, UUID?) {
         do {
-            return try await BusyRetry.run { try await upsertOnce(index: index, sealed: sealed, platform: platform, for: principal, in: scope) }
+            return try await upsertOnce(index: index, sealed: sealed, platform: platform, for: principal, in: scope)
         } catch let error as any DatabaseError where error.isConstraintFailure {
-            return try await BusyRetry.run { try await upsertOnce(index: index, sealed: sealed, platform: platform, for: principal, in: scope) }
+            return try await upsertOnce(index: index, sealed: sealed, platform: platform, for: principal, in: scope)
         }
     }
 
     private func upsertOnce(index: String, sealed: Sealed<String>, platform: Device.Platform, for principal: Principal,
                             in scope: TenantScope) async throws -> (Device, Bool, UUID?) {
-        try await scope.transaction { tx -> (Device, Bool, UUID?) in
+        try await scope.writeTransaction { tx -> (Device, Bool, UUID?) in
             if let existing = try await tx.query(Device.self).filter(\.$tokenIndex == index).first() {
                 if existing.userID == principal.subjectID {
                     if existing.deadAt != nil || existing.platform != platform {

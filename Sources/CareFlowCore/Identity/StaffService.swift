@@ -106,18 +106,12 @@ public struct StaffService: Sendable {
         // both inserted the same role and the second failed on the unique index (a 500). On
         // PostgreSQL the member's row is locked first, so a second change reads what the first
         // left (unlocked, the two deleted and inserted past each other and left the union); a
-        // unique conflict left over is run again. On SQLite the transaction takes the write lock
-        // before it reads (a no-op write, as BEGIN IMMEDIATE): read first, it would find another
-        // connection's commit past its snapshot at its first write and be refused at once with
-        // "database is locked" (SQLITE_BUSY_SNAPSHOT, which never waits out the busy timeout).
+        // unique conflict left over is run again. SQLite's write lock is held from the start
+        // (`WriteTransaction`).
         let revoker = self.revoker
         let (removed, added) = try await Self.retryingUniqueConflict { try await Self.write(on: scope) { scope -> ([Role], [Role]) in
-            if let sql = scope.db as? any SQLDatabase {
-                if sql.dialect.name == "postgresql" {
-                    try await sql.raw("SELECT id FROM \(ident: User.schema) WHERE id = \(bind: user.id!) FOR UPDATE").run()
-                } else if sql.dialect.name == "sqlite" {
-                    try await sql.raw("UPDATE \(ident: User.schema) SET id = id WHERE 0").run()
-                }
+            if let sql = scope.db as? any SQLDatabase, sql.dialect.name == "postgresql" {
+                try await sql.raw("SELECT id FROM \(ident: User.schema) WHERE id = \(bind: user.id!) FOR UPDATE").run()
             }
             let held = try await scope.query(RoleAssignment.self)
                 .filter(\.$userID == user.id!).filter(\.$facilityID == facility.id!).all().map(\.role)
@@ -260,9 +254,7 @@ public struct StaffService: Sendable {
     /// connection until the pool's 30-s timeout (found by schemathesis, issue 16).
     private static func write<T: Sendable>(on scope: TenantScope,
                                            _ body: @escaping @Sendable (TenantScope) async throws -> T) async throws -> T {
-        try await SQLiteWriteQueue.shared.run(on: scope.db) {
-            try await BusyRetry.run { try await scope.transaction(body) }
-        }
+        try await scope.writeTransaction(body)
     }
 
     private static func retryingUniqueConflict<T: Sendable>(_ body: () async throws -> T) async throws -> T {

@@ -42,9 +42,17 @@ final class SQLiteWriteQueue: Sendable {
 
     private let queue = Queue()
 
+    /// Set while a body of the queue runs (and in the tasks it starts).
+    @TaskLocal static var holding = false
+
+    /// A write nested in another — an SMS reply's check-in inside the webhook's transaction —
+    /// runs at once: it already holds the queue, or is inside a transaction that does; queueing
+    /// it behind its own caller would wait forever.
     func run<T: Sendable>(on db: any Database, _ body: @escaping @Sendable () async throws -> T) async throws -> T {
-        guard let sql = db as? any SQLDatabase, sql.dialect.name == "sqlite" else { return try await body() }
-        return try await queue.run(body)
+        guard let sql = db as? any SQLDatabase, sql.dialect.name == "sqlite", !Self.holding, !db.inTransaction else {
+            return try await body()
+        }
+        return try await queue.run { try await Self.$holding.withValue(true) { try await body() } }
     }
 
     private actor Queue {
@@ -58,6 +66,65 @@ final class SQLiteWriteQueue: Sendable {
             }
             tail = Task { _ = try? await task.value }
             return try await task.value
+        }
+    }
+}
+
+/// A write transaction as services run one. On SQLite: queued behind this process's other
+/// writers (`SQLiteWriteQueue`), holding the write lock from its first statement, and run again
+/// if another process held it (`BusyRetry`). On PostgreSQL: the transaction alone.
+///
+/// Why the lock first: SQLite starts a transaction as a reader, and a transaction that has read
+/// is refused at its first write, at once and without waiting out the busy timeout
+/// (SQLITE_BUSY_SNAPSHOT), whenever another connection committed after its snapshot — the audit
+/// chain's writer, a worker, another process. Most services read before they write (a lock row,
+/// a sequence, a status to check), so each took its chance against every concurrent commit.
+/// A no-op write as the first statement takes the lock the way `BEGIN IMMEDIATE` would (Fluent
+/// only issues `BEGIN`), and waits under the busy timeout like any first write.
+public enum WriteTransaction {
+    public static func run<T: Sendable>(on db: any Database, _ body: @escaping @Sendable (any Database) async throws -> T) async throws -> T {
+        if db.inTransaction {
+            // Part of the caller's transaction: its retry covers this body too.
+            return try await db.transaction { tx in
+                try await takeWriteLock(on: tx)
+                return try await body(tx)
+            }
+        }
+        return try await SQLiteWriteQueue.shared.run(on: db) {
+            try await BusyRetry.run {
+                try await db.transaction { tx in
+                    try await takeWriteLock(on: tx)
+                    return try await body(tx)
+                }
+            }
+        }
+    }
+
+    /// On SQLite, the database's write lock for the rest of the transaction; nothing elsewhere.
+    static func takeWriteLock(on db: any Database) async throws {
+        guard let sql = db as? any SQLDatabase, sql.dialect.name == "sqlite" else { return }
+        try await sql.raw("UPDATE _fluent_migrations SET id = id WHERE 0").run()
+    }
+}
+
+extension TenantScope {
+    /// `transaction` as a `WriteTransaction`: the tenant's scope (row-level security on
+    /// PostgreSQL), queued and holding SQLite's write lock from the start.
+    public func writeTransaction<T: Sendable>(_ body: @escaping @Sendable (TenantScope) async throws -> T) async throws -> T {
+        if db.inTransaction {
+            // Part of the caller's transaction: its retry covers this body too.
+            return try await transaction { tx in
+                try await WriteTransaction.takeWriteLock(on: tx.db)
+                return try await body(tx)
+            }
+        }
+        return try await SQLiteWriteQueue.shared.run(on: db) {
+            try await BusyRetry.run {
+                try await transaction { tx in
+                    try await WriteTransaction.takeWriteLock(on: tx.db)
+                    return try await body(tx)
+                }
+            }
         }
     }
 }

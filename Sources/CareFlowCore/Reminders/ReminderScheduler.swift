@@ -80,7 +80,7 @@ public struct ReminderScheduler: Sendable {
               lock: @escaping @Sendable (TenantScope) async throws -> (patient: Patient, content: ReminderContent)?) async throws {
         let messages = self.messages, outbox = self.outbox
         do {
-            let queued = try await SQLiteWriteQueue.shared.run(on: scope.db) { try await BusyRetry.run { try await scope.transaction { tx -> Int? in
+            let queued = try await scope.writeTransaction { tx -> Int? in
                 guard let (patient, content) = try await lock(tx) else { return nil }
                 // Read under the row's lock: a worker that sent it before we got here committed.
                 if try await tx.query(ReminderDelivery.self).filter(\.$key == key).first() != nil { return nil }
@@ -97,7 +97,7 @@ public struct ReminderScheduler: Sendable {
                 delivery.outboxMessageIDs = ids.joined(separator: ",")
                 try await tx.create(delivery)
                 return ids.count
-            } } }
+            }
             if let queued {
                 report.sent += 1
                 report.messages += queued

@@ -11,8 +11,6 @@ public struct ShiftService: Sendable {
     let guardian: AccessGuard
     let audit: AuditLog
     let keyring: Keyring
-    /// On SQLite, shift writes of this process queue here instead of contending for the lock.
-    let writes = SQLiteWriteQueue.shared
 
     public init(guardian: AccessGuard, audit: AuditLog, keyring: Keyring) {
         self.guardian = guardian
@@ -41,29 +39,25 @@ public struct ShiftService: Sendable {
         let shift = Shift(tenantID: scope.tenantID, userID: userID, facilityID: facilityID, startsAt: startsAt, endsAt: endsAt,
                           role: role, createdBy: principal.subjectID)
         let audit = self.audit
-        return try await writes.run(on: scope.db) {
-            do {
-                try await BusyRetry.run {
-                    try await scope.transaction { tx in
-                        // PostgreSQL: one writer per person at a time, so the check sees every
-                        // committed shift even where the exclusion constraint could not be created.
-                        try await Self.lockPerson(userID, on: tx.db)
-                        let overlapping = try await tx.query(Shift.self)
-                            .filter(\.$userID == userID).filter(\.$startsAt < endsAt).filter(\.$endsAt > startsAt).count()
-                        if overlapping > 0 { throw Self.overlap }
-                        try await tx.create(shift)
-                    }
-                }
-            } catch let error as any DatabaseError where error.isConstraintFailure {
-                throw Self.overlap
+        do {
+            try await scope.writeTransaction { tx in
+                // PostgreSQL: one writer per person at a time, so the check sees every
+                // committed shift even where the exclusion constraint could not be created.
+                try await Self.lockPerson(userID, on: tx.db)
+                let overlapping = try await tx.query(Shift.self)
+                    .filter(\.$userID == userID).filter(\.$startsAt < endsAt).filter(\.$endsAt > startsAt).count()
+                if overlapping > 0 { throw Self.overlap }
+                try await tx.create(shift)
             }
-            try await audit.appendRetrying(
-                AuditRecord(tenantID: scope.tenantID, facilityID: facilityID, actor: principal.auditActor, action: .shiftCreate,
-                            targetType: "shift", targetID: shift.id!.lowercasedString,
-                            details: ["user_id": userID.lowercasedString, "role": role.rawValue]),
-                origin: origin, on: scope.db)
-            return shift
+        } catch let error as any DatabaseError where error.isConstraintFailure {
+            throw Self.overlap
         }
+        try await audit.appendRetrying(
+            AuditRecord(tenantID: scope.tenantID, facilityID: facilityID, actor: principal.auditActor, action: .shiftCreate,
+                        targetType: "shift", targetID: shift.id!.lowercasedString,
+                        details: ["user_id": userID.lowercasedString, "role": role.rawValue]),
+            origin: origin, on: scope.db)
+        return shift
     }
 
     /// Shifts at the facility overlapping [from, to), earliest first.

@@ -120,13 +120,11 @@ final class WebhookLedger: Sendable {
                 return results
             } }
         }
-        // SQLite: queued behind this process's other writers, and retried if another process
-        // held the lock (the transaction rolled back, so a rerun is safe).
-        return try await SQLiteWriteQueue.shared.run(on: db) { try await BusyRetry.run { try await db.transaction { tx in
+        return try await WriteTransaction.run(on: db) { tx in
             let results = try await writeInTransaction(batch, on: tx, now: now)
             if let settlement { try await settlement.apply(newPayments(batch, results), on: tx, now: now) }
             return results
-        } } }
+        }
     }
 
     /// The batch's payment events that were stored now (not replays), in arrival order.

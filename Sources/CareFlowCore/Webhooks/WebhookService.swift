@@ -230,9 +230,7 @@ public struct WebhookService: Sendable {
         if try await exists(provider, eventID, in: scope) { return (.replayed, nil) }
         let digest = Self.sha256Hex(payload)
         do {
-            // SQLite: queued behind this process's other writers, and retried if another
-            // process held the lock (the transaction rolled back, so a rerun is safe).
-            let reply = try await SQLiteWriteQueue.shared.run(on: scope.db) { try await BusyRetry.run { try await scope.transaction { tx -> String? in
+            let reply = try await scope.writeTransaction { tx -> String? in
                 let event = WebhookEvent()
                 event.tenantID = tx.tenantID
                 event.provider = provider.rawValue
@@ -241,7 +239,7 @@ public struct WebhookService: Sendable {
                 event.payloadSHA256 = digest
                 try await tx.create(event)
                 return try await effect(tx)
-            } } }
+            }
             return (.applied, reply)
         } catch let error as any DatabaseError where error.isConstraintFailure {
             // Another delivery of the same event won the insert; its effect stands.
