@@ -57,7 +57,7 @@ struct AnalyticsQueryPlanTests {
                                                                 to: .day(CalendarDay("2026-04-01")!), interval: .week),
                         in: ctx, now: AnalyticsFixtures.local(4, 15))
                     let statement = try #require(recorder.lastStatement {
-                        $0.hasPrefix("WITH") && ($0.contains(" \(table) ") || $0.contains("\"\(table)\""))
+                        $0.contains(" AS bucket") && ($0.contains(" \(table) ") || $0.contains("\"\(table)\""))
                     },
                                                  "\(label): no aggregate on \(table) recorded")
                     let plan = try await QueryPlan.explain(statement, backend: backend, orderFromIndex: false, on: app.db)

@@ -292,7 +292,7 @@ struct AnalyticsRollupTests {
                             // Which table the API's path reads.
                             recorder.reset()
                             _ = try await app.services.analytics.series(metric: metric, filter: filter, in: recorded)
-                            let statement = recorder.lastStatement { $0.hasPrefix("WITH") }?.sql ?? ""
+                            let statement = recorder.lastStatement { $0.contains(" AS bucket") }?.sql ?? ""
                             #expect(statement.contains("appointment_hour_counts") == wholeHours, "\(label): \(statement)")
                         }
                     }

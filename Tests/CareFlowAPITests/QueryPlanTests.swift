@@ -290,6 +290,11 @@ struct QueryPlan: CustomStringConvertible {
     static func typed(_ text: String) -> any Encodable & Sendable {
         if let uuid = UUID(uuidString: text) { return uuid }
         if let date = logDate.date(from: text) { return date }
+        // An array of dates (the bucket starts of the analytics on PostgreSQL), as Swift prints one.
+        if text.hasPrefix("["), text.hasSuffix("]") {
+            let dates = text.dropFirst().dropLast().components(separatedBy: ", ").compactMap { logDate.date(from: $0) }
+            if !dates.isEmpty { return dates }
+        }
         if text.count < 19, let n = Int(text) { return n }
         return text
     }

@@ -2,12 +2,16 @@ import Foundation
 import SQLKit
 
 /// The SQL of every metric: each answer is an aggregate (COUNT/SUM … GROUP BY bucket) computed
-/// by the database, never rows loaded into Swift. The buckets arrive as a `VALUES` list of
-/// bound (index, start, end) triples joined to the table by a half-open range on the metric's
-/// time column, so each bucket is one index range scan (`AddAnalyticsIndexes`) and the same
-/// statement runs on SQLite and PostgreSQL. Dates are bound values on both (SQLite stores them
-/// as seconds since 1970, PostgreSQL as timestamptz); only the length of an overlap needs each
-/// dialect's own arithmetic.
+/// by the database, never rows loaded into Swift. The table is entered through one index range
+/// over the whole series (`AddAnalyticsIndexes`), and each row is given its bucket:
+/// - PostgreSQL: `width_bucket(time, starts)`, a binary search of the bound array of bucket
+///   starts, per row. A join to a list of buckets was planned as a nested loop over every
+///   bucket × every row of the range (3.6 million comparisons and 1.5 s for a year by day over
+///   10,000 admissions, benchmarks/analytics-RESULTS.md, session 12), whatever the indexes.
+/// - SQLite: a `VALUES` list of bound (index, start, end) triples joined by a half-open range,
+///   which SQLite runs as one index range per bucket.
+/// Dates are bound values on both (SQLite stores them as seconds since 1970, PostgreSQL as
+/// timestamptz); only the length of an interval needs each dialect's own arithmetic.
 struct AnalyticsQueries {
     let sql: any SQLDatabase
     let tenantID: UUID
@@ -15,6 +19,38 @@ struct AnalyticsQueries {
     let buckets: [DateInterval]
 
     private var postgres: Bool { sql.dialect.name == "postgresql" }
+
+    /// Where a statement reads `table` with each row's bucket: `with` opens the statement
+    /// (empty, or the bucket list), `bucket` is the row's bucket index (from 0), `from` is the
+    /// table entered through the series' range and scoped to the tenant (and facility).
+    private struct Bucketed {
+        var with: SQLQueryString
+        var bucket: SQLQueryString
+        var from: SQLQueryString
+        /// Whether the rows are joined to the bucket list (`b.s`, `b.e` available per row).
+        var joined: Bool
+    }
+
+    /// `table` (as `x`) by the bucket of its `column` among `intervals` (the query's buckets
+    /// by default); `condition` further restricts the rows.
+    private func bucketed(_ table: String, by column: String, over intervals: [DateInterval]? = nil,
+                          where condition: SQLQueryString? = nil) -> Bucketed {
+        let series = intervals ?? buckets
+        let extra: SQLQueryString = condition.map { " AND " + $0 } ?? ""
+        let scoped: SQLQueryString = "\(scope("x")) AND \(within("x", column, over: series))\(extra)"
+        if postgres && Self.contiguous(series) {
+            return Bucketed(with: "", bucket: "width_bucket(x.\(ident: column), \(bind: series.map(\.start))) - 1",
+                            from: "\(ident: table) x WHERE \(scoped)", joined: false)
+        }
+        return Bucketed(with: "WITH \(bucketTable(series))", bucket: "b.i",
+                        from: "b JOIN \(ident: table) x ON \(scoped) AND x.\(ident: column) >= b.s AND x.\(ident: column) < b.e",
+                        joined: true)
+    }
+
+    /// Each interval ends where the next begins: then the starts alone place every row.
+    static func contiguous(_ intervals: [DateInterval]) -> Bool {
+        zip(intervals, intervals.dropFirst()).allSatisfy { $0.end == $1.start }
+    }
 
     /// `b(i, s, e)`: bucket index, start, end (exclusive) as bound values.
     private func bucketTable(_ intervals: [DateInterval]) -> SQLQueryString {
@@ -43,12 +79,11 @@ struct AnalyticsQueries {
 
     /// Rows of `table` whose `column` falls in each bucket, by bucket index.
     func counts(table: String, column: String) async throws -> [Int: Int] {
+        let source = bucketed(table, by: column)
         let rows = try await sql.raw("""
-            WITH \(bucketTable(buckets))
-            SELECT b.i AS bucket, COUNT(*) AS n FROM b
-            JOIN \(ident: table) x ON \(scope("x")) AND \(within("x", column))
-                AND x.\(ident: column) >= b.s AND x.\(ident: column) < b.e
-            GROUP BY b.i
+            \(source.with)
+            SELECT \(source.bucket) AS bucket, COUNT(*) AS n FROM \(source.from)
+            GROUP BY bucket
             """).all()
         var counts: [Int: Int] = [:]
         for row in rows { counts[try row.decode(column: "bucket", as: Int.self)] = try row.decode(column: "n", as: Int.self) }
@@ -63,11 +98,11 @@ struct AnalyticsQueries {
 
     /// Counting the appointments themselves: an index range per bucket, any boundaries.
     func appointmentCountsFromRows() async throws -> [Int: [Appointment.Status: Int]] {
-        try Self.statusCounts(try await sql.raw("""
-            WITH \(bucketTable(buckets))
-            SELECT b.i AS bucket, x.status AS status, COUNT(*) AS n FROM b
-            JOIN appointments x ON \(scope("x")) AND \(within("x", "starts_at")) AND x.starts_at >= b.s AND x.starts_at < b.e
-            GROUP BY b.i, x.status
+        let source = bucketed("appointments", by: "starts_at")
+        return try Self.statusCounts(try await sql.raw("""
+            \(source.with)
+            SELECT \(source.bucket) AS bucket, x.status AS status, COUNT(*) AS n FROM \(source.from)
+            GROUP BY bucket, x.status
             """).all())
     }
 
@@ -81,12 +116,11 @@ struct AnalyticsQueries {
         for status in Appointment.Status.allCases {
             sums += ", CAST(SUM(x.\(ident: status.rawValue)) AS BIGINT) AS \(ident: status.rawValue)"
         }
+        let source = bucketed("appointment_hour_counts", by: "hour_start")
         let rows = try await sql.raw("""
-            WITH \(bucketTable(buckets))
-            SELECT b.i AS bucket\(sums) FROM b
-            JOIN appointment_hour_counts x ON \(scope("x")) AND \(within("x", "hour_start"))
-                AND x.hour_start >= b.s AND x.hour_start < b.e
-            GROUP BY b.i
+            \(source.with)
+            SELECT \(source.bucket) AS bucket\(sums) FROM \(source.from)
+            GROUP BY bucket
             """).all()
         var counts: [Int: [Appointment.Status: Int]] = [:]
         for row in rows {
@@ -130,22 +164,28 @@ struct AnalyticsQueries {
     /// the buckets is arithmetic here. A sweep sorting every admission, discharge and bucket
     /// start took p50 120–235 ms for a year over 20,000 stays (benchmarks/analytics-RESULTS.md).
     func occupiedSeconds(in intervals: [DateInterval]) async throws -> [Int: Double] {
-        guard let first = intervals.first else { return [:] }
-        func untilEnd(_ column: String) -> SQLQueryString {
-            postgres ? "EXTRACT(EPOCH FROM (b.e - x.\(ident: column)))" : "(b.e - x.\(ident: column))"
+        guard let first = intervals.first, let last = intervals.last else { return [:] }
+        let admittedRows = bucketed("admissions", by: "admitted_at", over: intervals)
+        let dischargedRows = bucketed("admissions", by: "discharged_at", over: intervals)
+        // Seconds from each row to its bucket's end where the join gives the end per row;
+        // otherwise to the series' end E, and the buckets after the row's are taken off below
+        // (Σ (E − t) − n × (E − e) = Σ (e − t) over the n rows of a bucket ending at e).
+        func untilEnd(_ column: String, _ source: Bucketed) -> SQLQueryString {
+            let end: SQLQueryString = source.joined ? "b.e" : "CAST(\(bind: last.end) AS TIMESTAMPTZ)"
+            return postgres ? "EXTRACT(EPOCH FROM (\(end) - x.\(ident: column)))" : "(\(end) - x.\(ident: column))"
         }
-        func perBucket(_ kind: String, _ column: String) -> SQLQueryString {
+        func perBucket(_ kind: String, _ column: String, _ source: Bucketed) -> SQLQueryString {
             """
-            SELECT \(literal: kind) AS kind, b.i AS bucket, COUNT(*) AS n, CAST(SUM(\(untilEnd(column))) AS DOUBLE PRECISION) AS seconds
-            FROM b JOIN admissions x ON \(scope("x")) AND \(within("x", column, over: intervals))
-                AND x.\(ident: column) >= b.s AND x.\(ident: column) < b.e
-            GROUP BY b.i
+            SELECT \(literal: kind) AS kind, \(source.bucket) AS bucket, COUNT(*) AS n,
+                CAST(SUM(\(untilEnd(column, source))) AS DOUBLE PRECISION) AS seconds
+            FROM \(source.from)
+            GROUP BY bucket
             """
         }
         let rows = try await sql.raw("""
-            WITH \(bucketTable(intervals))
-            \(perBucket("admitted", "admitted_at"))
-            UNION ALL \(perBucket("discharged", "discharged_at"))
+            \(admittedRows.with)
+            \(perBucket("admitted", "admitted_at", admittedRows))
+            UNION ALL \(perBucket("discharged", "discharged_at", dischargedRows))
             UNION ALL SELECT 'open' AS kind, -1 AS bucket, COUNT(*) AS n, CAST(0 AS DOUBLE PRECISION) AS seconds FROM admissions x
             WHERE \(scope("x")) AND x.admitted_at < \(bind: first.start)
                 AND (x.discharged_at IS NULL OR x.discharged_at >= \(bind: first.start))
@@ -155,7 +195,8 @@ struct AnalyticsQueries {
         for row in rows {
             let kind = try row.decode(column: "kind", as: String.self)
             let bucket = try row.decode(column: "bucket", as: Int.self), n = try row.decode(column: "n", as: Int.self)
-            let seconds = try row.decode(column: "seconds", as: Double.self)
+            var seconds = try row.decode(column: "seconds", as: Double.self)
+            if kind != "open", !admittedRows.joined { seconds -= Double(n) * last.end.timeIntervalSince(intervals[bucket].end) }
             switch kind {
             case "open": open = n
             case "admitted": admitted[bucket] = (n, seconds)
@@ -200,16 +241,17 @@ struct AnalyticsQueries {
     /// Per bucket and currency: amounts paid on invoices at their paid_at, and succeeded
     /// refunds at their refunded_at.
     func revenue() async throws -> [Int: [String: (paid: Int, refunded: Int)]] {
+        let paid = bucketed("invoices", by: "paid_at")
+        let refunds = bucketed("invoice_refunds", by: "refunded_at", where: "x.status = 'succeeded'")
         let rows = try await sql.raw("""
-            WITH \(bucketTable(buckets))
-            SELECT b.i AS bucket, x.currency AS currency, CAST(SUM(x.amount_paid) AS BIGINT) AS paid, CAST(0 AS BIGINT) AS refunded
-            FROM b JOIN invoices x ON \(scope("x")) AND \(within("x", "paid_at")) AND x.paid_at >= b.s AND x.paid_at < b.e
-            GROUP BY b.i, x.currency
+            \(paid.with)
+            SELECT \(paid.bucket) AS bucket, x.currency AS currency, CAST(SUM(x.amount_paid) AS BIGINT) AS paid, CAST(0 AS BIGINT) AS refunded
+            FROM \(paid.from)
+            GROUP BY bucket, x.currency
             UNION ALL
-            SELECT b.i AS bucket, y.currency AS currency, CAST(0 AS BIGINT) AS paid, CAST(SUM(y.amount) AS BIGINT) AS refunded
-            FROM b JOIN invoice_refunds y ON \(scope("y")) AND y.status = 'succeeded' AND \(within("y", "refunded_at"))
-                AND y.refunded_at >= b.s AND y.refunded_at < b.e
-            GROUP BY b.i, y.currency
+            SELECT \(refunds.bucket) AS bucket, x.currency AS currency, CAST(0 AS BIGINT) AS paid, CAST(SUM(x.amount) AS BIGINT) AS refunded
+            FROM \(refunds.from)
+            GROUP BY bucket, x.currency
             """).all()
         var money: [Int: [String: (paid: Int, refunded: Int)]] = [:]
         for row in rows {
