@@ -63,6 +63,7 @@ enum CareFlowMigrations {
     /// creates a tenant table gives it its policy itself (`RowLevelSecurityTests` insists).
     static let isolation: [any Migration] = [
         EnableRowLevelSecurity(),
+        EvaluateTenantSettingOnce(),
     ]
 
     /// When the application connects as a role other than the migrations' (the tables' owner),

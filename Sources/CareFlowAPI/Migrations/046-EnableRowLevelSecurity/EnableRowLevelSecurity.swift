@@ -56,10 +56,13 @@ struct EnableRowLevelSecurity: AsyncMigration {
     /// The policy's condition. `current_setting(…, true)` is NULL before the setting was ever
     /// made on the connection and '' after a transaction that made it ended: both mean "no
     /// tenant". The comparison keeps the column's own type (uuid), so `tenant_id` indexes still apply.
+    /// Each reading of the setting is a scalar subquery, which PostgreSQL evaluates once per
+    /// statement (an InitPlan); written bare, it was evaluated twice for every row a scan
+    /// filtered, a third of the time of an analytics aggregate over 20,000 rows (migration 048).
     static func rule(tenantColumnType: String) -> String {
-        let tenant = "NULLIF(current_setting('\(TenantSessionSetting.name)', true), '')"
-        let compared = tenantColumnType == "uuid" ? "tenant_id = \(tenant)::uuid" : "tenant_id::text = \(tenant)"
-        return "\(tenant) IS NULL OR \(compared)"
+        let setting = "NULLIF(current_setting('\(TenantSessionSetting.name)', true), '')"
+        let compared = tenantColumnType == "uuid" ? "tenant_id = (SELECT \(setting)::uuid)" : "tenant_id::text = (SELECT \(setting))"
+        return "(SELECT \(setting)) IS NULL OR \(compared)"
     }
 
     struct TenantTable: Decodable {
