@@ -14,7 +14,10 @@
 # usage: DATABASE_URL=postgres://careflow:careflow@127.0.0.1:5432/careflow_bench \
 #        benchmarks/analytics.sh [APPOINTMENTS=1000000] [DURATION=10] [CONNECTIONS=8]
 # The database is emptied first (it must be one for this benchmark only). SKIP_BUILD=1 uses the
-# existing build in BUILD_PATH (default .build).
+# existing build in BUILD_PATH (default .build). PG_PARALLEL_WORKERS (default 0) is set as the
+# database's max_parallel_workers_per_gather, as infra/compose.yaml sets it for the server: with
+# 8 concurrent requests on 2 cores, parallel workers (a process each, per statement) cost more
+# than they save (benchmarks/analytics-RESULTS.md, session 12).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 : "${DATABASE_URL:?set DATABASE_URL to a PostgreSQL database for this benchmark}"
@@ -38,6 +41,7 @@ sql() { psql "$DATABASE_URL" -v ON_ERROR_STOP=1 -qAt "$@"; }
 start() { "$bin" serve --port "$PORT" >>"$tmp/serve.log" 2>&1 & server=$!; for _ in $(seq 1 120); do curl -sf "$url/health" >/dev/null && return; sleep 0.5; done; echo "server did not start"; exit 1; }
 
 sql -c "DROP SCHEMA public CASCADE; CREATE SCHEMA public;" 2>/dev/null
+sql -c "DO \$\$ BEGIN EXECUTE format('ALTER DATABASE %I SET max_parallel_workers_per_gather = %s', current_database(), ${PG_PARALLEL_WORKERS:-0}); END \$\$;"
 "$bin" migrate --yes >/dev/null
 start; kill $server; wait $server 2>/dev/null || true; server=     # first start: demo tenants
 "$bin" bench seed-patients --tenant kigali-health --count 100 --out "$tmp/patients.seed" >/dev/null
