@@ -93,6 +93,16 @@ struct BulkSeedTests {
             #expect(full.json["home_facility_id"] as? String == t.f2.id!.uuidString)
             #expect((full.json["conditions"] as? [[String: Any]])?.first?["note"] as? String == "Zorbitol note")
 
+            // Each patient under a key of their own, as a registration: the key opens their values,
+            // the tenant's alone does not (so an erasure can shred them).
+            #expect(try await PatientKey.query(on: app.db).filter(\.$tenantID == t.id).count() == Self.count)
+            let patientID = try #require(UUID(uuidString: id))
+            let key = try #require(try await PatientKey.query(on: app.db).filter(\.$patientID == patientID).first())
+            let stored = try #require(try await Patient.find(patientID, on: app.db))
+            let tenantCipher = try await app.services.keyring.cipher(forTenant: t.id, on: app.db)
+            #expect((try? tenantCipher.open(stored.familyNameSealed) as String) == nil, "sealed under the tenant's key, not the patient's")
+            #expect(try Keyring.patientCipher(key, tenant: tenantCipher).open(stored.familyNameSealed) as String == "Zyxwabimana1235")
+
             // One summary event by the system, no per-patient events.
             let events = try await AuditEvent.query(on: app.db).filter(\.$tenantID == t.id).filter(\.$action == "patient.bulk_load").all()
             #expect(events.count == 1)

@@ -52,7 +52,7 @@ public struct PatientBulkLoader: Sendable {
                     ? Self.sealTask(range: sealed..<min(sealed + batchSize, count), make: make, cipher: cipher, tenantID: scope.tenantID,
                                     facilities: facilities)
                     : nil
-                let loaded = try await write(rows, cipher: cipher, tenantID: scope.tenantID, db: scope.db)
+                let loaded = try await write(rows, tenantID: scope.tenantID, db: scope.db)
                 committed += loaded.count
                 try onBatch(loaded)
             }
@@ -84,6 +84,10 @@ public struct PatientBulkLoader: Sendable {
         let nameTokens: [String]
         let conditions: [[any SQLExpression]]
         let nationalIDIndex: String?
+        /// The patient's own key, sealed under the tenant's, and the cipher it makes: as a
+        /// registration, every value of the patient is sealed under it (crypto-shredding).
+        let keySealed: Sealed<String>
+        let cipher: FieldCipher
     }
 
     private static func sealTask(range: Range<Int>, make: @escaping @Sendable (Int) -> PatientInput, cipher: FieldCipher,
@@ -108,10 +112,13 @@ public struct PatientBulkLoader: Sendable {
 
     /// The columns `PatientService.apply` sets, in `patientColumns` order after `mrn_sealed`,
     /// `mrn_index` (which `write` prepends once the MRN is known).
-    static func seal(_ input: PatientInput, cipher: FieldCipher, tenantID: UUID, facilities: Set<UUID>) throws -> Row {
+    static func seal(_ input: PatientInput, cipher tenantCipher: FieldCipher, tenantID: UUID, facilities: Set<UUID>) throws -> Row {
         if let home = input.homeFacilityID, !facilities.contains(home) {
             throw AppError.invalid("home_facility_id", "is not a facility of this tenant")
         }
+        let key = FernetKey.generate()
+        let keySealed = try tenantCipher.seal(key.base64URL)
+        let cipher = FieldCipher(sealingWith: key, fallingBackTo: tenantCipher)
         let id = TimeOrderedID.make()
         let now = Date()
         let nationalIDIndex = input.nationalID.map { cipher.index($0, as: .nationalID) }
@@ -134,7 +141,8 @@ public struct PatientBulkLoader: Sendable {
             return [SQLBind(UUID()), SQLBind(tenantID), SQLBind(id), SQLBind(condition.codeSealed.token), SQLBind(condition.codeIndex),
                     bindOrNull(condition.noteSealed?.token)]
         }
-        return Row(id: id, input: input, values: values, nameTokens: tokens, conditions: conditions, nationalIDIndex: nationalIDIndex)
+        return Row(id: id, input: input, values: values, nameTokens: tokens, conditions: conditions, nationalIDIndex: nationalIDIndex,
+                   keySealed: keySealed, cipher: cipher)
     }
 
     private static func bindOrNull(_ value: (some Encodable & Sendable)?) -> any SQLExpression {
@@ -149,14 +157,16 @@ public struct PatientBulkLoader: Sendable {
 
     // MARK: - Writing
 
-    /// One transaction: the MRN block, the patients, their name tokens and conditions.
-    private func write(_ rows: [Row], cipher: FieldCipher, tenantID: UUID, db: any Database) async throws -> [Loaded] {
+    /// One transaction: the MRN block, the patients' keys, the patients, their name tokens and conditions.
+    private func write(_ rows: [Row], tenantID: UUID, db: any Database) async throws -> [Loaded] {
         try await db.transaction { tx in
             guard let sql = tx as? any SQLDatabase else { throw AppError.unavailable("SQL database required") }
             try await refuseDuplicateNationalIDs(rows, tenantID: tenantID, on: sql)
             let first = try await MRNAllocator.block(of: rows.count, tenantID: tenantID, on: tx)
             var loaded: [Loaded] = []
             loaded.reserveCapacity(rows.count)
+            let now = Date()
+            var keys = sql.insert(into: PatientKey.schema).columns("id", "tenant_id", "patient_id", "key_sealed", "created_at")
             var patients = sql.insert(into: Patient.schema).columns(Self.patientColumns)
             var tokens = sql.insert(into: PatientNameToken.schema).columns("id", "tenant_id", "patient_id", "token_index")
             var conditions = sql.insert(into: PatientCondition.schema)
@@ -164,7 +174,9 @@ public struct PatientBulkLoader: Sendable {
             var anyToken = false, anyCondition = false
             for (offset, row) in rows.enumerated() {
                 let mrn = MRNAllocator.format(first + Int64(offset))
-                patients = patients.values([SQLBind(try cipher.seal(mrn).token), SQLBind(cipher.index(mrn, as: .mrn))] + row.values)
+                keys = keys.values([SQLBind(UUID()), SQLBind(tenantID), SQLBind(row.id), SQLBind(row.keySealed.token), SQLBind(now)]
+                                   as [any SQLExpression])
+                patients = patients.values([SQLBind(try row.cipher.seal(mrn).token), SQLBind(row.cipher.index(mrn, as: .mrn))] + row.values)
                 for token in row.nameTokens {
                     tokens = tokens.values([SQLBind(UUID()), SQLBind(tenantID), SQLBind(row.id), SQLBind(token)] as [any SQLExpression])
                     anyToken = true
@@ -175,6 +187,7 @@ public struct PatientBulkLoader: Sendable {
                 }
                 loaded.append(Loaded(id: row.id, mrn: mrn, input: row.input))
             }
+            try await keys.run()
             try await patients.run()
             if anyToken { try await tokens.run() }
             if anyCondition { try await conditions.run() }
