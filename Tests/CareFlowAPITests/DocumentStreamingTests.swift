@@ -2,6 +2,7 @@
 @testable import CareFlowCore
 import Foundation
 import Testing
+import AsyncHTTPClient
 import VaporTesting
 
 /// Large documents over a real socket: the upload is encrypted as it arrives and the download
@@ -38,8 +39,11 @@ struct DocumentStreamingTests {
         }
     }
 
+    // No `.timeLimit`: it would count the wait for a test database slot too (this test once failed
+    // at 600 s having spent most of them queued). A stalled server fails it instead through the
+    // reader's receive timeout and the bounded requests below.
     @Test("while a 20 MB download waits on a slow reader, other requests are answered and the download completes",
-          .timeLimit(.minutes(10)), arguments: TestBackend.enabled)
+          arguments: TestBackend.enabled)
     func servesOthersDuringDownload(backend: TestBackend) async throws {
         try await withCareFlow(backend, configure: { $0.maxDocumentSize = "25mb" }) { app in
             let t = try await Fixtures.tenant(app, slug: "doc-slow")
@@ -58,13 +62,15 @@ struct DocumentStreamingTests {
                 slow.append(reader)
             }
             let started = ContinuousClock.now
+            let http = app.http.client.shared
             for _ in 0..<20 {
-                let health = try await app.client.get(URI(string: "http://127.0.0.1:\(live.port)/health"))
+                let health = try await http.execute(HTTPClientRequest(url: "http://127.0.0.1:\(live.port)/health"),
+                                                    timeout: .seconds(120))
                 #expect(health.status == .ok)
             }
-            let list = try await app.client.get(URI(string: "http://127.0.0.1:\(live.port)/api/v1/patients/\(patient)/documents"),
-                                                headers: ["Authorization": "Bearer \(t[.doctor].token)"])
-            #expect(list.status == .ok)
+            var list = HTTPClientRequest(url: "http://127.0.0.1:\(live.port)/api/v1/patients/\(patient)/documents")
+            list.headers.add(name: "Authorization", value: "Bearer \(t[.doctor].token)")
+            #expect(try await http.execute(list, timeout: .seconds(120)).status == .ok)
             // Generous (the test runs beside the whole suite on two cores, and beside other builds: 45 s
             // was seen at load 13): a stalled server would not answer at all; a working one takes
             // milliseconds on a quiet machine.
@@ -131,6 +137,9 @@ final class SlowReader: @unchecked Sendable {
         // A small receive buffer: the server feels the slow reader after a few kilobytes.
         var size: Int32 = 16 * 1024
         setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, socklen_t(MemoryLayout<Int32>.size))
+        // A server that stops sending fails the read (EAGAIN) instead of hanging the test run.
+        var patience = timeval(tv_sec: 300, tv_usec: 0)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &patience, socklen_t(MemoryLayout<timeval>.size))
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = in_port_t(UInt16(port).bigEndian)
@@ -157,7 +166,7 @@ final class SlowReader: @unchecked Sendable {
             var buffer = [UInt8](repeating: 0, count: 64 * 1024)
             while received.count < count {
                 let n = recv(fd, &buffer, buffer.count, 0)
-                guard n > 0 else { throw POSIXError(.ECONNRESET) }
+                guard n > 0 else { throw POSIXError(n < 0 && errno == EAGAIN ? .ETIMEDOUT : .ECONNRESET) }
                 received.append(contentsOf: buffer[0..<n])
             }
         }
@@ -170,7 +179,7 @@ final class SlowReader: @unchecked Sendable {
             while true {
                 let n = recv(fd, &buffer, buffer.count, 0)
                 if n == 0 { break }
-                guard n > 0 else { throw POSIXError(.ECONNRESET) }
+                guard n > 0 else { throw POSIXError(errno == EAGAIN ? .ETIMEDOUT : .ECONNRESET) }
                 received.append(contentsOf: buffer[0..<n])
             }
         }

@@ -47,6 +47,32 @@ struct RowLevelSecurityTests {
         }
     }
 
+    @Test("migration 048 rewrites a policy that reads the setting per row (a database migrated before it), and nothing else")
+    func settingReadOncePerStatement() async throws {
+        try await withCareFlow(.postgres) { app in
+            let owner = try #require(ownerDatabase(app) as? any SQLDatabase)
+            // Migrated from scratch: 046 wrote the new form, so 048 has nothing to do.
+            #expect(try await EvaluateTenantSettingOnce.oldPolicies(owner).isEmpty)
+            // A deployed database's policy from before the change, as 046 used to write it.
+            let setting = "NULLIF(current_setting('\(TenantSessionSetting.name)', true), '')"
+            try await owner.raw("DROP POLICY \(ident: EnableRowLevelSecurity.policy) ON patients").run()
+            try await owner.raw("""
+                CREATE POLICY \(ident: EnableRowLevelSecurity.policy) ON patients
+                USING (\(unsafeRaw: setting) IS NULL OR tenant_id = \(unsafeRaw: setting)::uuid)
+                WITH CHECK (\(unsafeRaw: setting) IS NULL OR tenant_id = \(unsafeRaw: setting)::uuid)
+                """).run()
+            #expect(try await EvaluateTenantSettingOnce.oldPolicies(owner).map(\.name) == ["patients"])
+            try await EvaluateTenantSettingOnce().prepare(on: ownerDatabase(app))
+            #expect(try await EvaluateTenantSettingOnce.oldPolicies(owner).isEmpty)
+            struct Policy: Decodable { let qual: String; let with_check: String }
+            let policy = try #require(try await owner.raw("""
+                SELECT qual, with_check FROM pg_policies WHERE schemaname = current_schema() AND tablename = 'patients'
+                """).first(decoding: Policy.self))
+            #expect(policy.qual.contains("SELECT") && policy.with_check.contains("SELECT"), "\(policy)")
+            #expect(policy.qual.contains(TenantSessionSetting.name))
+        }
+    }
+
     struct RoleFlags: Decodable {
         let role: String
         let rolsuper: Bool
