@@ -198,6 +198,7 @@ let package = Package(
                 // Webhook tests sign requests as the providers do; the SMTP adapter meets a real SMTP server.
                 "InstalledPlugins", "StripeAdapter", "TwilioAdapter", "SendGridAdapter", "SMTPAdapter",
                 .product(name: "VaporTesting", package: "vapor"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "JWTKit", package: "jwt-kit"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "SQLKit", package: "sql-kit"),

@@ -109,12 +109,13 @@ struct IdempotencyTests {
             let token = t[.receptionist].token
             let first = try await app.send(.POST, "/api/v1/patients", token: token, json: body, headers: key)
             #expect(first.status == .created)
-            // As the chaos test left it: the database went away before the answer was stored or
-            // the record removed, so the record stays pending.
+            // An attempt that died before its effect committed (its replica killed, the database
+            // gone), so the record stays pending and unmarked. (Here the first attempt's answer is
+            // wiped to stand for it.)
             func pending(since seconds: Double) async throws {
                 try await sql.raw("""
                     UPDATE idempotency_records SET response_status = NULL, response_type = NULL, response_sealed = NULL,
-                    created_at = \(bind: Date().addingTimeInterval(-seconds))
+                    effect_committed = \(bind: false), created_at = \(bind: Date().addingTimeInterval(-seconds))
                     """).run()
             }
             try await pending(since: 30)
@@ -135,6 +136,105 @@ struct IdempotencyTests {
             #expect(again.headers.first(name: "Idempotent-Replayed") == "true")
             #expect(again.json["id"] as? String == retry.json["id"] as? String)
             #expect(try await IdempotencyRecord.query(on: app.db).count() == 1)
+        }
+    }
+
+    @Test("an attempt that died after its effect committed is never run again, also past the two minutes",
+          arguments: TestBackend.enabled)
+    func diedAfterEffect(backend: TestBackend) async throws {
+        try await withCareFlow(backend) { app in
+            let t = try await Fixtures.tenant(app, slug: "idem-effect")
+            let sql = app.db as! any SQLDatabase
+            let body = jsonBody(["given_name": "Aline", "family_name": "Uwase", "sex": "female"])
+            let key = [("Idempotency-Key", "effect-0001")]
+            let token = t[.receptionist].token
+            let first = try await app.send(.POST, "/api/v1/patients", token: token, json: body, headers: key)
+            #expect(first.status == .created)
+            let marked = try await IdempotencyRecord.query(on: app.db).all()
+            #expect(marked.map(\.effectCommitted) == [true], "the patient's transaction marks the claim")
+            // The answer lost after the patient committed: the record pending, marked.
+            for seconds in [30.0, 300, 3_600] {
+                try await sql.raw("""
+                    UPDATE idempotency_records SET response_status = NULL, response_type = NULL, response_sealed = NULL,
+                    created_at = \(bind: Date().addingTimeInterval(-seconds))
+                    """).run()
+                let retry = try await app.send(.POST, "/api/v1/patients", token: token, json: body, headers: key)
+                #expect(retry.status == .conflict, "\(seconds) s on")
+                #expect(retry.isProblem)
+                #expect((retry.json["detail"] as? String)?.contains("took effect") == true, "\(retry.json)")
+            }
+            #expect(try await TenantScope(tenantID: t.id, db: app.db).query(Patient.self).count() == 1)
+        }
+    }
+
+    @Test("a request that fails after its patient committed (the audit refused) is not run again by its retry",
+          arguments: TestBackend.enabled)
+    func failureAfterCommit(backend: TestBackend) async throws {
+        try await withCareFlow(backend) { app in
+            let t = try await Fixtures.tenant(app, slug: "idem-late-fail")
+            // Triggers are the tables' owner's to make (on PostgreSQL the application role owns nothing).
+            let sql = ownerDatabase(app) as! any SQLDatabase
+            // The audit trail refuses patient.create events: the patient row commits in its own
+            // transaction, then the request fails on its audit event.
+            if backend == .sqlite {
+                try await sql.raw("""
+                    CREATE TRIGGER refuse_patient_audit BEFORE INSERT ON audit_events
+                    WHEN NEW.action = 'patient.create' BEGIN SELECT RAISE(ABORT, 'audit refused by the test'); END
+                    """).run()
+            } else {
+                try await sql.raw("""
+                    CREATE FUNCTION refuse_patient_audit() RETURNS trigger LANGUAGE plpgsql AS $$
+                    BEGIN RAISE EXCEPTION 'audit refused by the test'; END $$
+                    """).run()
+                try await sql.raw("""
+                    CREATE TRIGGER refuse_patient_audit BEFORE INSERT ON audit_events
+                    FOR EACH ROW WHEN (NEW.action = 'patient.create') EXECUTE FUNCTION refuse_patient_audit()
+                    """).run()
+            }
+            let body = jsonBody(["given_name": "Aline", "family_name": "Uwase", "sex": "female"])
+            let key = [("Idempotency-Key", "late-fail-0001")]
+            let token = t[.receptionist].token
+            let patients = { try await TenantScope(tenantID: t.id, db: app.db).query(Patient.self).count() }
+
+            let first = try await app.send(.POST, "/api/v1/patients", token: token, json: body, headers: key)
+            #expect(first.status.code >= 500, "\(first.status)")
+            #expect(try await patients() == 1, "the patient committed before its audit event failed")
+            // Retried with the same key, while the audit still fails and once it works again.
+            let retry = try await app.send(.POST, "/api/v1/patients", token: token, json: body, headers: key)
+            #expect(retry.status == .conflict)
+            #expect((retry.json["detail"] as? String)?.contains("took effect") == true, "\(retry.json)")
+            try await sql.raw("DROP TRIGGER refuse_patient_audit\(unsafeRaw: backend == .sqlite ? "" : " ON audit_events")").run()
+            let later = try await app.send(.POST, "/api/v1/patients", token: token, json: body, headers: key)
+            #expect(later.status == .conflict)
+            #expect(try await patients() == 1, "one key made one patient")
+            // A new key is a new request.
+            let fresh = try await app.send(.POST, "/api/v1/patients", token: token, json: body, headers: [("Idempotency-Key", "late-fail-0002")])
+            #expect(fresh.status == .created)
+            #expect(try await patients() == 2)
+        }
+    }
+
+    @Test("a claim given up as abandoned refuses its effect: the late attempt rolls back", arguments: TestBackend.enabled)
+    func givenUpClaimRefusesEffect(backend: TestBackend) async throws {
+        try await withCareFlow(backend) { app in
+            let t = try await Fixtures.tenant(app, slug: "idem-given-up")
+            let scope = TenantScope(tenantID: t.id, db: app.db)
+            let record = IdempotencyRecord(tenantID: t.id, subjectID: t[.receptionist].id, key: "given-up-0001", requestHash: "h")
+            try await record.create(on: app.db)
+            let claimed = TenantScope(tenantID: t.id, db: app.db, effect: IdempotencyRecord.effect(of: try record.requireID()))
+            let facility = try #require(try await scope.query(Facility.self).first())
+            // Another retry released the claim (past the lease) while this attempt still ran.
+            try await record.delete(on: app.db)
+            await #expect(throws: AppError.self) {
+                try await claimed.writeTransaction { tx in
+                    let ward = Ward()
+                    ward.facilityID = try facility.requireID()
+                    ward.name = "Given up"
+                    ward.beds = 3
+                    try await tx.create(ward)
+                }
+            }
+            #expect(try await scope.query(Ward.self).count() == 0, "the effect rolled back with its refused claim")
         }
     }
 

@@ -20,13 +20,15 @@ extension Request {
 
     /// The caller's tenant as a query scope.
     func tenantScope() throws -> TenantScope {
-        TenantScope(tenantID: try tenantID(of: principal()), db: db)
+        TenantScope(tenantID: try tenantID(of: principal()), db: db, effect: storage[IdempotencyMiddleware.ClaimedEffect.self])
     }
 
-    /// The caller, their tenant and where the request came from, for tenant services.
+    /// The caller, their tenant and where the request came from, for tenant services; with an
+    /// `Idempotency-Key`, the claim their effect's transaction marks.
     func context() throws -> RequestContext {
         let principal = try principal()
-        return RequestContext(scope: TenantScope(tenantID: try tenantID(of: principal), db: db), principal: principal, origin: origin)
+        let scope = TenantScope(tenantID: try tenantID(of: principal), db: db, effect: storage[IdempotencyMiddleware.ClaimedEffect.self])
+        return RequestContext(scope: scope, principal: principal, origin: origin)
     }
 
     func currentTenant() async throws -> Tenant {

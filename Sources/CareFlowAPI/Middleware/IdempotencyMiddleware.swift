@@ -10,7 +10,10 @@ import Vapor
 /// Server errors are not kept, so a retry after one runs again; neither is a first attempt that
 /// never finished (its replica killed, its database lost before the record could be removed):
 /// past `IdempotencyRecord.pendingLease` a retry runs again instead of hearing 409 until the
-/// record expires. Streamed uploads (bodies not
+/// record expires. Both only while nothing took effect: a tenant service marks the claim in the
+/// transaction that commits its effect (`CommittedEffect`), and a marked claim is never given up,
+/// so an attempt that failed after its commit (the audit append or the database lost) is answered
+/// 409 "took effect" instead of creating a second time. Streamed uploads (bodies not
 /// collected in memory) are not covered. Answers are kept sealed, for the configured lifetime
 /// (`CAREFLOW_IDEMPOTENCY_TTL`): each keyed POST first deletes the expired records, so a retry
 /// after the lifetime is a new request and no answer outlives it by more than the next keyed POST.
@@ -54,15 +57,17 @@ struct IdempotencyMiddleware: Middleware {
                 return try await replay(scope: record.scope, principal: principal, key: key, hash: hash, request: request)
             }
         }
+        // Tenant services mark the claim in the transaction that commits their effect.
+        if principal.tenantID != nil, let id = record.id { request.storage[ClaimedEffect.self] = IdempotencyRecord.effect(of: id) }
         let response: Response
         do {
             response = try await next.respond(to: request).get()
         } catch {
-            try? await record.delete(on: request.db)
+            if let id = record.id { try? await IdempotencyRecord.releaseUnlessEffective(id, on: request.db) }
             throw error
         }
         if response.status.code >= 500 {
-            try? await record.delete(on: request.db)
+            if let id = record.id { try? await IdempotencyRecord.releaseUnlessEffective(id, on: request.db) }
             return response
         }
         record.responseStatus = Int(response.status.code)
@@ -71,6 +76,11 @@ struct IdempotencyMiddleware: Middleware {
         record.responseSealed = try response.body.data.map { try cipher.seal($0) }
         try await record.update(on: request.db)
         return response
+    }
+
+    /// The claim of the request being answered, for `Request.context()`.
+    enum ClaimedEffect: StorageKey {
+        typealias Value = CommittedEffect
     }
 
     private func emptyBodyIfNone(_ request: Request) -> ByteBuffer? {
@@ -85,6 +95,11 @@ struct IdempotencyMiddleware: Middleware {
             throw AppError.invalid("Idempotency-Key", "was already used for a different request")
         }
         guard let status = stored.responseStatus else {
+            if stored.effectCommitted {
+                // In progress past its commit, or failed after it (its answer lost): never run twice.
+                throw AppError.conflict("The request with this Idempotency-Key took effect; its answer is not available, "
+                                        + "and it is not run again")
+            }
             throw AppError.conflict("The request with this Idempotency-Key is still being processed; retry later")
         }
         var headers = HTTPHeaders()

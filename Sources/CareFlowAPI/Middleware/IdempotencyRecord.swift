@@ -1,6 +1,7 @@
 import CareFlowCore
 import Fluent
 import Foundation
+import SQLKit
 
 /// The stored outcome of a POST sent with an `Idempotency-Key`, per caller. A record without a
 /// response status is a request still in progress. The answer can carry PHI (a registered
@@ -21,6 +22,9 @@ final class IdempotencyRecord: Model, @unchecked Sendable {
     @OptionalField(key: "response_status") var responseStatus: Int?
     @OptionalField(key: "response_type") var responseType: String?
     @OptionalField(key: "response_sealed") var responseSealed: Sealed<Data>?
+    /// Set by the request's effect in its own transaction (`CommittedEffect`): from then on the
+    /// claim is never given up, whatever happens to the answer.
+    @Field(key: "effect_committed") var effectCommitted: Bool
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
 
     init() {}
@@ -31,6 +35,7 @@ final class IdempotencyRecord: Model, @unchecked Sendable {
         self.subjectID = subjectID
         self.key = key
         self.requestHash = requestHash
+        self.effectCommitted = false
     }
 
     /// How long a request may still be running after its record was made. Longer than any request
@@ -45,11 +50,33 @@ final class IdempotencyRecord: Model, @unchecked Sendable {
                                  now: Date = Date(), on db: any Database) async throws -> Bool {
         let abandoned = try await IdempotencyRecord.query(on: db)
             .filter(\.$scope == scope).filter(\.$subjectID == subjectID).filter(\.$key == key)
-            .filter(\.$requestHash == requestHash).filter(\.$responseStatus == nil)
+            .filter(\.$requestHash == requestHash).filter(\.$responseStatus == nil).filter(\.$effectCommitted == false)
             .filter(\.$createdAt < now - pendingLease).first()
         guard let abandoned, let id = abandoned.id else { return false }
-        try await IdempotencyRecord.query(on: db).filter(\.$id == id).filter(\.$responseStatus == nil).delete()
+        try await IdempotencyRecord.query(on: db).filter(\.$id == id).filter(\.$responseStatus == nil)
+            .filter(\.$effectCommitted == false).delete()
         return true
+    }
+
+    /// The claim `id` as its effect's: marked inside the effect's transaction. A claim already
+    /// given up (no pending row) refuses the effect: it rolls back instead of committing unclaimed.
+    static func effect(of id: UUID) -> CommittedEffect {
+        CommittedEffect { db in
+            guard let sql = db as? any SQLDatabase else { throw AppError.unavailable("SQL database required") }
+            let marked = try await sql.update(schema).set("effect_committed", to: true)
+                .where("id", .equal, id).where("response_status", .is, SQLLiteral.null)
+                .returning("id").all()
+            guard !marked.isEmpty else {
+                throw AppError.conflict("The request with this Idempotency-Key was given up as abandoned; send it again")
+            }
+        }
+    }
+
+    /// After an attempt failed: the claim is released so a retry runs again, unless the effect
+    /// committed (then it stays, and a retry hears that it took effect). One statement, so an
+    /// effect transaction still in flight is waited for (PostgreSQL's row lock, SQLite's write lock).
+    static func releaseUnlessEffective(_ id: UUID, on db: any Database) async throws {
+        try await IdempotencyRecord.query(on: db).filter(\.$id == id).filter(\.$effectCommitted == false).delete()
     }
 
     /// Deletes the tenant's kept answers that name `patientID` (after an erasure). Records live

@@ -61,9 +61,11 @@ enum CareFlowMigrations {
     /// After the sealing migrations, which add a `tenant_id` column too (`idempotency_records`):
     /// row-level security covers every tenant table that exists by then. A later migration that
     /// creates a tenant table gives it its policy itself (`RowLevelSecurityTests` insists).
+    /// Migrations written since follow, in order.
     static let isolation: [any Migration] = [
         EnableRowLevelSecurity(),
         EvaluateTenantSettingOnce(),
+        AddIdempotencyEffectCommitted(),
     ]
 
     /// When the application connects as a role other than the migrations' (the tables' owner),

@@ -123,7 +123,8 @@ public struct LLMExchangeService: Sendable {
                               answerSealed: try answer.map { try cipher.seal($0) }, outcome: outcome,
                               errorReason: reason.map { String($0.prefix(Self.maxReasonLength)) })
         let audit = self.audit
-        try await context.scope.transaction { scope in
+        // Bookkeeping, not the request's effect: after an unusable answer a keyed retry asks again.
+        try await context.scope.withoutEffectMark.transaction { scope in
             try await scope.create(row)
             try await audit.append(
                 AuditRecord(tenantID: context.tenantID, actor: context.principal.auditActor, action: .llmRequest,

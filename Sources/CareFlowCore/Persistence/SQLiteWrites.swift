@@ -109,22 +109,13 @@ public enum WriteTransaction {
 
 extension TenantScope {
     /// `transaction` as a `WriteTransaction`: the tenant's scope (row-level security on
-    /// PostgreSQL), queued and holding SQLite's write lock from the start.
+    /// PostgreSQL, the request's claim marked), queued and holding SQLite's write lock from the start.
     public func writeTransaction<T: Sendable>(_ body: @escaping @Sendable (TenantScope) async throws -> T) async throws -> T {
-        if db.inTransaction {
-            // Part of the caller's transaction: its retry covers this body too.
-            return try await transaction { tx in
-                try await WriteTransaction.takeWriteLock(on: tx.db)
-                return try await body(tx)
-            }
-        }
-        return try await SQLiteWriteQueue.shared.run(on: db) {
-            try await BusyRetry.run {
-                try await transaction { tx in
-                    try await WriteTransaction.takeWriteLock(on: tx.db)
-                    return try await body(tx)
-                }
-            }
+        let tenantID = self.tenantID, effect = self.effect
+        return try await WriteTransaction.run(on: db) { tx in
+            try await TenantSessionSetting.apply(tenantID, on: tx)
+            try await effect?.mark(tx)
+            return try await body(TenantScope(tenantID: tenantID, db: tx, effect: effect))
         }
     }
 }

@@ -7,10 +7,13 @@ import Foundation
 public struct TenantScope: Sendable {
     public let tenantID: UUID
     public let db: any Database
+    /// The keyed request's claim, marked inside this scope's write transactions.
+    public let effect: CommittedEffect?
 
-    public init(tenantID: UUID, db: any Database) {
+    public init(tenantID: UUID, db: any Database, effect: CommittedEffect? = nil) {
         self.tenantID = tenantID
         self.db = db
+        self.effect = effect
     }
 
     public func query<M: TenantOwned>(_ type: M.Type) -> QueryBuilder<M> {
@@ -55,17 +58,18 @@ public struct TenantScope: Sendable {
 
     /// The same scope on another connection (inside a transaction).
     public func on(_ db: any Database) -> TenantScope {
-        TenantScope(tenantID: tenantID, db: db)
+        TenantScope(tenantID: tenantID, db: db, effect: effect)
     }
 
     /// A transaction for this tenant. On PostgreSQL it also tells the database which tenant it
     /// works for, so row-level security hides every other tenant's rows from it, even from a
     /// query that forgot its `tenant_id` filter, and refuses to write them.
     public func transaction<T: Sendable>(_ body: @escaping @Sendable (TenantScope) async throws -> T) async throws -> T {
-        let tenantID = self.tenantID
+        let tenantID = self.tenantID, effect = self.effect
         return try await db.transaction { db in
             try await TenantSessionSetting.apply(tenantID, on: db)
-            return try await body(TenantScope(tenantID: tenantID, db: db))
+            try await effect?.mark(db)
+            return try await body(TenantScope(tenantID: tenantID, db: db, effect: effect))
         }
     }
 }
