@@ -119,6 +119,9 @@ public func configure(
     // Live sessions remembered for 1 s: authenticated requests skip the database; revocations
     // here take effect at once, those of other replicas within the second.
     let liveness = SessionLiveness(ttl: config.sessionLivenessTTL)
+    // Same bound on staleness as the sessions'; forgotten on this process's own writes.
+    let accountMemo = SealedAccountMemo(ttl: config.sessionLivenessTTL)
+    app.databases.middleware.use(SealedAccountMemo.Invalidation(memo: accountMemo))
     let revoker = SessionRevoker(liveness: liveness)
     let mfa = MFAService(db: db, keyring: keyring, audit: audit, sessions: sessions, throttle: throttle, revoker: revoker)
     // One client for every adapter: no redirects, a connect timeout, reads bounded by the longest
@@ -206,7 +209,7 @@ public func configure(
                                   publicURL: config.publicURL),
             passwordReset: PasswordResetService(db: db, hasher: hasher, outbox: outbox, audit: audit, keyring: keyring, publicURL: config.publicURL,
                                                 revoker: revoker),
-            profiles: ProfileService(db: db, keyring: keyring, audit: audit),
+            profiles: ProfileService(db: db, keyring: keyring, audit: audit, memo: accountMemo),
             passwordChange: PasswordChangeService(db: db, hasher: hasher, keyring: keyring, audit: audit, throttle: throttle, revoker: revoker),
             sessions: OwnSessionsService(db: db, audit: audit, revoker: revoker)),
         llmExchanges: llmExchanges,

@@ -13,8 +13,19 @@ struct MeController: RouteCollection {
         me.delete("sessions", ":sessionID", use: endSession)
     }
 
+    /// A tenant account read a moment ago is answered on the event loop, without a task or a
+    /// database round trip (`SealedAccountMemo`; its fields are opened now); anything else loads.
     @Sendable
-    func show(req: Request) async throws -> MeDTO {
+    func show(req: Request) throws -> EventLoopFuture<MeDTO> {
+        let principal = try req.principal()
+        if AccessDecision.isAllowed(principal, .profileRead, on: .account(principal.subjectID)),
+           let profile = try req.services.accounts.profiles.rememberedProfile(of: principal) {
+            return req.eventLoop.makeSucceededFuture(userDTO(profile, principal))
+        }
+        return req.eventLoop.makeFutureWithTask { try await load(req: req) }
+    }
+
+    private func load(req: Request) async throws -> MeDTO {
         let principal = try req.principal()
         try await req.services.guardian.authorize(principal, .profileRead, on: .account(principal.subjectID), origin: req.origin, db: req.db)
         let roles = principal.grants.map(RoleGrantDTO.init)

@@ -7,18 +7,33 @@ public struct ProfileService: Sendable {
     let db: any Database
     let keyring: Keyring
     let audit: AuditLog
+    let memo: SealedAccountMemo
 
-    public init(db: any Database, keyring: Keyring, audit: AuditLog) {
+    public init(db: any Database, keyring: Keyring, audit: AuditLog, memo: SealedAccountMemo = SealedAccountMemo(ttl: 0)) {
         self.db = db
         self.keyring = keyring
         self.audit = audit
+        self.memo = memo
     }
 
     /// `on`: the request's own connection, when the caller has one, so reads spread over every
     /// event loop's connection instead of queuing on the service's.
     public func profile(of principal: Principal, on requestDB: (any Database)? = nil) async throws -> AccountProfile {
+        let generation = memo.generation
         let (user, cipher) = try await account(of: principal, on: requestDB ?? db)
+        memo.remember(user, cipher: cipher, readAt: generation)
         return try Self.profile(user, cipher: cipher)
+    }
+
+    /// The caller's profile from the fields read a moment ago (`SealedAccountMemo`), opened
+    /// now; nil when they are not in memory.
+    public func rememberedProfile(of principal: Principal) throws -> AccountProfile? {
+        guard principal.kind == .user, principal.tenantID != nil, let entry = memo.entry(of: principal.subjectID) else { return nil }
+        let cipher = entry.cipher
+        return AccountProfile(
+            email: try cipher.open(entry.email), displayName: try cipher.open(entry.displayName),
+            phone: try cipher.open(entry.phone), locale: entry.locale,
+            notificationChannels: Self.channels(entry.notificationChannels))
     }
 
     public func update(_ changes: ProfileChanges, of principal: Principal, origin: RequestOrigin) async throws -> AccountProfile {
@@ -31,6 +46,7 @@ public struct ProfileService: Sendable {
             user.notificationChannels = NotificationChannel.allCases.filter(v.contains).map(\.rawValue).joined(separator: ",")
         }
         try await TenantScope(tenantID: user.tenantID, db: db).update(user)
+        memo.forget(principal.subjectID)
         try await audit.append(
             AuditRecord(tenantID: user.tenantID, actor: principal.auditActor, action: .profileUpdate, targetType: "user",
                         targetID: user.id!.lowercasedString, details: ["fields": changes.fieldNames.joined(separator: ",")]),
@@ -50,8 +66,10 @@ public struct ProfileService: Sendable {
         AccountProfile(
             email: try cipher.open(user.emailSealed), displayName: try cipher.open(user.displayNameSealed),
             phone: try cipher.open(user.phoneSealed), locale: user.locale,
-            notificationChannels: user.notificationChannels.map {
-                $0.split(separator: ",").compactMap { NotificationChannel(rawValue: String($0)) }
-            })
+            notificationChannels: channels(user.notificationChannels))
+    }
+
+    static func channels(_ stored: String?) -> [NotificationChannel]? {
+        stored.map { $0.split(separator: ",").compactMap { NotificationChannel(rawValue: String($0)) } }
     }
 }
