@@ -21,3 +21,31 @@ struct ResponseJSONEncoder: ContentEncoder {
         }
     }
 }
+
+/// A response body written by `ResponseJSONEncoder` directly. `Content`'s own encoding first
+/// looks the encoder up in `ContentConfiguration` by media type, comparing types through
+/// Foundation's case-insensitive string compare: about 1 % of a `/me` answer. The hot answers
+/// (the own account, a patient page, a prediction) take this path; the bytes are the same.
+protocol JSONContent: Content {}
+
+extension JSONContent {
+    func encodeResponse(for request: Request) -> EventLoopFuture<Response> {
+        request.eventLoop.makeCompletedFuture { try jsonResponse() }
+    }
+
+    func encodeResponse(for request: Request) async throws -> Response {
+        try jsonResponse()
+    }
+
+    private func jsonResponse() throws -> Response {
+        let response = Response()
+        var body = ByteBuffer()
+        try ResponseJSONEncoder.shared.encode(self, to: &body, headers: &response.headers)
+        response.body = .init(buffer: body)
+        return response
+    }
+}
+
+extension ResponseJSONEncoder {
+    static let shared = ResponseJSONEncoder()
+}

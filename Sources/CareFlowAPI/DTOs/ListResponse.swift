@@ -2,7 +2,7 @@ import CareFlowCore
 import Vapor
 
 /// Every list answers `{"items": [...], "next_cursor": ...}` (PRODUCT §11).
-struct ListResponse<Item: Content>: Content {
+struct ListResponse<Item: Content>: JSONContent {
     let items: [Item]
     let nextCursor: String?
 

@@ -3,7 +3,7 @@ import Vapor
 
 /// The Patient resource of PRODUCT §7. Clinical members are absent for readers who may not
 /// see them (receptionists, billing, admins).
-struct PatientDTO: Content {
+struct PatientDTO: JSONContent {
     struct Insurance: Codable, Sendable {
         let provider: String
         let policyNumber: String

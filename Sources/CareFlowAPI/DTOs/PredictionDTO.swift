@@ -3,7 +3,7 @@ import Vapor
 
 /// The answer of both prediction routes. The first three members are the seed's published
 /// contract (`POST /api/predict/health-risk/`); the rest are additions it allows.
-struct PredictionDTO: Content {
+struct PredictionDTO: JSONContent {
     struct ModelReference: Content {
         let name: String
         let version: Int

@@ -71,7 +71,7 @@ extension RoleGrantDTO {
 }
 
 /// `GET /api/v1/me`.
-struct MeDTO: Content {
+struct MeDTO: JSONContent {
     let id: UUID
     let kind: String
     let tenantID: UUID?

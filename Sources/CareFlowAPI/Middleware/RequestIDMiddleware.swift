@@ -13,7 +13,9 @@ struct RequestIDMiddleware: Middleware {
 
     func respond(to request: Request, chainingTo next: any Responder) -> EventLoopFuture<Response> {
         let incoming = request.headers.first(name: Self.header)
-        let id = incoming.flatMap { Self.isWellFormed($0) ? $0 : nil } ?? UUID().lowercasedString
+        // Without a header, Vapor has already drawn a random id for the request: that one, lower
+        // case, rather than a second draw (a `getrandom` call per request).
+        let id = incoming.flatMap { Self.isWellFormed($0) ? $0 : nil } ?? (incoming == nil ? request.id.lowercased() : UUID().lowercasedString)
         request.requestID = id
         // Replaces the id Vapor generated, so logs carry the one the caller sees.
         request.logger[metadataKey: "request-id"] = .string(id)

@@ -162,7 +162,7 @@ public struct AuthService: Sendable {
     public func authenticate(bearer token: String, now: Date = Date()) async throws -> Principal {
         if let principal = try authenticateFromMemory(bearer: token, now: now) { return principal }
         let claims = try await signer.verify(token, now: now)
-        guard let sessionID = UUID(uuidString: claims.sid) else { throw Self.sessionEnded }
+        guard let sessionID = UUID(canonical: claims.sid) else { throw Self.sessionEnded }
         let live: SessionLiveness.Snapshot
         if let remembered = liveness.snapshot(of: sessionID, now: now) {
             live = remembered
@@ -178,7 +178,7 @@ public struct AuthService: Sendable {
     /// checked, a session it saw live less than a second ago), without suspending: `nil` when
     /// either is not remembered. Expiry and every claim check run as in `authenticate`.
     public func authenticateFromMemory(bearer token: String, now: Date = Date()) throws -> Principal? {
-        guard let claims = try signer.rememberedClaims(of: token, now: now), let sessionID = UUID(uuidString: claims.sid),
+        guard let claims = try signer.rememberedClaims(of: token, now: now), let sessionID = UUID(canonical: claims.sid),
               let live = liveness.snapshot(of: sessionID, now: now)
         else { return nil }
         return try Self.principal(claims, sessionID: sessionID, live: live)
@@ -209,7 +209,7 @@ public struct AuthService: Sendable {
     private static let sessionEnded = AppError.unauthenticated("The session has ended; sign in again")
 
     private static func principal(_ claims: AccessTokenClaims, sessionID: UUID, live: SessionLiveness.Snapshot) throws -> Principal {
-        guard let subjectID = UUID(uuidString: claims.sub.value), live.subjectID == subjectID,
+        guard let subjectID = UUID(canonical: claims.sub.value), live.subjectID == subjectID,
               live.tenantID?.lowercasedString == claims.tid
         else { throw sessionEnded }
         return Principal(subjectID: subjectID, kind: live.subjectKind, tenantID: live.tenantID,
