@@ -5,7 +5,10 @@ extension Request {
     /// The body as a JSON object, after checking the media type. Field-level validation is the
     /// caller's, with `FieldReader`, so every bad field is named in one answer.
     func jsonObject() async throws -> [String: JSONValue] {
-        guard let type = headers.contentType, type.type == "application", type.subType == "json" || type.subType.hasSuffix("+json")
+        guard Self.commonJSONTypes.contains(headers.first(name: .contentType) ?? "") || {
+            guard let type = headers.contentType else { return false }
+            return type.type == "application" && (type.subType == "json" || type.subType.hasSuffix("+json"))
+        }()
         else {
             if body.data == nil && headers.first(name: .contentLength).map({ $0 == "0" }) ?? true {
                 throw AppError.malformedBody("The request body is empty; a JSON object is expected")
@@ -21,6 +24,13 @@ extension Request {
         }
         return try JSONValue.parseObject(buffer.readableBytesView)
     }
+
+    /// Content-Type values that are JSON as written, recognised without parsing the header
+    /// (Vapor's `contentType` parses its directives: ~4 % of a prediction); any other value is
+    /// parsed and judged as before.
+    static let commonJSONTypes: Set<String> = [
+        "application/json", "application/json; charset=utf-8", "application/json;charset=utf-8", "application/json; charset=UTF-8",
+    ]
 
     /// The body read as `B`: a 422 naming every bad and unknown field, or validated values.
     func validatedBody<B: RequestBody>(_ type: B.Type) async throws -> B {
