@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import ProcessSpawn
 
 /// The `careflow` executable itself, as an operator runs it (built by `swift build`/`swift test`).
 @Suite("Command line: model train, list, show, activate", .tags(.slow), .outsideFastLayer)

@@ -2,6 +2,7 @@
 import CareFlowCore
 import Foundation
 import Testing
+import ProcessSpawn
 
 /// `careflow serve` as a new user first sees it (issue 16): on a terminal, text logs, one
 /// migration progress line and a banner; with its output to a pipe, JSON lines only, with the

@@ -4,6 +4,7 @@ import Fluent
 import Foundation
 import Testing
 import VaporTesting
+import ProcessSpawn
 
 /// `careflow payments simulate --invoice … --tenant … [--outcome …]` run as an operator runs
 /// it, on the data folder of a test app: for a tenant on the console payments adapter only.

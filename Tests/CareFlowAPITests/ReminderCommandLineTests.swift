@@ -2,6 +2,7 @@
 import CareFlowCore
 import Foundation
 import Testing
+import ProcessSpawn
 
 /// `careflow worker --once --now <ISO-8601>` run as an operator runs it, on the data folder of a
 /// test app: one reminder pass at that instant, delivered to the tenant's console journal.

@@ -6,7 +6,7 @@ import Foundation
 /// test in the process shares: two on a 2-core machine. The contract fuzzing and the browser
 /// suite each wait minutes for their child; run as two cases at once, they held both threads, and
 /// every other suite stalled meanwhile (HTTP deadlines, a 300-ms sleep taking over a minute).
-func offThePool<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+public func offThePool<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
     try await withCheckedThrowingContinuation { continuation in
         Thread.detachNewThread { continuation.resume(with: Result { try work() }) }
     }
