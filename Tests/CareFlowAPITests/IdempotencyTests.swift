@@ -99,6 +99,16 @@ struct IdempotencyTests {
         }
     }
 
+    /// Every stored answer wiped and dated `seconds` ago, as an attempt that died before storing
+    /// it leaves its record; `unmark`: also before its effect committed.
+    static func loseAnswers(_ sql: any SQLDatabase, since seconds: Double, unmark: Bool) async throws {
+        try await sql.raw("""
+            UPDATE idempotency_records SET response_status = NULL, response_type = NULL, response_sealed = NULL,
+            created_at = \(bind: Date().addingTimeInterval(-seconds))
+            """).run()
+        if unmark { try await sql.raw("UPDATE idempotency_records SET effect_committed = \(bind: false)").run() }
+    }
+
     @Test("an attempt that died pending blocks retries for two minutes, not until the record expires", arguments: TestBackend.enabled)
     func abandonedAttempt(backend: TestBackend) async throws {
         try await withCareFlow(backend) { app in
@@ -113,10 +123,7 @@ struct IdempotencyTests {
             // gone), so the record stays pending and unmarked. (Here the first attempt's answer is
             // wiped to stand for it.)
             func pending(since seconds: Double) async throws {
-                try await sql.raw("""
-                    UPDATE idempotency_records SET response_status = NULL, response_type = NULL, response_sealed = NULL,
-                    effect_committed = \(bind: false), created_at = \(bind: Date().addingTimeInterval(-seconds))
-                    """).run()
+                try await Self.loseAnswers(sql, since: seconds, unmark: true)
             }
             try await pending(since: 30)
             // Thirty seconds on, the first attempt may still be running: a retry waits.
@@ -154,10 +161,7 @@ struct IdempotencyTests {
             #expect(marked.map(\.effectCommitted) == [true], "the patient's transaction marks the claim")
             // The answer lost after the patient committed: the record pending, marked.
             for seconds in [30.0, 300, 3_600] {
-                try await sql.raw("""
-                    UPDATE idempotency_records SET response_status = NULL, response_type = NULL, response_sealed = NULL,
-                    created_at = \(bind: Date().addingTimeInterval(-seconds))
-                    """).run()
+                try await Self.loseAnswers(sql, since: seconds, unmark: false)
                 let retry = try await app.send(.POST, "/api/v1/patients", token: token, json: body, headers: key)
                 #expect(retry.status == .conflict, "\(seconds) s on")
                 #expect(retry.isProblem)

@@ -7,10 +7,12 @@ import Foundation
 ///
 /// Staleness is bounded by `ttl` (1 s, as `SessionLiveness`): a change written by another
 /// replica shows here within it. A change written by this process shows at once: the writer
-/// calls `forget` after its commit (`ProfileService.update`, and every `User` saved through
-/// Fluent, by `SealedAccountMemo.Invalidation`), and a read that began before a `forget` does not
-/// store what it read (`generation`), so a read racing with the commit cannot put the old
-/// fields back.
+/// forgets the entry (`ProfileService.update` itself, since the services' database handle is made
+/// before the model middleware is registered; every other `User` saved or deleted through Fluent
+/// on a later handle, by `SealedAccountMemo.Invalidation`), and a
+/// read that began before a `forget` does not store what it read (`generation`), so a read racing
+/// with the write cannot put the old fields back. (A save inside a transaction forgets before its
+/// commit: a read in between can keep the old fields, for the ttl at most.)
 public final class SealedAccountMemo: @unchecked Sendable {
     public struct Entry: Sendable {
         let email: Sealed<String>
