@@ -91,7 +91,11 @@ struct ClusterChaosTests {
         }
         let down = try await Self.run(["/bin/bash", Self.script, "down"], env: env, log: log, limit: 120)
         #expect(down.status == 0, "local-cluster.sh down: \(down.output)")
-        // After an error the folder (database, logs) stays for a look; the numbers are printed either way.
+        // The replicas' and worker's logs stay beside the recorded results (CI keeps that folder);
+        // after a failed `down` the whole folder (database too) stays for a look.
+        let kept = Self.root.appendingPathComponent("Tests/Cluster/output/logs")
+        try? FileManager.default.removeItem(at: kept)
+        try? FileManager.default.copyItem(at: state.appendingPathComponent("logs"), to: kept)
         if down.status == 0 { try? FileManager.default.removeItem(at: state) }
     }
 

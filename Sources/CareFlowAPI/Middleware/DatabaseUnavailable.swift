@@ -1,4 +1,5 @@
 import AsyncKit
+import Logging
 import CareFlowCore
 import FluentPostgresDriver
 import NIOCore
@@ -49,6 +50,20 @@ enum DatabaseUnavailable {
         default:
             return false
         }
+    }
+
+    /// What a log line may say about an error: its type and, for PostgreSQL, PostgresNIO's code,
+    /// the SQLSTATE and the server routine that raised it. Never the message or the query: they
+    /// can quote row values (PHI).
+    static func diagnosis(_ error: any Error) -> Logger.Metadata {
+        var metadata: Logger.Metadata = ["error_type": .string(String(reflecting: type(of: error)))]
+        if let psql = error as? PSQLError {
+            metadata["psql_code"] = .string(psql.code.description)
+            if let state = psql.serverInfo?[.sqlState] { metadata["sql_state"] = .string(state) }
+            if let routine = psql.serverInfo?[.routine] { metadata["sql_routine"] = .string(routine) }
+            if let underlying = psql.underlying { metadata["underlying_type"] = .string(String(reflecting: type(of: underlying))) }
+        }
+        return metadata
     }
 
     /// PostgresNIO's classification of a failed query or connection.

@@ -24,11 +24,11 @@ struct ProblemMiddleware: Middleware {
             problem = ProblemDetails(.malformedBody("The request could not be decoded"), instance: request.url.path, requestID: request.requestID)
         case _ where DatabaseUnavailable.matches(error):
             // A database restart or cut is not a bug in the request or the app: 503 + Retry-After.
-            request.logger.warning("database unavailable", metadata: ["error_type": .string(String(reflecting: type(of: error)))])
+            request.logger.warning("database unavailable", metadata: DatabaseUnavailable.diagnosis(error))
             problem = ProblemDetails(DatabaseUnavailable.problem, instance: request.url.path, requestID: request.requestID)
             headers.add(name: .retryAfter, value: String(DatabaseUnavailable.retryAfterSeconds))
         default:
-            request.logger.error("unhandled error", metadata: ["error_type": .string(String(reflecting: type(of: error)))])
+            request.logger.error("unhandled error", metadata: DatabaseUnavailable.diagnosis(error))
             request.logger.debug("unhandled error detail", metadata: ["error": .string(String(reflecting: error))])
             problem = ProblemDetails(
                 type: AppError.typeBase + "internal", title: "Internal error", status: 500,
