@@ -61,4 +61,27 @@ struct DirectOutputTests {
             #expect(try encoder.encode(direct) == encoder.encode(viaFluent))
         }
     }
+
+    @Test("Facility: every database property listed, every value equal; another tenant's is not found", arguments: TestBackend.enabled)
+    func facility(backend: TestBackend) async throws {
+        try await withCareFlow(backend) { app in
+            let t = try await Fixtures.tenant(app, slug: "direct-facility")
+            let other = try await Fixtures.tenant(app, slug: "direct-facility-other")
+            let scope = TenantScope(tenantID: t.id, db: app.db)
+            let facility = try #require(try await scope.query(Facility.self).filter(\.$id == t.f1.id!).first())
+            facility.address = "KN 3 Rd, Kigali"
+            try await scope.update(facility)
+            let viaFluent = try #require(try await scope.query(Facility.self).filter(\.$id == t.f1.id!).first())
+            let direct = try #require(try await scope.find(Facility.self, t.f1.id!))
+            let listed = Set(Facility().directProperties.flatMap { $0.keys.map(\.description) })
+            let declared = Set(Facility().properties.compactMap { $0 as? any AnyDatabaseProperty }.flatMap { $0.keys.map(\.description) })
+            #expect(listed == declared)
+            #expect(Facility().directProperties.count == Facility().properties.count)
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = .sortedKeys
+            #expect(try encoder.encode(direct) == encoder.encode(viaFluent))
+            #expect(direct.address == "KN 3 Rd, Kigali")
+            #expect(try await TenantScope(tenantID: other.id, db: app.db).find(Facility.self, t.f1.id!) == nil)
+        }
+    }
 }

@@ -90,9 +90,7 @@ struct AnalyticsSeriesDTO: Content {
 
 extension AnalyticsSeriesDTO {
     init(_ series: AnalyticsSeries) {
-        let local = ISO8601DateFormatter()
-        local.timeZone = series.timeZone
-        local.formatOptions = [.withInternetDateTime]
+        let local = LocalTimestamp(timeZone: series.timeZone)
         metric = series.metric.rawValue
         interval = series.interval.rawValue
         timeZone = series.timeZone.identifier

@@ -71,9 +71,7 @@ extension AnalyticsSeries {
     /// The series as a table of text cells, one row per bucket (per bucket and currency for
     /// revenue), for CSV and PDF: `start` and `end` in RFC 3339 with the tenant zone's offset.
     public var table: (header: [String], rows: [[String]]) {
-        let formatter = ISO8601DateFormatter()
-        formatter.timeZone = timeZone
-        formatter.formatOptions = [.withInternetDateTime]
+        let formatter = LocalTimestamp(timeZone: timeZone)
         let header: [String]
         switch metric {
         case .admissions, .discharges, .highRiskPatients: header = ["start", "end", "count"]

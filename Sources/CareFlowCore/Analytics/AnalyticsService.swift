@@ -18,13 +18,16 @@ public struct AnalyticsService: Sendable {
     /// `.automatic` in the app; `.appointments` lets a test (or an operator in doubt) compare
     /// the hourly counts with the rows they summarise.
     let appointmentSource: AppointmentCountSource
+    /// The tenant's slug (which names its configuration file) without reading its row.
+    let identities: TenantIdentities
 
     public init(guardian: AccessGuard, audit: AuditLog, tenants: TenantDirectory,
-                appointmentSource: AppointmentCountSource = .automatic) {
+                appointmentSource: AppointmentCountSource = .automatic, identities: TenantIdentities = TenantIdentities()) {
         self.guardian = guardian
         self.audit = audit
         self.tenants = tenants
         self.appointmentSource = appointmentSource
+        self.identities = identities
     }
 
     /// The series of `metric` for `filter`, the entry point of the API and of the exports.
@@ -57,8 +60,12 @@ public struct AnalyticsService: Sendable {
 
     /// The tenant's zone from its configuration file; UTC for a tenant without one.
     func timeZone(in ctx: RequestContext) async throws -> TimeZone {
-        let tenant = try await Tenant.find(ctx.tenantID, on: ctx.db)
-        let identifier = tenant.flatMap { tenants[$0.slug]?.timezone } ?? "UTC"
+        var slug = identities.slug(of: ctx.tenantID)
+        if slug == nil, let tenant = try await Tenant.find(ctx.tenantID, on: ctx.db) {
+            identities.remember(id: ctx.tenantID, slug: tenant.slug)
+            slug = tenant.slug
+        }
+        let identifier = slug.flatMap { tenants[$0]?.timezone } ?? "UTC"
         return TimeZone(identifier: identifier) ?? TimeZone(identifier: "UTC")!
     }
 

@@ -150,3 +150,13 @@ extension User: DirectOutput {
          $status, $lastLoginAt, $createdAt, $updatedAt]
     }
 }
+
+/// Facilities are looked up on many requests (a facility filter is checked to be the caller
+/// tenant's before anything else); Fluent's reflection was ~8 % of an analytics answer.
+extension Facility: DirectOutput {
+    static let directColumns = makeDirectColumns()
+
+    var directProperties: [any AnyDatabaseProperty] {
+        [$id, $tenantID, $code, $name, $timezone, $address, $active, $createdAt, $updatedAt]
+    }
+}

@@ -10,9 +10,11 @@ import SQLKit
 /// delivery is answered only once its event and effect are committed. At most `maxWriters`
 /// batches are in flight, so under load batches grow instead of transactions multiplying.
 ///
-/// - A batch holds at most one delivery per event id and per PaymentIntent; a second one waits
-///   for the next batch. Each payment therefore moves at most once per batch, in arrival order,
-///   exactly as if the deliveries had been written one by one.
+/// - A batch writes at most one delivery per event id and per PaymentIntent; another event of
+///   the same PaymentIntent waits for the next batch. Each payment therefore moves at most once
+///   per batch, in arrival order, exactly as if the deliveries had been written one by one.
+///   Another delivery of the same event id is not written: it is answered as a replay once the
+///   first is committed (or with the first's error).
 /// - An event is inserted only while its tenant is active (checked in the same statement), so a
 ///   suspension takes effect although the webhook route caches tenant ids.
 /// - The payment upsert never moves a payment back: a row whose `last_event_created` is newer
@@ -278,7 +280,12 @@ final class WebhookLedger: Sendable {
 /// The ledger's queue: hands out batches (at most one delivery per event id and PaymentIntent
 /// each) to at most `maxWriters` writers at a time.
 private actor Batcher {
-    private var queue: [(entry: WebhookLedger.Entry, continuation: CheckedContinuation<WebhookLedger.Result, any Error>)] = []
+    typealias Waiting = (entry: WebhookLedger.Entry, continuation: CheckedContinuation<WebhookLedger.Result, any Error>)
+    /// A delivery written in a batch, and the later deliveries of the same event id that were
+    /// queued with it: they are replays of it and hear its outcome (see `takeBatch`).
+    typealias Written = (item: Waiting, replays: [CheckedContinuation<WebhookLedger.Result, any Error>])
+
+    private var queue: [Waiting] = []
     private var writers = 0
     /// Where batches are written: the first handle a delivery brought (outside a transaction,
     /// every request's handle reaches the same pool).
@@ -302,33 +309,48 @@ private actor Batcher {
             let batch = takeBatch()
             writers += 1
             Task {
-                let results = await WebhookLedger.writeIsolating(batch.map(\.entry), on: db, settlement: settlement)
+                let results = await WebhookLedger.writeIsolating(batch.map(\.item.entry), on: db, settlement: settlement)
                 self.finish(batch, results)
             }
         }
     }
 
-    private func finish(_ batch: [(entry: WebhookLedger.Entry, continuation: CheckedContinuation<WebhookLedger.Result, any Error>)],
-                        _ results: [Swift.Result<WebhookLedger.Result, any Error>]) {
-        for (item, result) in zip(batch, results) { item.continuation.resume(with: result) }
+    private func finish(_ batch: [Written], _ results: [Swift.Result<WebhookLedger.Result, any Error>]) {
+        for (written, result) in zip(batch, results) {
+            written.item.continuation.resume(with: result)
+            for replay in written.replays { replay.resume(with: result.map(Self.outcomeOfReplay)) }
+        }
         writers -= 1
         startWriters()
     }
 
-    /// The queue's deliveries in arrival order, skipping (for the next batch) any whose event id
-    /// or PaymentIntent is already in this one.
-    private func takeBatch() -> [(entry: WebhookLedger.Entry, continuation: CheckedContinuation<WebhookLedger.Result, any Error>)] {
-        var batch: [(entry: WebhookLedger.Entry, continuation: CheckedContinuation<WebhookLedger.Result, any Error>)] = []
-        var rest: [(entry: WebhookLedger.Entry, continuation: CheckedContinuation<WebhookLedger.Result, any Error>)] = []
-        var events = Set<String>(), payments = Set<String>()
+    /// A later delivery of an event that its batch stored or already had is a replay; one of an
+    /// inactive tenant is refused alike.
+    static func outcomeOfReplay(_ first: WebhookLedger.Result) -> WebhookLedger.Result {
+        first == .tenantInactive ? .tenantInactive : .replayed
+    }
+
+    /// The queue's deliveries in arrival order, skipping (for the next batch) any whose
+    /// PaymentIntent is already in this one. A delivery whose event id is already in the batch
+    /// is not written at all: it rides on the first one and is answered with its outcome once
+    /// that is committed (a provider retrying one event many times — or the replay benchmark —
+    /// would otherwise be written one batch per delivery).
+    private func takeBatch() -> [Written] {
+        var batch: [Written] = []
+        var rest: [Waiting] = []
+        var events: [String: Int] = [:], payments = Set<String>()
         for item in queue {
             let entry = item.entry
             let eventKey = "\(entry.tenantID) \(entry.provider.rawValue) \(entry.eventID)"
+            if let first = events[eventKey] {
+                batch[first].replays.append(item.continuation)
+                continue
+            }
             let paymentKey = entry.payment.map { "\(entry.tenantID) \(entry.provider.rawValue) \($0.providerPaymentID)" }
-            if batch.count < WebhookLedger.maxBatch, !events.contains(eventKey), paymentKey.map({ !payments.contains($0) }) ?? true {
-                events.insert(eventKey)
+            if batch.count < WebhookLedger.maxBatch, paymentKey.map({ !payments.contains($0) }) ?? true {
+                events[eventKey] = batch.count
                 if let paymentKey { payments.insert(paymentKey) }
-                batch.append(item)
+                batch.append((item, []))
             } else {
                 rest.append(item)
             }
