@@ -13,7 +13,7 @@ import VaporTesting
 /// metric is matched through an index condition.
 @Suite("Query plans of the analytics aggregates")
 struct AnalyticsQueryPlanTests {
-    static let tables: Set<String> = ["appointment_hour_counts", "appointments", "admissions", "invoices", "invoice_refunds", "risk_assessments", "patients", "wards"]
+    static let tables: Set<String> = ["appointment_hour_counts", "admission_hour_events", "appointments", "admissions", "invoices", "invoice_refunds", "risk_assessments", "patients", "wards"]
 
     @Test("every metric's aggregate uses an index, per facility and tenant-wide", arguments: TestBackend.enabled)
     func aggregatesUseIndexes(backend: TestBackend) async throws {

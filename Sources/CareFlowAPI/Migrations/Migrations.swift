@@ -66,6 +66,7 @@ enum CareFlowMigrations {
         EnableRowLevelSecurity(),
         EvaluateTenantSettingOnce(),
         AddIdempotencyEffectCommitted(),
+        CreateAdmissionHourEvents(),
     ]
 
     /// When the application connects as a role other than the migrations' (the tables' owner),

@@ -165,47 +165,91 @@ struct AnalyticsQueries {
     /// index range, as the `admissions` and `discharges` metrics — and the running total over
     /// the buckets is arithmetic here. A sweep sorting every admission, discharge and bucket
     /// start took p50 120–235 ms for a year over 20,000 stays (benchmarks/analytics-RESULTS.md).
-    func occupiedSeconds(in intervals: [DateInterval]) async throws -> [Int: Double] {
-        guard let first = intervals.first, let last = intervals.last else { return [:] }
-        let admittedRows = bucketed("admissions", by: "admitted_at", over: intervals)
-        let dischargedRows = bucketed("admissions", by: "discharged_at", over: intervals)
-        // Seconds from each row to its bucket's end where the join gives the end per row;
-        // otherwise to the series' end E, and the buckets after the row's are taken off below
-        // (Σ (E − t) − n × (E − e) = Σ (e − t) over the n rows of a bucket ending at e).
-        func untilEnd(_ column: String, _ source: Bucketed) -> SQLQueryString {
-            let end: SQLQueryString = source.joined ? "b.e" : "CAST(\(bind: last.end) AS TIMESTAMPTZ)"
-            // `date_part` is double precision; `EXTRACT` is numeric since PostgreSQL 14, and
-            // summing 40,000 numerics cost ~10 % of a year's statement.
-            return postgres ? "date_part('epoch', \(end) - x.\(ident: column))" : "(\(end) - x.\(ident: column))"
+    ///
+    /// On PostgreSQL the leading buckets that start and end on whole UTC hours (all of them but
+    /// a last one clipped to now, in whole-hour zones) read the hourly sums of migration 050
+    /// instead (`hourRows`): per hour, a count and the microseconds past the hour of its
+    /// admissions and of its discharges, so Σ (e − t) over an hour's n events is
+    /// n × (e − hour) − Σ (t − hour). The rest read the admissions.
+    func occupiedSeconds(in intervals: [DateInterval], hourRows: Bool = true) async throws -> [Int: Double] {
+        guard let first = intervals.first else { return [:] }
+        let hourly = postgres && hourRows && Self.contiguous(intervals) ? Self.leadingWholeHours(intervals) : 0
+        var parts: [SQLQueryString] = []
+        var with: [SQLQueryString] = []
+        // (first bucket's index, series end) of each part, by the prefix of its kinds.
+        var ends: [String: (offset: Int, end: Date)] = [:]
+        if hourly > 0 {
+            let span = Array(intervals[0..<hourly])
+            let source = bucketed("admission_hour_events", by: "hour_start", over: span)
+            let end: SQLQueryString = "CAST(\(bind: span[span.count - 1].end) AS TIMESTAMPTZ)"
+            func seconds(_ n: String) -> SQLQueryString {
+                "CAST(SUM(x.\(ident: n) * date_part('epoch', \(end) - x.hour_start)) - CAST(SUM(x.\(ident: n + "_us")) AS DOUBLE PRECISION) / 1000000 AS DOUBLE PRECISION)"
+            }
+            with.append("""
+                h AS (SELECT \(source.bucket) AS bucket, CAST(SUM(x.admitted) AS BIGINT) AS a, \(seconds("admitted")) AS a_s,
+                    CAST(SUM(x.discharged) AS BIGINT) AS d, \(seconds("discharged")) AS d_s FROM \(source.from) GROUP BY bucket)
+                """)
+            parts.append("SELECT 'h_admitted' AS kind, bucket, a AS n, a_s AS seconds FROM h")
+            parts.append("SELECT 'h_discharged' AS kind, bucket, d AS n, d_s AS seconds FROM h")
+            ends["h_"] = (0, span[span.count - 1].end)
         }
-        func perBucket(_ kind: String, _ column: String, _ source: Bucketed) -> SQLQueryString {
-            """
-            SELECT \(literal: kind) AS kind, \(source.bucket) AS bucket, COUNT(*) AS n,
-                CAST(SUM(\(untilEnd(column, source))) AS DOUBLE PRECISION) AS seconds
-            FROM \(source.from)
-            GROUP BY bucket
-            """
+        if hourly < intervals.count {
+            let span = Array(intervals[hourly...])
+            let last = span[span.count - 1]
+            let admittedRows = bucketed("admissions", by: "admitted_at", over: span)
+            let dischargedRows = bucketed("admissions", by: "discharged_at", over: span)
+            // Seconds from each row to its bucket's end where the join gives the end per row;
+            // otherwise to the series' end E, and the buckets after the row's are taken off below
+            // (Σ (E − t) − n × (E − e) = Σ (e − t) over the n rows of a bucket ending at e).
+            func untilEnd(_ column: String, _ source: Bucketed) -> SQLQueryString {
+                let end: SQLQueryString = source.joined ? "b.e" : "CAST(\(bind: last.end) AS TIMESTAMPTZ)"
+                // `date_part` is double precision; `EXTRACT` is numeric since PostgreSQL 14, and
+                // summing 40,000 numerics cost ~10 % of a year's statement.
+                return postgres ? "date_part('epoch', \(end) - x.\(ident: column))" : "(\(end) - x.\(ident: column))"
+            }
+            func perBucket(_ kind: String, _ column: String, _ source: Bucketed) -> SQLQueryString {
+                """
+                SELECT \(literal: kind) AS kind, \(source.bucket) AS bucket, COUNT(*) AS n,
+                    CAST(SUM(\(untilEnd(column, source))) AS DOUBLE PRECISION) AS seconds
+                FROM \(source.from)
+                GROUP BY bucket
+                """
+            }
+            // The bucket list (SQLite, or buckets that are not contiguous) is the same for both.
+            if admittedRows.joined { with.append(bucketTable(span)) }
+            parts.append(perBucket("r_admitted", "admitted_at", admittedRows))
+            parts.append(perBucket("r_discharged", "discharged_at", dischargedRows))
+            ends["r_"] = (hourly, admittedRows.joined ? .distantPast : last.end)
         }
-        let rows = try await sql.raw("""
-            \(admittedRows.with)
-            \(perBucket("admitted", "admitted_at", admittedRows))
-            UNION ALL \(perBucket("discharged", "discharged_at", dischargedRows))
-            UNION ALL SELECT 'open' AS kind, -1 AS bucket, COUNT(*) AS n, CAST(0 AS DOUBLE PRECISION) AS seconds FROM admissions x
+        parts.append("""
+            SELECT 'open' AS kind, -1 AS bucket, COUNT(*) AS n, CAST(0 AS DOUBLE PRECISION) AS seconds FROM admissions x
             WHERE \(scope("x")) AND x.discharged_at >= \(bind: first.start) AND x.admitted_at < \(bind: first.start)
-            UNION ALL SELECT 'open' AS kind, -1 AS bucket, COUNT(*) AS n, CAST(0 AS DOUBLE PRECISION) AS seconds FROM admissions x
+            """)
+        parts.append("""
+            SELECT 'open' AS kind, -1 AS bucket, COUNT(*) AS n, CAST(0 AS DOUBLE PRECISION) AS seconds FROM admissions x
             WHERE \(scope("x")) AND x.discharged_at IS NULL AND x.admitted_at < \(bind: first.start)
-            """).all()
+            """)
+        var statement: SQLQueryString = with.isEmpty ? "" : "WITH "
+        for (i, part) in with.enumerated() { statement += (i == 0 ? "" : ", ") + part }
+        for (i, part) in parts.enumerated() { statement += (i == 0 ? " " : " UNION ALL ") + part }
+        let rows = try await sql.raw(statement).all()
         var open = 0
         var admitted: [Int: (n: Int, seconds: Double)] = [:], discharged: [Int: (n: Int, seconds: Double)] = [:]
         for row in rows {
             let kind = try row.decode(column: "kind", as: String.self)
-            let bucket = try row.decode(column: "bucket", as: Int.self), n = try row.decode(column: "n", as: Int.self)
+            let n = try row.decode(column: "n", as: Int.self)
+            if kind == "open" { open += n; continue }
+            guard let part = ends[String(kind.prefix(2))] else { continue }
+            let bucket = part.offset + (try row.decode(column: "bucket", as: Int.self))
             var seconds = try row.decode(column: "seconds", as: Double.self)
-            if kind != "open", !admittedRows.joined { seconds -= Double(n) * last.end.timeIntervalSince(intervals[bucket].end) }
-            switch kind {
-            case "open": open += n
-            case "admitted": admitted[bucket] = (n, seconds)
-            default: discharged[bucket] = (n, seconds)
+            // Seconds to the part's end; those after this bucket's end are taken off (`.distantPast`: already to the bucket's end).
+            if part.end != .distantPast { seconds -= Double(n) * part.end.timeIntervalSince(intervals[bucket].end) }
+            if kind.hasSuffix("admitted") {
+                let sum = admitted[bucket] ?? (0, 0)
+                admitted[bucket] = (sum.n + n, sum.seconds + seconds)
+            } else {
+                let sum = discharged[bucket] ?? (0, 0)
+                discharged[bucket] = (sum.n + n, sum.seconds + seconds)
             }
         }
         var occupied: [Int: Double] = [:]
@@ -215,6 +259,11 @@ struct AnalyticsQueries {
             open += inflow.n - outflow.n
         }
         return occupied
+    }
+
+    /// How many leading intervals start and end on whole UTC hours.
+    static func leadingWholeHours(_ intervals: [DateInterval]) -> Int {
+        intervals.prefix { AppointmentCountSource.onWholeHours([$0]) }.count
     }
 
     /// Patients high-risk at each bucket's end. Every assessment is the latest of its (patient,

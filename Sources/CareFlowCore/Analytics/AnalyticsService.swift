@@ -104,7 +104,7 @@ public struct AnalyticsService: Sendable {
             // Only the part of each bucket that has happened: the current one up to now, a
             // future one not at all (its values are null rather than a misleading zero).
             let elapsed = intervals.map { $0.start < now ? DateInterval(start: $0.start, end: min($0.end, now)) : nil }
-            let seconds = try await queries.occupiedSeconds(in: elapsed.compactMap { $0 })
+            let seconds = try await queries.occupiedSeconds(in: elapsed.compactMap { $0 }, hourRows: source == .automatic)
             return indices.map { index in
                 guard let part = elapsed[index] else { return .occupancy(beds: beds, averageOccupiedBeds: nil, occupancy: nil) }
                 // `occupiedSeconds` numbers the elapsed buckets only; they are the first ones.

@@ -9,7 +9,8 @@ public enum AppointmentCountSource: Sendable, Equatable {
     /// offsets are whole hours, clock changes included); the appointments otherwise (e.g.
     /// Asia/Kolkata, +05:30).
     case automatic
-    /// Always the appointments: to check the hourly counts against, or to bypass them.
+    /// Always the appointments (for occupancy, the admissions rather than the hourly sums of
+    /// migration 050): to check the hourly tables against, or to bypass them.
     case appointments
 
     /// Whether the hourly counts answer these buckets.
