@@ -38,6 +38,19 @@ final class JSONOutput {
         case let url as URL: return writeString(url.absoluteString)
         case let data as Data: return writeString(data.base64EncodedString())
         case let decimal as Decimal: return append(decimal.description)
+        // Counts by name (an analytics bucket's `by_status`, 365 of them in a year by day):
+        // written directly instead of through `Dictionary.encode` and a keyed container.
+        case let counts as [String: Int]:
+            append(UInt8(ascii: "{"))
+            var first = true
+            for (key, count) in counts {
+                if !first { append(UInt8(ascii: ",")) }
+                first = false
+                writeString(key)
+                append(UInt8(ascii: ":"))
+                writeInteger(count)
+            }
+            return append(UInt8(ascii: "}"))
         default: break
         }
         let encoder = JSONValueWriter(output: self, codingPath: codingPath)
