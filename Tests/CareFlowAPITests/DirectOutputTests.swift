@@ -84,4 +84,28 @@ struct DirectOutputTests {
             #expect(try await TenantScope(tenantID: other.id, db: app.db).find(Facility.self, t.f1.id!) == nil)
         }
     }
+
+    @Test("Invoice: every database property listed, every value equal", arguments: TestBackend.enabled)
+    func invoice(backend: TestBackend) async throws {
+        try await withCareFlow(backend) { app in
+            let t = try await Fixtures.tenant(app, slug: "direct-invoice")
+            let patient = try await AnalyticsFixtures.patient(app, t, home: t.f1.id!, name: "Invoice")
+            let invoice = Invoice()
+            (invoice.id, invoice.tenantID, invoice.facilityID, invoice.patientID) = (UUID(), t.id, t.f1.id!, patient)
+            (invoice.status, invoice.currency, invoice.subtotal, invoice.tax, invoice.total) = (.paid, "rwf", 1_000, 180, 1_180)
+            (invoice.amountPaid, invoice.amountRefunded, invoice.paidAt, invoice.createdAt) = (1_180, 0, Date(timeIntervalSince1970: 1_780_000_000.5), Date())
+            (invoice.number, invoice.paymentProvider, invoice.providerPaymentID, invoice.lastEventCreated) = ("INV-1", "stripe", "pi_direct", 1_780_000_000)
+            try await invoice.create(on: app.db)
+            let viaFluent = try #require(try await Invoice.query(on: app.db).filter(\.$id == invoice.id!).first())
+            let direct = try #require(try await app.db.selectDirect(Invoice.self, "WHERE \"id\" = \(bind: invoice.id!)").first)
+            let listed = Set(Invoice().directProperties.flatMap { $0.keys.map(\.description) })
+            let declared = Set(Invoice().properties.compactMap { $0 as? any AnyDatabaseProperty }.flatMap { $0.keys.map(\.description) })
+            #expect(listed == declared)
+            #expect(Invoice().directProperties.count == Invoice().properties.count)
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = .sortedKeys
+            #expect(try encoder.encode(direct) == encoder.encode(viaFluent))
+            #expect(direct.providerPaymentID == "pi_direct" && direct.status == .paid)
+        }
+    }
 }

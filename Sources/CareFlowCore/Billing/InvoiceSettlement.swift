@@ -1,5 +1,6 @@
 import FluentKit
 import Foundation
+import SQLKit
 
 /// Moves invoices for payment events (issue 14): a payment that succeeded pays the invoice when
 /// its amount and currency are exactly what is due; a failure is audited and leaves it open; a
@@ -59,14 +60,18 @@ public struct InvoiceSettlement: Sendable {
         let intents = Array(Set(events.map(\.update.providerPaymentID)))
         let sessions = Array(Set(events.compactMap(\.update.checkoutSessionID)))
         let ids = Array(Set(events.compactMap { $0.update.metadata["invoice_id"].flatMap(UUID.init(uuidString:)) }))
-        return try await Invoice.query(on: db)
-            .filter(\.$tenantID ~~ tenants)
-            .group(.or) { or in
-                or.filter(\.$providerPaymentID ~~ intents)
-                if !sessions.isEmpty { or.filter(\.$checkoutSessionID ~~ sessions) }
-                if !ids.isEmpty { or.filter(\.$id ~~ ids) }
-            }
-            .all()
+        // Written SQL (`selectDirect`): Fluent's builder reflected over the model on every batch.
+        var matches: SQLQueryString = "\"provider_payment_id\" IN \(Self.list(intents))"
+        if !sessions.isEmpty { matches += " OR \"checkout_session_id\" IN \(Self.list(sessions))" }
+        if !ids.isEmpty { matches += " OR \"id\" IN \(Self.list(ids))" }
+        return try await db.selectDirect(Invoice.self, "WHERE \"tenant_id\" IN \(Self.list(tenants)) AND (\(matches))")
+    }
+
+    /// `(?, ?, …)`: each value bound.
+    private static func list(_ values: [some Encodable & Sendable]) -> SQLQueryString {
+        var list: SQLQueryString = "("
+        for (i, value) in values.enumerated() { list += (i == 0 ? "" : ", ") + "\(bind: value)" }
+        return list + ")"
     }
 
     static func match(_ event: Event, in invoices: [Invoice]) -> Invoice? {

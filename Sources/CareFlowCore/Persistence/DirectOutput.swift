@@ -160,3 +160,16 @@ extension Facility: DirectOutput {
         [$id, $tenantID, $code, $name, $timezone, $address, $active, $createdAt, $updatedAt]
     }
 }
+
+/// Invoices are looked up by every batch of payment webhooks (`InvoiceSettlement`), most of
+/// which match none: Fluent built the query's column list by reflection each time (5 % of a
+/// webhook's CPU, benchmarks/PROFILE.md session 14).
+extension Invoice: DirectOutput {
+    static let directColumns = makeDirectColumns()
+
+    var directProperties: [any AnyDatabaseProperty] {
+        [$id, $tenantID, $facilityID, $patientID, $number, $status, $currency, $subtotal, $tax, $total, $amountPaid, $amountRefunded,
+         $appointmentID, $admissionID, $paymentProvider, $providerPaymentID, $checkoutSessionID, $lastEventCreated, $issuedAt, $paidAt,
+         $voidedAt, $createdBy, $createdAt, $updatedAt]
+    }
+}
