@@ -31,7 +31,7 @@ struct LocalTimestampTests {
         }
     }
 
-    @Test("around clock changes, day, month and year ends, leap days and before 1970")
+    @Test("around clock changes, day, month and year ends, leap days, before 1970, fractions that round to the next second")
     func edges() throws {
         let instants: [Double] = [
             0, -1, -86_400, -0.5, 951_782_400, 951_868_799.999, 1_709_164_800,  // 1970, 1969, 2000-02-29, 2024-02-29
@@ -39,6 +39,7 @@ struct LocalTimestampTests {
             1_729_990_800, 1_729_987_200, 1_729_994_400,  // around 2024-10-27 01:00 UTC (EU autumn)
             1_767_225_599, 1_767_225_600,  // 2025-12-31T23:59:59Z, 2026-01-01T00:00:00Z
             -2_208_988_800, -631_152_000,  // 1900-01-01, 1950-01-01
+            1_269_478_505.9996, 1_269_478_505.9994, 1_269_478_505.0004, -0.0004, -0.0006,  // the millisecond rounding
         ]
         for name in Self.zones {
             let zone = try #require(TimeZone(identifier: name))

@@ -14,9 +14,11 @@ public struct LocalTimestamp: Sendable {
         self.timeZone = timeZone
     }
 
-    /// Whole seconds (the formatter drops the fraction, rounding down), the zone's offset, `Z` for zero.
+    /// Whole seconds, the zone's offset, `Z` for zero. As the formatter (ICU counts milliseconds):
+    /// the instant is rounded to the millisecond, then the fraction of a second dropped.
     public func string(from date: Date) -> String {
-        let whole = Int(date.timeIntervalSince1970.rounded(.down))
+        let milliseconds = (date.timeIntervalSince1970 * 1_000).rounded()
+        let whole = Int((milliseconds / 1_000).rounded(.down))
         let offset = timeZone.secondsFromGMT(for: date)
         let local = whole + offset
         let days = Int((Double(local) / 86_400).rounded(.down))
