@@ -18,20 +18,12 @@ struct DirectOutputTests {
             let viaFluent = try await scope.query(Patient.self).filter(\.$id == id).all()
             let direct = try await scope.query(Patient.self).filter(\.$id == id).allDirect()
             #expect(direct.count == 1 && viaFluent.count == 1)
-            // The hand-written list names every database property of the model, once.
-            let listed = Set(Patient().directProperties.flatMap { $0.keys.map(\.description) })
-            let declared = Set(Patient().properties.compactMap { $0 as? any AnyDatabaseProperty }.flatMap { $0.keys.map(\.description) })
-            #expect(listed == declared)
-            #expect(Patient().directProperties.count == Patient().properties.count)
-            // And reads the same values.
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = .sortedKeys
-            #expect(try encoder.encode(direct[0]) == encoder.encode(viaFluent[0]))
+            try Self.expectSameAsFluent(direct[0], viaFluent[0])
             #expect(direct[0].id == id && direct[0].userID == t[.patient].id)
             // The written-out SELECT (`selectDirect`, behind `TenantScope.find`) reads the same
             // row, only inside its tenant, as a row Fluent can update.
             let selected = try #require(try await scope.find(Patient.self, id))
-            #expect(try encoder.encode(selected) == encoder.encode(viaFluent[0]))
+            try Self.expectSameAsFluent(selected, viaFluent[0])
             let other = try await Fixtures.tenant(app, slug: "direct-other")
             #expect(try await TenantScope(tenantID: other.id, db: app.db).find(Patient.self, id) == nil)
             selected.birthYear = 1970
@@ -52,13 +44,7 @@ struct DirectOutputTests {
             try await scope.update(nurse)
             let viaFluent = try #require(try await scope.query(User.self).filter(\.$id == t[.nurse].id).first())
             let direct = try #require(try await scope.find(User.self, t[.nurse].id))
-            let listed = Set(User().directProperties.flatMap { $0.keys.map(\.description) })
-            let declared = Set(User().properties.compactMap { $0 as? any AnyDatabaseProperty }.flatMap { $0.keys.map(\.description) })
-            #expect(listed == declared)
-            #expect(User().directProperties.count == User().properties.count)
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = .sortedKeys
-            #expect(try encoder.encode(direct) == encoder.encode(viaFluent))
+            try Self.expectSameAsFluent(direct, viaFluent)
         }
     }
 
@@ -73,13 +59,7 @@ struct DirectOutputTests {
             try await scope.update(facility)
             let viaFluent = try #require(try await scope.query(Facility.self).filter(\.$id == t.f1.id!).first())
             let direct = try #require(try await scope.find(Facility.self, t.f1.id!))
-            let listed = Set(Facility().directProperties.flatMap { $0.keys.map(\.description) })
-            let declared = Set(Facility().properties.compactMap { $0 as? any AnyDatabaseProperty }.flatMap { $0.keys.map(\.description) })
-            #expect(listed == declared)
-            #expect(Facility().directProperties.count == Facility().properties.count)
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = .sortedKeys
-            #expect(try encoder.encode(direct) == encoder.encode(viaFluent))
+            try Self.expectSameAsFluent(direct, viaFluent)
             #expect(direct.address == "KN 3 Rd, Kigali")
             #expect(try await TenantScope(tenantID: other.id, db: app.db).find(Facility.self, t.f1.id!) == nil)
         }
@@ -98,14 +78,20 @@ struct DirectOutputTests {
             try await invoice.create(on: app.db)
             let viaFluent = try #require(try await Invoice.query(on: app.db).filter(\.$id == invoice.id!).first())
             let direct = try #require(try await app.db.selectDirect(Invoice.self, "WHERE \"id\" = \(bind: invoice.id!)").first)
-            let listed = Set(Invoice().directProperties.flatMap { $0.keys.map(\.description) })
-            let declared = Set(Invoice().properties.compactMap { $0 as? any AnyDatabaseProperty }.flatMap { $0.keys.map(\.description) })
-            #expect(listed == declared)
-            #expect(Invoice().directProperties.count == Invoice().properties.count)
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = .sortedKeys
-            #expect(try encoder.encode(direct) == encoder.encode(viaFluent))
+            try Self.expectSameAsFluent(direct, viaFluent)
             #expect(direct.providerPaymentID == "pi_direct" && direct.status == .paid)
         }
+    }
+
+    /// The model's hand-written list names every database property of the model, once, and the
+    /// row read through it holds the same values as Fluent's reading of it.
+    static func expectSameAsFluent<M: DirectOutput & Encodable>(_ direct: M, _ viaFluent: M) throws {
+        let listed = Set(M().directProperties.flatMap { $0.keys.map(\.description) })
+        let declared = Set(M().properties.compactMap { $0 as? any AnyDatabaseProperty }.flatMap { $0.keys.map(\.description) })
+        #expect(listed == declared, "\(M.self)")
+        #expect(M().directProperties.count == M().properties.count, "\(M.self)")
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        #expect(try encoder.encode(direct) == encoder.encode(viaFluent), "\(M.self)")
     }
 }

@@ -195,8 +195,9 @@ struct AnalyticsQueries {
         let hourly = postgres && hourRows && Self.contiguous(intervals) ? Self.leadingWholeHours(intervals) : 0
         var parts: [SQLQueryString] = []
         var with: [SQLQueryString] = []
-        // (first bucket's index, series end) of each part, by the prefix of its kinds.
-        var ends: [String: (offset: Int, end: Date)] = [:]
+        // Each part's first bucket index and, when its seconds run to the series' end rather
+        // than each bucket's, that end; by the prefix of its kinds.
+        var spans: [String: (offset: Int, seriesEnd: Date?)] = [:]
         if hourly > 0 {
             let span = Array(intervals[0..<hourly])
             let source = bucketed("admission_hour_events", by: "hour_start", over: span)
@@ -210,7 +211,7 @@ struct AnalyticsQueries {
                 """)
             parts.append("SELECT 'h_admitted' AS kind, bucket, a AS n, a_s AS seconds FROM h")
             parts.append("SELECT 'h_discharged' AS kind, bucket, d AS n, d_s AS seconds FROM h")
-            ends["h_"] = (0, span[span.count - 1].end)
+            spans["h_"] = (0, span[span.count - 1].end)
         }
         if hourly < intervals.count {
             let span = Array(intervals[hourly...])
@@ -238,7 +239,7 @@ struct AnalyticsQueries {
             if admittedRows.joined { with.append(bucketTable(span)) }
             parts.append(perBucket("r_admitted", "admitted_at", admittedRows))
             parts.append(perBucket("r_discharged", "discharged_at", dischargedRows))
-            ends["r_"] = (hourly, admittedRows.joined ? .distantPast : last.end)
+            spans["r_"] = (hourly, admittedRows.joined ? nil : last.end)
         }
         parts.append("""
             SELECT 'open' AS kind, -1 AS bucket, COUNT(*) AS n, CAST(0 AS DOUBLE PRECISION) AS seconds FROM admissions x
@@ -258,11 +259,11 @@ struct AnalyticsQueries {
             let kind = try row.decode(column: "kind", as: String.self)
             let n = try row.decode(column: "n", as: Int.self)
             if kind == "open" { open += n; continue }
-            guard let part = ends[String(kind.prefix(2))] else { continue }
+            guard let part = spans[String(kind.prefix(2))] else { continue }
             let bucket = part.offset + (try row.decode(column: "bucket", as: Int.self))
             var seconds = try row.decode(column: "seconds", as: Double.self)
-            // Seconds to the part's end; those after this bucket's end are taken off (`.distantPast`: already to the bucket's end).
-            if part.end != .distantPast { seconds -= Double(n) * part.end.timeIntervalSince(intervals[bucket].end) }
+            // Seconds to the series' end: those after this bucket's end are taken off.
+            if let end = part.seriesEnd { seconds -= Double(n) * end.timeIntervalSince(intervals[bucket].end) }
             if kind.hasSuffix("admitted") {
                 let sum = admitted[bucket] ?? (0, 0)
                 admitted[bucket] = (sum.n + n, sum.seconds + seconds)

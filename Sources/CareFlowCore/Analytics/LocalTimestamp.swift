@@ -4,8 +4,8 @@ import Foundation
 /// `ISO8601DateFormatter` with `.withInternetDateTime` writes them, without it: on Linux the
 /// formatter builds a CoreFoundation object per instance and formats through ICU, ~7.5 % of an
 /// analytics answer of twelve buckets (benchmarks/PROFILE.md, session 14); a year by day has 730
-/// bounds. The zone gives the offset; the civil date is arithmetic (days from 1970 to year,
-/// month, day, as in Howard Hinnant's `civil_from_days`). `LocalTimestampTests` compares it
+/// bounds. The zone gives the offset; the civil date is arithmetic (`CalendarDay`'s
+/// `civil_from_days`). `LocalTimestampTests` compares it
 /// with the formatter across zones, clock changes and centuries.
 public struct LocalTimestamp: Sendable {
     public let timeZone: TimeZone
@@ -23,7 +23,7 @@ public struct LocalTimestamp: Sendable {
         let local = whole + offset
         let days = Int((Double(local) / 86_400).rounded(.down))
         let secondOfDay = local - days * 86_400
-        let (year, month, day) = Self.civil(fromDays: days)
+        let (year, month, day) = CalendarDay.civilComponents(fromDays: days)
         var text = ""
         text.reserveCapacity(25)
         Self.append(year, width: 4, to: &text)
@@ -49,19 +49,6 @@ public struct LocalTimestamp: Sendable {
             Self.append(magnitude % 60, width: 2, to: &text)
         }
         return text
-    }
-
-    /// Proleptic Gregorian (year, month, day) of a day counted from 1970-01-01.
-    static func civil(fromDays days: Int) -> (year: Int, month: Int, day: Int) {
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let dayOfEra = z - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1_460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let monthIndex = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * monthIndex + 2) / 5 + 1
-        let month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
-        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
     }
 
     private static func append(_ value: Int, width: Int, to text: inout String) {

@@ -70,6 +70,12 @@ public struct CalendarDay: Sendable, Hashable, Comparable, CustomStringConvertib
     }
 
     static func civil(fromDays z0: Int) -> CalendarDay {
+        let (y, m, d) = civilComponents(fromDays: z0)
+        return CalendarDay(year: y, month: m, day: d)!
+    }
+
+    /// (year, month, day) of a day counted from 1970-01-01, for any year (`civil` keeps 1…9999).
+    static func civilComponents(fromDays z0: Int) -> (year: Int, month: Int, day: Int) {
         let z = z0 + 719_468
         let era = (z >= 0 ? z : z - 146_096) / 146_097
         let doe = z - era * 146_097
@@ -78,7 +84,6 @@ public struct CalendarDay: Sendable, Hashable, Comparable, CustomStringConvertib
         let mp = (5 * doy + 2) / 153
         let d = doy - (153 * mp + 2) / 5 + 1
         let m = mp < 10 ? mp + 3 : mp - 9
-        let y = yoe + era * 400 + (m <= 2 ? 1 : 0)
-        return CalendarDay(year: y, month: m, day: d)!
+        return (yoe + era * 400 + (m <= 2 ? 1 : 0), m, d)
     }
 }
