@@ -12,8 +12,8 @@ struct AnalyticsController: RouteCollection {
     }
 
     @Sendable
-    func series(req: Request, metric: AnalyticsMetric) async throws -> AnalyticsSeriesDTO {
+    func series(req: Request, metric: AnalyticsMetric) async throws -> AnalyticsSeriesJSON {
         let query = try req.validatedQuery(AnalyticsSeriesQuery.self)
-        return AnalyticsSeriesDTO(try await req.services.analytics.series(metric: metric, filter: query.filter, in: req.context()))
+        return AnalyticsSeriesJSON(series: try await req.services.analytics.series(metric: metric, filter: query.filter, in: req.context()))
     }
 }

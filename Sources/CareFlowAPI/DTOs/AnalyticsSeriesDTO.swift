@@ -103,8 +103,8 @@ extension AnalyticsSeriesDTO {
             case .count(let n):
                 b.count = n
             case .statusCounts(let counts):
-                b.byStatus = Dictionary(uniqueKeysWithValues: counts.map { ($0.key.rawValue, $0.value) })
-                b.total = counts.values.reduce(0, +)
+                b.byStatus = Dictionary(uniqueKeysWithValues: counts.byStatus.map { ($0.status.rawValue, $0.count) })
+                b.total = counts.total
             case .noShowRate(let noShow, let completed, let rate):
                 (b.noShow, b.completed, b.rate) = (noShow, completed, .some(rate))
             case .occupancy(let beds, let average, let occupancy):

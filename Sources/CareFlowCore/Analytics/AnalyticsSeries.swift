@@ -44,7 +44,7 @@ public enum AnalyticsValues: Sendable, Equatable {
     /// admissions, discharges, high_risk_patients.
     case count(Int)
     /// appointments: every status, zero when none.
-    case statusCounts([Appointment.Status: Int])
+    case statusCounts(StatusCounts)
     /// no_show_rate: `rate` is nil when completed + no_show is 0.
     case noShowRate(noShow: Int, completed: Int, rate: Double?)
     /// occupancy: nil ratios for a bucket that has not begun or a scope without beds.
@@ -87,8 +87,7 @@ extension AnalyticsSeries {
             case .count(let n):
                 rows.append(bounds + [String(n)])
             case .statusCounts(let counts):
-                let cells = Appointment.Status.allCases.map { counts[$0] ?? 0 }
-                rows.append(bounds + cells.map(String.init) + [String(cells.reduce(0, +))])
+                rows.append(bounds + counts.byStatus.map { String($0.count) } + [String(counts.total)])
             case .noShowRate(let noShow, let completed, let rate):
                 rows.append(bounds + [String(noShow), String(completed), rate.map { String($0) } ?? ""])
             case .occupancy(let beds, let average, let ratio):

@@ -17,6 +17,15 @@ public struct LocalTimestamp: Sendable {
     /// Whole seconds, the zone's offset, `Z` for zero. As the formatter (ICU counts milliseconds):
     /// the instant is rounded to the millisecond, then the fraction of a second dropped.
     public func string(from date: Date) -> String {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(25)
+        write(date, to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// The same text as `string(from:)`, appended as UTF-8 bytes: what a JSON body or a CSV
+    /// row is made of, without a `String` per timestamp (730 of them in a year by day).
+    public func write(_ date: Date, to bytes: inout [UInt8]) {
         let milliseconds = (date.timeIntervalSince1970 * 1_000).rounded()
         let whole = Int((milliseconds / 1_000).rounded(.down))
         let offset = timeZone.secondsFromGMT(for: date)
@@ -24,36 +33,46 @@ public struct LocalTimestamp: Sendable {
         let days = Int((Double(local) / 86_400).rounded(.down))
         let secondOfDay = local - days * 86_400
         let (year, month, day) = CalendarDay.civilComponents(fromDays: days)
-        var text = ""
-        text.reserveCapacity(25)
-        Self.append(year, width: 4, to: &text)
-        text += "-"
-        Self.append(month, width: 2, to: &text)
-        text += "-"
-        Self.append(day, width: 2, to: &text)
-        text += "T"
-        Self.append(secondOfDay / 3_600, width: 2, to: &text)
-        text += ":"
-        Self.append(secondOfDay / 60 % 60, width: 2, to: &text)
-        text += ":"
-        Self.append(secondOfDay % 60, width: 2, to: &text)
-        if offset == 0 { return text + "Z" }
+        Self.append(year, width: 4, to: &bytes)
+        bytes.append(UInt8(ascii: "-"))
+        Self.append(month, width: 2, to: &bytes)
+        bytes.append(UInt8(ascii: "-"))
+        Self.append(day, width: 2, to: &bytes)
+        bytes.append(UInt8(ascii: "T"))
+        Self.append(secondOfDay / 3_600, width: 2, to: &bytes)
+        bytes.append(UInt8(ascii: ":"))
+        Self.append(secondOfDay / 60 % 60, width: 2, to: &bytes)
+        bytes.append(UInt8(ascii: ":"))
+        Self.append(secondOfDay % 60, width: 2, to: &bytes)
+        if offset == 0 { return bytes.append(UInt8(ascii: "Z")) }
         let magnitude = abs(offset)
-        text += offset < 0 ? "-" : "+"
-        Self.append(magnitude / 3_600, width: 2, to: &text)
-        text += ":"
-        Self.append(magnitude / 60 % 60, width: 2, to: &text)
+        bytes.append(offset < 0 ? UInt8(ascii: "-") : UInt8(ascii: "+"))
+        Self.append(magnitude / 3_600, width: 2, to: &bytes)
+        bytes.append(UInt8(ascii: ":"))
+        Self.append(magnitude / 60 % 60, width: 2, to: &bytes)
         // Historical local mean times are not whole minutes; the formatter then writes the seconds.
         if magnitude % 60 != 0 {
-            text += ":"
-            Self.append(magnitude % 60, width: 2, to: &text)
+            bytes.append(UInt8(ascii: ":"))
+            Self.append(magnitude % 60, width: 2, to: &bytes)
         }
-        return text
     }
 
-    private static func append(_ value: Int, width: Int, to text: inout String) {
-        let digits = String(value)
-        if digits.count < width { text += String(repeating: "0", count: width - digits.count) }
-        text += digits
+    /// `value` in decimal, zero-padded to `width` digits (a negative year keeps its sign first).
+    private static func append(_ value: Int, width: Int, to bytes: inout [UInt8]) {
+        if value < 0 { bytes.append(UInt8(ascii: "-")) }
+        var magnitude = value.magnitude
+        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
+                     UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
+            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        var count = 0
+        withUnsafeMutableBytes(of: &digits) { buffer in
+            repeat {
+                buffer[19 - count] = UInt8(ascii: "0") + UInt8(magnitude % 10)
+                magnitude /= 10
+                count += 1
+            } while magnitude > 0
+            for _ in count..<max(width, count) { bytes.append(UInt8(ascii: "0")) }
+            bytes.append(contentsOf: buffer[(20 - count)...])
+        }
     }
 }

@@ -55,16 +55,16 @@ struct ConsoleDashboardPanel: Encodable, Sendable {
 
         case .appointments:
             let statuses = Appointment.Status.allCases
-            let counts: [[Appointment.Status: Int]] = series.buckets.map { if case .statusCounts(let c) = $0.values { c } else { [:] } }
+            let counts: [StatusCounts] = series.buckets.map { if case .statusCounts(let c) = $0.values { c } else { StatusCounts() } }
             let chart = TimeSeriesChart(
                 title: "Appointments by status", kind: .stackedBars, labels: labels,
-                series: statuses.map { status in ChartSeries(name: Self.name(of: status), values: counts.map { Double($0[status] ?? 0) }) },
+                series: statuses.map { status in ChartSeries(name: Self.name(of: status), values: counts.map { Double($0[status]) }) },
                 unit: .count)
             let table = ConsoleDashboardTable(
                 caption: "Appointments by status", columns: statuses.map(Self.name(of:)) + ["Total"],
                 rows: rows { values in
                     guard case .statusCounts(let c) = values else { return [] }
-                    return statuses.map { .int($0.rawValue, c[$0] ?? 0) } + [.int("total", c.values.reduce(0, +))]
+                    return statuses.map { .int($0.rawValue, c[$0]) } + [.int("total", c.total)]
                 })
             return [ConsoleDashboardPanel(id: "appointments", heading: "Appointments by status", chart: chart, table: table)]
 
