@@ -152,6 +152,44 @@ struct AnalyticsQueries {
         return complete ? rows : nil
     }
 
+    /// Rows of integer columns and one floating-point measure, packed as `integerRows` packs
+    /// them (the measure last, in the database's text form of a double: PostgreSQL writes the
+    /// shortest text that reads back to the same double). Occupancy's ~1,500 rows for a year by
+    /// day spent a fifth of the server's CPU in SQLKit's generic decoding (PROFILE.md, session 15).
+    func measuredRows(_ inner: SQLQueryString, integers: [String], measure: String) async throws -> [(integers: [Int], measure: Double)] {
+        var joined: SQLQueryString = ""
+        for column in integers { joined += "CAST(q.\(ident: column) AS TEXT) || ',' || " }
+        joined += "CAST(q.\(ident: measure) AS TEXT)"
+        let aggregate: SQLQueryString = postgres ? "string_agg(\(joined), ';')" : "group_concat(\(joined), ';')"
+        guard let row = try await sql.raw("SELECT \(aggregate) AS packed FROM (\(inner)) AS q").first(),
+              let packed = try row.decode(column: "packed", as: String?.self) else { return [] }
+        guard let rows = Self.unpackMeasured(packed, integers: integers.count) else {
+            throw AppError.unavailable("An aggregate could not be read")
+        }
+        return rows
+    }
+
+    /// `1,20,3.5;2,18,-1e-07` as `[([1, 20], 3.5), ([2, 18], -1e-07)]` with `integers` = 2: the
+    /// integers read as `unpack` reads them, the last cell by `strtod`. Nil unless every row has
+    /// that shape.
+    static func unpackMeasured(_ packed: String, integers: Int) -> [(integers: [Int], measure: Double)]? {
+        var rows: [(integers: [Int], measure: Double)] = []
+        if packed.isEmpty { return rows }
+        for line in packed.utf8.split(separator: UInt8(ascii: ";"), omittingEmptySubsequences: false) {
+            guard let comma = line.lastIndex(of: UInt8(ascii: ",")),
+                  let head = unpack(String(decoding: line[..<comma], as: UTF8.self), columns: integers),
+                  head.count == 1, let measure = Self.double(line[line.index(after: comma)...]) else { return nil }
+            rows.append((head[0], measure))
+        }
+        return rows
+    }
+
+    /// A double in C's syntax (as PostgreSQL and SQLite write them), all of `text` or nil;
+    /// Swift's parser reads it in the C locale whatever the process's locale.
+    private static func double(_ text: Substring.UTF8View) -> Double? {
+        text.isEmpty ? nil : Double(Substring(text))
+    }
+
     /// Appointments starting in each bucket, by status: from the hourly counts when `source`
     /// allows and every boundary is a whole UTC hour, from the appointments otherwise.
     func appointmentCounts(_ source: AppointmentCountSource) async throws -> [StatusCounts] {
@@ -236,9 +274,9 @@ struct AnalyticsQueries {
         let hourly = postgres && hourRows && Self.contiguous(intervals) ? Self.leadingWholeHours(intervals) : 0
         var parts: [SQLQueryString] = []
         var with: [SQLQueryString] = []
-        // Each part's first bucket index and, when its seconds run to the series' end rather
-        // than each bucket's, that end; by the prefix of its kinds.
-        var spans: [String: (offset: Int, seriesEnd: Date?)] = [:]
+        // Each source's first bucket index and, when its seconds run to the series' end rather
+        // than each bucket's, that end.
+        var spans: [OccupancyPart.Source: (offset: Int, seriesEnd: Date?)] = [:]
         if hourly > 0 {
             let span = Array(intervals[0..<hourly])
             let source = bucketed("admission_hour_events", by: "hour_start", over: span)
@@ -250,9 +288,9 @@ struct AnalyticsQueries {
                 h AS (SELECT \(source.bucket) AS bucket, CAST(SUM(x.admitted) AS BIGINT) AS a, \(seconds("admitted")) AS a_s,
                     CAST(SUM(x.discharged) AS BIGINT) AS d, \(seconds("discharged")) AS d_s FROM \(source.from) GROUP BY bucket)
                 """)
-            parts.append("SELECT 'h_admitted' AS kind, bucket, a AS n, a_s AS seconds FROM h")
-            parts.append("SELECT 'h_discharged' AS kind, bucket, d AS n, d_s AS seconds FROM h")
-            spans["h_"] = (0, span[span.count - 1].end)
+            parts.append("SELECT \(literal: OccupancyPart.hourAdmitted.rawValue) AS kind, bucket, a AS n, a_s AS seconds FROM h")
+            parts.append("SELECT \(literal: OccupancyPart.hourDischarged.rawValue) AS kind, bucket, d AS n, d_s AS seconds FROM h")
+            spans[.hours] = (0, span[span.count - 1].end)
         }
         if hourly < intervals.count {
             let span = Array(intervals[hourly...])
@@ -268,9 +306,9 @@ struct AnalyticsQueries {
                 // summing 40,000 numerics cost ~10 % of a year's statement.
                 return postgres ? "date_part('epoch', \(end) - x.\(ident: column))" : "(\(end) - x.\(ident: column))"
             }
-            func perBucket(_ kind: String, _ column: String, _ source: Bucketed) -> SQLQueryString {
+            func perBucket(_ kind: OccupancyPart, _ column: String, _ source: Bucketed) -> SQLQueryString {
                 """
-                SELECT \(literal: kind) AS kind, \(source.bucket) AS bucket, COUNT(*) AS n,
+                SELECT \(literal: kind.rawValue) AS kind, \(source.bucket) AS bucket, COUNT(*) AS n,
                     CAST(SUM(\(untilEnd(column, source))) AS DOUBLE PRECISION) AS seconds
                 FROM \(source.from)
                 GROUP BY bucket
@@ -278,44 +316,43 @@ struct AnalyticsQueries {
             }
             // The bucket list (SQLite, or buckets that are not contiguous) is the same for both.
             if admittedRows.joined { with.append(bucketTable(span)) }
-            parts.append(perBucket("r_admitted", "admitted_at", admittedRows))
-            parts.append(perBucket("r_discharged", "discharged_at", dischargedRows))
-            spans["r_"] = (hourly, admittedRows.joined ? nil : last.end)
+            parts.append(perBucket(.rowAdmitted, "admitted_at", admittedRows))
+            parts.append(perBucket(.rowDischarged, "discharged_at", dischargedRows))
+            spans[.admissions] = (hourly, admittedRows.joined ? nil : last.end)
         }
         parts.append("""
-            SELECT 'open' AS kind, -1 AS bucket, COUNT(*) AS n, CAST(0 AS DOUBLE PRECISION) AS seconds FROM admissions x
-            WHERE \(scope("x")) AND x.discharged_at >= \(bind: first.start) AND x.admitted_at < \(bind: first.start)
+            SELECT \(literal: OccupancyPart.open.rawValue) AS kind, -1 AS bucket, COUNT(*) AS n, CAST(0 AS DOUBLE PRECISION) AS seconds
+            FROM admissions x WHERE \(scope("x")) AND x.discharged_at >= \(bind: first.start) AND x.admitted_at < \(bind: first.start)
             """)
         parts.append("""
-            SELECT 'open' AS kind, -1 AS bucket, COUNT(*) AS n, CAST(0 AS DOUBLE PRECISION) AS seconds FROM admissions x
-            WHERE \(scope("x")) AND x.discharged_at IS NULL AND x.admitted_at < \(bind: first.start)
+            SELECT \(literal: OccupancyPart.open.rawValue) AS kind, -1 AS bucket, COUNT(*) AS n, CAST(0 AS DOUBLE PRECISION) AS seconds
+            FROM admissions x WHERE \(scope("x")) AND x.discharged_at IS NULL AND x.admitted_at < \(bind: first.start)
             """)
         var statement: SQLQueryString = with.isEmpty ? "" : "WITH "
         for (i, part) in with.enumerated() { statement += (i == 0 ? "" : ", ") + part }
         for (i, part) in parts.enumerated() { statement += (i == 0 ? " " : " UNION ALL ") + part }
-        let rows = try await sql.raw(statement).all()
         var open = 0
-        var admitted: [Int: (n: Int, seconds: Double)] = [:], discharged: [Int: (n: Int, seconds: Double)] = [:]
-        for row in rows {
-            let kind = try row.decode(column: "kind", as: String.self)
-            let n = try row.decode(column: "n", as: Int.self)
-            if kind == "open" { open += n; continue }
-            guard let part = spans[String(kind.prefix(2))] else { continue }
-            let bucket = part.offset + (try row.decode(column: "bucket", as: Int.self))
-            var seconds = try row.decode(column: "seconds", as: Double.self)
+        var admitted = Array(repeating: (n: 0, seconds: 0.0), count: intervals.count), discharged = admitted
+        for row in try await measuredRows(statement, integers: ["kind", "bucket", "n"], measure: "seconds") {
+            let n = row.integers[2]
+            guard let kind = OccupancyPart(rawValue: row.integers[0]) else { continue }
+            guard let source = kind.source, let part = spans[source] else { open += n; continue }
+            let bucket = part.offset + row.integers[1]
+            guard intervals.indices.contains(bucket) else { continue }
+            var seconds = row.measure
             // Seconds to the series' end: those after this bucket's end are taken off.
             if let end = part.seriesEnd { seconds -= Double(n) * end.timeIntervalSince(intervals[bucket].end) }
-            if kind.hasSuffix("admitted") {
-                let sum = admitted[bucket] ?? (0, 0)
-                admitted[bucket] = (sum.n + n, sum.seconds + seconds)
+            if kind.admits {
+                admitted[bucket].n += n
+                admitted[bucket].seconds += seconds
             } else {
-                let sum = discharged[bucket] ?? (0, 0)
-                discharged[bucket] = (sum.n + n, sum.seconds + seconds)
+                discharged[bucket].n += n
+                discharged[bucket].seconds += seconds
             }
         }
         var occupied: [Int: Double] = [:]
         for (index, bucket) in intervals.enumerated() {
-            let inflow = admitted[index] ?? (0, 0), outflow = discharged[index] ?? (0, 0)
+            let inflow = admitted[index], outflow = discharged[index]
             occupied[index] = Double(open) * bucket.duration + inflow.seconds - outflow.seconds
             open += inflow.n - outflow.n
         }
@@ -378,4 +415,24 @@ struct AnalyticsQueries {
         }
         return money
     }
+}
+
+/// The parts of occupancy's statement, by the code in its `kind` column.
+enum OccupancyPart: Int {
+    /// Stays open at the series' start.
+    case open = 0
+    case hourAdmitted, hourDischarged, rowAdmitted, rowDischarged
+
+    /// Where a part's sums come from: migration 050's hourly sums, or the admissions.
+    enum Source { case hours, admissions }
+
+    var source: Source? {
+        switch self {
+        case .open: nil
+        case .hourAdmitted, .hourDischarged: .hours
+        case .rowAdmitted, .rowDischarged: .admissions
+        }
+    }
+
+    var admits: Bool { self == .hourAdmitted || self == .rowAdmitted }
 }
