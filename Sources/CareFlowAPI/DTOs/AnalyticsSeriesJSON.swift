@@ -7,7 +7,7 @@ import Vapor
 /// a `String` per bucket bound and a dictionary per bucket. Through `Codable` the encoding was a
 /// third of the server's CPU for a year by day (730 bounds, 365 `by_status` objects;
 /// benchmarks/PROFILE.md, session 15). `AnalyticsSeriesJSONTests` holds both writers to the
-/// same values for every kind of bucket. `by_status` lists the statuses in their declared order.
+/// same values for every kind of bucket. `by_status` lists every status, in declared order.
 struct AnalyticsSeriesJSON: AsyncResponseEncodable, Encodable {
     let series: AnalyticsSeries
 

@@ -95,17 +95,21 @@ struct AnalyticsQueries {
     /// generic decoding, which was ~20 % of the application's CPU for a year by day
     /// (benchmarks/PROFILE.md, session 14). Every column must be a non-null integer.
     func integerRows(_ inner: SQLQueryString, columns: [String]) async throws -> [[Int]] {
+        guard let text = try await packed(inner, cells: columns) else { return [] }
+        guard let rows = Self.unpack(text, columns: columns.count) else { throw AppError.unavailable("An aggregate could not be read") }
+        return rows
+    }
+
+    /// The `cells` of the rows of `inner` as one text value made by the database: `,` between
+    /// cells, `;` between rows; nil when there are no rows.
+    private func packed(_ inner: SQLQueryString, cells: [String]) async throws -> String? {
         var joined: SQLQueryString = ""
-        for (i, column) in columns.enumerated() {
-            joined += (i == 0 ? "" : " || ',' || ") + "CAST(q.\(ident: column) AS TEXT)"
+        for (i, cell) in cells.enumerated() {
+            joined += (i == 0 ? "" : " || ',' || ") + "CAST(q.\(ident: cell) AS TEXT)"
         }
         let aggregate: SQLQueryString = postgres ? "string_agg(\(joined), ';')" : "group_concat(\(joined), ';')"
-        guard let row = try await sql.raw("SELECT \(aggregate) AS packed FROM (\(inner)) AS q").first(),
-              let packed = try row.decode(column: "packed", as: String?.self) else { return [] }
-        guard let rows = Self.unpack(packed, columns: columns.count) else {
-            throw AppError.unavailable("An aggregate could not be read")
-        }
-        return rows
+        guard let row = try await sql.raw("SELECT \(aggregate) AS packed FROM (\(inner)) AS q").first() else { return nil }
+        return try row.decode(column: "packed", as: String?.self)
     }
 
     /// `1,20,3;2,18,4` as `[[1, 20, 3], [2, 18, 4]]`, read byte by byte (splitting into
@@ -123,8 +127,8 @@ struct AnalyticsQueries {
             (value, negative, digits) = (0, false, 0)
             return true
         }
-        var utf8 = packed
-        let complete: Bool = utf8.withUTF8 { bytes in
+        var text = packed
+        let complete: Bool = text.withUTF8 { bytes in
             for byte in bytes {
                 switch byte {
                 case UInt8(ascii: "0")...UInt8(ascii: "9"):
@@ -157,20 +161,15 @@ struct AnalyticsQueries {
     /// shortest text that reads back to the same double). Occupancy's ~1,500 rows for a year by
     /// day spent a fifth of the server's CPU in SQLKit's generic decoding (PROFILE.md, session 15).
     func measuredRows(_ inner: SQLQueryString, integers: [String], measure: String) async throws -> [(integers: [Int], measure: Double)] {
-        var joined: SQLQueryString = ""
-        for column in integers { joined += "CAST(q.\(ident: column) AS TEXT) || ',' || " }
-        joined += "CAST(q.\(ident: measure) AS TEXT)"
-        let aggregate: SQLQueryString = postgres ? "string_agg(\(joined), ';')" : "group_concat(\(joined), ';')"
-        guard let row = try await sql.raw("SELECT \(aggregate) AS packed FROM (\(inner)) AS q").first(),
-              let packed = try row.decode(column: "packed", as: String?.self) else { return [] }
-        guard let rows = Self.unpackMeasured(packed, integers: integers.count) else {
+        guard let text = try await packed(inner, cells: integers + [measure]) else { return [] }
+        guard let rows = Self.unpackMeasured(text, integers: integers.count) else {
             throw AppError.unavailable("An aggregate could not be read")
         }
         return rows
     }
 
     /// `1,20,3.5;2,18,-1e-07` as `[([1, 20], 3.5), ([2, 18], -1e-07)]` with `integers` = 2: the
-    /// integers read as `unpack` reads them, the last cell by `strtod`. Nil unless every row has
+    /// integers read as `unpack` reads them, the last cell as a double. Nil unless every row has
     /// that shape.
     static func unpackMeasured(_ packed: String, integers: Int) -> [(integers: [Int], measure: Double)]? {
         var rows: [(integers: [Int], measure: Double)] = []

@@ -20,8 +20,11 @@ public struct ProfileService: Sendable {
     /// event loop's connection instead of queuing on the service's.
     public func profile(of principal: Principal, on requestDB: (any Database)? = nil) async throws -> AccountProfile {
         let generation = memo.generation
+        // The entry ages from before the read, not from when it returns: a read slowed by load
+        // must not stretch how long another replica's change can stay unseen beyond the ttl.
+        let readStarted = Date()
         let (user, cipher) = try await account(of: principal, on: requestDB ?? db)
-        memo.remember(user, cipher: cipher, readAt: generation)
+        memo.remember(user, cipher: cipher, readAt: generation, now: readStarted)
         return try Self.profile(user, cipher: cipher)
     }
 
