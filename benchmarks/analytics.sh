@@ -73,6 +73,7 @@ WHERE w.name LIKE 'Bench %';
 VACUUM ANALYZE appointments;
 VACUUM ANALYZE appointment_hour_counts;
 VACUUM ANALYZE admissions;
+VACUUM ANALYZE admission_hour_events;
 VACUUM ANALYZE wards;
 SQL
 echo "seeded $APPOINTMENTS appointments and 20000 admissions in $(( $(date +%s) - t0 ))s"
