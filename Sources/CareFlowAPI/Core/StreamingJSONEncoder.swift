@@ -146,6 +146,19 @@ final class JSONOutput {
     }
 }
 
+extension JSONOutput {
+    /// Text that needs no escaping (keys, punctuation, enum raw values), as it is.
+    func raw(_ text: StaticString) {
+        text.withUTF8Buffer { bytes.append(contentsOf: $0) }
+    }
+
+    /// A number, or null when there is none.
+    func number(_ value: Double?) throws {
+        guard let value else { return append("null") }
+        try writeDouble(value, codingPath: [])
+    }
+}
+
 /// The encoder one value writes itself through: it opens the container the value asks for and
 /// closes it when the value's `encode(to:)` returns.
 final class JSONValueWriter: Encoder {

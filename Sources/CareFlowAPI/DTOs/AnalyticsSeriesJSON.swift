@@ -72,16 +72,14 @@ struct AnalyticsSeriesJSON: AsyncResponseEncodable, Encodable {
             out.writeInteger(n)
         case .statusCounts(let counts):
             out.raw(",\"by_status\":{")
-            var total = 0
             for (index, (status, n)) in counts.byStatus.enumerated() {
                 out.raw(index == 0 ? "\"" : ",\"")
-                out.raw(status.rawValue)
+                out.append(status.rawValue)
                 out.raw("\":")
                 out.writeInteger(n)
-                total += n
             }
             out.raw("},\"total\":")
-            out.writeInteger(total)
+            out.writeInteger(counts.total)
         case .noShowRate(let noShow, let completed, let rate):
             out.raw(",\"no_show\":")
             out.writeInteger(noShow)
@@ -111,22 +109,5 @@ struct AnalyticsSeriesJSON: AsyncResponseEncodable, Encodable {
             }
             out.raw("]")
         }
-    }
-}
-
-extension JSONOutput {
-    /// Text that needs no escaping (keys, punctuation, enum raw values), as it is.
-    func raw(_ text: StaticString) {
-        text.withUTF8Buffer { bytes.append(contentsOf: $0) }
-    }
-
-    func raw(_ text: String) {
-        bytes.append(contentsOf: text.utf8)
-    }
-
-    /// A number, or null when there is none.
-    func number(_ value: Double?) throws {
-        guard let value else { return append("null") }
-        try writeDouble(value, codingPath: [])
     }
 }
