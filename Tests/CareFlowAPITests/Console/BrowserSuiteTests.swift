@@ -28,7 +28,7 @@ struct BrowserSuiteTests {
             Issue.record("\(CareflowExecutable.path) is missing: run `swift build` before `swift test`")
             return
         }
-        try await withCareFlow(backend) { app in
+        try await withCareFlow(backend, queued: false) { app in
             let output = CareflowExecutable.root.appendingPathComponent("Tests/Browser/output/\(backend)").path
             var arguments = [Self.script, "--binary", CareflowExecutable.path, "--output", output]
             if case .postgres = backend {

@@ -11,14 +11,19 @@ import VaporTesting
 /// SQLite the database is a copy of the process's migrated template (`TemplateDatabase`), so the
 /// app starts as `serve` does on a migrated database: everything `configure` does, no migration.
 /// On PostgreSQL each test migrates its own schema.
+///
+/// `queued: false` is for the few tests that hold one app for minutes while another process
+/// does the work (the contract fuzzer, the browser walk): queued behind the gate they started
+/// last and then ran alone, on one core, for the last minute of the suite.
 func withCareFlow<T>(
     _ backend: TestBackend,
     tenantFiles: [String: String] = [:],
     configure adjust: (inout AppConfiguration) -> Void = { _ in },
     metrics: PrometheusCollectorRegistry = PrometheusCollectorRegistry(),
+    queued: Bool = true,
     _ body: (Application) async throws -> T
 ) async throws -> T {
-    guard !TestAppGate.held else {
+    guard queued, !TestAppGate.held else {
         return try await withCareFlowUngated(backend, tenantFiles: tenantFiles, configure: adjust, metrics: metrics, body)
     }
     let gate = backend == .postgres ? TestAppGate.postgres : TestAppGate.sqlite
