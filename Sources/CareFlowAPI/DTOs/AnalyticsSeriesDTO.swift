@@ -93,7 +93,7 @@ extension AnalyticsSeriesDTO {
         let local = LocalTimestamp(timeZone: series.timeZone)
         metric = series.metric.rawValue
         interval = series.interval.rawValue
-        timeZone = series.timeZone.identifier
+        timeZone = series.timeZoneName
         from = local.string(from: series.from)
         to = local.string(from: series.to)
         facilityID = series.facilityID

@@ -32,7 +32,7 @@ struct AnalyticsSeriesJSON: AsyncResponseEncodable, Encodable {
         out.raw(",\"interval\":")
         out.writeString(series.interval.rawValue)
         out.raw(",\"time_zone\":")
-        out.writeString(series.timeZone.identifier)
+        out.writeString(series.timeZoneName)
         out.raw(",\"from\":\"")
         local.write(series.from, to: &out.bytes)
         out.raw("\",\"to\":\"")

@@ -14,7 +14,7 @@ enum AnalyticsPDF {
         pdf.field("From", ExportTimestamp.format(series.from))
         pdf.field("To", ExportTimestamp.format(series.to))
         pdf.field("Interval", series.interval.rawValue)
-        pdf.field("Time zone", series.timeZone.identifier)
+        pdf.field("Time zone", series.timeZoneName)
         pdf.space(12)
         // Bounds are long (RFC 3339 with offset): they get the room, values share the rest.
         let bounds: Float = 120

@@ -7,6 +7,9 @@ public struct AnalyticsSeries: Sendable, Equatable {
     public let metric: AnalyticsMetric
     public let interval: AnalyticsInterval
     public let timeZone: TimeZone
+    /// The zone's name as the tenant file gives it (`UTC` for a tenant without one). Not
+    /// `timeZone.identifier`: Foundation on Linux names the zone made from `UTC` "GMT".
+    public let timeZoneName: String
     /// The snapped range: the first bucket's start and the last bucket's end.
     public let from: Date
     public let to: Date
@@ -14,11 +17,12 @@ public struct AnalyticsSeries: Sendable, Equatable {
     public let facilityID: UUID?
     public let buckets: [AnalyticsBucket]
 
-    public init(metric: AnalyticsMetric, interval: AnalyticsInterval, timeZone: TimeZone, from: Date, to: Date, facilityID: UUID?,
-                buckets: [AnalyticsBucket]) {
+    public init(metric: AnalyticsMetric, interval: AnalyticsInterval, timeZone: TimeZone, timeZoneName: String? = nil,
+                from: Date, to: Date, facilityID: UUID?, buckets: [AnalyticsBucket]) {
         self.metric = metric
         self.interval = interval
         self.timeZone = timeZone
+        self.timeZoneName = timeZoneName ?? timeZone.identifier
         self.from = from
         self.to = to
         self.facilityID = facilityID

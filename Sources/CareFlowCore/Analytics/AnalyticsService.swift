@@ -39,13 +39,13 @@ public struct AnalyticsService: Sendable {
         } else {
             try await guardian.authorize(ctx.principal, metric.action, on: .tenant, origin: ctx.origin, db: ctx.db)
         }
-        let zone = try await timeZone(in: ctx)
+        let (zone, zoneName) = try await timeZone(in: ctx)
         let intervals = try AnalyticsBuckets.make(filter, zone: zone, now: now)
         guard let sql = ctx.db as? any SQLDatabase else { throw AppError.unavailable("SQL database required") }
         let queries = AnalyticsQueries(sql: sql, tenantID: ctx.tenantID, facilityID: filter.facilityID, buckets: intervals)
         let values = try await Self.values(of: metric, queries: queries, intervals: intervals, now: now, source: appointmentSource)
         let series = AnalyticsSeries(
-            metric: metric, interval: filter.interval, timeZone: zone, from: intervals[0].start, to: intervals[intervals.count - 1].end,
+            metric: metric, interval: filter.interval, timeZone: zone, timeZoneName: zoneName, from: intervals[0].start, to: intervals[intervals.count - 1].end,
             facilityID: filter.facilityID,
             buckets: zip(intervals, values).map { AnalyticsBucket(start: $0.start, end: $0.end, values: $1) })
         try await audit.append(
@@ -58,15 +58,18 @@ public struct AnalyticsService: Sendable {
         return series
     }
 
-    /// The tenant's zone from its configuration file; UTC for a tenant without one.
-    func timeZone(in ctx: RequestContext) async throws -> TimeZone {
+    /// The tenant's zone from its configuration file, and its name there; UTC for a tenant
+    /// without one.
+    func timeZone(in ctx: RequestContext) async throws -> (zone: TimeZone, name: String) {
         var slug = identities.slug(of: ctx.tenantID)
         if slug == nil, let tenant = try await Tenant.find(ctx.tenantID, on: ctx.db) {
             identities.remember(id: ctx.tenantID, slug: tenant.slug)
             slug = tenant.slug
         }
-        let identifier = slug.flatMap { tenants[$0]?.timezone } ?? "UTC"
-        return TimeZone(identifier: identifier) ?? TimeZone(identifier: "UTC")!
+        if let identifier = slug.flatMap({ tenants[$0]?.timezone }), let zone = TimeZone(identifier: identifier) {
+            return (zone, identifier)
+        }
+        return (TimeZone(identifier: "UTC")!, "UTC")
     }
 
     /// One value per interval, in order.
