@@ -134,6 +134,10 @@ struct ShiftTests {
             let res = try await app.send(.GET, "/api/v1/facilities/\(chicago.id!)/coverage?date=2027-11-07", token: t[.groupAdmin].token)
             #expect(res.status == .ok, "\(res.text)")
             #expect(res.json["timezone"] as? String == "America/Chicago" && res.json["date"] as? String == "2027-11-07")
+            // A facility on UTC is answered "UTC", as it was created (not Foundation's "GMT").
+            let utc = try await SchedulingFixtures.facility(app, t, code: "utc", zone: "UTC")
+            let utcCoverage = try await app.send(.GET, "/api/v1/facilities/\(utc.id!)/coverage?date=2027-11-07", token: t[.groupAdmin].token)
+            #expect(utcCoverage.json["timezone"] as? String == "UTC", "\(utcCoverage.text)")
             let hours = res.json["hours"] as? [[String: Any]] ?? []
             #expect(hours.count == 25)
             #expect(hours.first?["local_start"] as? String == "2027-11-07T00:00:00-05:00")

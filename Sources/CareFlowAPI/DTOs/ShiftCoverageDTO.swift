@@ -48,7 +48,8 @@ extension ShiftCoverageDTO {
     init(_ c: FacilityCoverage) {
         facilityID = c.facility.id!
         date = c.day.description
-        timezone = c.timeZone.identifier
+        // The facility's own name for its zone: Foundation on Linux names the zone made from "UTC" "GMT".
+        timezone = TimeZone(identifier: c.facility.timezone) == nil ? c.timeZone.identifier : c.facility.timezone
         let local = ISO8601DateFormatter()
         local.timeZone = c.timeZone
         local.formatOptions = [.withInternetDateTime]

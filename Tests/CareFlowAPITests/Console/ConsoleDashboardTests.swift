@@ -120,6 +120,8 @@ struct ConsoleDashboardTests {
             #expect(page.tables["admissions"]?.count == 30)
             #expect(page.selectedFacility == "")
             #expect(page.facilityOptions == ["", t.f1.id!.uuidString.lowercased(), t.f2.id!.uuidString.lowercased()])
+            // A tenant without a zone is on UTC, and the page says so (not Foundation's "GMT").
+            #expect(plain.text.contains("times in UTC</p>"), "\(plain.text.prefix(2_000))")
             // Nothing was paid: one revenue panel with its empty state.
             #expect(plain.text.contains("No payments or refunds in this range"))
             let blank = try await browser.get("/console/dashboard?facility_id=&from=&to=&interval=day")

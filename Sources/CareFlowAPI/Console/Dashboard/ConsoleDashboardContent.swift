@@ -42,7 +42,7 @@ struct ConsoleDashboardContent: Encodable, Sendable {
         to = first.map { periods.calendarDay($0.to) } ?? ""
         // The last bucket ends at midnight: the range a person reads ends the second before.
         range = first.map { "\(periods.longLabel($0.from)) to \(periods.longLabel($0.to.addingTimeInterval(-1)))" } ?? ""
-        timeZone = zone.identifier
+        timeZone = first?.timeZoneName ?? "UTC"
         panels = series.flatMap { ConsoleDashboardPanel.panels(for: $0, periods: periods) }
     }
 }
