@@ -28,6 +28,8 @@ struct DatabaseUnavailableTests {
         #expect(DatabaseUnavailable.matches(code: .connectionError, sqlState: nil))
         #expect(DatabaseUnavailable.matches(code: .serverClosedConnection, sqlState: nil))
         #expect(DatabaseUnavailable.matches(code: .uncleanShutdown, sqlState: nil))
+        // A stopping server's FATAL arriving just after a query completed (seen in ClusterChaosTests).
+        #expect(DatabaseUnavailable.matches(code: .unexpectedBackendMessage, sqlState: nil))
         #expect(DatabaseUnavailable.matches(code: .server, sqlState: "57P01"))
         #expect(!DatabaseUnavailable.matches(code: .server, sqlState: "23505"))
         #expect(!DatabaseUnavailable.matches(code: .queryCancelled, sqlState: nil))

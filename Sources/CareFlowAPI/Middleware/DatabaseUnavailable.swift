@@ -67,9 +67,14 @@ enum DatabaseUnavailable {
     }
 
     /// PostgresNIO's classification of a failed query or connection.
+    /// `unexpectedBackendMessage`: the server said something out of turn and PostgresNIO closed
+    /// the connection, e.g. when a stopping server's FATAL arrives just after a query completed
+    /// (PostgresNIO keeps that message's SQLSTATE to itself). The cluster test saw it answered 500
+    /// while PostgreSQL restarted; the request itself was not at fault.
     static func matches(code: PSQLError.Code, sqlState: String?) -> Bool {
         switch code {
-        case .connectionError, .serverClosedConnection, .clientClosedConnection, .uncleanShutdown, .poolClosed:
+        case .connectionError, .serverClosedConnection, .clientClosedConnection, .uncleanShutdown, .poolClosed,
+             .unexpectedBackendMessage:
             return true
         case .server:
             return matches(sqlState: sqlState)
