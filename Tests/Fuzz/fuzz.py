@@ -22,8 +22,8 @@ requests, or the server did not start. Exit 3: schemathesis is missing.
     python3 Tests/Fuzz/fuzz.py [--binary .build/debug/careflow] [--output Tests/Fuzz/output]
 """
 import argparse
-import concurrent.futures
 import base64
+import concurrent.futures
 import hashlib
 import hmac
 import json
@@ -462,12 +462,11 @@ def main():
             return results
 
         for stage in STAGES:
-            lanes = [[role] for lane in stage for role in lane] if args.sequential else stage
-            if len(lanes) == 1 or args.sequential:
-                results = [result for lane in lanes for result in run_lane(lane)]
+            if args.sequential or len(stage) == 1:
+                results = [result for lane in stage for result in run_lane(lane)]
             else:
-                with concurrent.futures.ThreadPoolExecutor(len(lanes)) as pool:
-                    results = [result for lane in pool.map(run_lane, lanes) for result in lane]
+                with concurrent.futures.ThreadPoolExecutor(len(stage)) as pool:
+                    results = [result for lane in pool.map(run_lane, stage) for result in lane]
             for role, status, tally, text in results:
                 totals["requests"] += tally["requests"]
                 totals["5xx"] += tally["5xx"]

@@ -48,8 +48,7 @@ extension ShiftCoverageDTO {
     init(_ c: FacilityCoverage) {
         facilityID = c.facility.id!
         date = c.day.description
-        // The facility's own name for its zone: Foundation on Linux names the zone made from "UTC" "GMT".
-        timezone = TimeZone(identifier: c.facility.timezone) == nil ? c.timeZone.identifier : c.facility.timezone
+        timezone = NamedTimeZone(configured: c.facility.timezone).name
         let local = ISO8601DateFormatter()
         local.timeZone = c.timeZone
         local.formatOptions = [.withInternetDateTime]

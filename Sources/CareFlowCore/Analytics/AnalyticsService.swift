@@ -66,10 +66,8 @@ public struct AnalyticsService: Sendable {
             identities.remember(id: ctx.tenantID, slug: tenant.slug)
             slug = tenant.slug
         }
-        if let identifier = slug.flatMap({ tenants[$0]?.timezone }), let zone = TimeZone(identifier: identifier) {
-            return (zone, identifier)
-        }
-        return (TimeZone(identifier: "UTC")!, "UTC")
+        let named = NamedTimeZone(configured: slug.flatMap { tenants[$0]?.timezone })
+        return (named.zone, named.name)
     }
 
     /// One value per interval, in order.

@@ -35,6 +35,6 @@ struct StaffRoster {
     /// The facility's zone; a facility saved with an unknown identifier falls back to UTC
     /// rather than failing every schedule query.
     static func timeZone(of facility: Facility) -> TimeZone {
-        TimeZone(identifier: facility.timezone) ?? TimeZone(identifier: "UTC")!
+        NamedTimeZone(configured: facility.timezone).zone
     }
 }
