@@ -13,67 +13,79 @@ struct DocumentForm {
     var hasFile = false
 
     static func read(_ body: Request.Body, boundary: String, into upload: DocumentUpload, limit: Int) async throws -> DocumentForm {
-        let parser = MultipartParser(boundary: boundary)
-        let state = PartState(upload: upload)
-        parser.onHeader = { name, value in state.headers.add(name: name, value: value) }
-        parser.onBody = { buffer in state.body(buffer) }
-        parser.onPartComplete = { state.partComplete() }
+        var stream = MultipartStream(boundary: boundary)
+        var state = PartState(upload: upload)
         var total = 0
         for try await chunk in body {
             total += chunk.readableBytes
             guard total <= limit else { throw AppError.payloadTooLarge }
+            stream.append(chunk)
             do {
-                try parser.execute(chunk)
-            } catch {
-                throw state.error ?? AppError.malformedBody("The multipart body is malformed")
+                while let event = try stream.next() {
+                    switch event {
+                    case .headers(let headers): try state.start(headers)
+                    case .body(let bytes): try state.body(bytes)
+                    case .partEnd: try state.partComplete()
+                    }
+                }
+            } catch let malformed as MultipartStream.Malformed {
+                throw AppError.malformedBody("The multipart body is malformed: \(malformed.reason)")
             }
-            if let error = state.error { throw error }
-            // The parser's callbacks only encrypted; the disk write happens here, off the loop.
+            // `next` only encrypted; the disk write happens here, off the loop.
             try await upload.flush()
         }
-        guard state.currentName == nil else {
+        guard !stream.isInsidePart else {
             throw AppError.malformedBody("The multipart body ended early")
         }
         return DocumentForm(fields: state.fields, filename: state.filename, hasFile: state.fileParts > 0)
     }
 
-    /// The parser's callbacks cannot throw: the first error is kept and ends the reading.
-    private final class PartState {
+    /// The parts read so far: the file's bytes go to the upload, the other parts are collected.
+    private struct PartState {
         let upload: DocumentUpload
-        var headers = HTTPHeaders()
         var currentName: String?
         var fieldBytes: [UInt8] = []
         var fields: [String: JSONValue] = [:]
         var filename: String?
         var fileParts = 0
         var parts = 0
-        var error: (any Error)?
 
-        init(upload: DocumentUpload) {
-            self.upload = upload
+        mutating func start(_ headers: HTTPHeaders) throws {
+            parts += 1
+            guard parts <= DocumentForm.maxParts else {
+                throw AppError.malformedBody("The multipart body has more than \(DocumentForm.maxParts) parts")
+            }
+            guard let disposition = headers.contentDisposition, disposition.value == .formData,
+                  let name = disposition.name, !name.isEmpty
+            else {
+                throw AppError.malformedBody("Every part needs a Content-Disposition: form-data header with a name")
+            }
+            if name == "file" {
+                guard fileParts == 0 else { throw AppError.invalid("file", "must be given once: one document per upload") }
+                fileParts += 1
+                filename = disposition.filename.flatMap(DocumentForm.cleanFilename)
+            } else if fields[name] != nil {
+                throw AppError.invalid(name, "is given twice")
+            }
+            currentName = name
         }
 
-        func body(_ buffer: ByteBuffer) {
-            guard error == nil else { return }
-            if currentName == nil { start() }
-            guard error == nil, let name = currentName else { return }
+        mutating func body(_ buffer: ByteBuffer) throws {
+            guard let name = currentName else { return }
             if name == "file" {
-                do { try upload.append(buffer.readableBytesView) } catch { self.error = error }
+                try upload.append(buffer.readableBytesView)
             } else if fieldBytes.count + buffer.readableBytes > DocumentForm.maxFieldBytes {
-                error = AppError.invalid(name, "must be at most \(DocumentForm.maxFieldBytes) bytes")
+                throw AppError.invalid(name, "must be at most \(DocumentForm.maxFieldBytes) bytes")
             } else {
                 fieldBytes.append(contentsOf: buffer.readableBytesView)
             }
         }
 
-        func partComplete() {
-            guard error == nil else { return }
-            if currentName == nil { start() }
-            guard error == nil, let name = currentName else { return }
+        mutating func partComplete() throws {
+            guard let name = currentName else { return }
             if name != "file" {
                 guard let text = String(validating: fieldBytes, as: UTF8.self) else {
-                    error = AppError.invalid(name, "must be UTF-8 text")
-                    return
+                    throw AppError.invalid(name, "must be UTF-8 text")
                 }
                 fields[name] = switch text {
                 case "true": .bool(true)
@@ -83,33 +95,6 @@ struct DocumentForm {
             }
             currentName = nil
             fieldBytes = []
-            headers = HTTPHeaders()
-        }
-
-        private func start() {
-            parts += 1
-            guard parts <= DocumentForm.maxParts else {
-                error = AppError.malformedBody("The multipart body has more than \(DocumentForm.maxParts) parts")
-                return
-            }
-            guard let disposition = headers.contentDisposition, disposition.value == .formData,
-                  let name = disposition.name, !name.isEmpty
-            else {
-                error = AppError.malformedBody("Every part needs a Content-Disposition: form-data header with a name")
-                return
-            }
-            if name == "file" {
-                guard fileParts == 0 else {
-                    error = AppError.invalid("file", "must be given once: one document per upload")
-                    return
-                }
-                fileParts += 1
-                filename = disposition.filename.flatMap(DocumentForm.cleanFilename)
-            } else if fields[name] != nil {
-                error = AppError.invalid(name, "is given twice")
-                return
-            }
-            currentName = name
         }
     }
 
