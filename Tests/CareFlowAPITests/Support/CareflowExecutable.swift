@@ -25,6 +25,10 @@ enum CareflowExecutable {
         env["CAREFLOW_MODELS_DIR"] = models ?? root.appendingPathComponent("Models").path
         env["CAREFLOW_DATASETS_DIR"] = datasets ?? root.appendingPathComponent("Resources/datasets").path
         env["LOG_LEVEL"] = "error"
+        // bcrypt's minimum, as in `serveEnvironment`: a command on a fresh data folder first
+        // creates the demo accounts (the operator and seven per demo tenant), each hash most of a
+        // second of CPU at the default cost 12 in a debug build.
+        env["CAREFLOW_BCRYPT_COST"] = "4"
         env["DATABASE_URL"] = nil
         env["CAREFLOW_MASTER_KEYS"] = nil
         // What a test sets on purpose (a scratch DATABASE_URL, a backup key file).
