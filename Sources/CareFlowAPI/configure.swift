@@ -195,7 +195,7 @@ public func configure(
                                                              clock: config.reminderClock),
                                  ]),
                                  rejections: WebhookRejectionLimiter(policy: config.webhookRejections),
-                                 tenants: tenantIdentities),
+                                 tenants: tenantIdentities, statements: PostgresLedgerStatements()),
         tenantIdentities: tenantIdentities,
         integrationStatus: IntegrationStatusService(guardian: guardian, tenants: tenants, health: integrations),
         outboxAdmin: OutboxAdminService(guardian: guardian, audit: audit),

@@ -77,8 +77,8 @@ final class WebhookLedger: Sendable {
 
     private let batcher: Batcher
 
-    init(settlement: InvoiceSettlement? = nil) {
-        batcher = Batcher(settlement: settlement)
+    init(settlement: InvoiceSettlement? = nil, statements: (any LedgerStatementRunner)? = nil) {
+        batcher = Batcher(settlement: settlement, statements: statements)
     }
 
     func record(_ entry: Entry, on db: any Database) async throws -> Result {
@@ -89,15 +89,15 @@ final class WebhookLedger: Sendable {
     }
 
     /// Writes a batch, falling back to one delivery at a time if the batch fails.
-    static func writeIsolating(_ batch: [Entry], on db: any Database,
-                               settlement: InvoiceSettlement? = nil) async -> [Swift.Result<Result, any Error>] {
+    static func writeIsolating(_ batch: [Entry], on db: any Database, settlement: InvoiceSettlement? = nil,
+                               statements: (any LedgerStatementRunner)? = nil) async -> [Swift.Result<Result, any Error>] {
         do {
-            return try await write(batch, on: db, settlement: settlement).map { .success($0) }
+            return try await write(batch, on: db, settlement: settlement, statements: statements).map { .success($0) }
         } catch {
             guard batch.count > 1 else { return [.failure(error)] }
             var results: [Swift.Result<Result, any Error>] = []
             for entry in batch {
-                do { results.append(.success(try await write([entry], on: db, settlement: settlement)[0])) } catch {
+                do { results.append(.success(try await write([entry], on: db, settlement: settlement, statements: statements)[0])) } catch {
                     results.append(.failure(error))
                 }
             }
@@ -107,17 +107,23 @@ final class WebhookLedger: Sendable {
 
     /// One transaction for the whole batch; outcomes in the batch's order.
     static func write(_ batch: [Entry], on db: any Database, settlement: InvoiceSettlement? = nil,
+                      statements: (any LedgerStatementRunner)? = nil,
                       now: Date = Date()) async throws -> [Result] {
         guard let sql = db as? any SQLDatabase else { throw AppError.unavailable("SQL database required") }
         if sql.dialect.name == "postgresql" {
             // A deadlock between two processes' batches rolls the statement back: run it again.
             guard let settlement, batch.contains(where: { $0.payment != nil }) else {
-                return try await BusyRetry.run { try await writeInOneStatement(batch, on: sql, now: now) }
+                return try await BusyRetry.run { try await writeEvery(batch, on: db, now: now, statements: statements) }
             }
-            // With invoice effects: the statement and the effects commit together.
+            // Most payment events settle no invoice (intents created elsewhere, events of the
+            // same intent after its invoice was paid); one statement in its own commit writes
+            // them, unless an invoice could be settled by one of them: then it writes nothing
+            // and the transaction below writes the batch with its effects, together.
+            if let results = try await BusyRetry.run({ try await writeInOneStatement(batch, on: db, now: now, unlessInvoiced: true, statements: statements) }) {
+                return results
+            }
             return try await BusyRetry.run { try await db.transaction { tx in
-                guard let txSQL = tx as? any SQLDatabase else { throw AppError.unavailable("SQL database required") }
-                let results = try await writeInOneStatement(batch, on: txSQL, now: now)
+                let results = try await writeEvery(batch, on: tx, now: now, statements: statements)
                 try await settlement.apply(newPayments(batch, results), on: tx, now: now)
                 return results
             } }
@@ -142,54 +148,60 @@ final class WebhookLedger: Sendable {
 
     /// The batch travels as one JSON parameter, so the statement's text never changes. Rows are
     /// inserted in key order, so concurrent batches lock rows in the same order.
-    private static func writeInOneStatement(_ batch: [Entry], on sql: any SQLDatabase, now: Date) async throws -> [Result] {
+    /// The batch statement without the invoice check: every delivery has its outcome.
+    private static func writeEvery(_ batch: [Entry], on db: any Database, now: Date,
+                                   statements: (any LedgerStatementRunner)?) async throws -> [Result] {
+        guard let results = try await writeInOneStatement(batch, on: db, now: now, statements: statements) else {
+            throw AppError.unavailable("The events were not recorded")
+        }
+        return results
+    }
+
+    /// `unlessInvoiced`: nil, with nothing written, when an invoice could be settled by one of
+    /// the batch's payment events (`LedgerStatement.writeUnlessInvoiced`).
+    private static func writeInOneStatement(_ batch: [Entry], on db: any Database, now: Date, unlessInvoiced: Bool = false,
+                                            statements: (any LedgerStatementRunner)?) async throws -> [Result]? {
+        guard let sql = db as? any SQLDatabase else { throw AppError.unavailable("SQL database required") }
         let rows = try String(decoding: JSONEncoder().encode(batch.enumerated().map { BatchRow(n: $0.offset, entry: $0.element) }), as: UTF8.self)
-        let result = try await sql.raw("""
-            WITH input AS (
-                SELECT * FROM jsonb_to_recordset(\(bind: rows)::jsonb) AS x(n int, id uuid, tenant_id uuid, provider text, event_id text,
-                    event_type text, payload_sha256 text, payment_id uuid, intent text, status text, amount bigint, currency text, created bigint)
-            ),
-            active AS (
-                SELECT id FROM tenants WHERE status = \(bind: Tenant.Status.active.rawValue) AND id IN (SELECT tenant_id FROM input)
-            ),
-            event AS (
-                INSERT INTO webhook_events (id, tenant_id, provider, event_id, event_type, payload_sha256, received_at)
-                SELECT i.id, i.tenant_id, i.provider, i.event_id, i.event_type, i.payload_sha256, \(bind: now)
-                FROM input i JOIN active a ON a.id = i.tenant_id
-                ORDER BY i.tenant_id, i.provider, i.event_id
-                ON CONFLICT (tenant_id, provider, event_id) DO NOTHING
-                RETURNING id
-            ),
-            payment AS (
-                INSERT INTO payments (id, tenant_id, provider, provider_payment_id, status, amount, currency, last_event_created, created_at, updated_at)
-                SELECT i.payment_id, i.tenant_id, i.provider, i.intent, i.status, i.amount, i.currency, i.created, \(bind: now), \(bind: now)
-                FROM input i JOIN event e ON e.id = i.id
-                WHERE i.intent IS NOT NULL
-                ORDER BY i.tenant_id, i.provider, i.intent
-                ON CONFLICT (tenant_id, provider, provider_payment_id) DO UPDATE SET
-                    status = excluded.status, amount = COALESCE(excluded.amount, payments.amount),
-                    currency = COALESCE(excluded.currency, payments.currency),
-                    last_event_created = excluded.last_event_created, updated_at = excluded.updated_at
-                WHERE payments.last_event_created <= excluded.last_event_created
-            )
-            SELECT i.n AS n, e.id IS NOT NULL AS stored, a.id IS NOT NULL AS active
-            FROM input i LEFT JOIN event e ON e.id = i.id LEFT JOIN active a ON a.id = i.tenant_id
-            """).all()
+        let statement: LedgerStatement = unlessInvoiced ? .writeUnlessInvoiced : .write
+        let outcomes: [LedgerStatement.Outcome]
+        if let statements, let prepared = try await statements.run(statement, rows: rows, now: now, on: db) {
+            outcomes = prepared
+        } else {
+            outcomes = try await unprepared(statement, rows: rows, now: now, on: sql)
+        }
         var results = [Result](repeating: .replayed, count: batch.count)
         var answered = 0
-        for row in result {
-            let n = try row.decode(column: "n", as: Int.self)
-            guard results.indices.contains(n) else { continue }
-            results[n] = try row.decode(column: "stored", as: Bool.self) ? .applied
-                : try row.decode(column: "active", as: Bool.self) ? .replayed : .tenantInactive
+        for outcome in outcomes {
+            if outcome.invoiced { return nil }
+            guard results.indices.contains(outcome.n) else { continue }
+            results[outcome.n] = outcome.stored ? .applied : outcome.active ? .replayed : .tenantInactive
             answered += 1
         }
         guard answered == batch.count else { throw AppError.unavailable("The events were not recorded") }
         return results
     }
 
+    /// The statement through SQLKit, parsed and planned by PostgreSQL each time (when no runner
+    /// was given, as in tests that build the service alone): its `$1` and `$2` become binds.
+    private static func unprepared(_ statement: LedgerStatement, rows: String, now: Date,
+                                   on sql: any SQLDatabase) async throws -> [LedgerStatement.Outcome] {
+        var query: SQLQueryString = ""
+        for (i, part) in statement.sql.components(separatedBy: "$1").enumerated() {
+            if i > 0 { query += "\(bind: rows)" }
+            for (j, piece) in part.components(separatedBy: "$2").enumerated() {
+                if j > 0 { query += "\(bind: now)" }
+                query += "\(unsafeRaw: piece)"
+            }
+        }
+        return try await sql.raw(query).all().map { row in
+            try LedgerStatement.Outcome(n: row.decode(column: "n", as: Int.self), stored: row.decode(column: "stored", as: Bool.self),
+                                        active: row.decode(column: "active", as: Bool.self), invoiced: row.decode(column: "invoiced", as: Bool.self))
+        }
+    }
+
     /// One delivery as the statement reads it (snake_case members, nulls where there is no effect).
-    private struct BatchRow: Encodable {
+    struct BatchRow: Encodable {
         let n: Int
         let id: UUID
         let tenant_id: UUID
@@ -203,6 +215,8 @@ final class WebhookLedger: Sendable {
         let amount: Int?
         let currency: String?
         let created: Int?
+        let session: String?
+        let invoice_ref: UUID?
 
         init(n: Int, entry: Entry) {
             self.n = n
@@ -218,6 +232,8 @@ final class WebhookLedger: Sendable {
             amount = entry.payment?.amount
             currency = entry.payment?.currency
             created = entry.payment?.eventCreated
+            session = entry.payment?.checkoutSessionID
+            invoice_ref = entry.payment?.metadata["invoice_id"].flatMap(UUID.init(uuidString:))
         }
     }
 
@@ -291,9 +307,11 @@ private actor Batcher {
     /// every request's handle reaches the same pool).
     private var database: (any Database)?
     private let settlement: InvoiceSettlement?
+    private let statements: (any LedgerStatementRunner)?
 
-    init(settlement: InvoiceSettlement?) {
+    init(settlement: InvoiceSettlement?, statements: (any LedgerStatementRunner)?) {
         self.settlement = settlement
+        self.statements = statements
     }
 
     func submit(_ entry: WebhookLedger.Entry, on db: any Database) async throws -> WebhookLedger.Result {
@@ -309,7 +327,7 @@ private actor Batcher {
             let batch = takeBatch()
             writers += 1
             Task {
-                let results = await WebhookLedger.writeIsolating(batch.map(\.item.entry), on: db, settlement: settlement)
+                let results = await WebhookLedger.writeIsolating(batch.map(\.item.entry), on: db, settlement: settlement, statements: statements)
                 self.finish(batch, results)
             }
         }

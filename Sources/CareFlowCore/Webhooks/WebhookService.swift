@@ -16,13 +16,14 @@ public struct WebhookService: Sendable {
     private let ledger: WebhookLedger
 
     public init(audit: AuditLog, keyring: Keyring, inboundSMS: InboundSMSRouter = InboundSMSRouter(),
-                rejections: WebhookRejectionLimiter = WebhookRejectionLimiter(), tenants: TenantIdentities = TenantIdentities()) {
+                rejections: WebhookRejectionLimiter = WebhookRejectionLimiter(), tenants: TenantIdentities = TenantIdentities(),
+                statements: (any LedgerStatementRunner)? = nil) {
         self.tenants = tenants
         self.audit = audit
         self.keyring = keyring
         self.inboundSMS = inboundSMS
         self.rejections = rejections
-        self.ledger = WebhookLedger(settlement: InvoiceSettlement(audit: audit))
+        self.ledger = WebhookLedger(settlement: InvoiceSettlement(audit: audit), statements: statements)
     }
 
     public enum Outcome: Sendable, Equatable {
