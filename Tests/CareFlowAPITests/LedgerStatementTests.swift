@@ -53,6 +53,10 @@ struct LedgerStatementTests {
             #expect(try await WebhookLedger.write(mixed, on: app.db, settlement: settlement, statements: statements) == [.applied, .applied])
             #expect(try await Self.events(app, t) == ["evt_a", "evt_b", "evt_c", "evt_paid"])
             #expect(try await PaymentFixtures.reload(app, invoice).status == .paid)
+            // Delivered again: replays through the same path, the invoice paid once.
+            #expect(try await WebhookLedger.write(mixed, on: app.db, settlement: settlement, statements: statements) == [.replayed, .replayed])
+            #expect(try await Self.events(app, t) == ["evt_a", "evt_b", "evt_c", "evt_paid"])
+            #expect(try await PaymentFixtures.audits(app, AuditAction.invoicePaid.rawValue, invoice: invoice).count == 1)
 
             // Prepared on the connection it ran on, under the statement's own name.
             let prepared = try await app.db.transaction { tx in

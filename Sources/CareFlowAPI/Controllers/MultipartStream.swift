@@ -122,7 +122,7 @@ struct MultipartStream {
         if atStart {
             // The body may open with the boundary itself, without the CRLF of a delimiter.
             let count = min(pending.readableBytes, dashBoundary.count)
-            guard startsWith(dashBoundary[..<count]) else {
+            guard pending.readableBytesView.starts(with: dashBoundary[..<count]) else {
                 state = .preamble(atStart: false)
                 return true
             }
@@ -229,10 +229,6 @@ struct MultipartStream {
                 return .absent
             }
         }
-    }
-
-    private func startsWith(_ prefix: ArraySlice<UInt8>) -> Bool {
-        pending.readableBytesView.starts(with: prefix)
     }
 }
 

@@ -27,7 +27,7 @@ struct PostgresLedgerStatements: LedgerStatementRunner {
         return outcomes
     }
 
-    // One type per statement: PostgresNIO names and caches a prepared statement by its type.
+    // One type per statement: PostgresNIO takes a prepared statement's name and text from its type.
 
     struct Write: LedgerPreparedStatement {
         static let ledgerStatement = LedgerStatement.write

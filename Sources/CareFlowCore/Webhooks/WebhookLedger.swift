@@ -77,7 +77,7 @@ final class WebhookLedger: Sendable {
 
     private let batcher: Batcher
 
-    init(settlement: InvoiceSettlement? = nil, statements: (any LedgerStatementRunner)? = nil) {
+    init(settlement: InvoiceSettlement?, statements: any LedgerStatementRunner) {
         batcher = Batcher(settlement: settlement, statements: statements)
     }
 
@@ -89,8 +89,8 @@ final class WebhookLedger: Sendable {
     }
 
     /// Writes a batch, falling back to one delivery at a time if the batch fails.
-    static func writeIsolating(_ batch: [Entry], on db: any Database, settlement: InvoiceSettlement? = nil,
-                               statements: (any LedgerStatementRunner)? = nil) async -> [Swift.Result<Result, any Error>] {
+    static func writeIsolating(_ batch: [Entry], on db: any Database, settlement: InvoiceSettlement?,
+                               statements: any LedgerStatementRunner) async -> [Swift.Result<Result, any Error>] {
         do {
             return try await write(batch, on: db, settlement: settlement, statements: statements).map { .success($0) }
         } catch {
@@ -106,9 +106,8 @@ final class WebhookLedger: Sendable {
     }
 
     /// One transaction for the whole batch; outcomes in the batch's order.
-    static func write(_ batch: [Entry], on db: any Database, settlement: InvoiceSettlement? = nil,
-                      statements: (any LedgerStatementRunner)? = nil,
-                      now: Date = Date()) async throws -> [Result] {
+    static func write(_ batch: [Entry], on db: any Database, settlement: InvoiceSettlement?,
+                      statements: any LedgerStatementRunner, now: Date = Date()) async throws -> [Result] {
         guard let sql = db as? any SQLDatabase else { throw AppError.unavailable("SQL database required") }
         if sql.dialect.name == "postgresql" {
             // A deadlock between two processes' batches rolls the statement back: run it again.
@@ -146,29 +145,24 @@ final class WebhookLedger: Sendable {
 
     // MARK: PostgreSQL
 
-    /// The batch travels as one JSON parameter, so the statement's text never changes. Rows are
-    /// inserted in key order, so concurrent batches lock rows in the same order.
     /// The batch statement without the invoice check: every delivery has its outcome.
     private static func writeEvery(_ batch: [Entry], on db: any Database, now: Date,
-                                   statements: (any LedgerStatementRunner)?) async throws -> [Result] {
+                                   statements: any LedgerStatementRunner) async throws -> [Result] {
         guard let results = try await writeInOneStatement(batch, on: db, now: now, statements: statements) else {
             throw AppError.unavailable("The events were not recorded")
         }
         return results
     }
 
-    /// `unlessInvoiced`: nil, with nothing written, when an invoice could be settled by one of
-    /// the batch's payment events (`LedgerStatement.writeUnlessInvoiced`).
+    /// The batch travels as one JSON parameter, so the statement's text never changes (and is
+    /// prepared once per connection). Rows are inserted in key order, so concurrent batches lock
+    /// rows in the same order. `unlessInvoiced`: nil, with nothing written, when an invoice could
+    /// be settled by one of the batch's payment events (`LedgerStatement.writeUnlessInvoiced`).
     private static func writeInOneStatement(_ batch: [Entry], on db: any Database, now: Date, unlessInvoiced: Bool = false,
-                                            statements: (any LedgerStatementRunner)?) async throws -> [Result]? {
-        guard let sql = db as? any SQLDatabase else { throw AppError.unavailable("SQL database required") }
+                                            statements: any LedgerStatementRunner) async throws -> [Result]? {
         let rows = try String(decoding: JSONEncoder().encode(batch.enumerated().map { BatchRow(n: $0.offset, entry: $0.element) }), as: UTF8.self)
-        let statement: LedgerStatement = unlessInvoiced ? .writeUnlessInvoiced : .write
-        let outcomes: [LedgerStatement.Outcome]
-        if let statements, let prepared = try await statements.run(statement, rows: rows, now: now, on: db) {
-            outcomes = prepared
-        } else {
-            outcomes = try await unprepared(statement, rows: rows, now: now, on: sql)
+        guard let outcomes = try await statements.run(unlessInvoiced ? .writeUnlessInvoiced : .write, rows: rows, now: now, on: db) else {
+            throw AppError.unavailable("The webhook ledger's statement needs PostgreSQL")
         }
         var results = [Result](repeating: .replayed, count: batch.count)
         var answered = 0
@@ -180,24 +174,6 @@ final class WebhookLedger: Sendable {
         }
         guard answered == batch.count else { throw AppError.unavailable("The events were not recorded") }
         return results
-    }
-
-    /// The statement through SQLKit, parsed and planned by PostgreSQL each time (when no runner
-    /// was given, as in tests that build the service alone): its `$1` and `$2` become binds.
-    private static func unprepared(_ statement: LedgerStatement, rows: String, now: Date,
-                                   on sql: any SQLDatabase) async throws -> [LedgerStatement.Outcome] {
-        var query: SQLQueryString = ""
-        for (i, part) in statement.sql.components(separatedBy: "$1").enumerated() {
-            if i > 0 { query += "\(bind: rows)" }
-            for (j, piece) in part.components(separatedBy: "$2").enumerated() {
-                if j > 0 { query += "\(bind: now)" }
-                query += "\(unsafeRaw: piece)"
-            }
-        }
-        return try await sql.raw(query).all().map { row in
-            try LedgerStatement.Outcome(n: row.decode(column: "n", as: Int.self), stored: row.decode(column: "stored", as: Bool.self),
-                                        active: row.decode(column: "active", as: Bool.self), invoiced: row.decode(column: "invoiced", as: Bool.self))
-        }
     }
 
     /// One delivery as the statement reads it (snake_case members, nulls where there is no effect).
@@ -307,9 +283,9 @@ private actor Batcher {
     /// every request's handle reaches the same pool).
     private var database: (any Database)?
     private let settlement: InvoiceSettlement?
-    private let statements: (any LedgerStatementRunner)?
+    private let statements: any LedgerStatementRunner
 
-    init(settlement: InvoiceSettlement?, statements: (any LedgerStatementRunner)?) {
+    init(settlement: InvoiceSettlement?, statements: any LedgerStatementRunner) {
         self.settlement = settlement
         self.statements = statements
     }

@@ -17,7 +17,7 @@ public struct WebhookService: Sendable {
 
     public init(audit: AuditLog, keyring: Keyring, inboundSMS: InboundSMSRouter = InboundSMSRouter(),
                 rejections: WebhookRejectionLimiter = WebhookRejectionLimiter(), tenants: TenantIdentities = TenantIdentities(),
-                statements: (any LedgerStatementRunner)? = nil) {
+                statements: any LedgerStatementRunner) {
         self.tenants = tenants
         self.audit = audit
         self.keyring = keyring
