@@ -38,7 +38,7 @@ struct AnalyticsExportTests {
 
             let pdf = try await app.send(.GET, "/api/v1/exports/analytics.pdf?\(query)", token: t[.groupAdmin].token)
             #expect(pdf.status == .ok && pdf.headers.contentType == .pdf)
-            if let (text, title) = try ExportFixtures.pdfText(pdf.body) {
+            if let (text, title) = try await ExportFixtures.pdfText(pdf.body) {
                 #expect(title == "Analytics: admissions")
                 #expect(text.contains("Analytics: admissions") && text.contains("2026-03-01T00:00:00Z") && text.contains("2026-03-02T00:00:00Z"))
                 #expect(text.contains("count"))

@@ -241,11 +241,8 @@ struct BackupRestoreTests {
         var extra = ["CAREFLOW_BACKUP_KEY_FILE": keyFile ?? work.keyFile]
         if let url = target ? work.targetURL : work.sourceURL { extra["DATABASE_URL"] = url }
         let env = extra
-        return try await withCheckedThrowingContinuation { continuation in
-            DispatchQueue.global().async {
-                continuation.resume(with: Result { try CareflowExecutable.run(arguments, data: data, environment: env) })
-            }
-        }
+        // Not `DispatchQueue.global()`: on Linux its threads are the cooperative pool's.
+        return try await offThePool { try CareflowExecutable.run(arguments, data: data, environment: env) }
     }
 }
 

@@ -174,7 +174,7 @@ struct BulkSeedTests {
             }
             return String(decoding: bytes, as: UTF8.self)
         case .postgres:
-            return try EncryptionAtRestTests.pgDump(schema: try #require(EncryptionAtRestTests.schema(of: app)))
+            return try await EncryptionAtRestTests.pgDump(schema: try #require(EncryptionAtRestTests.schema(of: app)))
         }
     }
 }

@@ -24,8 +24,8 @@ struct CareWorkflowEndToEndTests {
 
     /// A real SMTP server requiring STARTTLS and AUTH, as a tenant's production relay would. Nil:
     /// aiosmtpd is missing and interop is not required (the test is then skipped, as SMTPOutboxTests does).
-    static func smtpServer() throws -> SMTPTestServer? {
-        try SMTPTestServer.start(["--tls", "--auth", "careflow:\(smtpPassword)"])
+    static func smtpServer() async throws -> SMTPTestServer? {
+        try await SMTPTestServer.start(["--tls", "--auth", "careflow:\(smtpPassword)"])
     }
 
     /// ReminderFixtures' tenant (Twilio to the fake, webhooks signed), its email through `smtp`.
@@ -81,7 +81,7 @@ struct CareWorkflowEndToEndTests {
     @Test("note → plan step → a week of reminders by SMS and email, each once, none in quiet hours → DONE by SMS stops that day's",
           arguments: TestBackend.enabled)
     func noteToDone(backend: TestBackend) async throws {
-        guard let server = try Self.smtpServer() else { return }
+        guard let server = try await Self.smtpServer() else { return }
         defer { server.stop() }
         let clock = TestClock(Date())
         try await Self.withTenant(backend, server, clock: clock) { app, t, fake in
@@ -181,7 +181,7 @@ struct CareWorkflowEndToEndTests {
     @Test("a newer note replaces the plan: the earlier note's step is cancelled and never reminded; the new one is, by SMS and email",
           arguments: TestBackend.enabled)
     func newerNote(backend: TestBackend) async throws {
-        guard let server = try Self.smtpServer() else { return }
+        guard let server = try await Self.smtpServer() else { return }
         defer { server.stop() }
         try await Self.withTenant(backend, server, clock: TestClock(Date())) { app, t, fake in
             let patient = try await Self.patient(app, t)
@@ -220,7 +220,7 @@ struct CareWorkflowEndToEndTests {
     @Test("an appointment booked through the API: a reminder 24 h and 2 h before by SMS and email; YES by SMS confirms it, audited",
           arguments: TestBackend.enabled)
     func appointmentYes(backend: TestBackend) async throws {
-        guard let server = try Self.smtpServer() else { return }
+        guard let server = try await Self.smtpServer() else { return }
         defer { server.stop() }
         let clock = TestClock(Date())
         try await Self.withTenant(backend, server, clock: clock) { app, t, fake in

@@ -17,7 +17,7 @@ struct ContractFuzzTests {
 
     @Test("generated requests from every role get no 5xx and only documented answers", arguments: TestBackend.enabled)
     func schemathesisFindsNothing(backend: TestBackend) async throws {
-        let probe = try Interop.run("/usr/bin/env", ["python3", Self.script, "--check-dependencies"])
+        let probe = try await Interop.run("/usr/bin/env", ["python3", Self.script, "--check-dependencies"])
         if probe.status != 0 {
             if Interop.required {
                 Issue.record("the contract fuzzer needs python3 schemathesis: \(probe.stderr)")

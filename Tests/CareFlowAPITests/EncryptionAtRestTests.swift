@@ -39,7 +39,7 @@ struct EncryptionAtRestTests {
                 }
                 dump = String(decoding: bytes, as: UTF8.self)
             case .postgres:
-                dump = try Self.pgDump(schema: try #require(Self.schema(of: app)))
+                dump = try await Self.pgDump(schema: try #require(Self.schema(of: app)))
             }
             #expect(dump.count > 10_000)
             #expect(dump.contains("wrapped_keys") || backend == .sqlite)
@@ -61,7 +61,7 @@ struct EncryptionAtRestTests {
             let wrapped = try #require(try await WrappedKey.query(on: app.db).filter(\.$owner == WrappedKey.owner(for: t.id))
                 .filter(\.$purpose == .data).filter(\.$status == .active).first())
             let dataKey = try await app.services.keyring.unwrap(wrapped)
-            let output = try Interop.python(script: """
+            let output = try await Interop.python(script: """
                 import sys
                 from cryptography.fernet import Fernet
                 f = Fernet(sys.argv[1].encode())
@@ -159,12 +159,12 @@ struct EncryptionAtRestTests {
     }
 
     /// `pg_dump` of the test schema (data and DDL), as an operator's backup would contain it.
-    static func pgDump(schema: String) throws -> String {
+    static func pgDump(schema: String) async throws -> String {
         let url = TestBackend.postgresURL!
         // As the tables' owner, who is subject to the forced row-level security: without
         // `--enable-row-security` pg_dump refuses rather than dump a filtered table (no tenant
         // is set, so the policies let every row through).
-        let result = try Interop.run("/usr/bin/env", ["pg_dump", "--enable-row-security", "--schema=\(schema)", url])
+        let result = try await Interop.run("/usr/bin/env", ["pg_dump", "--enable-row-security", "--schema=\(schema)", url])
         guard result.status == 0 else {
             Issue.record("pg_dump failed: \(result.stderr)")
             return ""

@@ -55,7 +55,7 @@ struct MFATests {
             let wrong = try await app.send(.POST, "/api/v1/me/mfa/totp/confirm", token: limited, json: jsonBody(["code": "000000"]))
             #expect(wrong.status == .unprocessableEntity)
             // The code as an independent implementation computes it from the URI, when pyotp is present.
-            let pyotpCode = try Interop.python(script: "import pyotp,sys; print(pyotp.parse_uri(sys.argv[1]).now())",
+            let pyotpCode = try await Interop.python(script: "import pyotp,sys; print(pyotp.parse_uri(sys.argv[1]).now())",
                                                arguments: [uri], requiredModule: "pyotp")?.trimmingCharacters(in: .whitespacesAndNewlines)
             let code = pyotpCode ?? TOTP(secret: secret).code(at: Date())
             if pyotpCode != nil {

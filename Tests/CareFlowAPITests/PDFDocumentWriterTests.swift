@@ -20,7 +20,7 @@ struct PDFDocumentWriterTests {
     }
 
     @Test("a document with text outside WinAnsi opens in pypdf and holds its text")
-    func document() throws {
+    func document() async throws {
         let pdf = try PDFDocumentWriter(title: "Writer check")
         pdf.heading("Writer check")
         pdf.line("Patient: Mukamana Émilie 王")
@@ -28,7 +28,7 @@ struct PDFDocumentWriterTests {
                   rows: (1...80).map { ["Line \($0)", "\($0).00 USD"] })
         let bytes = try pdf.finish()
         #expect(bytes.starts(with: Array("%PDF-".utf8)))
-        guard let (text, title) = try ExportFixtures.pdfText(ByteBuffer(bytes: bytes)) else { return }
+        guard let (text, title) = try await ExportFixtures.pdfText(ByteBuffer(bytes: bytes)) else { return }
         #expect(title == "Writer check")
         #expect(text.contains("Mukamana Émilie ?"))
         // 80 rows run onto a second page, with the header repeated.

@@ -325,7 +325,7 @@ struct PatientErasureTests {
             let key: String = try tenantCipher.open(row.keySealed)
             let cipher = try await app.services.keyring.cipher(forPatient: patient, tenantID: t.id, on: app.db)
             let sealed = try cipher.seal("Nyiramana Béatrice")
-            let output = try Interop.python(script: """
+            let output = try await Interop.python(script: """
                 import sys
                 from cryptography.fernet import Fernet
                 print(Fernet(sys.argv[1].encode()).decrypt(sys.argv[2].encode()).decode())

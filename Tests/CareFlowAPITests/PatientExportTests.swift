@@ -135,15 +135,15 @@ struct PatientExportTests {
         print(json.dumps(out))
         """
 
-    static func unzip(_ bytes: [UInt8]) throws -> Unzipped? {
+    static func unzip(_ bytes: [UInt8]) async throws -> Unzipped? {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("export-\(UUID().uuidString).zip").path
         try Data(bytes).write(to: URL(fileURLWithPath: path))
         defer { try? FileManager.default.removeItem(atPath: path) }
         if FileManager.default.isExecutableFile(atPath: "/usr/bin/unzip") {
-            let tested = try Interop.run("/usr/bin/unzip", ["-t", "-qq", path])
+            let tested = try await Interop.run("/usr/bin/unzip", ["-t", "-qq", path])
             #expect(tested.status == 0, "unzip -t: \(tested.stdout) \(tested.stderr)")
         }
-        guard let output = try Interop.python(script: reader, arguments: [path], requiredModule: "zipfile") else { return nil }
+        guard let output = try await Interop.python(script: reader, arguments: [path], requiredModule: "zipfile") else { return nil }
         let parsed = try #require(try JSONSerialization.jsonObject(with: Data(output.utf8)) as? [String: Any])
         #expect(parsed["bad"] is NSNull, "zipfile.testzip found a bad member: \(parsed["bad"] ?? "")")
         let raw = try #require(parsed["members"] as? [String: [String: Any]])
@@ -169,7 +169,7 @@ struct PatientExportTests {
             #expect(res.headers.contentType == HTTPMediaType(type: "application", subType: "zip"))
             #expect(res.headers.first(name: .contentDisposition) == "attachment; filename=\"patient-\(s.patient.uuidString.lowercased())-export.zip\"")
             #expect(res.headers.first(name: .cacheControl) == "no-store")
-            guard let zip = try Self.unzip(res.bytes) else { return }
+            guard let zip = try await Self.unzip(res.bytes) else { return }
             let id = s.patient.uuidString.lowercased()
 
             let patient = try zip.object("patient.json")
@@ -270,7 +270,7 @@ struct PatientExportTests {
             let admin = try await app.send(.GET, path, token: t[.groupAdmin].token)
             #expect(admin.status == .ok, "\(admin.text)")
             #expect(try await AuditEvent.query(on: app.db).filter(\.$outcome == "denied").count() == deniedBefore)
-            if let zip = try Self.unzip(admin.bytes) {
+            if let zip = try await Self.unzip(admin.bytes) {
                 #expect(try zip.object("patient.json")["given_name"] as? String == "Aline")
                 #expect(try zip.object("patient.json")["blood_type"] == nil)
                 for clinical in ["records.json", "notes.json", "documents.json", "care_steps.json", "prescriptions.json", "predictions.json"] {

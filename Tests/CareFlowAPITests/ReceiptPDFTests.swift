@@ -24,7 +24,7 @@ struct ReceiptPDFTests {
             #expect(res.status == .ok, "\(res.text)")
             #expect(res.headers.contentType == .pdf)
             #expect(res.text.hasPrefix("%PDF-"))
-            guard let (text, title) = try ExportFixtures.pdfText(res.body) else { return }
+            guard let (text, title) = try await ExportFixtures.pdfText(res.body) else { return }
             // 100.00 + 18.00 tax + 3 × 8.15 = 24.45: total 142.45 USD; refunded 20.00 USD.
             #expect(title == "Receipt INV-RCPT-F1-2026-0007")
             #expect(text.contains("INV-RCPT-F1-2026-0007"))
@@ -52,7 +52,7 @@ struct ReceiptPDFTests {
                                                        lines: [.init(description: "Bed day", quantity: 3, unitAmount: 15_000)])
             let res = try await app.send(.GET, "/api/v1/invoices/\(rwf.id!)/receipt.pdf", token: t[.groupAdmin].token)
             #expect(res.status == .ok)
-            if let (text, _) = try ExportFixtures.pdfText(res.body) {
+            if let (text, _) = try await ExportFixtures.pdfText(res.body) {
                 #expect(text.contains("45000 RWF") && text.contains("15000 RWF") && !text.contains("450.00"), "\(text)")
             }
 
@@ -74,7 +74,7 @@ struct ReceiptPDFTests {
             // The single-invoice PDF of the exports: any issued state, export.run needed, audited as an export.
             let doc = try await app.send(.GET, "/api/v1/exports/invoices/\(open.id!).pdf", token: t[.billing].token)
             #expect(doc.status == .ok, "\(doc.text)")
-            if let (text, title) = try ExportFixtures.pdfText(doc.body) {
+            if let (text, title) = try await ExportFixtures.pdfText(doc.body) {
                 #expect(title == "Invoice INV-R-2026-0002" && text.contains("80.00 USD"))
             }
             let exported = try #require(try await ExportFixtures.lastAudit(app, .exportCompleted))

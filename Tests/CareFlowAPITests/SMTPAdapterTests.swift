@@ -34,7 +34,7 @@ struct SMTPAdapterTests {
 
     @Test("starttls: false: the envelope, every header and the quoted-printable body, byte for byte")
     func plainMessage() async throws {
-        guard let server = try SMTPTestServer.start() else { return }
+        guard let server = try await SMTPTestServer.start() else { return }
         defer { server.stop() }
         let receipt = try await sender(server, ["starttls": "false"]).send(
             OutgoingEmail(to: "patient@example.org", toName: "A. Patient", subject: "Your appointment",
@@ -69,7 +69,7 @@ struct SMTPAdapterTests {
 
     @Test("UTF-8 subject and name as encoded words, long lines soft-broken, HTML as multipart/alternative, all 7-bit")
     func internationalMessage() async throws {
-        guard let server = try SMTPTestServer.start() else { return }
+        guard let server = try await SMTPTestServer.start() else { return }
         defer { server.stop() }
         let subject = "Rappel : votre rendez-vous à 09:00 — Clinique de Kigali, service de médecine générale"
         let body = "Muraho! Ikibazo cy’ubuzima? " + String(repeating: "Ibitaro bya Kigali — ", count: 12) + "\nMurakoze."
@@ -93,7 +93,7 @@ struct SMTPAdapterTests {
 
     @Test("STARTTLS against a certificate from ca_file, then AUTH: the server saw both; the receipt is the Message-ID")
     func starttlsAndAuth() async throws {
-        guard let server = try SMTPTestServer.start(["--tls", "--auth", "care-mailer:s3cret-pass"]) else { return }
+        guard let server = try await SMTPTestServer.start(["--tls", "--auth", "care-mailer:s3cret-pass"]) else { return }
         defer { server.stop() }
         let receipt = try await sender(server, ["username": "care-mailer", "password": "s3cret-pass", "starttls": "true",
                                                 "ca_file": server.certificatePath])
@@ -105,7 +105,7 @@ struct SMTPAdapterTests {
 
     @Test("a wrong password is misconfigured (535), nothing is sent, and the password is in no error")
     func wrongPassword() async throws {
-        guard let server = try SMTPTestServer.start(["--tls", "--auth", "care-mailer:s3cret-pass"]) else { return }
+        guard let server = try await SMTPTestServer.start(["--tls", "--auth", "care-mailer:s3cret-pass"]) else { return }
         defer { server.stop() }
         let sender = try sender(server, ["username": "care-mailer", "password": "not-the-pass", "ca_file": server.certificatePath])
         let error = try #require(await integrationError {
@@ -118,7 +118,7 @@ struct SMTPAdapterTests {
 
     @Test("starttls: true and a server without STARTTLS: refused before MAIL FROM, a configuration error saying why")
     func starttlsRefused() async throws {
-        guard let server = try SMTPTestServer.start() else { return }
+        guard let server = try await SMTPTestServer.start() else { return }
         defer { server.stop() }
         let error = try #require(await integrationError {
             _ = try await sender(server).send(OutgoingEmail(to: "patient@example.org", subject: "s", body: "b"), idempotencyKey: "k2")
@@ -131,7 +131,7 @@ struct SMTPAdapterTests {
     @Test("a server that wants STARTTLS or AUTH first answers 530: misconfigured, nothing sent",
           arguments: [(["--tls"], ["starttls": "false"]), (["--tls", "--auth", "care-mailer:pw"], [:])])
     func authenticationRequired(options: [String], settings: [String: String]) async throws {
-        guard let server = try SMTPTestServer.start(options) else { return }
+        guard let server = try await SMTPTestServer.start(options) else { return }
         defer { server.stop() }
         let error = try #require(await integrationError {
             _ = try await sender(server, settings.merging(["ca_file": server.certificatePath]) { $1 })
@@ -143,7 +143,7 @@ struct SMTPAdapterTests {
 
     @Test("certificates are verified by default: a self-signed one without ca_file is refused")
     func certificateVerified() async throws {
-        guard let server = try SMTPTestServer.start(["--tls"]) else { return }
+        guard let server = try await SMTPTestServer.start(["--tls"]) else { return }
         defer { server.stop() }
         let error = try #require(await integrationError {
             _ = try await sender(server).send(OutgoingEmail(to: "patient@example.org", subject: "s", body: "b"), idempotencyKey: "k3")
@@ -160,7 +160,7 @@ struct SMTPAdapterTests {
             (["data", "554 5.6.0 Message rejected", "9"], .permanent, "554", false),
           ])
     func replyCodes(failure: [String], kind: IntegrationError.Kind, code: String, deliveredNext: Bool) async throws {
-        guard let server = try SMTPTestServer.start(["--fail"] + failure) else { return }
+        guard let server = try await SMTPTestServer.start(["--fail"] + failure) else { return }
         defer { server.stop() }
         let sender = try sender(server, ["starttls": "false"])
         let email = OutgoingEmail(to: "patient@example.org", subject: "s", body: "b")
@@ -178,7 +178,7 @@ struct SMTPAdapterTests {
 
     @Test("no listener and a server that never answers: retryable, within the configured timeouts")
     func unreachable() async throws {
-        guard let server = try SMTPTestServer.start(["--hang"]) else { return }
+        guard let server = try await SMTPTestServer.start(["--hang"]) else { return }
         defer { server.stop() }
         let quick = IntegrationTimeouts(connect: .seconds(1), request: .seconds(1))
         let email = OutgoingEmail(to: "patient@example.org", subject: "s", body: "b")
@@ -201,7 +201,7 @@ struct SMTPAdapterTests {
 
     @Test("cancelling the sending task aborts the transfer instead of holding a thread until the timeout")
     func cancelled() async throws {
-        guard let server = try SMTPTestServer.start(["--hang"]) else { return }
+        guard let server = try await SMTPTestServer.start(["--hang"]) else { return }
         defer { server.stop() }
         // Timeouts far beyond the test's wait, so only the cancellation can end the transfer (with
         // the standard 5 s connect timeout, a loaded CI machine saw the timeout fire first).
@@ -227,7 +227,7 @@ struct SMTPAdapterTests {
 
     @Test("a line break in the subject, the name or the address is refused before connecting: no header injection")
     func headerInjection() async throws {
-        guard let server = try SMTPTestServer.start() else { return }
+        guard let server = try await SMTPTestServer.start() else { return }
         defer { server.stop() }
         let sender = try sender(server, ["starttls": "false"])
         for email in [

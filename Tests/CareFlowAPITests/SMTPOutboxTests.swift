@@ -33,7 +33,7 @@ struct SMTPOutboxTests {
     @Test("451 at RCPT: the row stays pending with the reason, the next pass delivers it once, over TLS with AUTH",
           arguments: TestBackend.enabled)
     func greylisted(backend: TestBackend) async throws {
-        guard let server = try SMTPTestServer.start(["--tls", "--auth", "careflow:smtp-pass-1",
+        guard let server = try await SMTPTestServer.start(["--tls", "--auth", "careflow:smtp-pass-1",
                                                      "--fail", "rcpt", "451 4.7.1 Greylisted, try again later", "1"]) else { return }
         defer { server.stop() }
         try await Self.run(backend, server) { app, scope in
@@ -65,7 +65,7 @@ struct SMTPOutboxTests {
 
     @Test("550 at RCPT: dead-lettered after one attempt and never tried again", arguments: TestBackend.enabled)
     func rejected(backend: TestBackend) async throws {
-        guard let server = try SMTPTestServer.start(["--tls", "--auth", "careflow:smtp-pass-1",
+        guard let server = try await SMTPTestServer.start(["--tls", "--auth", "careflow:smtp-pass-1",
                                                      "--fail", "rcpt", "550 5.1.1 No such user here", "99"]) else { return }
         defer { server.stop() }
         try await Self.run(backend, server) { app, scope in

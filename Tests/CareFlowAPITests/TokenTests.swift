@@ -125,7 +125,7 @@ struct TokenTests {
         try await withCareFlow(.sqlite) { app in
             let t = try await Fixtures.tenant(app, slug: "pyjwt")
             let jwks = try await app.send(.GET, "/.well-known/jwks.json").text
-            let result = try Interop.python(script: """
+            let result = try await Interop.python(script: """
                 import json, sys, jwt
                 jwks, token = json.loads(sys.argv[1]), sys.argv[2]
                 kid = jwt.get_unverified_header(token)["kid"]

@@ -68,7 +68,7 @@ struct WebhookTests {
                 print(header)
                 """
             let ours = StripeSignature.header(payload: Data(body.utf8), secret: Self.stripeSecret, timestamp: now)
-            let header = try Interop.python(script: script, arguments: [body, Self.stripeSecret, String(now), ours], requiredModule: "stripe")?
+            let header = try await Interop.python(script: script, arguments: [body, Self.stripeSecret, String(now), ours], requiredModule: "stripe")?
                 .trimmingCharacters(in: .whitespacesAndNewlines) ?? ours
             #expect(header == ours)
             let res = try await Self.postStripe(app, body: body, header: header)
@@ -275,7 +275,7 @@ struct WebhookTests {
         try await Self.withHooks(backend) { app, t in
             let scope = TenantScope(tenantID: t.id, db: app.db)
             let phone = "+250788555111"
-            func sign(_ path: String, _ params: [(String, String)]) throws -> String {
+            func sign(_ path: String, _ params: [(String, String)]) async throws -> String {
                 let url = "https://hooks.example.org" + path
                 let ours = TwilioSignature.signature(url: url, parameters: params, authToken: Self.twilioToken)
                 let script = """
@@ -283,7 +283,7 @@ struct WebhookTests {
                     from twilio.request_validator import RequestValidator
                     print(RequestValidator(sys.argv[1]).compute_signature(sys.argv[2], json.loads(sys.argv[3])))
                     """
-                let theirs = try Interop.python(script: script, arguments: [Self.twilioToken, url, jsonBody(Dictionary(uniqueKeysWithValues: params))],
+                let theirs = try await Interop.python(script: script, arguments: [Self.twilioToken, url, jsonBody(Dictionary(uniqueKeysWithValues: params))],
                                                 requiredModule: "twilio")?.trimmingCharacters(in: .whitespacesAndNewlines)
                 if let theirs { #expect(theirs == ours) }
                 return theirs ?? ours
@@ -342,7 +342,7 @@ struct WebhookTests {
                 print(hook.verify_signature(sys.argv[2], sys.argv[3], sys.argv[4]))
                 """
             let publicKey = Self.sendGridKey.publicKey.derRepresentation.base64EncodedString()
-            if let verdict = try Interop.python(script: script, arguments: [publicKey, body, headers[0].1, headers[1].1], requiredModule: "sendgrid") {
+            if let verdict = try await Interop.python(script: script, arguments: [publicKey, body, headers[0].1, headers[1].1], requiredModule: "sendgrid") {
                 #expect(verdict.trimmingCharacters(in: .whitespacesAndNewlines) == "True")
             }
             let res = try await app.send(.POST, path, json: body, headers: try signed(body, at: now))

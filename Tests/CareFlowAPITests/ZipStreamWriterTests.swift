@@ -44,7 +44,7 @@ struct ZipStreamWriterTests {
         try Data(await collected.bytes).write(to: URL(fileURLWithPath: path))
         defer { try? FileManager.default.removeItem(atPath: path) }
         if FileManager.default.isExecutableFile(atPath: "/usr/bin/unzip") {
-            let tested = try Interop.run("/usr/bin/unzip", ["-t", path])
+            let tested = try await Interop.run("/usr/bin/unzip", ["-t", path])
             #expect(tested.status == 0, "\(tested.stdout)\(tested.stderr)")
         }
         let script = """
@@ -54,7 +54,7 @@ struct ZipStreamWriterTests {
                     {"name": i.filename, "size": i.file_size, "crc": i.CRC, "zlib": zlib.crc32(z.read(i)) & 0xffffffff,
                      "sha": hashlib.sha256(z.read(i)).hexdigest(), "date": list(i.date_time)} for i in z.infolist()]}))
             """
-        guard let output = try Interop.python(script: script, arguments: [path], requiredModule: "zipfile") else { return }
+        guard let output = try await Interop.python(script: script, arguments: [path], requiredModule: "zipfile") else { return }
         let parsed = try #require(try JSONSerialization.jsonObject(with: Data(output.utf8)) as? [String: Any])
         #expect(parsed["bad"] is NSNull)
         let members = try #require(parsed["members"] as? [[String: Any]])

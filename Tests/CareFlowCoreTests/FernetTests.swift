@@ -104,12 +104,13 @@ enum FernetPython {
     }
 
     /// Runs `script`, or records why it cannot (only reached when `required`).
-    static func check(_ script: String, _ arguments: [String] = [], sourceLocation: SourceLocation = #_sourceLocation) throws -> String? {
+    static func check(_ script: String, _ arguments: [String] = [], sourceLocation: SourceLocation = #_sourceLocation) async throws -> String? {
         guard available else {
             Issue.record("CAREFLOW_REQUIRE_INTEROP=1 but python3 with `cryptography` is not available", sourceLocation: sourceLocation)
             return nil
         }
-        let output = try run(script, arguments)
+        // Waited for off the cooperative pool, which every test in the process shares.
+        let output = try await offThePool { try run(script, arguments) }
         #expect(output.status == 0, "python3 failed: \(output.stderr)", sourceLocation: sourceLocation)
         return output.status == 0 ? output.stdout : nil
     }
@@ -449,7 +450,7 @@ struct FernetTests {
     // MARK: Python interop
 
     @Test("Interop: Python cryptography decrypts CareFlow tokens", .enabled(if: FernetPython.enabled))
-    func swiftToPython() throws {
+    func swiftToPython() async throws {
         let key = FernetKey.generate()
         let fernet = Fernet(key: key)
         let plaintexts = [[UInt8](), Array("hello".utf8), Array("Ñandú — 患者".utf8), randomBytes(16), randomBytes(1024)]
@@ -461,13 +462,13 @@ struct FernetTests {
             for t in sys.argv[2:]:
                 print(f.decrypt(t.encode(), ttl=60).hex() or "-")
             """
-        guard let output = try FernetPython.check(script, [key.base64URL] + tokens) else { return }
+        guard let output = try await FernetPython.check(script, [key.base64URL] + tokens) else { return }
         let lines = output.split(separator: "\n").map { $0 == "-" ? [] : unhex($0) }
         #expect(lines == plaintexts)
     }
 
     @Test("Interop: CareFlow decrypts Python cryptography tokens and keys", .enabled(if: FernetPython.enabled))
-    func pythonToSwift() throws {
+    func pythonToSwift() async throws {
         let script = """
             import os
             from cryptography.fernet import Fernet
@@ -477,7 +478,7 @@ struct FernetTests {
                 p = os.urandom(n)
                 print(p.hex() or "-", Fernet(key).encrypt(p).decode())
             """
-        guard let output = try FernetPython.check(script) else { return }
+        guard let output = try await FernetPython.check(script) else { return }
         var lines = output.split(separator: "\n")
         let fernet = Fernet(key: try FernetKey(base64URL: String(lines.removeFirst())))
         #expect(lines.count == 7)
@@ -489,7 +490,7 @@ struct FernetTests {
     }
 
     @Test("Interop: rotation both ways (Python MultiFernet.rotate, CareFlow MultiFernet.rotate)", .enabled(if: FernetPython.enabled))
-    func rotationInterop() throws {
+    func rotationInterop() async throws {
         let old = FernetKey.generate(), new = FernetKey.generate()
         let issued = Date(timeIntervalSince1970: 1_650_000_000)
         let oldToken = Fernet(key: old).encrypt(Array("rotate me".utf8), now: issued)
@@ -503,7 +504,7 @@ struct FernetTests {
             print(Fernet(new.encode()).extract_timestamp(swift_rotated.encode()))
             print(mf.rotate(old_token.encode()).decode())
             """
-        guard let output = try FernetPython.check(script, [new.base64URL, old.base64URL, oldToken, swiftRotated]) else { return }
+        guard let output = try await FernetPython.check(script, [new.base64URL, old.base64URL, oldToken, swiftRotated]) else { return }
         let lines = output.split(separator: "\n").map(String.init)
         #expect(lines.count == 3)
         guard lines.count == 3 else { return }
@@ -514,7 +515,7 @@ struct FernetTests {
     }
 
     @Test("Interop: Python rejects a CareFlow token under another key and after tampering", .enabled(if: FernetPython.enabled))
-    func pythonRejects() throws {
+    func pythonRejects() async throws {
         let key = FernetKey.generate()
         var raw = try #require(FernetForge.unb64url(Fernet(key: key).encrypt(Array("x".utf8))))
         raw[30] ^= 1
@@ -528,7 +529,7 @@ struct FernetTests {
                     print("rejected")
             """
         let arguments = [FernetKey.generate().base64URL, Fernet(key: key).encrypt(Array("x".utf8)), key.base64URL, FernetForge.b64url(raw)]
-        guard let output = try FernetPython.check(script, arguments) else { return }
+        guard let output = try await FernetPython.check(script, arguments) else { return }
         #expect(output == "rejected\nrejected")
     }
 

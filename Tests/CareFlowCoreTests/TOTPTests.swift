@@ -12,7 +12,7 @@ enum Interop {
     static let python3: String? = executable("python3")
     static let pyotpAvailable: Bool = {
         guard let python3 else { return false }
-        return (try? run(python3, ["-c", "import pyotp"]))?.status == 0
+        return (try? runBlocking(python3, ["-c", "import pyotp"]))?.status == 0
     }()
 
     static var oathtoolEnabled: Bool { oathtool != nil || required }
@@ -29,7 +29,12 @@ enum Interop {
 
     struct Output { let status: Int32; let stdout: String; let stderr: String }
 
-    static func run(_ executable: String, _ arguments: [String]) throws -> Output {
+    /// Waited for off the cooperative pool, which every test in the process shares.
+    static func run(_ executable: String, _ arguments: [String]) async throws -> Output {
+        try await offThePool { try runBlocking(executable, arguments) }
+    }
+
+    static func runBlocking(_ executable: String, _ arguments: [String]) throws -> Output {
         let process = ChildProcess()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
@@ -215,15 +220,15 @@ struct TOTPTests {
 
     // MARK: - Interop: oathtool
 
-    static func oathtool(_ secret: [UInt8], at unix: Int64) throws -> String {
-        let out = try Interop.run(
+    static func oathtool(_ secret: [UInt8], at unix: Int64) async throws -> String {
+        let out = try await Interop.run(
             Interop.oathtool!, ["--totp", "-b", "-d", "6", "-N", "@\(unix)", Base32.encode(secret)])
         #expect(out.status == 0, "oathtool: \(out.stderr)")
         return out.stdout
     }
 
     @Test("Conformance with oathtool: RFC secret and 20 random secrets", .enabled(if: Interop.oathtoolEnabled))
-    func oathtoolConformance() throws {
+    func oathtoolConformance() async throws {
         guard Interop.oathtool != nil else {
             Issue.record("oathtool is not installed (apt-get install oathtool) and CAREFLOW_REQUIRE_INTEROP=1")
             return
@@ -231,14 +236,14 @@ struct TOTPTests {
         let times: [Int64] = [0, 59, 1_111_111_109, 1_234_567_890, 1_700_000_015, 2_000_000_000, 20_000_000_000]
         for time in times {
             let ours = TOTP(secret: Self.sha1Secret).code(at: Self.date(time))
-            #expect(try Self.oathtool(Self.sha1Secret, at: time) == ours, "RFC secret at \(time)")
+            #expect(try await Self.oathtool(Self.sha1Secret, at: time) == ours, "RFC secret at \(time)")
         }
         let nowUnix = Int64(Date().timeIntervalSince1970)
         for _ in 0..<20 {
             let secret = TOTP.generateSecret()
             let totp = TOTP(secret: secret)
             for time in [nowUnix, 1_111_111_111, Int64.random(in: 0...4_000_000_000)] {
-                #expect(try Self.oathtool(secret, at: time) == totp.code(at: Self.date(time)),
+                #expect(try await Self.oathtool(secret, at: time) == totp.code(at: Self.date(time)),
                         "secret \(Base32.encode(secret)) at \(time)")
             }
         }
@@ -275,9 +280,9 @@ struct TOTPTests {
     static let pyotpNow = "import pyotp,sys; t=pyotp.parse_uri(sys.argv[1]); print(t.now())"
 
     /// pyotp's code for "now", checked against our steps now−1 ... now+1 (step boundary race).
-    static func checkWithPyotp(_ uri: OTPAuthURI, totp: TOTP) throws {
+    static func checkWithPyotp(_ uri: OTPAuthURI, totp: TOTP) async throws {
         let before = TOTP.step(at: Date(), period: totp.period)
-        let out = try Interop.run(Interop.python3!, ["-c", pyotpNow, uri.string])
+        let out = try await Interop.run(Interop.python3!, ["-c", pyotpNow, uri.string])
         let after = TOTP.step(at: Date(), period: totp.period)
         #expect(out.status == 0, "pyotp: \(out.stderr)")
         let candidates = Set(((before - 1)...(after + 1)).map { totp.code(forStep: $0) })
@@ -285,31 +290,31 @@ struct TOTPTests {
     }
 
     @Test("otpauth URI parses with pyotp and yields our code", .enabled(if: Interop.pyotpEnabled))
-    func pyotpInterop() throws {
+    func pyotpInterop() async throws {
         guard Interop.pyotpAvailable else {
             Issue.record("python3 with pyotp is not available (pip install pyotp) and CAREFLOW_REQUIRE_INTEROP=1")
             return
         }
         let rfc = TOTP(secret: Self.sha1Secret)
-        try Self.checkWithPyotp(OTPAuthURI(totp: rfc, issuer: "CareFlow", account: "alice@example.org"), totp: rfc)
+        try await Self.checkWithPyotp(OTPAuthURI(totp: rfc, issuer: "CareFlow", account: "alice@example.org"), totp: rfc)
         for _ in 0..<3 {
             let totp = TOTP(secret: TOTP.generateSecret())
-            try Self.checkWithPyotp(OTPAuthURI(totp: totp, issuer: "CareFlow Kigali", account: "dr alice@example.org"), totp: totp)
+            try await Self.checkWithPyotp(OTPAuthURI(totp: totp, issuer: "CareFlow Kigali", account: "dr alice@example.org"), totp: totp)
         }
         // Non-default parameters are carried by the URI.
         let sha512 = TOTP(secret: Self.sha512Secret, digits: 8, period: 60, algorithm: .sha512)
-        try Self.checkWithPyotp(OTPAuthURI(totp: sha512, issuer: "CareFlow", account: "bob"), totp: sha512)
+        try await Self.checkWithPyotp(OTPAuthURI(totp: sha512, issuer: "CareFlow", account: "bob"), totp: sha512)
     }
 
     @Test("pyotp reads issuer and account back, including ':' and '&'", .enabled(if: Interop.pyotpEnabled))
-    func pyotpLabel() throws {
+    func pyotpLabel() async throws {
         guard Interop.pyotpAvailable else {
             Issue.record("python3 with pyotp is not available (pip install pyotp) and CAREFLOW_REQUIRE_INTEROP=1")
             return
         }
         let uri = OTPAuthURI(secret: Self.sha1Secret, issuer: "Kigali: Health & Co", account: "dr a:b@example.org")
         let script = "import pyotp,sys,json; t=pyotp.parse_uri(sys.argv[1]); print(json.dumps([t.issuer, t.name, t.secret, t.digits, t.interval]))"
-        let out = try Interop.run(Interop.python3!, ["-c", script, uri.string])
+        let out = try await Interop.run(Interop.python3!, ["-c", script, uri.string])
         #expect(out.status == 0, "pyotp: \(out.stderr)")
         let fields = try JSONSerialization.jsonObject(with: Data(out.stdout.utf8)) as? [Any]
         #expect(fields?[0] as? String == "Kigali: Health & Co")

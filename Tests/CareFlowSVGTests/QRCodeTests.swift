@@ -18,12 +18,12 @@ import Testing
 
     @Test("Version, mask and every module equal segno's", .enabled(if: Segno.enabled, "python3 with segno not found"),
           arguments: comparedTexts)
-    func matchesSegno(text: String) throws {
+    func matchesSegno(text: String) async throws {
         guard Segno.available else {
             Issue.record("python3 with segno is not available (pip install segno) and CAREFLOW_REQUIRE_INTEROP=1")
             return
         }
-        let reference = try Segno.symbol(text)
+        let reference = try await Segno.symbol(text)
         let code = try QRCode(text)
         #expect(code.version == reference.version)
         #expect(code.size == reference.version * 4 + 17)
@@ -40,7 +40,7 @@ import Testing
 
     @Test("A QR reader (zxing-cpp) decodes the text back, at every level", .enabled(if: ZXing.enabled, "python3 with zxing-cpp not found"),
           arguments: [otpauth, long, utf8])
-    func readerDecodesIt(text: String) throws {
+    func readerDecodesIt(text: String) async throws {
         guard ZXing.available else {
             Issue.record("python3 with zxing-cpp and numpy is not available (pip install zxing-cpp) and CAREFLOW_REQUIRE_INTEROP=1")
             return
@@ -48,7 +48,7 @@ import Testing
         for (level, name) in [(QRCorrectionLevel.low, "L"), (.medium, "M"), (.quartile, "Q"), (.high, "H")] {
             let code = try QRCode(text, correction: level)
             let rows = (0..<code.size).map { y in String((0..<code.size).map { code.isDark(x: $0, y: y) ? "1" : "0" }) }
-            let readings = try ZXing.read(rows)
+            let readings = try await ZXing.read(rows)
             #expect(readings.count == 1, "level \(name): \(readings.count) symbols read")
             #expect(readings.first?.text == text, "level \(name)")
             #expect(readings.first?.ecLevel == name)

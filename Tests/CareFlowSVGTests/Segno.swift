@@ -44,13 +44,18 @@ enum Segno {
                       'rows': [''.join(str(b) for b in row) for row in q.matrix]}))
     """
 
-    static func symbol(_ text: String) throws -> Symbol {
-        let out = try python(["-c", script, text])
+    static func symbol(_ text: String) async throws -> Symbol {
+        let out = try await pythonOffThePool(["-c", script, text])
         try #require(out.status == 0, "segno failed: \(out.stderr)")
         return try JSONDecoder().decode(Symbol.self, from: Data(out.stdout.utf8))
     }
 
     struct Output { let status: Int32; let stdout: String; let stderr: String }
+
+    /// `python` waited for off the cooperative pool, which every test in the process shares.
+    static func pythonOffThePool(_ arguments: [String]) async throws -> Output {
+        try await offThePool { try python(arguments) }
+    }
 
     /// `python3 arguments…`, its exit status and output.
     static func python(_ arguments: [String]) throws -> Output {

@@ -29,8 +29,8 @@ enum ZXing {
     """
 
     /// What zxing-cpp reads from `rows` ("1" dark), one entry per symbol found.
-    static func read(_ rows: [String]) throws -> [Reading] {
-        let out = try Segno.python(["-c", script, rows.joined(separator: ",")])
+    static func read(_ rows: [String]) async throws -> [Reading] {
+        let out = try await Segno.pythonOffThePool(["-c", script, rows.joined(separator: ",")])
         try #require(out.status == 0, "zxing-cpp failed: \(out.stderr)")
         return try JSONDecoder().decode([Reading].self, from: Data(out.stdout.utf8))
     }

@@ -70,15 +70,19 @@ struct PostgresClientTools {
     }
 }
 
-/// Reads a child's standard output and error to their ends on background threads.
+/// Reads a child's standard output and error to their ends on threads of their own: not
+/// `DispatchQueue.global()`, whose threads on Linux are Swift's cooperative pool, one per core,
+/// which a long `pg_dump` would hold for every request and task of the process.
 private final class PipeDrain: @unchecked Sendable {
     private let group = DispatchGroup()
     private var out = Data()
     private var err = Data()
 
     init(out: Pipe, err: Pipe) {
-        DispatchQueue.global().async(group: group) { self.out = out.fileHandleForReading.readDataToEndOfFile() }
-        DispatchQueue.global().async(group: group) { self.err = err.fileHandleForReading.readDataToEndOfFile() }
+        group.enter()
+        group.enter()
+        Thread.detachNewThread { self.out = out.fileHandleForReading.readDataToEndOfFile(); self.group.leave() }
+        Thread.detachNewThread { self.err = err.fileHandleForReading.readDataToEndOfFile(); self.group.leave() }
     }
 
     func wait() -> (Data, Data) {

@@ -17,7 +17,7 @@ struct BrowserSuiteTests {
     @Test("the group admin, an invited member and a facility admin walk the console in Chromium",
           arguments: TestBackend.enabled)
     func consoleInChromium(backend: TestBackend) async throws {
-        let probe = try Interop.run("/usr/bin/env", ["python3", Self.script, "--check-dependencies"])
+        let probe = try await Interop.run("/usr/bin/env", ["python3", Self.script, "--check-dependencies"])
         if probe.status != 0 {
             if Interop.required {
                 Issue.record("the browser suite needs chromium, chromedriver and python3 selenium: \(probe.stderr)")

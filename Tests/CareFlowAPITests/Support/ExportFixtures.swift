@@ -146,7 +146,7 @@ enum ExportFixtures {
 
     /// The text of every page as pypdf extracts it, and the title of the document information,
     /// or nil when pypdf is missing and interop is not required.
-    static func pdfText(_ bytes: ByteBuffer) throws -> (text: String, title: String)? {
+    static func pdfText(_ bytes: ByteBuffer) async throws -> (text: String, title: String)? {
         let path = NSTemporaryDirectory() + "careflow-\(UUID().uuidString).pdf"
         try Data(buffer: bytes).write(to: URL(fileURLWithPath: path))
         defer { try? FileManager.default.removeItem(atPath: path) }
@@ -156,7 +156,7 @@ enum ExportFixtures {
             print((r.metadata.title if r.metadata else "") or "")
             print("\\n".join(p.extract_text() for p in r.pages))
             """
-        guard let out = try Interop.python(script: script, arguments: [path], requiredModule: "pypdf") else { return nil }
+        guard let out = try await Interop.python(script: script, arguments: [path], requiredModule: "pypdf") else { return nil }
         let title = out.prefix { $0 != "\n" }
         return (String(out.dropFirst(title.count + 1)), String(title))
     }

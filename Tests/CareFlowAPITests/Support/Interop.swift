@@ -11,21 +11,21 @@ enum Interop {
 
     /// Output of `python3 -c script args…`, or nil when Python or the module is missing and
     /// interop is not required.
-    static func python(script: String, arguments: [String], requiredModule: String) throws -> String? {
-        if try !hasModule(requiredModule) {
+    static func python(script: String, arguments: [String], requiredModule: String) async throws -> String? {
+        if try await !hasModule(requiredModule) {
             if required { Issue.record("python3 module \(requiredModule) is missing; interop is required") }
             return nil
         }
-        let result = try run("/usr/bin/env", ["python3", "-c", script] + arguments)
+        let result = try await run("/usr/bin/env", ["python3", "-c", script] + arguments)
         if result.status != 0 { Issue.record("python interop failed: \(result.stderr)") }
         return result.stdout
     }
 
     /// Whether `python3` imports `module`, asked once per module and test process (each probe
     /// is a Python start-up, and the webhook tests ask before every signature).
-    static func hasModule(_ module: String) throws -> Bool {
+    static func hasModule(_ module: String) async throws -> Bool {
         if let known = probed.withLock({ $0[module] }) { return known }
-        let found = try run("/usr/bin/env", ["python3", "-c", "import \(module)"]).status == 0
+        let found = try await run("/usr/bin/env", ["python3", "-c", "import \(module)"]).status == 0
         probed.withLock { $0[module] = found }
         return found
     }
@@ -38,7 +38,13 @@ enum Interop {
         let stderr: String
     }
 
-    static func run(_ executable: String, _ arguments: [String]) throws -> Output {
+    /// The child is waited for off the cooperative pool (`offThePool`): a Python start-up blocks
+    /// for most of a second, and the pool has one thread per core for every test in the process.
+    static func run(_ executable: String, _ arguments: [String]) async throws -> Output {
+        try await offThePool { try runBlocking(executable, arguments) }
+    }
+
+    private static func runBlocking(_ executable: String, _ arguments: [String]) throws -> Output {
         let process = ChildProcess()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments

@@ -10,15 +10,16 @@ import Testing
 /// `@unchecked Sendable`: the process and pipe are only started once and stopped once.
 final class SMTPTestServer: @unchecked Sendable {
     /// Options of smtp_server.py: `--tls`, `--auth USER:PASSWORD`, `--fail STAGE REPLY COUNT`, `--hang`.
-    static func start(_ options: [String] = []) throws -> SMTPTestServer? {
-        let probe = try Interop.run("/usr/bin/env", ["python3", "-c", "import aiosmtpd, cryptography"])
-        guard probe.status == 0 else {
+    static func start(_ options: [String] = []) async throws -> SMTPTestServer? {
+        // Asked once per test process (`import aiosmtpd, cryptography` is a Python start-up).
+        guard try await Interop.hasModule("aiosmtpd, cryptography") else {
             if Interop.required { Issue.record("python3 with aiosmtpd and cryptography is missing; interop is required") }
             return nil
         }
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("careflow-smtp-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        return try SMTPTestServer(directory: directory, options: options)
+        // Starting waits for the script's READY line: off the cooperative pool.
+        return try await offThePool { try SMTPTestServer(directory: directory, options: options) }
     }
 
     static let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
