@@ -8,8 +8,7 @@ enum StepCalendars {
     static func resolver(tenants: TenantDirectory, db: any Database) -> @Sendable (UUID) async throws -> StepCalendar {
         { tenantID in
             let config = try await Tenant.find(tenantID, on: db).flatMap { tenants[$0.slug] }
-            let zone = config.flatMap { TimeZone(identifier: $0.timezone) } ?? TimeZone(identifier: "UTC")!
-            return StepCalendar(zone: zone, quiet: config?.reminders.quietHours ?? .standard)
+            return StepCalendar(NamedTimeZone(configured: config?.timezone), quiet: config?.reminders.quietHours ?? .standard)
         }
     }
 }

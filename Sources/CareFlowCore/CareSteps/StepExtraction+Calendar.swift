@@ -1,13 +1,23 @@
 import Foundation
 
 /// What the tenant's wall clock means for its care steps: the zone days and reminder times are
-/// read in, and the quiet hours no reminder time falls into.
+/// read in, the name a step stores for it, and the quiet hours no reminder time falls into.
 public struct StepCalendar: Sendable, Equatable {
     public var zone: TimeZone
+    /// The configured name (`NamedTimeZone`), not `zone.identifier`: Foundation on Linux names
+    /// the zone made from "UTC" "GMT", which a step would otherwise store and show.
+    public var zoneName: String
     public var quiet: QuietHours
 
     public init(zone: TimeZone, quiet: QuietHours = .standard) {
         self.zone = zone
+        self.zoneName = zone.identifier
+        self.quiet = quiet
+    }
+
+    public init(_ named: NamedTimeZone, quiet: QuietHours = .standard) {
+        self.zone = named.zone
+        self.zoneName = named.name
         self.quiet = quiet
     }
 }

@@ -108,7 +108,7 @@ public struct StepExtractionJob: Sendable {
             step.kind = kind
             step.titleSealed = try cipher.seal(title)
             step.detailSealed = try detail.map { try cipher.seal($0) }
-            step.timeZone = calendar.zone.identifier
+            step.timeZone = calendar.zoneName
             step.status = .open
             step.source = source
             return step

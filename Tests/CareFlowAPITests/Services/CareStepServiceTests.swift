@@ -112,4 +112,24 @@ struct CareStepServiceTests {
             #expect(try await scope.query(CareStep.self).count() == 3)
         }
     }
+
+    @Test("a step stores the zone as the tenant file names it: UTC, not Foundation's GMT; an unknown zone is UTC")
+    func zoneName() async throws {
+        try await ServiceTestBed.with(.sqlite) { bed in
+            let (tenant, facility) = try await bed.tenant("utc-zone")
+            let tenantID = try tenant.requireID()
+            let tenants = TenantDirectory(path: "", configurations: [TenantConfiguration(slug: "utc-zone", name: "U", timezone: "UTC")],
+                                          adapters: bed.services.tenants.adapters)
+            let job = StepExtractionJob(keyring: bed.services.keyring, audit: bed.services.audit, llm: nil,
+                                        calendar: StepCalendars.resolver(tenants: tenants, db: bed.db))
+            let patientID = try await Self.patient(bed, tenantID, facility: facility)
+            let admin = try #require(try await User.query(on: bed.db).filter(\.$tenantID == tenantID).first()?.id)
+            let noteID = try await Self.note(bed, tenantID, patientID: patientID, author: admin, "Start metformin 500 mg twice daily.")
+            _ = try await job.run(noteID: noteID, patientID: patientID, idempotencyKey: "z", in: bed.scope(tenantID))
+            let steps = try await bed.scope(tenantID).query(CareStep.self).all()
+            #expect(!steps.isEmpty && steps.allSatisfy { $0.timeZone == "UTC" }, "\(steps.map(\.timeZone))")
+            #expect(StepCalendar(NamedTimeZone(configured: "Mars/Olympus")).zoneName == "UTC")
+            #expect(StepCalendar(NamedTimeZone(configured: "Africa/Kigali")).zoneName == "Africa/Kigali")
+        }
+    }
 }
