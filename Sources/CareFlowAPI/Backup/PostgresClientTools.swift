@@ -52,41 +52,20 @@ struct PostgresClientTools {
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err
-        // Both pipes are drained while the tool runs, so a chatty tool cannot block on a full pipe.
-        let drained = PipeDrain(out: out, err: err)
-        let status: Int32 = try await withCheckedThrowingContinuation { continuation in
-            process.terminationHandler = { continuation.resume(returning: $0.terminationStatus) }
-            do { try process.run() } catch {
-                process.terminationHandler = nil
-                continuation.resume(throwing: BackupError.failed("cannot start \(tool): \(error)"))
-            }
+        do { try process.run() } catch { throw BackupError.failed("cannot start \(tool): \(error)") }
+        // Both pipes are drained while the tool runs, so a chatty tool cannot block on a full pipe;
+        // every wait on a thread of its own (`offThePool`), not on the cooperative pool, which a
+        // long `pg_dump` would otherwise hold for every request and task of the process.
+        async let stdout = offThePool { out.fileHandleForReading.readDataToEndOfFile() }
+        async let errorBytes = offThePool { err.fileHandleForReading.readDataToEndOfFile() }
+        let status = try await offThePool { () -> Int32 in
+            process.waitUntilExit()
+            return process.terminationStatus
         }
-        let (stdout, errorBytes) = drained.wait()
-        let stderr = String(decoding: errorBytes, as: UTF8.self)
+        let stderr = String(decoding: try await errorBytes, as: UTF8.self)
         guard status == 0 else {
             throw BackupError.failed("\(tool) exited with status \(status): \(stderr.trimmingCharacters(in: .whitespacesAndNewlines))")
         }
-        return stdout
-    }
-}
-
-/// Reads a child's standard output and error to their ends on threads of their own: not
-/// `DispatchQueue.global()`, whose threads on Linux are Swift's cooperative pool, one per core,
-/// which a long `pg_dump` would hold for every request and task of the process.
-private final class PipeDrain: @unchecked Sendable {
-    private let group = DispatchGroup()
-    private var out = Data()
-    private var err = Data()
-
-    init(out: Pipe, err: Pipe) {
-        group.enter()
-        group.enter()
-        Thread.detachNewThread { self.out = out.fileHandleForReading.readDataToEndOfFile(); self.group.leave() }
-        Thread.detachNewThread { self.err = err.fileHandleForReading.readDataToEndOfFile(); self.group.leave() }
-    }
-
-    func wait() -> (Data, Data) {
-        group.wait()
-        return (out, err)
+        return try await stdout
     }
 }

@@ -4,16 +4,11 @@ import Foundation
 /// read in, the name a step stores for it, and the quiet hours no reminder time falls into.
 public struct StepCalendar: Sendable, Equatable {
     public var zone: TimeZone
-    /// The configured name (`NamedTimeZone`), not `zone.identifier`: Foundation on Linux names
-    /// the zone made from "UTC" "GMT", which a step would otherwise store and show.
+    /// The configured name, not `zone.identifier`: Foundation on Linux names the zone made from
+    /// "UTC" "GMT", which a step would otherwise store and show. Hence the one initialiser, from a
+    /// `NamedTimeZone`.
     public var zoneName: String
     public var quiet: QuietHours
-
-    public init(zone: TimeZone, quiet: QuietHours = .standard) {
-        self.zone = zone
-        self.zoneName = zone.identifier
-        self.quiet = quiet
-    }
 
     public init(_ named: NamedTimeZone, quiet: QuietHours = .standard) {
         self.zone = named.zone

@@ -9,11 +9,9 @@ import Testing
 /// in once, open plan steps oldest first, and superseding when jobs run out of order.
 @Suite("Care steps, without HTTP")
 struct CareStepServiceTests {
-    static let kigali = TimeZone(identifier: "Africa/Kigali")!
-
     static func job(_ bed: ServiceTestBed) -> StepExtractionJob {
         StepExtractionJob(keyring: bed.services.keyring, audit: bed.services.audit, llm: nil,
-                          calendar: { _ in StepCalendar(zone: kigali) })
+                          calendar: { _ in StepCalendar(NamedTimeZone(configured: "Africa/Kigali")) })
     }
 
     /// A patient without an account, and a note of theirs written `minutesAgo` ago.
