@@ -5,7 +5,7 @@ import Vapor
 /// Retry-After. In-process: each replica limits on its own, and the database-backed
 /// `LoginThrottle` bounds guessing across replicas.
 final class AuthRateLimitMiddleware: AsyncMiddleware, Sendable {
-    private let buckets: TokenBuckets
+    private let buckets: TokenBuckets<String>
 
     init(requestsPerMinute: Int) {
         self.buckets = TokenBuckets(perMinute: requestsPerMinute)

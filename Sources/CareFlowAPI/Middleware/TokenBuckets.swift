@@ -2,21 +2,21 @@ import Synchronization
 
 /// Token buckets by key: bursts up to the per-minute limit, refilled continuously. In-process:
 /// each replica limits on its own.
-final class TokenBuckets: Sendable {
+final class TokenBuckets<Key: Hashable & Sendable>: Sendable {
     private struct Bucket {
         var tokens: Double
         var updated: ContinuousClock.Instant
     }
 
     private let perMinute: Double
-    private let buckets = Mutex<[String: Bucket]>([:])
+    private let buckets = Mutex<[Key: Bucket]>([:])
 
     init(perMinute: Int) {
         self.perMinute = Double(max(1, perMinute))
     }
 
     /// Takes a token for `key`; nil when one was free, otherwise the seconds until one is.
-    func take(_ key: String) -> Int? {
+    func take(_ key: Key) -> Int? {
         let now = ContinuousClock.now
         let wait: Double? = buckets.withLock { buckets in
             if buckets.count > 100_000 { buckets.removeAll(keepingCapacity: true) }  // bound memory under key spraying

@@ -19,6 +19,6 @@ public enum TenantSessionSetting {
     /// has no row-level security (one process, one file: the application's filters are the wall).
     public static func apply(_ tenantID: UUID, on db: any Database) async throws {
         guard let sql = db as? any SQLDatabase, sql.dialect.name == "postgresql" else { return }
-        try await sql.raw("SELECT set_config(\(bind: name), \(bind: tenantID.uuidString.lowercased()), true)").run()
+        try await sql.raw("SELECT set_config(\(bind: name), \(bind: tenantID.lowercasedString), true)").run()
     }
 }
