@@ -171,15 +171,18 @@ struct IdempotencyTests {
         }
     }
 
-    @Test("a request that fails after its patient committed (the audit refused) is not run again by its retry",
+    /// The patient and its audit event commit together (`TenantScope.audited`), so a refused
+    /// event leaves no patient behind and the key's claim with it: the retry runs again. (An
+    /// attempt whose answer is lost *after* its commit is `diedAfterEffect`.)
+    @Test("a request whose audit event is refused keeps nothing, and its retry runs once the trail is back",
           arguments: TestBackend.enabled)
     func failureAfterCommit(backend: TestBackend) async throws {
         try await withCareFlow(backend) { app in
             let t = try await Fixtures.tenant(app, slug: "idem-late-fail")
             // Triggers are the tables' owner's to make (on PostgreSQL the application role owns nothing).
             let sql = ownerDatabase(app) as! any SQLDatabase
-            // The audit trail refuses patient.create events: the patient row commits in its own
-            // transaction, then the request fails on its audit event.
+            // The audit trail refuses patient.create events: the request fails on its audit event,
+            // inside the patient's transaction.
             if backend == .sqlite {
                 try await sql.raw("""
                     CREATE TRIGGER refuse_patient_audit BEFORE INSERT ON audit_events
@@ -202,14 +205,18 @@ struct IdempotencyTests {
 
             let first = try await app.send(.POST, "/api/v1/patients", token: token, json: body, headers: key)
             #expect(first.status.code >= 500, "\(first.status)")
-            #expect(try await patients() == 1, "the patient committed before its audit event failed")
-            // Retried with the same key, while the audit still fails and once it works again.
+            #expect(try await patients() == 0, "a patient without its audit event is not kept")
+            // Retried with the same key while the audit still fails: it runs again, and fails again.
             let retry = try await app.send(.POST, "/api/v1/patients", token: token, json: body, headers: key)
-            #expect(retry.status == .conflict)
-            #expect((retry.json["detail"] as? String)?.contains("took effect") == true, "\(retry.json)")
+            #expect(retry.status.code >= 500, "\(retry.status)")
+            #expect(try await patients() == 0)
             try await sql.raw("DROP TRIGGER refuse_patient_audit\(unsafeRaw: backend == .sqlite ? "" : " ON audit_events")").run()
             let later = try await app.send(.POST, "/api/v1/patients", token: token, json: body, headers: key)
-            #expect(later.status == .conflict)
+            #expect(later.status == .created)
+            #expect(later.headers.first(name: "Idempotent-Replayed") == nil)
+            let again = try await app.send(.POST, "/api/v1/patients", token: token, json: body, headers: key)
+            #expect(again.headers.first(name: "Idempotent-Replayed") == "true")
+            #expect(again.json["id"] as? String == later.json["id"] as? String)
             #expect(try await patients() == 1, "one key made one patient")
             // A new key is a new request.
             let fresh = try await app.send(.POST, "/api/v1/patients", token: token, json: body, headers: [("Idempotency-Key", "late-fail-0002")])

@@ -51,14 +51,12 @@ public struct PasswordChangeService: Sendable {
         if !problems.isEmpty { throw AppError.validation(problems.map { FieldError(field: "new_password", reason: $0) }) }
         let hash = try await hasher.hash(new)
         let keep = principal.sessionID
-        try await scope.transaction { scope in
+        try await scope.auditedWrite(by: audit, origin: origin) { scope in
             user.passwordHash = hash
             try await scope.update(user)
             try await revoker.revokeAll(ofUser: principal.subjectID, except: keep, reason: "password_change", on: scope.db)
+            return AuditRecord(tenantID: tenantID, actor: principal.auditActor, action: .authPasswordChange, targetType: "user",
+                               targetID: principal.subjectID.lowercasedString, details: ["effect": "other_sessions_revoked"])
         }
-        try await audit.append(
-            AuditRecord(tenantID: tenantID, actor: principal.auditActor, action: .authPasswordChange, targetType: "user",
-                        targetID: principal.subjectID.lowercasedString, details: ["effect": "other_sessions_revoked"]),
-            origin: origin, on: db)
     }
 }

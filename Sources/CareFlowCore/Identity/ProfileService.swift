@@ -48,12 +48,13 @@ public struct ProfileService: Sendable {
             // Stored in the enumeration's order, so the answer does not depend on the request's.
             user.notificationChannels = NotificationChannel.allCases.filter(v.contains).map(\.rawValue).joined(separator: ",")
         }
-        try await TenantScope(tenantID: user.tenantID, db: db).update(user)
+        let event = AuditRecord(tenantID: user.tenantID, actor: principal.auditActor, action: .profileUpdate, targetType: "user",
+                                targetID: user.id!.lowercasedString, details: ["fields": changes.fieldNames.joined(separator: ",")])
+        try await TenantScope(tenantID: user.tenantID, db: db).auditedWrite(by: audit, origin: origin) { scope in
+            try await scope.update(user)
+            return event
+        }
         memo.forget(principal.subjectID)
-        try await audit.append(
-            AuditRecord(tenantID: user.tenantID, actor: principal.auditActor, action: .profileUpdate, targetType: "user",
-                        targetID: user.id!.lowercasedString, details: ["fields": changes.fieldNames.joined(separator: ",")]),
-            origin: origin, on: db)
         return try Self.profile(user, cipher: cipher)
     }
 

@@ -57,7 +57,8 @@ public struct StaffService: Sendable {
             try await checkManageable(user: existing, requested: roles, facility: facility, scope: scope,
                                       principal: principal, origin: origin)
         }
-        let (user, added, needsInvitation) = try await Self.write(on: scope) { scope -> (User, [Role], Bool) in
+        let audit = self.audit
+        let (user, added, needsInvitation) = try await scope.auditedEach(by: audit, origin: origin) { scope -> ((User, [Role], Bool), [AuditRecord]) in
             let user: User
             if let existing {
                 user = existing
@@ -76,13 +77,11 @@ public struct StaffService: Sendable {
                 try await scope.create(RoleAssignment(tenantID: scope.tenantID, userID: user.id!, role: role,
                                                       facilityID: facility.id!, grantedBy: principal.subjectID))
             }
-            return (user, added, user.status == .invited)
-        }
-        for role in added {
-            try await audit.append(
+            let events = added.map { role in
                 AuditRecord(tenantID: scope.tenantID, facilityID: facility.id, actor: principal.auditActor, action: .roleGrant,
-                            targetType: "user", targetID: user.id!.lowercasedString, details: ["role": role.rawValue]),
-                origin: origin, on: scope.db)
+                            targetType: "user", targetID: user.id!.lowercasedString, details: ["role": role.rawValue])
+            }
+            return ((user, added, user.status == .invited), events)
         }
         if needsInvitation {
             try await invitations.send(to: directory.profile(user), tenant: tenant, facility: facility, invitedBy: principal.subjectID,
@@ -109,7 +108,8 @@ public struct StaffService: Sendable {
         // unique conflict left over is run again. SQLite's write lock is held from the start
         // (`WriteTransaction`).
         let revoker = self.revoker
-        let (removed, added) = try await Self.retryingUniqueConflict { try await Self.write(on: scope) { scope -> ([Role], [Role]) in
+        let audit = self.audit
+        try await Self.retryingUniqueConflict { try await scope.auditedEach(by: audit, origin: origin) { scope -> ((), [AuditRecord]) in
             if let sql = scope.db as? any SQLDatabase, sql.dialect.name == "postgresql" {
                 try await sql.raw("SELECT id FROM \(ident: User.schema) WHERE id = \(bind: user.id!) FOR UPDATE").run()
             }
@@ -126,16 +126,14 @@ public struct StaffService: Sendable {
                                                       facilityID: facility.id!, grantedBy: principal.subjectID))
             }
             try await revoker.revokeAll(ofUser: user.id!, reason: "roles_changed", on: scope.db)
-            return (removed, added)
-        } }
-        for (action, changed) in [(AuditAction.roleRevoke, removed), (AuditAction.roleGrant, added)] {
-            for role in changed {
-                try await audit.append(
+            let events = [(AuditAction.roleRevoke, removed), (AuditAction.roleGrant, added)].flatMap { action, changed in
+                changed.map { role in
                     AuditRecord(tenantID: scope.tenantID, facilityID: facility.id, actor: principal.auditActor, action: action,
-                                targetType: "user", targetID: user.id!.lowercasedString, details: ["role": role.rawValue]),
-                    origin: origin, on: scope.db)
+                                targetType: "user", targetID: user.id!.lowercasedString, details: ["role": role.rawValue])
+                }
             }
-        }
+            return ((), events)
+        } }
         return try await member(user, at: facility, scope: scope)
     }
 
@@ -147,7 +145,7 @@ public struct StaffService: Sendable {
         let (user, held) = try await staffMember(userID, at: facility, scope: scope)
         try await checkManageable(user: user, requested: [], facility: facility, scope: scope,
                                   principal: principal, origin: origin)
-        let deactivated = try await Self.write(on: scope) { scope -> Bool in
+        try await scope.auditedWrite(by: audit, origin: origin) { scope in
             try await scope.query(RoleAssignment.self).filter(\.$userID == user.id!).filter(\.$facilityID == facility.id!).delete()
             let remaining = try await scope.query(RoleAssignment.self).filter(\.$userID == user.id!).count()
             if remaining == 0 {
@@ -155,13 +153,10 @@ public struct StaffService: Sendable {
                 try await scope.update(user)
             }
             try await revoker.revokeAll(ofUser: user.id!, reason: "removed_from_facility", on: scope.db)
-            return remaining == 0
+            return AuditRecord(tenantID: scope.tenantID, facilityID: facility.id, actor: principal.auditActor, action: .staffRemove,
+                               targetType: "user", targetID: user.id!.lowercasedString,
+                               details: ["roles": held.map(\.rawValue).joined(separator: ","), "account_deactivated": String(remaining == 0)])
         }
-        try await audit.append(
-            AuditRecord(tenantID: scope.tenantID, facilityID: facility.id, actor: principal.auditActor, action: .staffRemove,
-                        targetType: "user", targetID: user.id!.lowercasedString,
-                        details: ["roles": held.map(\.rawValue).joined(separator: ","), "account_deactivated": String(deactivated)]),
-            origin: origin, on: scope.db)
     }
 
     /// Clears a member's TOTP (a lost phone). The second factor guards the whole account, so
@@ -246,15 +241,6 @@ public struct StaffService: Sendable {
                              principal: principal, origin: origin)
         }
         try await checkGrantable(requested, facility: facility, scope: scope, principal: principal, origin: origin)
-    }
-
-    /// A write transaction queued behind this process's other SQLite writes and retried while
-    /// SQLite reports busy, as the other writers do (`SQLiteWriteQueue`): unqueued, concurrent
-    /// role changes answered 500 (SQLITE_BUSY), and beside queued writers they held every pooled
-    /// connection until the pool's 30-s timeout (found by schemathesis, issue 16).
-    private static func write<T: Sendable>(on scope: TenantScope,
-                                           _ body: @escaping @Sendable (TenantScope) async throws -> T) async throws -> T {
-        try await scope.writeTransaction(body)
     }
 
     private static func retryingUniqueConflict<T: Sendable>(_ body: () async throws -> T) async throws -> T {

@@ -46,11 +46,11 @@ public struct OutboxAdminService: Sendable {
         message.attempts = 0
         message.nextAttemptAt = now
         message.leaseUntil = nil
-        try await scope.update(message)
-        try await audit.append(
-            AuditRecord(tenantID: scope.tenantID, actor: principal.auditActor, action: .outboxRequeue, targetType: "outbox_message",
-                        targetID: messageID.lowercasedString, details: ["capability": message.capability]),
-            origin: origin, on: scope.db)
+        try await scope.auditedWrite(by: audit, origin: origin) { scope in
+            try await scope.update(message)
+            return AuditRecord(tenantID: scope.tenantID, actor: principal.auditActor, action: .outboxRequeue, targetType: "outbox_message",
+                               targetID: messageID.lowercasedString, details: ["capability": message.capability])
+        }
         return message
     }
 }

@@ -30,14 +30,11 @@ public struct CareTeamService: Sendable {
             break
         }
         if !errors.isEmpty { throw AppError.validation(errors) }
-        let relationship = try await create(patientID: patientID, doctorID: doctorID, kind: kind, referredBy: referredBy,
-                                            endsOn: endsOn, in: scope)
-        try await audit.append(
-            AuditRecord(tenantID: scope.tenantID, actor: principal.auditActor, action: .careRelationshipCreate, targetType: "patient",
-                        targetID: patientID.lowercasedString,
-                        details: ["doctor_id": doctorID.lowercasedString, "kind": kind.rawValue]),
-            origin: origin, on: scope.db)
-        return relationship
+        let event = AuditRecord(tenantID: scope.tenantID, actor: principal.auditActor, action: .careRelationshipCreate, targetType: "patient",
+                                targetID: patientID.lowercasedString,
+                                details: ["doctor_id": doctorID.lowercasedString, "kind": kind.rawValue])
+        return try await create(patientID: patientID, doctorID: doctorID, kind: kind, referredBy: referredBy,
+                                endsOn: endsOn, event: event, origin: origin, in: scope)
     }
 
     /// A patient choosing their own primary doctor (PRODUCT §7), where the tenant allows it.
@@ -52,14 +49,11 @@ public struct CareTeamService: Sendable {
         guard try await isDoctor(doctorID, scope: scope) else {
             throw AppError.validation([FieldError(field: "doctor_id", reason: "is not a doctor of this tenant")])
         }
-        let relationship = try await create(patientID: patientID, doctorID: doctorID, kind: .primary, referredBy: nil,
-                                            endsOn: nil, in: scope)
-        try await audit.append(
-            AuditRecord(tenantID: scope.tenantID, actor: principal.auditActor, action: .careRelationshipChoose, targetType: "patient",
-                        targetID: patientID.lowercasedString,
-                        details: ["doctor_id": doctorID.lowercasedString, "kind": "primary"]),
-            origin: origin, on: scope.db)
-        return relationship
+        let event = AuditRecord(tenantID: scope.tenantID, actor: principal.auditActor, action: .careRelationshipChoose, targetType: "patient",
+                                targetID: patientID.lowercasedString,
+                                details: ["doctor_id": doctorID.lowercasedString, "kind": "primary"])
+        return try await create(patientID: patientID, doctorID: doctorID, kind: .primary, referredBy: nil,
+                                endsOn: nil, event: event, origin: origin, in: scope)
     }
 
     public func list(patientID: UUID, in context: RequestContext) async throws -> [CareRelationship] {
@@ -75,11 +69,11 @@ public struct CareTeamService: Sendable {
             throw AppError.notFound("Care relationship not found")
         }
         r.endedAt = Date()
-        try await scope.update(r)
-        try await audit.append(
-            AuditRecord(tenantID: scope.tenantID, actor: principal.auditActor, action: .careRelationshipEnd, targetType: "patient",
-                        targetID: patientID.lowercasedString, details: ["doctor_id": r.doctorID.lowercasedString]),
-            origin: origin, on: scope.db)
+        try await scope.auditedWrite(by: audit, origin: origin) { scope in
+            try await scope.update(r)
+            return AuditRecord(tenantID: scope.tenantID, actor: principal.auditActor, action: .careRelationshipEnd, targetType: "patient",
+                               targetID: patientID.lowercasedString, details: ["doctor_id": r.doctorID.lowercasedString])
+        }
     }
 
     /// The patients a doctor currently cares for.
@@ -88,9 +82,10 @@ public struct CareTeamService: Sendable {
             .filter { $0.isActive() }.map(\.patientID)))
     }
 
+    /// The new relationship and its audit event, in one transaction.
     private func create(patientID: UUID, doctorID: UUID, kind: CareRelationship.Kind, referredBy: UUID?, endsOn: Date?,
-                        in scope: TenantScope) async throws -> CareRelationship {
-        try await scope.transaction { scope -> CareRelationship in
+                        event: AuditRecord, origin: RequestOrigin, in scope: TenantScope) async throws -> CareRelationship {
+        try await scope.audited(by: audit, origin: origin) { scope -> (CareRelationship, AuditRecord) in
             if kind == .primary {
                 // One primary doctor at a time: the previous one steps down.
                 try await scope.query(CareRelationship.self).filter(\.$patientID == patientID).filter(\.$kind == .primary)
@@ -99,7 +94,7 @@ public struct CareTeamService: Sendable {
             let r = CareRelationship(tenantID: scope.tenantID, patientID: patientID, doctorID: doctorID, kind: kind,
                                      referredBy: referredBy, endsOn: endsOn)
             try await scope.create(r)
-            return r
+            return (r, event)
         }
     }
 

@@ -49,13 +49,11 @@ public struct PatientService: Sendable {
         if let nationalID = input.nationalID {
             try await refuseDuplicate(nationalID: nationalID, except: nil, cipher: cipher, in: scope, by: principal, origin: origin)
         }
-        let patient = try await scope.transaction { scope in
-            try await insert(input, id: patientID, account: nil, cipher: cipher, in: scope)
+        let patient = try await scope.audited(by: audit, origin: origin) { scope in
+            let patient = try await insert(input, id: patientID, account: nil, cipher: cipher, in: scope)
+            return (patient, AuditRecord(tenantID: scope.tenantID, facilityID: input.homeFacilityID, actor: principal.auditActor,
+                                         action: .patientCreate, targetType: "patient", targetID: patientID.lowercasedString))
         }
-        try await audit.append(
-            AuditRecord(tenantID: scope.tenantID, facilityID: input.homeFacilityID, actor: principal.auditActor, action: .patientCreate,
-                        targetType: "patient", targetID: patient.id!.lowercasedString),
-            origin: origin, on: scope.db)
         return try await view(patient, clinical: true, cipher: cipher, scope: scope)
     }
 
@@ -93,7 +91,12 @@ public struct PatientService: Sendable {
         if changes.nationalID != nil, let nationalID = input.nationalID {
             try await refuseDuplicate(nationalID: nationalID, except: patientID, cipher: cipher, in: scope, by: principal, origin: origin)
         }
-        try await scope.transaction { scope in
+        var changed: [String] = []
+        if changes.touchesDemographics { changed.append("demographics") }
+        if changes.touchesClinical { changed.append("clinical") }
+        let event = AuditRecord(tenantID: scope.tenantID, actor: principal.auditActor, action: .patientUpdate, targetType: "patient",
+                                targetID: patientID.lowercasedString, details: ["parts": changed.joined(separator: ",")])
+        try await scope.auditedWrite(by: audit, origin: origin) { scope in
             try apply(input, to: patient, cipher: cipher)
             try await scope.update(patient)
             if changes.givenName != nil || changes.familyName != nil {
@@ -104,14 +107,8 @@ public struct PatientService: Sendable {
                 try await scope.query(PatientCondition.self).filter(\.$patientID == patient.id!).delete()
                 try await writeConditions(input.conditions, of: patient, cipher: cipher, scope: scope)
             }
+            return event
         }
-        var changed: [String] = []
-        if changes.touchesDemographics { changed.append("demographics") }
-        if changes.touchesClinical { changed.append("clinical") }
-        try await audit.append(
-            AuditRecord(tenantID: scope.tenantID, actor: principal.auditActor, action: .patientUpdate, targetType: "patient",
-                        targetID: patientID.lowercasedString, details: ["parts": changed.joined(separator: ",")]),
-            origin: origin, on: scope.db)
         return try await view(patient, clinical: access.canReadClinical(principal, context), cipher: cipher, scope: scope)
     }
 
@@ -122,11 +119,11 @@ public struct PatientService: Sendable {
         let (scope, principal, origin) = (context.scope, context.principal, context.origin)
         let (patient, _) = try await access.authorize(principal, .patientDelete, patientID: patientID, in: scope, origin: origin)
         patient.deletedAt = Date()
-        try await scope.update(patient)
-        try await audit.append(
-            AuditRecord(tenantID: scope.tenantID, facilityID: patient.homeFacilityID, actor: principal.auditActor, action: .patientDelete,
-                        targetType: "patient", targetID: patientID.lowercasedString),
-            origin: origin, on: scope.db)
+        try await scope.auditedWrite(by: audit, origin: origin) { scope in
+            try await scope.update(patient)
+            return AuditRecord(tenantID: scope.tenantID, facilityID: patient.homeFacilityID, actor: principal.auditActor,
+                               action: .patientDelete, targetType: "patient", targetID: patientID.lowercasedString)
+        }
     }
 
     // MARK: - Search

@@ -72,7 +72,8 @@ final class SQLiteWriteQueue: Sendable {
 
 /// A write transaction as services run one. On SQLite: queued behind this process's other
 /// writers (`SQLiteWriteQueue`), holding the write lock from its first statement, and run again
-/// if another process held it (`BusyRetry`). On PostgreSQL: the transaction alone.
+/// if another process held it past the busy timeout (as `BusyRetry`, but only then: a body is
+/// never run twice). On PostgreSQL: the transaction alone.
 ///
 /// Why the lock first: SQLite starts a transaction as a reader, and a transaction that has read
 /// is refused at its first write, at once and without waiting out the busy timeout
@@ -91,13 +92,35 @@ public enum WriteTransaction {
             }
         }
         return try await SQLiteWriteQueue.shared.run(on: db) {
-            try await BusyRetry.run {
-                try await db.transaction { tx in
-                    try await takeWriteLock(on: tx)
-                    return try await body(tx)
+            var attempt = 1
+            while true {
+                do {
+                    return try await db.transaction { tx in
+                        do {
+                            try await takeWriteLock(on: tx)
+                        } catch {
+                            throw LockNotTaken(error: error)
+                        }
+                        return try await body(tx)
+                    }
+                } catch let failure as LockNotTaken {
+                    // Only a transaction that never got past its first statement runs again: a
+                    // body that failed part-way (a refused audit event, a lost connection) may
+                    // have changed the models it was given, and inserting one of them a second
+                    // time stops the process (Fluent's `create` precondition).
+                    guard attempt < BusyRetry.attempts,
+                          let error = failure.error as? any DatabaseError, !error.isConstraintFailure, !error.isSyntaxError
+                    else { throw failure.error }
+                    try await Task.sleep(for: .milliseconds(5 << attempt))
+                    attempt += 1
                 }
             }
         }
+    }
+
+    /// The transaction's first statement (the write lock) failed; nothing of the body ran.
+    private struct LockNotTaken: Error {
+        let error: any Error
     }
 
     /// On SQLite, the database's write lock for the rest of the transaction; nothing elsewhere.

@@ -102,14 +102,19 @@ public struct ClinicalEntryService<Kind: ClinicalEntryKind>: Sendable {
     }
 
     /// The audit event of a write to one entry; `details` never carry PHI.
-    func recordWrite(_ action: AuditAction, entryID: UUID, patientID: UUID, details: [String: String], facilityID: UUID?,
-                     in ctx: RequestContext) async throws {
+    func writeEvent(_ action: AuditAction, entryID: UUID, patientID: UUID, details: [String: String], facilityID: UUID?,
+                    in ctx: RequestContext) -> AuditRecord {
         var details = details
         details["patient_id"] = patientID.lowercasedString
-        try await audit.append(
-            AuditRecord(tenantID: ctx.tenantID, facilityID: facilityID, actor: ctx.principal.auditActor, action: action,
-                        targetType: Kind.targetType, targetID: entryID.lowercasedString, details: details),
-            origin: ctx.origin, on: ctx.db)
+        return AuditRecord(tenantID: ctx.tenantID, facilityID: facilityID, actor: ctx.principal.auditActor, action: action,
+                           targetType: Kind.targetType, targetID: entryID.lowercasedString, details: details)
+    }
+
+    /// Appends `writeEvent`'s event on `ctx`'s connection (inside the write's transaction).
+    func recordWrite(_ action: AuditAction, entryID: UUID, patientID: UUID, details: [String: String], facilityID: UUID?,
+                     in ctx: RequestContext) async throws {
+        try await audit.append(writeEvent(action, entryID: entryID, patientID: patientID, details: details, facilityID: facilityID, in: ctx),
+                               origin: ctx.origin, on: ctx.db)
     }
 }
 
@@ -128,9 +133,11 @@ extension ClinicalEntryService where Kind.Model: AuthoredClinicalEntry {
         model.sharedWithPatient = draft.sharedWithPatient
         try Kind.seal(draft.content, into: model, with: cipher)
         guard let onCreate else {
-            try await ctx.scope.create(model)
-            try await recordWrite(Kind.createAction, entryID: id, patientID: patientID, details: Kind.auditDetails(of: model),
+            try await ctx.scope.auditedWrite(by: audit, origin: ctx.origin) { scope in
+                try await scope.create(model)
+                return writeEvent(Kind.createAction, entryID: id, patientID: patientID, details: Kind.auditDetails(of: model),
                                   facilityID: patient.homeFacilityID, in: ctx)
+            }
             return Entry(model: model, content: draft.content)
         }
         try await ctx.scope.transaction { scope in

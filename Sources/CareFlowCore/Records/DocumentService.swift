@@ -47,14 +47,17 @@ public struct DocumentService: Sendable {
         try Documents.seal(filename, into: document, with: upload.cipher)
         document.uploadedBy = ctx.principal.subjectID
         document.sharedWithPatient = sharedWithPatient
+        let event = entries.writeEvent(Documents.createAction, entryID: upload.documentID, patientID: upload.patientID,
+                                       details: Documents.auditDetails(of: document), facilityID: upload.facilityID, in: ctx)
         do {
-            try await ctx.scope.create(document)
+            try await ctx.scope.auditedWrite(by: entries.audit, origin: ctx.origin) { scope in
+                try await scope.create(document)
+                return event
+            }
         } catch {
             await upload.discard()
             throw error
         }
-        try await entries.recordWrite(Documents.createAction, entryID: upload.documentID, patientID: upload.patientID,
-                                      details: Documents.auditDetails(of: document), facilityID: upload.facilityID, in: ctx)
         return Entry(model: document, content: filename)
     }
 
@@ -76,12 +79,16 @@ public struct DocumentService: Sendable {
     public func delete(documentID: UUID, patientID: UUID, in ctx: RequestContext) async throws {
         let patient = try await entries.authorize(Documents.writeAction, patientID: patientID, in: ctx)
         let document = try await entries.live(documentID, patientID: patientID, in: ctx)
-        // Claimed in the database, so of two concurrent deletions one succeeds and one is a 404.
-        guard try await RowClaim.claim(table: ClinicalDocument.schema, column: "deleted_at", id: documentID, at: Date(), on: ctx.db) else {
-            throw AppError.notFound(Documents.notFound)
+        let event = entries.writeEvent(Documents.deleteAction, entryID: documentID, patientID: patientID,
+                                       details: ["kind": document.kind.rawValue], facilityID: patient.homeFacilityID, in: ctx)
+        let deletedBy = ctx.principal.subjectID
+        try await ctx.scope.auditedWrite(by: entries.audit, origin: ctx.origin) { scope in
+            // Claimed in the database, so of two concurrent deletions one succeeds and one is a 404.
+            guard try await RowClaim.claim(table: ClinicalDocument.schema, column: "deleted_at", id: documentID, at: Date(), on: scope.db) else {
+                throw AppError.notFound(Documents.notFound)
+            }
+            try await scope.query(ClinicalDocument.self).filter(\.$id == documentID).set(\.$deletedBy, to: deletedBy).update()
+            return event
         }
-        try await ctx.scope.query(ClinicalDocument.self).filter(\.$id == documentID).set(\.$deletedBy, to: ctx.principal.subjectID).update()
-        try await entries.recordWrite(Documents.deleteAction, entryID: documentID, patientID: patientID,
-                                      details: ["kind": document.kind.rawValue], facilityID: patient.homeFacilityID, in: ctx)
     }
 }

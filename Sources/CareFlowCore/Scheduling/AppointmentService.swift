@@ -80,18 +80,19 @@ public struct AppointmentService: Sendable {
             tenantID: scope.tenantID, facilityID: facility.id!, doctorID: request.doctorID, patientID: patient.id!,
             startsAt: slot.start, endsAt: slot.end, reasonSealed: try request.reason.map { try cipher.seal($0) },
             bookedBy: principal.subjectID)
+        let patientID = patient.id!
         do {
-            // One statement: the partial unique index decides between concurrent bookings.
-            try await scope.create(appointment)
+            try await scope.auditedWrite(by: audit, origin: origin) { scope in
+                // One statement: the partial unique index decides between concurrent bookings.
+                try await scope.create(appointment)
+                return AuditRecord(tenantID: scope.tenantID, facilityID: facility.id, actor: principal.auditActor, action: .appointmentBook,
+                                   targetType: "appointment", targetID: appointment.id!.lowercasedString,
+                                   details: ["patient_id": patientID.lowercasedString, "doctor_id": request.doctorID.lowercasedString])
+            }
         } catch let error as any DatabaseError where error.isConstraintFailure {
             // Another request took the slot between our check and our insert.
             throw Self.slotTaken
         }
-        try await audit.appendRetrying(
-            AuditRecord(tenantID: scope.tenantID, facilityID: facility.id, actor: principal.auditActor, action: .appointmentBook,
-                        targetType: "appointment", targetID: appointment.id!.lowercasedString,
-                        details: ["patient_id": patient.id!.lowercasedString, "doctor_id": request.doctorID.lowercasedString]),
-            origin: origin, on: scope.db)
         let shows = Self.showsReason(appointment, patientUserID: patient.userID, to: principal)
         return VisibleAppointment(appointment: appointment, showsReason: shows, reason: shows ? request.reason : nil)
     }
@@ -122,23 +123,25 @@ public struct AppointmentService: Sendable {
                                      origin: origin, db: scope.db)
         let from = appointment.status
         let to = try change.apply(to: from, startsAt: appointment.startsAt, now: now)
-        guard let sql = scope.db as? any SQLDatabase else { throw AppError.unavailable("SQL database required") }
-        // One statement, conditional on the status we read: two concurrent changes cannot both succeed.
-        let changed = try await sql.raw("""
-            UPDATE \(ident: Appointment.schema) SET status = \(bind: to.rawValue), updated_at = \(bind: now)
-            WHERE id = \(bind: appointmentID) AND status = \(bind: from.rawValue) RETURNING id
-            """).all()
-        guard changed.count == 1 else {
+        let event = AuditRecord(tenantID: scope.tenantID, facilityID: appointment.facilityID, actor: principal.auditActor,
+                                action: change.target.auditAction, targetType: "appointment",
+                                targetID: appointmentID.lowercasedString, details: ["from": from.rawValue, "to": to.rawValue])
+        let changed = try await scope.auditedEach(by: audit, origin: origin) { scope -> (Bool, [AuditRecord]) in
+            guard let sql = scope.db as? any SQLDatabase else { throw AppError.unavailable("SQL database required") }
+            // One statement, conditional on the status we read: two concurrent changes cannot both succeed.
+            let changed = try await sql.raw("""
+                UPDATE \(ident: Appointment.schema) SET status = \(bind: to.rawValue), updated_at = \(bind: now)
+                WHERE id = \(bind: appointmentID) AND status = \(bind: from.rawValue) RETURNING id
+                """).all()
+            // Nothing changed, nothing to audit: the transaction commits empty.
+            return changed.count == 1 ? (true, [event]) : (false, [])
+        }
+        guard changed else {
             let current = try await scope.require(Appointment.self, appointmentID, name: "Appointment")
             throw AppError.conflict("The appointment changed meanwhile and is now \(current.status.rawValue)")
         }
         appointment.status = to
         appointment.updatedAt = now
-        try await audit.appendRetrying(
-            AuditRecord(tenantID: scope.tenantID, facilityID: appointment.facilityID, actor: principal.auditActor,
-                        action: change.target.auditAction, targetType: "appointment",
-                        targetID: appointmentID.lowercasedString, details: ["from": from.rawValue, "to": to.rawValue]),
-            origin: origin, on: scope.db)
         return try await open(appointment, patientUserID: patientUserID, for: principal, in: scope)
     }
 

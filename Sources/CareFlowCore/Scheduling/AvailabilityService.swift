@@ -27,7 +27,9 @@ public struct AvailabilityService: Sendable {
             problems.insert(FieldError(field: "facility_id", reason: "is not a facility where this doctor works"), at: 0)
         }
         if !problems.isEmpty { throw AppError.validation(problems) }
-        let rows = try await scope.transaction { tx -> [DoctorAvailability] in
+        let event = AuditRecord(tenantID: scope.tenantID, facilityID: facilityID, actor: principal.auditActor, action: .availabilityReplace,
+                                targetType: "user", targetID: doctorID.lowercasedString, details: ["windows": String(windows.count)])
+        let rows = try await scope.audited(by: audit, origin: origin) { tx -> ([DoctorAvailability], AuditRecord) in
             // Delete first: on SQLite the transaction then holds the write lock before it reads.
             try await tx.query(DoctorAvailability.self).filter(\.$doctorID == doctorID).filter(\.$facilityID == facilityID).delete()
             var rows: [DoctorAvailability] = []
@@ -36,12 +38,8 @@ public struct AvailabilityService: Sendable {
                 try await tx.create(row)
                 rows.append(row)
             }
-            return rows
+            return (rows, event)
         }
-        try await audit.appendRetrying(
-            AuditRecord(tenantID: scope.tenantID, facilityID: facilityID, actor: principal.auditActor, action: .availabilityReplace,
-                        targetType: "user", targetID: doctorID.lowercasedString, details: ["windows": String(windows.count)]),
-            origin: origin, on: scope.db)
         return Self.ordered(rows)
     }
 
@@ -81,13 +79,13 @@ public struct AvailabilityService: Sendable {
         if !problems.isEmpty { throw AppError.validation(problems) }
         let exception = AvailabilityException(tenantID: scope.tenantID, doctorID: doctorID, facilityID: facilityID, startsAt: startsAt,
                                               endsAt: endsAt, reason: reason, createdBy: principal.subjectID)
-        try await scope.create(exception)
-        try await audit.appendRetrying(
-            AuditRecord(tenantID: scope.tenantID, facilityID: facilityID, actor: principal.auditActor,
-                        action: .availabilityExceptionCreate, targetType: "availability_exception",
-                        targetID: exception.id!.lowercasedString,
-                        details: ["doctor_id": doctorID.lowercasedString, "reason": reason.rawValue]),
-            origin: origin, on: scope.db)
+        try await scope.auditedWrite(by: audit, origin: origin) { scope in
+            try await scope.create(exception)
+            return AuditRecord(tenantID: scope.tenantID, facilityID: facilityID, actor: principal.auditActor,
+                               action: .availabilityExceptionCreate, targetType: "availability_exception",
+                               targetID: exception.id!.lowercasedString,
+                               details: ["doctor_id": doctorID.lowercasedString, "reason": reason.rawValue])
+        }
         return exception
     }
 
@@ -121,12 +119,12 @@ public struct AvailabilityService: Sendable {
         }
         try await guardian.authorize(principal, .availabilityManage, onAnyOf: Self.targets(exception.facilityID, doctorID: doctorID),
                                      origin: origin, db: scope.db)
-        try await scope.query(AvailabilityException.self).filter(\.$id == exceptionID).delete()
-        try await audit.appendRetrying(
-            AuditRecord(tenantID: scope.tenantID, facilityID: exception.facilityID, actor: principal.auditActor,
-                        action: .availabilityExceptionDelete, targetType: "availability_exception",
-                        targetID: exceptionID.lowercasedString, details: ["doctor_id": doctorID.lowercasedString]),
-            origin: origin, on: scope.db)
+        try await scope.auditedWrite(by: audit, origin: origin) { scope in
+            try await scope.query(AvailabilityException.self).filter(\.$id == exceptionID).delete()
+            return AuditRecord(tenantID: scope.tenantID, facilityID: exception.facilityID, actor: principal.auditActor,
+                               action: .availabilityExceptionDelete, targetType: "availability_exception",
+                               targetID: exceptionID.lowercasedString, details: ["doctor_id": doctorID.lowercasedString])
+        }
     }
 
     /// An exception at a facility belongs to that facility; one without applies everywhere,

@@ -40,7 +40,7 @@ public struct ShiftService: Sendable {
                           role: role, createdBy: principal.subjectID)
         let audit = self.audit
         do {
-            try await scope.writeTransaction { tx in
+            try await scope.auditedWrite(by: audit, origin: origin) { tx in
                 // PostgreSQL: one writer per person at a time, so the check sees every
                 // committed shift even where the exclusion constraint could not be created.
                 try await Self.lockPerson(userID, on: tx.db)
@@ -48,15 +48,13 @@ public struct ShiftService: Sendable {
                     .filter(\.$userID == userID).filter(\.$startsAt < endsAt).filter(\.$endsAt > startsAt).count()
                 if overlapping > 0 { throw Self.overlap }
                 try await tx.create(shift)
+                return AuditRecord(tenantID: tx.tenantID, facilityID: facilityID, actor: principal.auditActor, action: .shiftCreate,
+                                   targetType: "shift", targetID: shift.id!.lowercasedString,
+                                   details: ["user_id": userID.lowercasedString, "role": role.rawValue])
             }
         } catch let error as any DatabaseError where error.isConstraintFailure {
             throw Self.overlap
         }
-        try await audit.appendRetrying(
-            AuditRecord(tenantID: scope.tenantID, facilityID: facilityID, actor: principal.auditActor, action: .shiftCreate,
-                        targetType: "shift", targetID: shift.id!.lowercasedString,
-                        details: ["user_id": userID.lowercasedString, "role": role.rawValue]),
-            origin: origin, on: scope.db)
         return shift
     }
 
@@ -88,11 +86,11 @@ public struct ShiftService: Sendable {
             throw AppError.notFound("Shift not found")
         }
         try await guardian.authorize(principal, .shiftManage, on: .facility(facilityID), origin: origin, db: scope.db)
-        try await scope.query(Shift.self).filter(\.$id == shiftID).delete()
-        try await audit.appendRetrying(
-            AuditRecord(tenantID: scope.tenantID, facilityID: facilityID, actor: principal.auditActor, action: .shiftDelete,
-                        targetType: "shift", targetID: shiftID.lowercasedString, details: ["user_id": shift.userID.lowercasedString]),
-            origin: origin, on: scope.db)
+        try await scope.auditedWrite(by: audit, origin: origin) { scope in
+            try await scope.query(Shift.self).filter(\.$id == shiftID).delete()
+            return AuditRecord(tenantID: scope.tenantID, facilityID: facilityID, actor: principal.auditActor, action: .shiftDelete,
+                               targetType: "shift", targetID: shiftID.lowercasedString, details: ["user_id": shift.userID.lowercasedString])
+        }
     }
 
     /// Who is on shift at the facility in each hour of `day` in its zone, with display names.

@@ -19,18 +19,19 @@ public struct StaffProfileService: Sendable {
         try await StaffRoster(scope: scope).requireStaff(userID, at: facilityID)
         try await guardian.authorize(principal, .staffProfileUpdate, onAnyOf: [.facility(facilityID), .account(userID)],
                                      origin: origin, db: scope.db)
-        let profile: StaffProfile
+        let event = AuditRecord(tenantID: scope.tenantID, facilityID: facility.id, actor: principal.auditActor, action: .staffProfileUpdate,
+                                targetType: "user", targetID: userID.lowercasedString)
+        let save = { @Sendable () async throws -> StaffProfile in
+            try await scope.audited(by: audit, origin: origin) { scope in
+                (try await self.save(input, userID: userID, facilityID: facilityID, in: scope), event)
+            }
+        }
         do {
-            profile = try await save(input, userID: userID, facilityID: facilityID, in: scope)
+            return try await save()
         } catch let error as any DatabaseError where error.isConstraintFailure {
             // A concurrent first PUT created it: ours replaces it.
-            profile = try await save(input, userID: userID, facilityID: facilityID, in: scope)
+            return try await save()
         }
-        try await audit.appendRetrying(
-            AuditRecord(tenantID: scope.tenantID, facilityID: facility.id, actor: principal.auditActor, action: .staffProfileUpdate,
-                        targetType: "user", targetID: userID.lowercasedString),
-            origin: origin, on: scope.db)
-        return profile
     }
 
     public func read(userID: UUID, facilityID: UUID, in context: RequestContext) async throws -> StaffProfile {

@@ -30,11 +30,12 @@ public struct FacilityService: Sendable {
             throw AppError.conflict("A facility with this code already exists")
         }
         let facility = Facility(tenantID: scope.tenantID, code: code, name: name, timezone: timezone, address: address)
-        try await scope.create(facility)
-        try await audit.append(
-            AuditRecord(tenantID: scope.tenantID, facilityID: facility.id, actor: context.principal.auditActor, action: .facilityCreate,
-                        targetType: "facility", targetID: facility.id!.lowercasedString, details: ["code": code]),
-            origin: context.origin, on: scope.db)
+        let actor = context.principal.auditActor
+        try await scope.auditedWrite(by: audit, origin: context.origin) { scope in
+            try await scope.create(facility)
+            return AuditRecord(tenantID: scope.tenantID, facilityID: facility.id, actor: actor, action: .facilityCreate,
+                               targetType: "facility", targetID: facility.id!.lowercasedString, details: ["code": code])
+        }
         return facility
     }
 

@@ -10,12 +10,14 @@ import Foundation
 struct ServiceTestBed: Sendable {
     let services: AppServices
     let db: any Database
+    /// The tables' owner on PostgreSQL (schema changes the application's role may not make).
+    let ownerDB: any Database
 
     static func with<T>(_ backend: TestBackend, tenantFiles: [String: String] = [:],
                         configure adjust: (inout AppConfiguration) -> Void = { _ in },
                         _ body: (ServiceTestBed) async throws -> T) async throws -> T {
         try await withCareFlow(backend, tenantFiles: tenantFiles, configure: adjust) { app in
-            try await body(ServiceTestBed(services: app.services, db: app.db))
+            try await body(ServiceTestBed(services: app.services, db: app.db, ownerDB: ownerDatabase(app)))
         }
     }
 

@@ -42,12 +42,13 @@ public struct MFAService: Sendable {
         let secret = TOTP.generateSecret()
         let base32 = Base32.encode(secret)
         let cipher = try await keyring.cipher(forTenant: principal.tenantID, on: db)
-        try await db.transaction { tx in
+        let (audit, event) = (self.audit, event(principal, .mfaEnrolmentStarted))
+        try await WriteTransaction.run(on: db) { tx in
             try await TOTPCredential.query(on: tx).filter(\.$subjectID == principal.subjectID).delete()
             try await TOTPCredential(tenantID: principal.tenantID, subjectID: principal.subjectID, subjectKind: principal.kind,
                                      secretSealed: cipher.seal(base32)).create(on: tx)
+            try await audit.append(event, origin: origin, on: tx)
         }
-        try await record(principal, .mfaEnrolmentStarted, origin: origin)
         return Self.enrolment(secret: secret, issuer: issuer, account: account)
     }
 
@@ -72,21 +73,30 @@ public struct MFAService: Sendable {
             throw AppError.conflict("There is no pending TOTP enrolment; start one first")
         }
         try await requireCode(code, credential: credential, principal: principal, origin: origin)
-        credential.confirmedAt = Date()
-        try await credential.update(on: db)
-        let codes = try await replaceRecoveryCodes(principal)
-        if principal.enrolmentOnly {
-            try await revoker.revoke(sessionID: principal.sessionID, reason: "mfa_enrolled", on: db)
+        let (codes, hashes) = Self.newRecoveryCodes()
+        let (audit, revoker, event) = (self.audit, self.revoker, event(principal, .mfaEnrolled))
+        // The factor, its recovery codes, the end of an enrolment-only session and the event: all or none.
+        try await WriteTransaction.run(on: db) { tx in
+            credential.confirmedAt = Date()
+            try await credential.update(on: tx)
+            try await Self.storeRecoveryCodes(hashes, of: principal, on: tx)
+            if principal.enrolmentOnly {
+                try await revoker.revoke(sessionID: principal.sessionID, reason: "mfa_enrolled", on: tx)
+            }
+            try await audit.append(event, origin: origin, on: tx)
         }
-        try await record(principal, .mfaEnrolled, origin: origin)
         return codes
     }
 
     public func regenerateRecoveryCodes(_ principal: Principal, code: String, origin: RequestOrigin) async throws -> [String] {
         let credential = try await requireConfirmed(principal)
         try await requireCode(code, credential: credential, principal: principal, origin: origin)
-        let codes = try await replaceRecoveryCodes(principal)
-        try await record(principal, .mfaRecoveryCodesRegenerated, origin: origin)
+        let (codes, hashes) = Self.newRecoveryCodes()
+        let (audit, event) = (self.audit, event(principal, .mfaRecoveryCodesRegenerated))
+        try await WriteTransaction.run(on: db) { tx in
+            try await Self.storeRecoveryCodes(hashes, of: principal, on: tx)
+            try await audit.append(event, origin: origin, on: tx)
+        }
         return codes
     }
 
@@ -95,19 +105,16 @@ public struct MFAService: Sendable {
         let credential = try await requireConfirmed(principal)
         if mandatory { throw AppError.forbidden("Two-factor authentication is mandatory for your roles") }
         try await requireCode(code, credential: credential, principal: principal, origin: origin)
-        try await remove(subjectID: principal.subjectID)
-        try await record(principal, .mfaDisabled, origin: origin)
+        try await remove(subjectID: principal.subjectID, revokingSessions: nil, event: event(principal, .mfaDisabled), origin: origin)
     }
 
     /// An administrator clears another user's TOTP (lost phone): their sessions end and their
     /// next login asks them to enrol again.
     public func reset(userID: UUID, tenantID: UUID, facilityID: UUID?, by admin: Principal, origin: RequestOrigin) async throws {
-        try await remove(subjectID: userID)
-        try await revoker.revokeAll(ofUser: userID, reason: "mfa_reset", on: db)
-        try await audit.append(
-            AuditRecord(tenantID: tenantID, facilityID: facilityID, actor: admin.auditActor, action: .mfaReset,
-                        targetType: "user", targetID: userID.lowercasedString),
-            origin: origin, on: db)
+        try await remove(subjectID: userID, revokingSessions: "mfa_reset",
+                         event: AuditRecord(tenantID: tenantID, facilityID: facilityID, actor: admin.auditActor, action: .mfaReset,
+                                            targetType: "user", targetID: userID.lowercasedString),
+                         origin: origin)
     }
 
     public func hasConfirmedTOTP(_ subjectID: UUID) async throws -> Bool {
@@ -237,29 +244,38 @@ public struct MFAService: Sendable {
         return try await RowClaim.claim(table: RecoveryCodeRecord.schema, column: "used_at", id: match.id!, at: now, on: db)
     }
 
-    private func replaceRecoveryCodes(_ principal: Principal) async throws -> [String] {
+    /// Ten recovery codes and their hashes, made before any transaction (the hashing is slow on purpose).
+    private static func newRecoveryCodes() -> (codes: [String], hashes: [String]) {
         let codes = RecoveryCodes.generate(count: 10)
-        let hashes = codes.map { RecoveryCodes.hash($0, iterations: Self.recoveryHashIterations) }
-        try await db.transaction { tx in
-            try await RecoveryCodeRecord.query(on: tx).filter(\.$subjectID == principal.subjectID).delete()
-            for hash in hashes {
-                try await RecoveryCodeRecord(tenantID: principal.tenantID, subjectID: principal.subjectID, codeHash: hash).create(on: tx)
-            }
-        }
-        return codes
+        return (codes, codes.map { RecoveryCodes.hash($0, iterations: recoveryHashIterations) })
     }
 
-    private func remove(subjectID: UUID) async throws {
-        try await db.transaction { tx in
+    /// Replaces the account's recovery codes, inside the caller's transaction.
+    private static func storeRecoveryCodes(_ hashes: [String], of principal: Principal, on tx: any Database) async throws {
+        try await RecoveryCodeRecord.query(on: tx).filter(\.$subjectID == principal.subjectID).delete()
+        for hash in hashes {
+            try await RecoveryCodeRecord(tenantID: principal.tenantID, subjectID: principal.subjectID, codeHash: hash).create(on: tx)
+        }
+    }
+
+    /// Deletes the second factor (and, with a reason, ends the account's sessions) in one
+    /// transaction with its audit event: a factor is never gone without the trail saying so.
+    private func remove(subjectID: UUID, revokingSessions reason: String?, event: AuditRecord, origin: RequestOrigin) async throws {
+        let (audit, revoker) = (self.audit, self.revoker)
+        try await WriteTransaction.run(on: db) { tx in
             try await TOTPCredential.query(on: tx).filter(\.$subjectID == subjectID).delete()
             try await RecoveryCodeRecord.query(on: tx).filter(\.$subjectID == subjectID).delete()
+            if let reason { try await revoker.revokeAll(ofUser: subjectID, reason: reason, on: tx) }
+            try await audit.append(event, origin: origin, on: tx)
         }
+    }
+
+    private func event(_ principal: Principal, _ action: AuditAction, outcome: AuditOutcome = .success) -> AuditRecord {
+        AuditRecord(tenantID: principal.tenantID, actor: principal.auditActor, action: action, outcome: outcome,
+                    targetType: principal.kind.rawValue, targetID: principal.subjectID.lowercasedString)
     }
 
     private func record(_ principal: Principal, _ action: AuditAction, outcome: AuditOutcome = .success, origin: RequestOrigin) async throws {
-        try await audit.append(
-            AuditRecord(tenantID: principal.tenantID, actor: principal.auditActor, action: action, outcome: outcome,
-                        targetType: principal.kind.rawValue, targetID: principal.subjectID.lowercasedString),
-            origin: origin, on: db)
+        try await audit.append(event(principal, action, outcome: outcome), origin: origin, on: db)
     }
 }

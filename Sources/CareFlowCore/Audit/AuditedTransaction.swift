@@ -1,0 +1,38 @@
+import FluentKit
+
+extension TenantScope {
+    /// Runs `change` and appends the audit event it returns in one transaction: the change and
+    /// its event commit together or not at all.
+    ///
+    /// Appending after the change's own commit left a window in which a crash, a restart or a
+    /// failed append kept the change and lost its event. The event is appended last, so on
+    /// PostgreSQL the chain's advisory lock is held only for the append and the commit (and
+    /// never while waiting for a row another writer holds). It is a `writeTransaction`: on
+    /// SQLite queued behind this process's other writes and holding the write lock from the
+    /// start, so `change` may run again after a busy database (it must not act outside it).
+    public func auditedEach<T: Sendable>(by audit: AuditLog, origin: RequestOrigin,
+                                         _ change: @escaping @Sendable (TenantScope) async throws -> (T, [AuditRecord])) async throws -> T {
+        try await writeTransaction { scope in
+            let (result, records) = try await change(scope)
+            for record in records {
+                try await audit.append(record, origin: origin, on: scope.db)
+            }
+            return result
+        }
+    }
+
+    /// `auditedEach(by:origin:_:)` for a change with one event.
+    public func audited<T: Sendable>(by audit: AuditLog, origin: RequestOrigin,
+                                     _ change: @escaping @Sendable (TenantScope) async throws -> (T, AuditRecord)) async throws -> T {
+        try await auditedEach(by: audit, origin: origin) { scope -> (T, [AuditRecord]) in
+            let (result, record) = try await change(scope)
+            return (result, [record])
+        }
+    }
+
+    /// `audited(by:origin:_:)` for a change with no result of its own.
+    public func auditedWrite(by audit: AuditLog, origin: RequestOrigin,
+                             _ change: @escaping @Sendable (TenantScope) async throws -> AuditRecord) async throws {
+        try await auditedEach(by: audit, origin: origin) { scope -> ((), [AuditRecord]) in ((), [try await change(scope)]) }
+    }
+}

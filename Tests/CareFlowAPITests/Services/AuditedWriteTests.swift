@@ -1,0 +1,77 @@
+@testable import CareFlowAPI
+@testable import CareFlowCore
+import Fluent
+import Foundation
+import SQLKit
+import Testing
+
+/// A change and its audit event commit together or not at all (PRODUCT §12: every write is an
+/// audit event). Appended after the change's own commit, a failed append — a full disk, a
+/// restart, a crash in between — left the change in place and the trail without it. Here the
+/// database refuses every audit insert (a trigger), and each write must fail with nothing kept.
+@Suite("Writes and their audit events, without HTTP")
+struct AuditedWriteTests {
+    static func refuseAuditEvents(_ db: any Database) async throws {
+        let sql = try #require(db as? any SQLDatabase)
+        if sql.dialect.name == "postgresql" {
+            try await sql.raw("""
+                CREATE FUNCTION refuse_audit_events() RETURNS trigger LANGUAGE plpgsql
+                AS $$ BEGIN RAISE EXCEPTION 'audit trail unavailable (test)'; END $$
+                """).run()
+            try await sql.raw("CREATE TRIGGER refuse_audit_events BEFORE INSERT ON audit_events FOR EACH ROW EXECUTE FUNCTION refuse_audit_events()").run()
+        } else {
+            try await sql.raw("""
+                CREATE TRIGGER refuse_audit_events BEFORE INSERT ON audit_events
+                BEGIN SELECT RAISE(ABORT, 'audit trail unavailable (test)'); END
+                """).run()
+        }
+    }
+
+    static func allowAuditEvents(_ db: any Database) async throws {
+        let sql = try #require(db as? any SQLDatabase)
+        try await sql.raw("DROP TRIGGER refuse_audit_events" + (sql.dialect.name == "postgresql" ? " ON audit_events" : "")).run()
+    }
+
+    @Test("a new patient, a change, a deletion and a new facility are not kept when their audit events cannot be written",
+          arguments: TestBackend.enabled)
+    func refusedEventKeepsNothing(backend: TestBackend) async throws {
+        try await ServiceTestBed.with(backend) { bed in
+            let (tenant, facility) = try await bed.tenant("audited-writes")
+            let tenantID = try tenant.requireID()
+            let facilityID = try facility.requireID()
+            let context = RequestContext(scope: bed.scope(tenantID), principal: .system(tenantID: tenantID), origin: .none)
+            let patients = bed.services.patients
+            let patientID = try await patients.register(
+                PatientInput(givenName: "Aline", familyName: "Uwase", birthDate: "1988-04-12", sex: .female, homeFacilityID: facilityID),
+                in: context).patient.requireID()
+            let events = try await AuditEvent.query(on: bed.db).count()
+
+            try await Self.refuseAuditEvents(bed.ownerDB)
+            await #expect(throws: (any Error).self) {
+                try await patients.register(PatientInput(givenName: "Jean", familyName: "Habimana", sex: .male), in: context)
+            }
+            var rename = PatientChanges()
+            rename.familyName = "Mukamana"
+            await #expect(throws: (any Error).self) { try await patients.update(patientID, rename, in: context) }
+            await #expect(throws: (any Error).self) { try await patients.delete(patientID, in: context) }
+            await #expect(throws: (any Error).self) {
+                try await bed.services.facilities.create(code: "audited-f2", name: "Facility Two", timezone: "Africa/Kigali", in: context)
+            }
+            try await Self.allowAuditEvents(bed.ownerDB)
+
+            #expect(try await AuditEvent.query(on: bed.db).count() == events)
+            let rows = try await Patient.query(on: bed.db).filter(\.$tenantID == tenantID).all()
+            #expect(rows.count == 1)
+            #expect(rows.first?.deletedAt == nil)
+            #expect(try await patients.read(patientID, in: context).familyName == "Uwase")
+            #expect(try await Facility.query(on: bed.db).filter(\.$code == "audited-f2").count() == 0)
+
+            // With the trail back, the same writes go through, each with its event.
+            _ = try await patients.update(patientID, rename, in: context)
+            #expect(try await patients.read(patientID, in: context).familyName == "Mukamana")
+            let updates = try await AuditEvent.query(on: bed.db)
+                .filter(\.$action == "patient.update").filter(\.$targetID == patientID.lowercasedString).count()
+            #expect(updates == 1)
+        }
+    }
+}
