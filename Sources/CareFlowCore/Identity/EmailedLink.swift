@@ -34,13 +34,16 @@ struct EmailedLink {
 
     /// Claims the link, then applies `change` to the account, in one transaction: two
     /// concurrent requests with the same link cannot both succeed.
-    func redeem(invalid: AppError, now: Date, _ change: @escaping @Sendable (User, TenantScope) async throws -> Void) async throws {
+    /// Claims the link, applies `change` to the account and appends `event`, in one transaction.
+    func redeem(invalid: AppError, now: Date, auditing event: AuditRecord, by audit: AuditLog, origin: RequestOrigin,
+                _ change: @escaping @Sendable (User, TenantScope) async throws -> Void) async throws {
         let (link, user) = (self.link, self.user)
-        try await scope.transaction { scope in
+        try await scope.auditedWrite(by: audit, origin: origin) { scope in
             guard try await RowClaim.claim(table: Invitation.schema, column: "accepted_at", id: link.id!, at: now, on: scope.db)
             else { throw invalid }
             try await change(user, scope)
             try await scope.update(user)
+            return event
         }
     }
 }

@@ -43,19 +43,18 @@ public struct InvitationService: Sendable {
             \(link)
             """
         let outbox = self.outbox
-        try await scope.transaction { scope in
+        let event = AuditRecord(tenantID: tenant.id, facilityID: facility?.id, actor: invitedBy.map(AuditActor.user) ?? .system,
+                                action: .invitationSend, targetType: "user", targetID: user.id!.lowercasedString,
+                                details: ["roles": roles.map(\.rawValue).joined(separator: ",")])
+        try await scope.auditedWrite(by: audit, origin: origin) { scope in
             try await scope.query(Invitation.self)
                 .filter(\.$userID == user.id!).filter(\.$acceptedAt == nil).filter(\.$purpose == .invitation)
                 .set(\.$expiresAt, to: Date()).update()
             try await scope.create(invitation)
             // The email leaves through the outbox, so it exists exactly when the invitation does.
             try await outbox.enqueue(.email(OutgoingEmail(to: address, subject: "Your CareFlow invitation", body: body)), in: scope)
+            return event
         }
-        try await audit.append(
-            AuditRecord(tenantID: tenant.id, facilityID: facility?.id, actor: invitedBy.map(AuditActor.user) ?? .system,
-                        action: .invitationSend, targetType: "user", targetID: user.id!.lowercasedString,
-                        details: ["roles": roles.map(\.rawValue).joined(separator: ",")]),
-            origin: origin, on: db)
     }
 
     /// Sets the password and activates the account. The token works once.
@@ -64,13 +63,11 @@ public struct InvitationService: Sendable {
         let opened = try await EmailedLink.open(token: token, purpose: .invitation, invalid: invalid, now: now, on: db)
         let (invitation, tenant, user) = (opened.link, opened.tenant, opened.user)
         let hash = try await opened.passwordHash(for: password, keyring: keyring, hasher: hasher)
-        try await opened.redeem(invalid: invalid, now: now) { user, _ in
+        let event = AuditRecord(tenantID: tenant.id, facilityID: invitation.facilityID, actor: .user(user.id!),
+                                action: .invitationAccept, targetType: "user", targetID: user.id!.lowercasedString)
+        try await opened.redeem(invalid: invalid, now: now, auditing: event, by: audit, origin: origin) { user, _ in
             user.passwordHash = hash
             user.status = .active
         }
-        try await audit.append(
-            AuditRecord(tenantID: tenant.id, facilityID: invitation.facilityID, actor: .user(user.id!),
-                        action: .invitationAccept, targetType: "user", targetID: user.id!.lowercasedString),
-            origin: origin, on: db)
     }
 }

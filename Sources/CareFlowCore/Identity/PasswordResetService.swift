@@ -69,7 +69,13 @@ public struct PasswordResetService: Sendable {
                 If this was not you, ignore this message: your password stays as it is.
                 """)
         let (outbox, lifetime, cap) = (self.outbox, self.lifetime, maxEmailsPerHour)
-        let sent = try await scope.transaction { scope -> Bool in
+        func event(sent: Bool) -> AuditRecord {
+            AuditRecord(tenantID: tenantID, actor: .anonymous, action: .authPasswordForgot, outcome: sent ? .success : .denied,
+                        targetType: "user", targetID: userID.lowercasedString,
+                        details: ["effect": sent ? "email_sent" : "suppressed_hourly_limit"])
+        }
+        let (suppressed, emailed) = (event(sent: false), event(sent: true))
+        try await scope.audited(by: audit, origin: origin) { scope -> ((), AuditRecord) in
             // Serialise requests for this account (a row lock on PostgreSQL, the write lock on
             // SQLite), so the hourly count below sees every earlier request: parallel requests
             // cannot send more than the cap.
@@ -77,7 +83,7 @@ public struct PasswordResetService: Sendable {
             let recent = try await scope.query(Invitation.self)
                 .filter(\.$userID == userID).filter(\.$purpose == .passwordReset)
                 .filter(\.$createdAt > now.addingTimeInterval(-3600)).count()
-            guard recent < cap else { return false }
+            guard recent < cap else { return ((), suppressed) }
             try await scope.query(Invitation.self)
                 .filter(\.$userID == userID).filter(\.$purpose == .passwordReset).filter(\.$acceptedAt == nil)
                 .filter(\.$expiresAt > now)
@@ -86,13 +92,8 @@ public struct PasswordResetService: Sendable {
                                   purpose: .passwordReset, invitedBy: nil, expiresAt: now.addingTimeInterval(lifetime))
             try await scope.create(link)
             try await outbox.enqueue(.email(message), in: scope)
-            return true
+            return ((), emailed)
         }
-        try await audit.append(
-            AuditRecord(tenantID: tenantID, actor: .anonymous, action: .authPasswordForgot, outcome: sent ? .success : .denied,
-                        targetType: "user", targetID: userID.lowercasedString,
-                        details: ["effect": sent ? "email_sent" : "suppressed_hourly_limit"]),
-            origin: origin, on: db)
     }
 
     /// Sets the new password, consumes the link (once, also under concurrent requests) and
@@ -103,16 +104,14 @@ public struct PasswordResetService: Sendable {
         let opened = try await EmailedLink.open(token: token, purpose: .passwordReset, invalid: invalid, now: now, on: db)
         let (link, userID) = (opened.link, opened.user.id!)
         let hash = try await opened.passwordHash(for: password, keyring: keyring, hasher: hasher)
-        try await opened.redeem(invalid: invalid, now: now) { user, scope in
+        let event = AuditRecord(tenantID: link.tenantID, actor: .user(userID), action: .authPasswordReset, targetType: "user",
+                                targetID: userID.lowercasedString, details: ["effect": "sessions_revoked"])
+        try await opened.redeem(invalid: invalid, now: now, auditing: event, by: audit, origin: origin) { user, scope in
             user.passwordHash = hash
             if user.status == .invited { user.status = .active }
             // Whoever knew the old password (or holds a stolen token) is out.
             try await revoker.revokeAll(ofUser: userID, reason: "password_reset", on: scope.db)
         }
-        try await audit.append(
-            AuditRecord(tenantID: link.tenantID, actor: .user(userID), action: .authPasswordReset, targetType: "user",
-                        targetID: userID.lowercasedString, details: ["effect": "sessions_revoked"]),
-            origin: origin, on: db)
     }
 
     /// A no-op write on the account row: it takes the row's lock until the transaction ends.

@@ -75,9 +75,8 @@ public struct SignupService: Sendable {
                 If you did not sign up, ignore this message: without confirmation the account cannot be used.
                 """)
         let (outbox, patients, lifetime) = (self.outbox, self.patients, verificationLifetime)
-        let created: (user: UUID, patient: UUID)
         do {
-            created = try await scope.transaction { scope in
+            try await scope.auditedWrite(by: audit, origin: origin) { scope in
                 let user = try await directory.on(scope.db).create(
                     email: email, displayName: "\(request.givenName) \(request.familyName)", status: .invited, passwordHash: hash)
                 try await scope.create(RoleAssignment(tenantID: tenantID, userID: user.id!, role: .patient, facilityID: nil, grantedBy: nil))
@@ -85,7 +84,10 @@ public struct SignupService: Sendable {
                 try await scope.create(Invitation(tenantID: tenantID, userID: user.id!, facilityID: nil, tokenHash: SecureToken.digest(token),
                                                   purpose: .emailVerification, invitedBy: nil, expiresAt: now.addingTimeInterval(lifetime)))
                 try await outbox.enqueue(.email(message), in: scope)
-                return (user.id!, patient.id!)
+                let event = AuditRecord(tenantID: tenantID, actor: .user(user.id!), action: .authSignup, targetType: "user",
+                                        targetID: user.id!.lowercasedString,
+                                        details: ["effect": "verification_sent", "patient_id": patient.id!.lowercasedString])
+                return event
             }
         } catch let error where (error as? any DatabaseError)?.isConstraintFailure == true {
             // The same address registered a moment ago by a concurrent request (the unique
@@ -93,11 +95,6 @@ public struct SignupService: Sendable {
             guard let existing = try await directory.find(email: request.email) else { throw error }
             return try await tellExistingOwner(existing, tenant: tenant, email: request.email, origin: origin)
         }
-        try await audit.append(
-            AuditRecord(tenantID: tenantID, actor: .user(created.user), action: .authSignup, targetType: "user",
-                        targetID: created.user.lowercasedString,
-                        details: ["effect": "verification_sent", "patient_id": created.patient.lowercasedString]),
-            origin: origin, on: db)
     }
 
     /// The caller learns nothing; the address's owner learns someone tried.
@@ -125,12 +122,10 @@ public struct SignupService: Sendable {
         let opened = try await EmailedLink.open(token: token, purpose: .emailVerification, invalid: invalid, now: now, on: db)
         let (link, user) = (opened.link, opened.user)
         guard user.status == .invited else { throw invalid }
-        try await opened.redeem(invalid: invalid, now: now) { user, _ in
+        let event = AuditRecord(tenantID: link.tenantID, actor: .user(user.id!), action: .authEmailVerified, targetType: "user",
+                                targetID: user.id!.lowercasedString)
+        try await opened.redeem(invalid: invalid, now: now, auditing: event, by: audit, origin: origin) { user, _ in
             user.status = .active
         }
-        try await audit.append(
-            AuditRecord(tenantID: link.tenantID, actor: .user(user.id!), action: .authEmailVerified, targetType: "user",
-                        targetID: user.id!.lowercasedString),
-            origin: origin, on: db)
     }
 }

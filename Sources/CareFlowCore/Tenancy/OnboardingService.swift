@@ -62,7 +62,9 @@ public struct OnboardingService: Sendable {
         let passwordHash: String? = if let adminPassword { try await hasher.hash(adminPassword) } else { nil }
 
         let master = keyring.master
-        let (tenant, admin, facilities) = try await db.transaction { tx -> (Tenant, UserProfile, [Facility]) in
+        let audit = self.audit
+        // The tenant, its keys, facilities and group admin, and the events of all of it: one transaction.
+        let (tenant, admin, facilities) = try await WriteTransaction.run(on: db) { tx -> (Tenant, UserProfile, [Facility]) in
             let tenant = Tenant(slug: slug, name: name)
             try await tenant.create(on: tx)
             // The tenant's own data and index keys, wrapped under the master key.
@@ -79,17 +81,17 @@ public struct OnboardingService: Sendable {
             let admin = try await users.create(email: adminEmail, displayName: "Group administrator",
                                                status: passwordHash == nil ? .invited : .active, passwordHash: passwordHash)
             try await scope.create(RoleAssignment(tenantID: tenant.id!, userID: admin.id!, role: .groupAdmin, facilityID: nil, grantedBy: nil))
+            let details = ["slug": slug, "facilities": String(facilities.count)]
+            try await audit.append(AuditRecord(tenantID: nil, actor: actor, action: .tenantOnboard, targetType: "tenant",
+                                               targetID: tenant.id!.lowercasedString, details: details), origin: origin, on: tx)
+            try await audit.append(AuditRecord(tenantID: tenant.id, actor: actor, action: .tenantOnboard, targetType: "tenant",
+                                               targetID: tenant.id!.lowercasedString, details: details), origin: origin, on: tx)
+            try await audit.append(AuditRecord(tenantID: tenant.id, actor: actor, action: .roleGrant, targetType: "user",
+                                               targetID: admin.id!.lowercasedString, details: ["role": Role.groupAdmin.rawValue]),
+                                   origin: origin, on: tx)
             return (tenant, try users.profile(admin), facilities)
         }
         try directory.register(config, writeFile: true)
-        let details = ["slug": slug, "facilities": String(facilities.count)]
-        try await audit.append(AuditRecord(tenantID: nil, actor: actor, action: .tenantOnboard, targetType: "tenant",
-                                           targetID: tenant.id!.lowercasedString, details: details), origin: origin, on: db)
-        try await audit.append(AuditRecord(tenantID: tenant.id, actor: actor, action: .tenantOnboard, targetType: "tenant",
-                                           targetID: tenant.id!.lowercasedString, details: details), origin: origin, on: db)
-        try await audit.append(AuditRecord(tenantID: tenant.id, actor: actor, action: .roleGrant, targetType: "user",
-                                           targetID: admin.id.lowercasedString, details: ["role": Role.groupAdmin.rawValue]),
-                               origin: origin, on: db)
         if passwordHash == nil {
             try await invitations.send(to: admin, tenant: tenant, facility: nil, invitedBy: nil, roles: [.groupAdmin], origin: origin)
         }

@@ -32,7 +32,7 @@ struct AuditedWriteTests {
         try await sql.raw("DROP TRIGGER refuse_audit_events" + (sql.dialect.name == "postgresql" ? " ON audit_events" : "")).run()
     }
 
-    @Test("a new patient, a change, a deletion and a new facility are not kept when their audit events cannot be written",
+    @Test("a new patient, a change, a deletion, a new facility and a new tenant are not kept when their audit events cannot be written",
           arguments: TestBackend.enabled)
     func refusedEventKeepsNothing(backend: TestBackend) async throws {
         try await ServiceTestBed.with(backend) { bed in
@@ -57,7 +57,12 @@ struct AuditedWriteTests {
             await #expect(throws: (any Error).self) {
                 try await bed.services.facilities.create(code: "audited-f2", name: "Facility Two", timezone: "Africa/Kigali", in: context)
             }
+            await #expect(throws: (any Error).self) {
+                try await bed.services.onboarding.onboard(slug: "audited-writes-2", name: "Second", adminEmail: "group-admin@audited-writes-2.test",
+                                                          adminPassword: testPassword, actor: .system, origin: .none)
+            }
             try await Self.allowAuditEvents(bed.ownerDB)
+            #expect(try await Tenant.query(on: bed.db).filter(\.$slug == "audited-writes-2").count() == 0)
 
             #expect(try await AuditEvent.query(on: bed.db).count() == events)
             let rows = try await Patient.query(on: bed.db).filter(\.$tenantID == tenantID).all()
