@@ -1,6 +1,7 @@
 import FluentKit
 import Foundation
 import SQLKit
+import Synchronization
 
 /// SQLite answers SQLITE_BUSY at once, without waiting, when a transaction that has read wants
 /// to write while another connection is writing (waiting could deadlock). Such a transaction
@@ -31,16 +32,29 @@ extension AuditLog {
     }
 }
 
-/// Runs writes of this process one at a time, on SQLite only. SQLite has a single writer
-/// anyway; a writer that finds the lock taken spins in SQLiteNIO's busy handler on a thread of
-/// the shared blocking pool, and enough spinners starve the lock's holder of a thread to finish
-/// on. Queuing in-process instead costs nothing. On PostgreSQL the body runs at once: the
-/// database arbitrates, across replicas too.
+/// Runs writes of this process one at a time per SQLite database, on SQLite only. SQLite has a
+/// single writer anyway; a writer that finds the lock taken spins in SQLiteNIO's busy handler on
+/// a thread of the shared blocking pool, and enough spinners starve the lock's holder of a
+/// thread to finish on. Queuing in-process instead costs nothing. On PostgreSQL the body runs at
+/// once: the database arbitrates, across replicas too.
 final class SQLiteWriteQueue: Sendable {
-    /// One queue for the process: SQLite's single writer is shared by every service.
+    /// One for the process: SQLite's single writer is shared by every service of a database.
     static let shared = SQLiteWriteQueue()
 
-    private let queue = Queue()
+    /// A queue per database (a server has one; the test process runs many apps, each on a file
+    /// of its own, whose writes must not wait behind each other's), keyed by the database's
+    /// configuration, which names its file.
+    private let queues = Mutex<[String: Queue]>([:])
+
+    private func queue(for db: any Database) -> Queue {
+        let key = String(describing: db.context.configuration)
+        return queues.withLock { queues in
+            if let queue = queues[key] { return queue }
+            let queue = Queue()
+            queues[key] = queue
+            return queue
+        }
+    }
 
     /// Set while a body of the queue runs (and in the tasks it starts).
     @TaskLocal static var holding = false
@@ -52,7 +66,7 @@ final class SQLiteWriteQueue: Sendable {
         guard let sql = db as? any SQLDatabase, sql.dialect.name == "sqlite", !Self.holding, !db.inTransaction else {
             return try await body()
         }
-        return try await queue.run { try await Self.$holding.withValue(true) { try await body() } }
+        return try await queue(for: db).run { try await Self.$holding.withValue(true) { try await body() } }
     }
 
     private actor Queue {

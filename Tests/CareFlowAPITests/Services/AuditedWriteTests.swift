@@ -80,3 +80,17 @@ struct AuditedWriteTests {
         }
     }
 }
+
+/// The in-process SQLite write queue is per database: in the test process, apps on files of
+/// their own must not queue behind each other's writes.
+@Suite("SQLite write queue key")
+struct SQLiteWriteQueueKeyTests {
+    @Test("the key names the database file and is the same on every access")
+    func keyNamesTheFile() async throws {
+        try await ServiceTestBed.with(.sqlite) { bed in
+            let key = String(describing: bed.db.context.configuration)
+            #expect(key == String(describing: bed.db.context.configuration))
+            #expect(key.contains(bed.services.configuration.dataDirectory), "\(key)")
+        }
+    }
+}
