@@ -9,7 +9,7 @@ extension TenantScope {
     /// PostgreSQL the chain's advisory lock is held only for the append and the commit (and
     /// never while waiting for a row another writer holds). It is a `writeTransaction`: on
     /// SQLite queued behind this process's other writes and holding the write lock from the
-    /// start, so `change` may run again after a busy database (it must not act outside it).
+    /// start; a busy database is waited for before `change` runs, and `change` runs once.
     public func auditedEach<T: Sendable>(by audit: AuditLog, origin: RequestOrigin,
                                          _ change: @escaping @Sendable (TenantScope) async throws -> (T, [AuditRecord])) async throws -> T {
         try await writeTransaction { scope in
