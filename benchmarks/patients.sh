@@ -14,8 +14,9 @@ CONNECTIONS=${3:-16}
 PORT=${PORT:-8182}
 command -v wrk >/dev/null || { echo "wrk is required (apt-get install wrk)"; exit 1; }
 CONFIG=${CONFIG:-release}   # CONFIG=debug for a quick smoke run of the script itself
-swift build -c "$CONFIG" --product careflow --scratch-path "$BUILD_PATH" >/dev/null
-bin=$BUILD_PATH/$CONFIG/careflow
+# BIN=path runs a binary built earlier (e.g. the one before a change) instead of building.
+if [[ -z "${BIN:-}" ]]; then swift build -c "$CONFIG" --product careflow --scratch-path "$BUILD_PATH" >/dev/null; fi
+bin=${BIN:-$BUILD_PATH/$CONFIG/careflow}
 tmp=$(mktemp -d)
 trap 'kill $server 2>/dev/null || true; rm -rf "$tmp"' EXIT
 export CAREFLOW_DATA_DIR=$tmp CAREFLOW_TENANTS_DIR=$PWD/tenants LOG_LEVEL=error CAREFLOW_AUTH_RATE_LIMIT=100000000

@@ -182,21 +182,27 @@ struct IdempotencyTests {
             // Triggers are the tables' owner's to make (on PostgreSQL the application role owns nothing).
             let sql = ownerDatabase(app) as! any SQLDatabase
             // The audit trail refuses patient.create events: the request fails on its audit event,
-            // inside the patient's transaction.
-            if backend == .sqlite {
-                try await sql.raw("""
-                    CREATE TRIGGER refuse_patient_audit BEFORE INSERT ON audit_events
-                    WHEN NEW.action = 'patient.create' BEGIN SELECT RAISE(ABORT, 'audit refused by the test'); END
-                    """).run()
-            } else {
+            // inside the patient's transaction (where it is staged on PostgreSQL, `AuditStagedEvent`,
+            // and linked on SQLite).
+            let tables = ["audit_staged_events", "audit_events"]
+            if backend == .postgres {
                 try await sql.raw("""
                     CREATE FUNCTION refuse_patient_audit() RETURNS trigger LANGUAGE plpgsql AS $$
                     BEGIN RAISE EXCEPTION 'audit refused by the test'; END $$
                     """).run()
-                try await sql.raw("""
-                    CREATE TRIGGER refuse_patient_audit BEFORE INSERT ON audit_events
-                    FOR EACH ROW WHEN (NEW.action = 'patient.create') EXECUTE FUNCTION refuse_patient_audit()
-                    """).run()
+            }
+            for table in tables {
+                if backend == .sqlite {
+                    try await sql.raw("""
+                        CREATE TRIGGER refuse_patient_audit_\(unsafeRaw: table) BEFORE INSERT ON \(ident: table)
+                        WHEN NEW.action = 'patient.create' BEGIN SELECT RAISE(ABORT, 'audit refused by the test'); END
+                        """).run()
+                } else {
+                    try await sql.raw("""
+                        CREATE TRIGGER refuse_patient_audit_\(unsafeRaw: table) BEFORE INSERT ON \(ident: table)
+                        FOR EACH ROW WHEN (NEW.action = 'patient.create') EXECUTE FUNCTION refuse_patient_audit()
+                        """).run()
+                }
             }
             let body = jsonBody(["given_name": "Aline", "family_name": "Uwase", "sex": "female"])
             let key = [("Idempotency-Key", "late-fail-0001")]
@@ -210,7 +216,9 @@ struct IdempotencyTests {
             let retry = try await app.send(.POST, "/api/v1/patients", token: token, json: body, headers: key)
             #expect(retry.status.code >= 500, "\(retry.status)")
             #expect(try await patients() == 0)
-            try await sql.raw("DROP TRIGGER refuse_patient_audit\(unsafeRaw: backend == .sqlite ? "" : " ON audit_events")").run()
+            for table in tables {
+                try await sql.raw("DROP TRIGGER refuse_patient_audit_\(unsafeRaw: table)\(unsafeRaw: backend == .sqlite ? "" : " ON \(table)")").run()
+            }
             let later = try await app.send(.POST, "/api/v1/patients", token: token, json: body, headers: key)
             #expect(later.status == .created)
             #expect(later.headers.first(name: "Idempotent-Replayed") == nil)

@@ -22,7 +22,7 @@ struct MigrationListTests {
             "CreateAdmissions", "CreateInvoices", "CreateClaims", "AddAnalyticsIndexes", "AddExportKeysetIndexes",
             "CreateAppointmentHourCounts", "CreateConsoleSessions", "AddFacilityAddress", "CreatePatientKeys",
             "SealPatientConditionCodes", "SealIdempotencyResponses", "EnableRowLevelSecurity",
-            "EvaluateTenantSettingOnce", "AddIdempotencyEffectCommitted", "CreateAdmissionHourEvents",
+            "EvaluateTenantSettingOnce", "AddIdempotencyEffectCommitted", "CreateAdmissionHourEvents", "CreateAuditStagedEvents",
         ].map { "CareFlowAPI.\($0)" })
         // Added last, and only when the application connects as a role other than the owner's.
         #expect(CareFlowMigrations.applicationAccess(role: "careflow_app").map(\.name) == ["CareFlowAPI.GrantApplicationRole"])

@@ -14,6 +14,9 @@ struct AuditCommand: AsyncCommandGroup {
             let report = try await AuditChainVerifier().verify(on: context.application.db)
             if report.ok {
                 context.console.print("audit trail intact: \(report.events) events in \(report.chains) chains")
+                if report.staged > 0 {
+                    context.console.print("\(report.staged) events staged and not linked yet: `careflow serve` links them when it starts")
+                }
             } else {
                 for b in report.breaks { context.console.error("BROKEN \(b)") }
                 throw CLIError("audit trail verification failed")

@@ -26,6 +26,9 @@ public enum ServeBootstrap {
             announcer.migrationFinished(outcome)
             newDatabase = outcome.newDatabase
         }
+        // Audit events a stopped process committed with their changes but had not linked yet.
+        let chains = try await app.services.audit.linkAllStaged(on: app.db)
+        if chains > 0 { app.logger.notice("linked the staged audit events of \(chains) chains left by an earlier run") }
         let credentials = try await TenantSynchronizer(app: app).run()
         if let credentials {
             app.logger.notice("demo accounts created; their one-time passwords are in \(credentials)")

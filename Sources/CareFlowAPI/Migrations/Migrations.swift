@@ -67,6 +67,7 @@ enum CareFlowMigrations {
         EvaluateTenantSettingOnce(),
         AddIdempotencyEffectCommitted(),
         CreateAdmissionHourEvents(),
+        CreateAuditStagedEvents(),
     ]
 
     /// When the application connects as a role other than the migrations' (the tables' owner),

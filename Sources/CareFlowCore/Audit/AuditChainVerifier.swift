@@ -21,6 +21,9 @@ public struct AuditChainVerifier: Sendable {
         public var breaks: [Break] = []
         /// For one chain: the last sequence number of the unbroken prefix (all of it when `ok`).
         public var verifiedThrough: Int = 0
+        /// Events committed with their change but not linked into a chain yet
+        /// (`AuditStagedEvent`): none for long unless a process stopped in between.
+        public var staged: Int = 0
         public var ok: Bool { breaks.isEmpty }
     }
 
@@ -35,6 +38,7 @@ public struct AuditChainVerifier: Sendable {
             report.events += one.events
             report.breaks += one.breaks
         }
+        report.staged = try await AuditStagedEvent.query(on: db).count()
         return report
     }
 

@@ -13,9 +13,17 @@ import SQLKit
 ///
 /// Across processes on PostgreSQL a transaction-scoped advisory lock is taken per batch; the
 /// unique (chain, seq) index turns any remaining race into a retry, never a fork.
+///
+/// Staged events (PostgreSQL): a write's event commits with the write (`WriteTransaction`), but
+/// it is staged there (`AuditStagedEvent`) rather than linked, so the write does not hold the
+/// chain's lock to its commit. The request then waits for a batch of the chain's writer, which links
+/// every staged event of the chain before its own; after a crash in between, staged events
+/// are linked at the next start (`linkAllStaged`).
 public final class AuditLog: Sendable {
     /// The most events one transaction writes.
     public static let maxBatch = 500
+    /// The most staged events one batch links; a batch that reaches it is followed by another.
+    static let maxStagedPerBatch = 5_000
 
     private let writers: ChainWriters
 
@@ -32,15 +40,44 @@ public final class AuditLog: Sendable {
     public func append(_ record: AuditRecord, origin: RequestOrigin, on db: any Database) async throws -> AuditEvent {
         let chain = Self.chainKey(for: record.tenantID)
         // Inside a caller's transaction the event must commit or roll back with that
-        // transaction, so it is written there, alone, rather than by the chain's writer. It does
-        // not wait for the chain's writer either: the database already serializes the two (the
-        // advisory lock on PostgreSQL, the single write lock on SQLite, both held to commit), and
-        // waiting here deadlocked. The caller's transaction holds a pooled connection and, on
-        // SQLite, the write lock, while the batch in flight needs one or the other to finish.
+        // transaction, so it is written there rather than by the chain's writer. In a
+        // `WriteTransaction` it is staged, and linked by the chain's writer after the commit.
+        // Otherwise it is linked there, alone (the chain's lock then held to the commit). It
+        // never waits for the chain's writer: the caller's transaction holds a pooled connection
+        // and, on SQLite, the write lock, while the batch in flight needs one or the other.
         if db.inTransaction {
-            return try await Self.write([Pending(record: record, origin: origin)], chain: chain, on: db)[0]
+            if let staging = AuditStaging.current, Self.stagesInTransaction(db) {
+                let staged = Self.stage(Pending(record: record, origin: origin), chain: chain)
+                try await staged.create(on: db)
+                staging.staged(by: self, chain: chain)
+                return staged.linked(seq: 0, prevHash: "")
+            }
+            return try await Self.write([Pending(record: record, origin: origin)], chain: chain, on: db).events[0]
         }
-        return try await writers.writer(for: chain).submit(Pending(record: record, origin: origin), on: db)
+        return try await writers.writer(for: chain).submit(Pending(record: record, origin: origin), on: db)!
+    }
+
+    /// Whether an event inside a write transaction is staged rather than linked there. On
+    /// PostgreSQL writes run side by side, and linking inside each took the chain's lock to its
+    /// commit: a tenant's writes went one flush at a time (booking 245 → 95 req/s). SQLite has
+    /// one writer, whose lock the transaction holds anyway: linking there costs a read and an
+    /// insert, staging a second commit (booking 281 → 208 req/s, `benchmarks/RESULTS.md`).
+    static func stagesInTransaction(_ db: any Database) -> Bool {
+        (db as? any SQLDatabase)?.dialect.name == "postgresql"
+    }
+
+    /// Links the chain's staged events (its writer's next batch does) and returns once they are.
+    public func linkStaged(chain: String, on db: any Database) async throws {
+        _ = try await writers.writer(for: chain).submit(nil, on: db)
+    }
+
+    /// Links the staged events of every chain: those a crash or a failed batch left behind.
+    /// Returns how many chains had some.
+    @discardableResult
+    public func linkAllStaged(on db: any Database) async throws -> Int {
+        let chains = Set(try await AuditStagedEvent.query(on: db).unique().field(\.$chain).all().map(\.chain))
+        for chain in chains.sorted() { try await linkStaged(chain: chain, on: db) }
+        return chains.count
     }
 
     struct Pending: Sendable {
@@ -48,8 +85,16 @@ public final class AuditLog: Sendable {
         let origin: RequestOrigin
     }
 
-    /// Links `batch` to the chain's head and inserts it in one transaction (or in the caller's).
-    static func write(_ batch: [Pending], chain: String, on db: any Database) async throws -> [AuditEvent] {
+    struct Written {
+        /// `batch`'s events, in its order.
+        let events: [AuditEvent]
+        /// Whether every staged event of the chain was linked (false: more than one batch's worth).
+        let stagedDrained: Bool
+    }
+
+    /// Links `batch` to the chain's head and inserts it in one transaction (or in the caller's);
+    /// with `linkingStaged`, the chain's staged events first (they happened before the batch).
+    static func write(_ batch: [Pending], chain: String, linkingStaged: Bool = false, on db: any Database) async throws -> Written {
         var attempt = 0
         while true {
             do {
@@ -59,15 +104,29 @@ public final class AuditLog: Sendable {
                         .filter(\.$chain == chain).sort(\.$seq, .descending).first()
                     var seq = last?.seq ?? 0
                     var prevHash = last?.hash ?? AuditHasher.genesis
-                    let now = Int64((Date().timeIntervalSince1970 * 1000).rounded(.down))
-                    let events = batch.map { pending in
-                        seq += 1
-                        let event = makeEvent(pending, chain: chain, seq: seq, prevHash: prevHash, occurredAtMs: now)
-                        prevHash = event.hash
-                        return event
+                    var staged: [AuditStagedEvent] = []
+                    if linkingStaged {
+                        staged = try await AuditStagedEvent.query(on: tx).filter(\.$chain == chain)
+                            .sort(\.$occurredAtMs).sort(\.$id).limit(maxStagedPerBatch).all()
                     }
-                    try await events.create(on: tx)
-                    return events
+                    let now = Int64((Date().timeIntervalSince1970 * 1000).rounded(.down))
+                    var linked: [AuditEvent] = []
+                    linked.reserveCapacity(staged.count + batch.count)
+                    for event in staged {
+                        seq += 1
+                        linked.append(event.linked(seq: seq, prevHash: prevHash))
+                        prevHash = linked[linked.count - 1].hash
+                    }
+                    for pending in batch {
+                        seq += 1
+                        linked.append(stage(pending, chain: chain, occurredAtMs: now).linked(seq: seq, prevHash: prevHash))
+                        prevHash = linked[linked.count - 1].hash
+                    }
+                    if !staged.isEmpty {
+                        try await AuditStagedEvent.query(on: tx).filter(\.$id ~~ staged.compactMap(\.id)).delete()
+                    }
+                    if !linked.isEmpty { try await linked.create(on: tx) }
+                    return Written(events: Array(linked.suffix(batch.count)), stagedDrained: staged.count < maxStagedPerBatch)
                 }
             } catch let error as any DatabaseError where error.isConstraintFailure && attempt < 5 {
                 attempt += 1
@@ -75,12 +134,12 @@ public final class AuditLog: Sendable {
         }
     }
 
-    private static func makeEvent(_ pending: Pending, chain: String, seq: Int, prevHash: String, occurredAtMs: Int64) -> AuditEvent {
+    /// `pending` as an event of `chain` that happened now (or at `occurredAtMs`), not yet linked.
+    static func stage(_ pending: Pending, chain: String, occurredAtMs: Int64? = nil) -> AuditStagedEvent {
         let record = pending.record
-        let event = AuditEvent()
+        let event = AuditStagedEvent()
         event.id = UUID()
         event.chain = chain
-        event.seq = seq
         event.tenantID = record.tenantID
         event.facilityID = record.facilityID
         event.actorKind = record.actor.kind
@@ -92,9 +151,7 @@ public final class AuditLog: Sendable {
         event.requestID = pending.origin.requestID
         event.ip = pending.origin.ip
         event.details = AuditHasher.canonicalJSON(record.details)
-        event.occurredAtMs = occurredAtMs
-        event.prevHash = prevHash
-        event.hash = AuditHasher.hash(of: event)
+        event.occurredAtMs = occurredAtMs ?? Int64((Date().timeIntervalSince1970 * 1000).rounded(.down))
         return event
     }
 
@@ -137,12 +194,12 @@ private final class ChainWriters: @unchecked Sendable {
 }
 
 /// Drains one chain's queue a batch at a time, so this process never has two batches of one
-/// chain in flight.
+/// chain in flight. An entry without an event asks for the chain's staged events to be linked.
 private actor ChainWriter {
     let chain: String
     let metrics: AuditBatchMetrics
     let holdLimit: Duration
-    private var queue: [(AuditLog.Pending, CheckedContinuation<AuditEvent, any Error>)] = []
+    private var queue: [(AuditLog.Pending?, CheckedContinuation<AuditEvent?, any Error>)] = []
     private var busy = false
     /// Where batches are written: the first (non-transaction) handle an append brought.
     private var database: (any Database)?
@@ -153,9 +210,10 @@ private actor ChainWriter {
         self.holdLimit = holdLimit
     }
 
-    func submit(_ pending: AuditLog.Pending, on db: any Database) async throws -> AuditEvent {
+    /// The event once linked; nil for a request to link the staged events.
+    func submit(_ pending: AuditLog.Pending?, on db: any Database) async throws -> AuditEvent? {
         // Any request's handle serves: outside a transaction they all reach the same pool.
-        if database == nil { database = db }
+        if database == nil, !db.inTransaction { database = db }
         return try await withCheckedThrowingContinuation { continuation in
             queue.append((pending, continuation))
             if !busy {
@@ -166,16 +224,41 @@ private actor ChainWriter {
     }
 
     private func drain() async {
-        guard let db = database else { return }
+        guard let db = database else {
+            busy = false
+            for item in queue { item.1.resume(throwing: AppError.unavailable("The audit trail has no database handle yet")) }
+            queue = []
+            return
+        }
         while !queue.isEmpty {
             let batch = Array(queue.prefix(AuditLog.maxBatch))
             queue.removeFirst(batch.count)
             let started = ContinuousClock.now
             do {
-                let pending = batch.map(\.0), chain = chain
-                let events = try await AuditChainHold.bounded(limit: holdLimit) { try await AuditLog.write(pending, chain: chain, on: db) }
-                metrics.committed(events: batch.count, duration: ContinuousClock.now - started)
-                for (item, event) in zip(batch, events) { item.1.resume(returning: event) }
+                let pending = batch.compactMap(\.0), chain = chain
+                let linkingStaged = pending.count < batch.count
+                // On SQLite in this process's write queue, like every write transaction: outside
+                // it, the batch waited for the write lock in SQLite's busy handler, which sleeps
+                // in growing steps (up to 100 ms) and under a stream of queued writes kept missing
+                // the moments the lock was free, while every request of the batch waited.
+                let written = try await AuditChainHold.bounded(limit: holdLimit) {
+                    try await SQLiteWriteQueue.shared.run(on: db) {
+                        try await AuditLog.write(pending, chain: chain, linkingStaged: linkingStaged, on: db)
+                    }
+                }
+                metrics.committed(events: written.events.count, duration: ContinuousClock.now - started)
+                var events = written.events.makeIterator()
+                var waitingForMore: [(AuditLog.Pending?, CheckedContinuation<AuditEvent?, any Error>)] = []
+                for item in batch {
+                    if item.0 != nil {
+                        item.1.resume(returning: events.next())
+                    } else if written.stagedDrained {
+                        item.1.resume(returning: nil)
+                    } else {
+                        waitingForMore.append(item)
+                    }
+                }
+                queue.insert(contentsOf: waitingForMore, at: 0)
             } catch {
                 metrics.failed()
                 for item in batch { item.1.resume(throwing: error) }

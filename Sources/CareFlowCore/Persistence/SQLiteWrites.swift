@@ -87,7 +87,8 @@ final class SQLiteWriteQueue: Sendable {
 /// A write transaction as services run one. On SQLite: queued behind this process's other
 /// writers (`SQLiteWriteQueue`), holding the write lock from its first statement, and run again
 /// if another process held it past the busy timeout (as `BusyRetry`, but only then: a body is
-/// never run twice). On PostgreSQL: the transaction alone.
+/// never run twice). On PostgreSQL: the transaction alone. On both, the audit events of the
+/// body commit with it, staged, and are linked into their chains right after (`AuditStaging`).
 ///
 /// Why the lock first: SQLite starts a transaction as a reader, and a transaction that has read
 /// is refused at its first write, at once and without waiting out the busy timeout
@@ -99,13 +100,27 @@ final class SQLiteWriteQueue: Sendable {
 public enum WriteTransaction {
     public static func run<T: Sendable>(on db: any Database, _ body: @escaping @Sendable (any Database) async throws -> T) async throws -> T {
         if db.inTransaction {
-            // Part of the caller's transaction: its retry covers this body too.
+            // Part of the caller's transaction: its retry covers this body too, and its staging.
+            let staging = AuditStaging.current
             return try await db.transaction { tx in
                 try await takeWriteLock(on: tx)
-                return try await body(tx)
+                return try await AuditStaging.$current.withValue(staging) { try await body(tx) }
             }
         }
-        return try await SQLiteWriteQueue.shared.run(on: db) {
+        // Audit events appended in the body are staged in its transaction and linked into their
+        // chains once it has ended (`AuditStaging`), outside SQLite's queue and the write lock.
+        // Set inside the transaction's closure: on PostgreSQL Fluent runs it in a task of its
+        // own, started from the event loop, which inherits no task-local value.
+        let staging = AuditStaging()
+        let result = await Result(catching: {
+            try await queued(on: db) { tx in try await AuditStaging.$current.withValue(staging) { try await body(tx) } }
+        })
+        await staging.link(on: db)
+        return try result.get()
+    }
+
+    private static func queued<T: Sendable>(on db: any Database, _ body: @escaping @Sendable (any Database) async throws -> T) async throws -> T {
+        try await SQLiteWriteQueue.shared.run(on: db) {
             var attempt = 1
             while true {
                 do {

@@ -11,25 +11,38 @@ import Testing
 /// database refuses every audit insert (a trigger), and each write must fail with nothing kept.
 @Suite("Writes and their audit events, without HTTP")
 struct AuditedWriteTests {
-    static func refuseAuditEvents(_ db: any Database) async throws {
+    /// Both tables an event is inserted into: staged with its change, then linked into its chain.
+    static let auditTables = ["audit_staged_events", "audit_events"]
+
+    static func refuseAuditEvents(_ db: any Database, tables: [String] = auditTables) async throws {
         let sql = try #require(db as? any SQLDatabase)
         if sql.dialect.name == "postgresql" {
             try await sql.raw("""
-                CREATE FUNCTION refuse_audit_events() RETURNS trigger LANGUAGE plpgsql
+                CREATE OR REPLACE FUNCTION refuse_audit_events() RETURNS trigger LANGUAGE plpgsql
                 AS $$ BEGIN RAISE EXCEPTION 'audit trail unavailable (test)'; END $$
                 """).run()
-            try await sql.raw("CREATE TRIGGER refuse_audit_events BEFORE INSERT ON audit_events FOR EACH ROW EXECUTE FUNCTION refuse_audit_events()").run()
-        } else {
-            try await sql.raw("""
-                CREATE TRIGGER refuse_audit_events BEFORE INSERT ON audit_events
-                BEGIN SELECT RAISE(ABORT, 'audit trail unavailable (test)'); END
-                """).run()
+        }
+        for table in tables {
+            if sql.dialect.name == "postgresql" {
+                try await sql.raw("CREATE TRIGGER refuse_audit_events BEFORE INSERT ON \(ident: table) FOR EACH ROW EXECUTE FUNCTION refuse_audit_events()").run()
+            } else {
+                try await sql.raw("""
+                    CREATE TRIGGER refuse_\(unsafeRaw: table) BEFORE INSERT ON \(ident: table)
+                    BEGIN SELECT RAISE(ABORT, 'audit trail unavailable (test)'); END
+                    """).run()
+            }
         }
     }
 
-    static func allowAuditEvents(_ db: any Database) async throws {
+    static func allowAuditEvents(_ db: any Database, tables: [String] = auditTables) async throws {
         let sql = try #require(db as? any SQLDatabase)
-        try await sql.raw("DROP TRIGGER refuse_audit_events" + (sql.dialect.name == "postgresql" ? " ON audit_events" : "")).run()
+        for table in tables {
+            if sql.dialect.name == "postgresql" {
+                try await sql.raw("DROP TRIGGER refuse_audit_events ON \(ident: table)").run()
+            } else {
+                try await sql.raw("DROP TRIGGER refuse_\(unsafeRaw: table)").run()
+            }
+        }
     }
 
     @Test("a new patient, a change, a deletion, a new facility and a new tenant are not kept when their audit events cannot be written",
