@@ -29,50 +29,55 @@ public struct DeviceService: Sendable {
         let cipher = try await keyring.cipher(forTenant: scope.tenantID, on: scope.db)
         let index = cipher.index(token, as: .deviceToken)
         let sealed = try cipher.seal(BlindIndexKind.deviceToken.normalise(token))
-        let (device, created, previousOwner) = try await upsert(index: index, sealed: sealed, platform: platform, for: principal, in: scope)
-        if created {
-            var details = ["platform": platform.rawValue]
-            if let previousOwner { details["moved_from_user"] = previousOwner.lowercasedString }
-            try await audit.appendRetrying(
-                AuditRecord(tenantID: scope.tenantID, actor: principal.auditActor, action: .deviceRegister, targetType: "device",
-                            targetID: device.id!.lowercasedString, details: details),
-                origin: origin, on: scope.db)
-        }
-        return (device, created)
+        return try await upsert(index: index, sealed: sealed, platform: platform, for: principal, in: scope, origin: origin)
     }
 
     /// Two first registrations of one token at once: the loser of the unique index tries again
-    /// and finds the winner's row. The transaction reads, then writes: a `WriteTransaction`.
+    /// and finds the winner's row.
     private func upsert(index: String, sealed: Sealed<String>, platform: Device.Platform, for principal: Principal,
-                        in scope: TenantScope) async throws -> (Device, Bool, UUID?) {
+                        in scope: TenantScope, origin: RequestOrigin) async throws -> (device: Device, created: Bool) {
         do {
-            return try await upsertOnce(index: index, sealed: sealed, platform: platform, for: principal, in: scope)
+            return try await upsertOnce(index: index, sealed: sealed, platform: platform, for: principal, in: scope, origin: origin)
         } catch let error as any DatabaseError where error.isConstraintFailure {
-            return try await upsertOnce(index: index, sealed: sealed, platform: platform, for: principal, in: scope)
+            return try await upsertOnce(index: index, sealed: sealed, platform: platform, for: principal, in: scope, origin: origin)
         }
     }
 
+    /// A new or moved device commits with its `device.register` event; a known one has none.
     private func upsertOnce(index: String, sealed: Sealed<String>, platform: Device.Platform, for principal: Principal,
-                            in scope: TenantScope) async throws -> (Device, Bool, UUID?) {
-        try await scope.writeTransaction { tx -> (Device, Bool, UUID?) in
-            if let existing = try await tx.query(Device.self).filter(\.$tokenIndex == index).first() {
-                if existing.userID == principal.subjectID {
-                    if existing.deadAt != nil || existing.platform != platform {
-                        existing.deadAt = nil
-                        existing.platform = platform
-                        try await tx.update(existing)
-                    }
-                    return (existing, false, nil)
-                }
-                try await existing.delete(on: tx.db)
-                let moved = Device(tenantID: tx.tenantID, userID: principal.subjectID, platform: platform, tokenSealed: sealed, tokenIndex: index)
-                try await tx.create(moved)
-                return (moved, true, existing.userID)
-            }
-            let device = Device(tenantID: tx.tenantID, userID: principal.subjectID, platform: platform, tokenSealed: sealed, tokenIndex: index)
-            try await tx.create(device)
-            return (device, true, nil)
+                            in scope: TenantScope, origin: RequestOrigin) async throws -> (device: Device, created: Bool) {
+        let tenantID = scope.tenantID
+        return try await scope.auditedEach(by: audit, origin: origin) { tx -> ((device: Device, created: Bool), [AuditRecord]) in
+            let (device, created, previousOwner) = try await Self.upsert(index: index, sealed: sealed, platform: platform,
+                                                                         for: principal, in: tx)
+            guard created else { return ((device, false), []) }
+            var details = ["platform": platform.rawValue]
+            if let previousOwner { details["moved_from_user"] = previousOwner.lowercasedString }
+            let record = AuditRecord(tenantID: tenantID, actor: principal.auditActor, action: .deviceRegister, targetType: "device",
+                                     targetID: try device.requireID().lowercasedString, details: details)
+            return ((device, true), [record])
         }
+    }
+
+    private static func upsert(index: String, sealed: Sealed<String>, platform: Device.Platform, for principal: Principal,
+                               in tx: TenantScope) async throws -> (Device, Bool, UUID?) {
+        if let existing = try await tx.query(Device.self).filter(\.$tokenIndex == index).first() {
+            if existing.userID == principal.subjectID {
+                if existing.deadAt != nil || existing.platform != platform {
+                    existing.deadAt = nil
+                    existing.platform = platform
+                    try await tx.update(existing)
+                }
+                return (existing, false, nil)
+            }
+            try await existing.delete(on: tx.db)
+            let moved = Device(tenantID: tx.tenantID, userID: principal.subjectID, platform: platform, tokenSealed: sealed, tokenIndex: index)
+            try await tx.create(moved)
+            return (moved, true, existing.userID)
+        }
+        let device = Device(tenantID: tx.tenantID, userID: principal.subjectID, platform: platform, tokenSealed: sealed, tokenIndex: index)
+        try await tx.create(device)
+        return (device, true, nil)
     }
 
     /// The caller's devices, newest first; dead ones included (with `dead_at`) so an app can
@@ -89,11 +94,12 @@ public struct DeviceService: Sendable {
         guard let device = try await scope.find(Device.self, deviceID), device.userID == principal.subjectID else {
             throw AppError.notFound("Device not found")
         }
-        try await device.delete(on: scope.db)
-        try await audit.append(
-            AuditRecord(tenantID: scope.tenantID, actor: principal.auditActor, action: .deviceRemove, targetType: "device",
-                        targetID: deviceID.lowercasedString),
-            origin: origin, on: scope.db)
+        let tenantID = scope.tenantID
+        try await scope.auditedWrite(by: audit, origin: origin) { tx in
+            try await device.delete(on: tx.db)
+            return AuditRecord(tenantID: tenantID, actor: principal.auditActor, action: .deviceRemove, targetType: "device",
+                               targetID: deviceID.lowercasedString)
+        }
     }
 
     /// The last characters of the device's token, so an app can recognise its own registration.

@@ -99,14 +99,27 @@ public struct AuthService: Sendable {
             return .mfaRequired(mfaToken: try await mfa.createChallenge(tenantID: tenantID, subjectID: subjectID, kind: kind))
         }
         let enrolmentOnly = MFAPolicy.isRequired(for: grants, tenantRequires: tenantRequires)
-        let pair = try await sessions.start(tenantID: tenantID, subjectID: subjectID, kind: kind, grants: grants, amr: ["pwd"],
-                                            enrolmentOnly: enrolmentOnly, on: db)
-        try await audit.append(
-            AuditRecord(tenantID: tenantID, actor: kind == .platformAdmin ? .platformAdmin(subjectID) : .user(subjectID),
-                        action: .authLogin, targetType: kind.rawValue, targetID: subjectID.lowercasedString,
-                        details: enrolmentOnly ? ["amr": "pwd", "scope": "mfa_enrolment"] : ["amr": "pwd"]),
-            origin: origin, on: db)
+        let record = AuditRecord(tenantID: tenantID, actor: kind == .platformAdmin ? .platformAdmin(subjectID) : .user(subjectID),
+                                 action: .authLogin, targetType: kind.rawValue, targetID: subjectID.lowercasedString,
+                                 details: enrolmentOnly ? ["amr": "pwd", "scope": "mfa_enrolment"] : ["amr": "pwd"])
+        let (sessions, audit) = (sessions, audit)
+        // The session and its login event commit together.
+        let pair = try await WriteTransaction.run(on: db) { tx in
+            let pair = try await sessions.start(tenantID: tenantID, subjectID: subjectID, kind: kind, grants: grants, amr: ["pwd"],
+                                                enrolmentOnly: enrolmentOnly, on: tx)
+            try await audit.append(record, origin: origin, on: tx)
+            return pair
+        }
         return .tokens(pair)
+    }
+
+    /// Revokes a session and records why, in one transaction.
+    private func revoke(_ sessionID: UUID, reason: String, auditing record: AuditRecord, origin: RequestOrigin) async throws {
+        let (revoker, audit) = (revoker, audit)
+        try await WriteTransaction.run(on: db) { tx in
+            try await revoker.revoke(sessionID: sessionID, reason: reason, on: tx)
+            try await audit.append(record, origin: origin, on: tx)
+        }
     }
 
     /// Rotates a refresh token. Presenting one that was already used revokes its whole session:
@@ -118,12 +131,11 @@ public struct AuthService: Sendable {
         else { throw invalid }
         guard !session.isRevoked, session.expiresAt > now, stored.expiresAt > now else { throw invalid }
         guard try await RowClaim.claim(table: RefreshToken.schema, column: "used_at", id: stored.id!, at: now, on: db) else {
-            try await revoker.revoke(sessionID: session.id!, reason: "refresh_token_reuse", on: db)
-            try await audit.append(
-                AuditRecord(tenantID: session.tenantID, actor: Self.actor(of: session), action: .authRefreshReuse,
-                            outcome: .denied, targetType: "session", targetID: session.id!.lowercasedString,
-                            details: ["effect": "session_revoked"]),
-                origin: origin, on: db)
+            try await revoke(session.id!, reason: "refresh_token_reuse",
+                             auditing: AuditRecord(tenantID: session.tenantID, actor: Self.actor(of: session), action: .authRefreshReuse,
+                                                   outcome: .denied, targetType: "session", targetID: session.id!.lowercasedString,
+                                                   details: ["effect": "session_revoked"]),
+                             origin: origin)
             throw invalid
         }
         guard try await SubjectStatus.isActive(subjectID: session.subjectID, kind: session.subjectKind, tenantID: session.tenantID, on: db)
@@ -137,11 +149,10 @@ public struct AuthService: Sendable {
     }
 
     public func logout(principal: Principal, origin: RequestOrigin) async throws {
-        try await revoker.revoke(sessionID: principal.sessionID, reason: "logout", on: db)
-        try await audit.append(
-            AuditRecord(tenantID: principal.tenantID, actor: principal.auditActor, action: .authLogout,
-                        targetType: "session", targetID: principal.sessionID.lowercasedString),
-            origin: origin, on: db)
+        try await revoke(principal.sessionID, reason: "logout",
+                         auditing: AuditRecord(tenantID: principal.tenantID, actor: principal.auditActor, action: .authLogout,
+                                               targetType: "session", targetID: principal.sessionID.lowercasedString),
+                         origin: origin)
     }
 
     /// Logout by refresh token alone (a client that lost its access token).
@@ -149,11 +160,10 @@ public struct AuthService: Sendable {
         guard let stored = try await RefreshToken.query(on: db).filter(\.$tokenHash == SecureToken.digest(refreshToken)).first(),
               let session = try await AuthSession.find(stored.sessionID, on: db)
         else { throw AppError.unauthenticated("The refresh token is invalid or expired") }
-        try await revoker.revoke(sessionID: session.id!, reason: "logout", on: db)
-        try await audit.append(
-            AuditRecord(tenantID: session.tenantID, actor: Self.actor(of: session), action: .authLogout,
-                        targetType: "session", targetID: session.id!.lowercasedString),
-            origin: origin, on: db)
+        try await revoke(session.id!, reason: "logout",
+                         auditing: AuditRecord(tenantID: session.tenantID, actor: Self.actor(of: session), action: .authLogout,
+                                               targetType: "session", targetID: session.id!.lowercasedString),
+                         origin: origin)
     }
 
     /// Verifies an access token and checks that its session is still live, its account active

@@ -59,14 +59,17 @@ public struct OwnSessionsService: Sendable {
     }
 
     public func end(_ sessionID: UUID, of principal: Principal, origin: RequestOrigin) async throws {
-        guard let session = try await AuthSession.query(on: db)
+        guard try await AuthSession.query(on: db)
             .filter(\.$id == sessionID).filter(\.$subjectID == principal.subjectID).filter(\.$subjectKind == principal.kind)
-            .first()
+            .first() != nil
         else { throw AppError.notFound("Session not found") }
-        try await revoker.revoke(sessionID: sessionID, reason: "ended_by_owner", on: db)
-        try await audit.append(
-            AuditRecord(tenantID: principal.tenantID, actor: principal.auditActor, action: .authSessionEnd, targetType: "session",
-                        targetID: session.id!.lowercasedString),
-            origin: origin, on: db)
+        let (revoker, audit) = (revoker, audit)
+        let record = AuditRecord(tenantID: principal.tenantID, actor: principal.auditActor, action: .authSessionEnd,
+                                 targetType: "session", targetID: sessionID.lowercasedString)
+        // The revocation and its event commit together.
+        try await WriteTransaction.run(on: db) { tx in
+            try await revoker.revoke(sessionID: sessionID, reason: "ended_by_owner", on: tx)
+            try await audit.append(record, origin: origin, on: tx)
+        }
     }
 }

@@ -94,6 +94,40 @@ struct AuditedWriteTests {
     }
 }
 
+extension AuditedWriteTests {
+    @Test("a login and a logout are not kept when their audit events cannot be written", arguments: TestBackend.enabled)
+    func refusedSessionEventsKeepNothing(backend: TestBackend) async throws {
+        try await ServiceTestBed.with(backend) { bed in
+            _ = try await bed.tenant("audited-logins")
+            let auth = bed.services.auth, db = bed.db
+            let login = { try await auth.login(tenantSlug: "audited-logins", email: "group-admin@audited-logins.test",
+                                               password: testPassword, origin: .none) }
+            let live = { try await AuthSession.query(on: db).filter(\.$revokedAt == nil).count() }
+            let sessions = try await AuthSession.query(on: db).count()
+
+            try await Self.refuseAuditEvents(bed.ownerDB)
+            await #expect(throws: (any Error).self) { _ = try await login() }
+            try await Self.allowAuditEvents(bed.ownerDB)
+            #expect(try await AuthSession.query(on: db).count() == sessions, "a session without its login event is not kept")
+
+            guard case .tokens(let pair) = try await login() else {
+                Issue.record("the group admin's first login should answer tokens (for enrolment)")
+                return
+            }
+            #expect(try await live() == sessions + 1)
+            try await Self.refuseAuditEvents(bed.ownerDB)
+            await #expect(throws: (any Error).self) { try await auth.logout(refreshToken: pair.refreshToken, origin: .none) }
+            try await Self.allowAuditEvents(bed.ownerDB)
+            #expect(try await live() == sessions + 1, "a logout without its event is not kept: the session stays live")
+
+            try await auth.logout(refreshToken: pair.refreshToken, origin: .none)
+            #expect(try await live() == sessions)
+            #expect(try await AuditEvent.query(on: db).filter(\.$action == "auth.login").filter(\.$outcome == "success").count() == 1)
+            #expect(try await AuditEvent.query(on: db).filter(\.$action == "auth.logout").count() == 1)
+        }
+    }
+}
+
 /// The in-process SQLite write queue is per database: in the test process, apps on files of
 /// their own must not queue behind each other's writes.
 @Suite("SQLite write queue key")

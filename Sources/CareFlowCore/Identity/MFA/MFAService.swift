@@ -168,14 +168,18 @@ public struct MFAService: Sendable {
         }
         try await throttle.succeeded(attempt)
         let grants = try await currentGrants(of: challenge)
-        let pair = try await sessions.start(tenantID: challenge.tenantID, subjectID: challenge.subjectID, kind: challenge.subjectKind,
-                                            grants: grants, amr: ["pwd", "otp"], enrolmentOnly: false, on: db, now: now)
-        try await audit.append(
-            AuditRecord(tenantID: challenge.tenantID, actor: principalLike.auditActor, action: .authLogin,
-                        targetType: challenge.subjectKind.rawValue, targetID: challenge.subjectID.lowercasedString,
-                        details: ["amr": "pwd otp", "method": method]),
-            origin: origin, on: db)
-        return pair
+        let record = AuditRecord(tenantID: challenge.tenantID, actor: principalLike.auditActor, action: .authLogin,
+                                 targetType: challenge.subjectKind.rawValue, targetID: challenge.subjectID.lowercasedString,
+                                 details: ["amr": "pwd otp", "method": method])
+        let (sessions, audit) = (sessions, audit)
+        let (tenantID, subjectID, kind) = (challenge.tenantID, challenge.subjectID, challenge.subjectKind)
+        // The session and its login event commit together.
+        return try await WriteTransaction.run(on: db) { tx in
+            let pair = try await sessions.start(tenantID: tenantID, subjectID: subjectID, kind: kind,
+                                                grants: grants, amr: ["pwd", "otp"], enrolmentOnly: false, on: tx, now: now)
+            try await audit.append(record, origin: origin, on: tx)
+            return pair
+        }
     }
 
     // MARK: - Internals
