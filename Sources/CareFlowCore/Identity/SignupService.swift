@@ -109,11 +109,14 @@ public struct SignupService: Sendable {
                 If this was not you, you can ignore this message: nothing was changed.
                 """)
         let outbox = self.outbox
-        try await scope.transaction { scope in _ = try await outbox.enqueue(.email(message), in: scope) }
-        try await audit.append(
-            AuditRecord(tenantID: tenant.id, actor: .anonymous, action: .authSignup, outcome: .failure, targetType: "user",
-                        targetID: user.id!.lowercasedString, details: ["reason": "existing_account", "effect": "owner_notified"]),
-            origin: origin, on: db)
+        let record = AuditRecord(tenantID: tenant.id, actor: .anonymous, action: .authSignup, outcome: .failure, targetType: "user",
+                                 targetID: try user.requireID().lowercasedString,
+                                 details: ["reason": "existing_account", "effect": "owner_notified"])
+        // The owner's notice and its event commit together.
+        try await scope.auditedWrite(by: audit, origin: origin) { scope in
+            _ = try await outbox.enqueue(.email(message), in: scope)
+            return record
+        }
     }
 
     /// Activates the account of a verification link. The link works once.

@@ -121,21 +121,24 @@ public struct WebhookService: Sendable {
         let phoneIndex = cipher.index(message.from, as: .phone)
         let sms = InboundSMS(text: message.text, fromPhoneIndex: phoneIndex, origin: origin, receivedAt: now)
         let keyword = sms.keyword
-        let (outcome, reply) = try await recordReplying(provider, eventID: message.eventID, type: message.type,
-                                                        payload: message.payload, in: scope) { tx -> String? in
+        let audit = audit, tenantID = scope.tenantID, target = String(phoneIndex.prefix(16))
+        let optOut = AuditRecord(tenantID: tenantID, actor: .anonymous, action: .smsOptOut, targetType: "phone", targetID: target)
+        let optIn = AuditRecord(tenantID: tenantID, actor: .anonymous, action: .smsOptIn, targetType: "phone", targetID: target)
+        // An opt-out or opt-in commits with its event and the delivery's record.
+        return try await recordReplying(provider, eventID: message.eventID, type: message.type,
+                                        payload: message.payload, in: scope) { tx -> String? in
             switch keyword {
-            case .stop: try await setOptOut(phoneIndex, true, in: tx); return nil
-            case .start: try await setOptOut(phoneIndex, false, in: tx); return nil
+            case .stop:
+                try await setOptOut(phoneIndex, true, in: tx)
+                try await audit.append(optOut, origin: origin, on: tx.db)
+                return nil
+            case .start:
+                try await setOptOut(phoneIndex, false, in: tx)
+                try await audit.append(optIn, origin: origin, on: tx.db)
+                return nil
             default: return try await inboundSMS.handle(sms, in: tx)
             }
         }
-        if outcome == .applied, keyword == .stop || keyword == .start {
-            try await audit.append(
-                AuditRecord(tenantID: scope.tenantID, actor: .anonymous, action: keyword == .stop ? AuditAction.smsOptOut : .smsOptIn,
-                            targetType: "phone", targetID: String(phoneIndex.prefix(16))),
-                origin: origin, on: scope.db)
-        }
-        return (outcome, reply)
     }
 
     /// Whether the tenant may text this number (STOP not answered, or START since).
