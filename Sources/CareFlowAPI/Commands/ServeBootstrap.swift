@@ -18,6 +18,7 @@ public enum ServeBootstrap {
         if app.services.configuration.inProcessWorker { app.lifecycle.use(OutboxWorkerLifecycle()) }
         app.lifecycle.use(TenantReloadOnHangup())
         app.lifecycle.use(WebhookRejectionSummaries())
+        app.lifecycle.use(StagedAuditLinker())
         var newDatabase = false
         if app.services.configuration.isEmbedded {
             let outcome = try await DatabaseMigration.run(app) { done, total in

@@ -123,4 +123,29 @@ struct AuditStagingTests {
             #expect(report.ok, "\(report.breaks)")
         }
     }
+    @Test("inside serve, staged events left behind are linked within the sweep's period, without a restart or a write",
+          .enabled(if: TestBackend.postgresURL != nil, "needs CAREFLOW_TEST_DATABASE_URL"))
+    func leftoversLinkedBySweep() async throws {
+        try await withCareFlow(.postgres) { app in
+            let tenantID = try await Fixtures.tenant(app, slug: "staged-sweep").id
+            let never = AuditStaging()
+            let audit = app.services.audit
+            _ = try await TenantScope(tenantID: tenantID, db: app.db).transaction { tx in
+                try await AuditStaging.$current.withValue(never) {
+                    try await audit.append(AuditRecord(tenantID: tenantID, actor: .system, action: AuditAction("test.swept")),
+                                           origin: .none, on: tx.db)
+                }
+            }
+            #expect(try await Self.staged(app.db) == 1)
+            let linker = StagedAuditLinker(period: .milliseconds(200))
+            try await linker.didBootAsync(app)
+            let deadline = Date().addingTimeInterval(20)
+            while try await Self.staged(app.db) > 0, Date() < deadline { try await Task.sleep(for: .milliseconds(100)) }
+            await linker.shutdownAsync(app)
+            #expect(try await Self.staged(app.db) == 0)
+            #expect(try await AuditEvent.query(on: app.db).filter(\.$action == "test.swept").count() == 1)
+            let report = try await AuditChainVerifier().verify(on: app.db)
+            #expect(report.ok, "\(report.breaks)")
+        }
+    }
 }
