@@ -1,5 +1,4 @@
 import CareFlowCore
-import Synchronization
 import Vapor
 
 /// Links audit events that were staged and never linked (`AuditStagedEvent`) once a minute
@@ -9,36 +8,25 @@ import Vapor
 /// is not the one restarting.
 final class StagedAuditLinker: LifecycleHandler, Sendable {
     private let period: Duration
-    private let task = Mutex<Task<Void, Never>?>(nil)
+    private let task = RepeatingTask()
 
     init(period: Duration = .seconds(60)) {
         self.period = period
     }
 
     func didBootAsync(_ app: Application) async throws {
-        let audit = app.services.audit, db = app.db, logger = app.logger, period = period
-        task.withLock {
-            $0 = Task {
-                while !Task.isCancelled {
-                    try? await Task.sleep(for: period)
-                    if Task.isCancelled { break }
-                    do {
-                        let chains = try await audit.linkAllStaged(on: db)
-                        if chains > 0 { logger.notice("linked staged audit events left in \(chains) chains") }
-                    } catch {
-                        logger.error("staged audit events not linked", metadata: ["error": "\(error)"])
-                    }
-                }
+        let audit = app.services.audit, db = app.db, logger = app.logger
+        task.start(every: period) {
+            do {
+                let chains = try await audit.linkAllStaged(on: db)
+                if chains > 0 { logger.notice("linked staged audit events left in \(chains) chains") }
+            } catch {
+                logger.error("staged audit events not linked", metadata: ["error": "\(error)"])
             }
         }
     }
 
     func shutdownAsync(_ app: Application) async {
-        let running = task.withLock { current -> Task<Void, Never>? in
-            defer { current = nil }
-            return current
-        }
-        running?.cancel()
-        await running?.value
+        await task.stop()
     }
 }

@@ -110,17 +110,11 @@ public final class AuditLog: Sendable {
                             .sort(\.$occurredAtMs).sort(\.$id).limit(maxStagedPerBatch).all()
                     }
                     let now = Int64((Date().timeIntervalSince1970 * 1000).rounded(.down))
-                    var linked: [AuditEvent] = []
-                    linked.reserveCapacity(staged.count + batch.count)
-                    for event in staged {
+                    let linked = (staged + batch.map { stage($0, chain: chain, occurredAtMs: now) }).map { event in
                         seq += 1
-                        linked.append(event.linked(seq: seq, prevHash: prevHash))
-                        prevHash = linked[linked.count - 1].hash
-                    }
-                    for pending in batch {
-                        seq += 1
-                        linked.append(stage(pending, chain: chain, occurredAtMs: now).linked(seq: seq, prevHash: prevHash))
-                        prevHash = linked[linked.count - 1].hash
+                        let linked = event.linked(seq: seq, prevHash: prevHash)
+                        prevHash = linked.hash
+                        return linked
                     }
                     if !staged.isEmpty {
                         try await AuditStagedEvent.query(on: tx).filter(\.$id ~~ staged.compactMap(\.id)).delete()

@@ -88,7 +88,8 @@ final class SQLiteWriteQueue: Sendable {
 /// writers (`SQLiteWriteQueue`), holding the write lock from its first statement, and run again
 /// if another process held it past the busy timeout (as `BusyRetry`, but only then: a body is
 /// never run twice). On PostgreSQL: the transaction alone. On both, the audit events of the
-/// body commit with it, staged, and are linked into their chains right after (`AuditStaging`).
+/// body commit with it: linked into their chains there on SQLite, staged on PostgreSQL and
+/// linked right after the commit (`AuditStaging`).
 ///
 /// Why the lock first: SQLite starts a transaction as a reader, and a transaction that has read
 /// is refused at its first write, at once and without waiting out the busy timeout
@@ -107,9 +108,8 @@ public enum WriteTransaction {
                 return try await AuditStaging.$current.withValue(staging) { try await body(tx) }
             }
         }
-        // Audit events appended in the body are staged in its transaction and linked into their
-        // chains once it has ended (`AuditStaging`), outside SQLite's queue and the write lock.
-        // Set inside the transaction's closure: on PostgreSQL Fluent runs it in a task of its
+        // Audit events the body appends on PostgreSQL are staged in its transaction and linked
+        // into their chains once it has ended (`AuditStaging`). Set inside the transaction's closure: on PostgreSQL Fluent runs it in a task of its
         // own, started from the event loop, which inherits no task-local value.
         let staging = AuditStaging()
         let result = await Result(catching: {
