@@ -24,6 +24,8 @@ public final class AuditLog: Sendable {
     public static let maxBatch = 500
     /// The most staged events one batch links; a batch that reaches it is followed by another.
     static let maxStagedPerBatch = 5_000
+    /// The most events one INSERT writes (17 values each).
+    static let insertChunk = 1_000
 
     private let writers: ChainWriters
 
@@ -88,7 +90,8 @@ public final class AuditLog: Sendable {
     struct Written {
         /// `batch`'s events, in its order.
         let events: [AuditEvent]
-        /// Whether every staged event of the chain was linked (false: more than one batch's worth).
+        /// Whether every staged event of the chain was linked (false: more than one batch's
+        /// worth, and `batch` was not written: it waits for the next).
         let stagedDrained: Bool
     }
 
@@ -109,8 +112,13 @@ public final class AuditLog: Sendable {
                         staged = try await AuditStagedEvent.query(on: tx).filter(\.$chain == chain)
                             .sort(\.$occurredAtMs).sort(\.$id).limit(maxStagedPerBatch).all()
                     }
+                    // More staged events than one batch links (a long outage of the link): this
+                    // batch links only those, so that the chain keeps the order events happened in;
+                    // its new events go in a later batch, after the rest.
+                    let drained = staged.count < maxStagedPerBatch
                     let now = Int64((Date().timeIntervalSince1970 * 1000).rounded(.down))
-                    let linked = (staged + batch.map { stage($0, chain: chain, occurredAtMs: now) }).map { event in
+                    let fresh = drained ? batch.map { stage($0, chain: chain, occurredAtMs: now) } : []
+                    let linked = (staged + fresh).map { event in
                         seq += 1
                         let linked = event.linked(seq: seq, prevHash: prevHash)
                         prevHash = linked.hash
@@ -119,8 +127,12 @@ public final class AuditLog: Sendable {
                     if !staged.isEmpty {
                         try await AuditStagedEvent.query(on: tx).filter(\.$id ~~ staged.compactMap(\.id)).delete()
                     }
-                    if !linked.isEmpty { try await linked.create(on: tx) }
-                    return Written(events: Array(linked.suffix(batch.count)), stagedDrained: staged.count < maxStagedPerBatch)
+                    // One INSERT per chunk: a statement of all 5,000 staged events would bind
+                    // 85,000 values, past PostgreSQL's 65,535 (and SQLite's 32,766).
+                    for start in stride(from: 0, to: linked.count, by: insertChunk) {
+                        try await Array(linked[start..<min(start + insertChunk, linked.count)]).create(on: tx)
+                    }
+                    return Written(events: Array(linked.suffix(fresh.count)), stagedDrained: drained)
                 }
             } catch let error as any DatabaseError where error.isConstraintFailure && attempt < 5 {
                 attempt += 1
@@ -241,18 +253,13 @@ private actor ChainWriter {
                     }
                 }
                 metrics.committed(events: written.events.count, duration: ContinuousClock.now - started)
-                var events = written.events.makeIterator()
-                var waitingForMore: [(AuditLog.Pending?, CheckedContinuation<AuditEvent?, any Error>)] = []
-                for item in batch {
-                    if item.0 != nil {
-                        item.1.resume(returning: events.next())
-                    } else if written.stagedDrained {
-                        item.1.resume(returning: nil)
-                    } else {
-                        waitingForMore.append(item)
-                    }
+                guard written.stagedDrained else {
+                    // Only staged events were linked; the whole batch goes again, first.
+                    queue.insert(contentsOf: batch, at: 0)
+                    continue
                 }
-                queue.insert(contentsOf: waitingForMore, at: 0)
+                var events = written.events.makeIterator()
+                for item in batch { item.1.resume(returning: item.0 == nil ? nil : events.next()) }
             } catch {
                 metrics.failed()
                 for item in batch { item.1.resume(throwing: error) }

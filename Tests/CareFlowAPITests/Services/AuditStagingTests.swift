@@ -123,6 +123,59 @@ struct AuditStagingTests {
             #expect(report.ok, "\(report.breaks)")
         }
     }
+    @Test("more staged events than one batch links are linked over several batches, before the reads waiting with them, in the order they happened",
+          .enabled(if: TestBackend.postgresURL != nil, "needs CAREFLOW_TEST_DATABASE_URL"))
+    func backlogLongerThanABatch() async throws {
+        try await ServiceTestBed.with(.postgres) { bed in
+            let (tenant, facility) = try await bed.tenant("staged-backlog")
+            let tenantID = try tenant.requireID(), facilityID = try facility.requireID()
+            let chain = AuditLog.chainKey(for: tenantID), db = bed.db, audit = bed.services.audit
+            let before = try await AuditEvent.query(on: db).filter(\.$chain == chain).count()
+            // A backlog a long outage of the link leaves: more than a batch links at once, each
+            // event with its own time and every column set (as a staff member's write over
+            // HTTP has them), staged as a transaction stages them.
+            let backlog = AuditLog.maxStagedPerBatch + 1_200
+            let start = Int64((Date().timeIntervalSince1970 * 1000).rounded(.down)) - Int64(backlog)
+            let staged = (0..<backlog).map { i in
+                AuditLog.stage(AuditLog.Pending(
+                    record: AuditRecord(tenantID: tenantID, facilityID: facilityID, actor: .user(UUID()), action: AuditAction("test.backlog"),
+                                        targetType: "patient", targetID: UUID().lowercasedString, details: ["i": String(i)]),
+                    origin: RequestOrigin(requestID: "backlog-\(i)", ip: "10.1.2.3")), chain: chain, occurredAtMs: start + Int64(i))
+            }
+            try await TenantScope(tenantID: tenantID, db: db).transaction { tx in
+                for first in stride(from: 0, to: backlog, by: 500) {
+                    try await Array(staged[first..<min(first + 500, backlog)]).create(on: tx.db)
+                }
+            }
+            #expect(try await Self.staged(db) == backlog)
+
+            // The link and audited reads at once: the reads wait behind the backlog, none fails.
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask {
+                    let chains = try await audit.linkAllStaged(on: db)
+                    #expect(chains == 1)
+                }
+                for i in 0..<30 {
+                    group.addTask {
+                        _ = try await audit.append(AuditRecord(tenantID: tenantID, actor: .system, action: AuditAction("test.read"),
+                                                               details: ["i": String(i)]), origin: .none, on: db)
+                    }
+                }
+                try await group.waitForAll()
+            }
+            #expect(try await Self.staged(db) == 0)
+            let linked = try await AuditEvent.query(on: db).filter(\.$chain == chain).filter(\.$action == "test.backlog")
+                .sort(\.$seq).all()
+            #expect(linked.map(\.id) == staged.map(\.id), "every staged event, in the order it happened")
+            let seqs = linked.map(\.seq)
+            #expect(seqs.last.map { $0 - seqs[0] + 1 } == backlog, "one run of the chain: no read between two parts of the backlog")
+            #expect(try await AuditEvent.query(on: db).filter(\.$chain == chain).count() == before + backlog + 30)
+            let report = try await AuditChainVerifier().verify(on: db)
+            #expect(report.ok, "\(report.breaks)")
+            #expect(report.staged == 0)
+        }
+    }
+
     @Test("inside serve, staged events left behind are linked within the sweep's period, without a restart or a write",
           .enabled(if: TestBackend.postgresURL != nil, "needs CAREFLOW_TEST_DATABASE_URL"))
     func leftoversLinkedBySweep() async throws {
