@@ -30,20 +30,24 @@ final class JSONOutput {
     }
 
     func write<T: Encodable>(_ value: T, codingPath: [any CodingKey]) throws {
-        // The types JSONEncoder encodes its own way rather than through their `encode(to:)`.
-        switch value {
-        case let date as Date: return writeISO8601(date)
+        // The types JSONEncoder encodes its own way rather than through their `encode(to:)`,
+        // told apart by their type's identity: all are value types, and `T` is always the
+        // concrete type (an existential does not conform to `Encodable`), so this matches what
+        // `as?` casts matched, without asking the runtime to cast every value — arrays and
+        // nested objects went through six failed casts each (`tryCast` in `/me`'s profile).
+        switch ObjectIdentifier(T.self) {
+        case ObjectIdentifier(Date.self): return writeISO8601(unsafeBitCast(value, to: Date.self))
         // What `UUID.encode(to:)` writes (`uuidString`), without its `sprintf`.
-        case let id as UUID: return writeString(id.uppercasedString)
-        case let url as URL: return writeString(url.absoluteString)
-        case let data as Data: return writeString(data.base64EncodedString())
-        case let decimal as Decimal: return append(decimal.description)
+        case ObjectIdentifier(UUID.self): return writeString(unsafeBitCast(value, to: UUID.self).uppercasedString)
+        case ObjectIdentifier(URL.self): return writeString(unsafeBitCast(value, to: URL.self).absoluteString)
+        case ObjectIdentifier(Data.self): return writeString(unsafeBitCast(value, to: Data.self).base64EncodedString())
+        case ObjectIdentifier(Decimal.self): return append(unsafeBitCast(value, to: Decimal.self).description)
         // Counts by name (an analytics bucket's `by_status`, 365 of them in a year by day):
         // written directly instead of through `Dictionary.encode` and a keyed container.
-        case let counts as [String: Int]:
+        case ObjectIdentifier([String: Int].self):
             append(UInt8(ascii: "{"))
             var first = true
-            for (key, count) in counts {
+            for (key, count) in unsafeBitCast(value, to: [String: Int].self) {
                 if !first { append(UInt8(ascii: ",")) }
                 first = false
                 writeString(key)

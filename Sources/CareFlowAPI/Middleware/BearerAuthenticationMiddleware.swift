@@ -57,7 +57,15 @@ struct BearerAuthenticationMiddleware: Middleware {
         let rest = value.utf8.dropFirst(scheme.count)
         guard rest.first == UInt8(ascii: " ") else { return nil }
         let token = rest.drop { $0 == UInt8(ascii: " ") }
-        guard !token.isEmpty, !token.contains(UInt8(ascii: " ")) else { return nil }
+        guard !token.isEmpty, !containsSpace(token) else { return nil }
         return String(Substring(token))
+    }
+
+    /// Whether the token holds a space: `memchr` over its bytes where they are contiguous (a
+    /// token is ~700 of them, and the generic `contains` was 1.3 % of `/me`'s profile).
+    private static func containsSpace(_ token: Substring.UTF8View) -> Bool {
+        token.withContiguousStorageIfAvailable { bytes in
+            bytes.baseAddress.map { memchr($0, Int32(UInt8(ascii: " ")), bytes.count) != nil } ?? false
+        } ?? token.contains(UInt8(ascii: " "))
     }
 }
