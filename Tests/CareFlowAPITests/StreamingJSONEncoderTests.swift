@@ -47,6 +47,10 @@ struct StreamingJSONEncoderTests {
         var data = Data([0, 1, 2, 250, 255])
         var id = UUID(uuidString: "0b5a4e1c-8f6f-4e3a-9d1e-2f0c1a2b3c4d")!
         var map: [String: Int] = ["a": 1, "b\"q": 2]
+        var weights: [String: Double] = ["age": 0.25, "bmi": -1, "tiny \u{07}": 1e-7, "big": 1e300]
+        var noWeights: [String: Double] = [:]
+        var names = ["pwd", "otp", "quote \" é \u{2028}", ""]
+        var noNames: [String] = []
         var nested: [[String: [Int]]] = [["x": [1, 2]], [:]]
         var empty = Empty()
         var decimal = Decimal(string: "12.345")!
@@ -55,7 +59,7 @@ struct StreamingJSONEncoderTests {
 
         enum CodingKeys: String, CodingKey {
             case text, escapes, unicode, numbers, floats, integers, unsigned, small, flags, absent, present, optionals, date, url, data, id, map,
-                 nested, empty, decimal
+                 weights, noWeights, names, noNames, nested, empty, decimal
             case oldDate = "old_date"
         }
 
@@ -79,6 +83,10 @@ struct StreamingJSONEncoderTests {
             try c.encode(data, forKey: .data)
             try c.encode(id, forKey: .id)
             try c.encode(map, forKey: .map)
+            try c.encode(weights, forKey: .weights)
+            try c.encode(noWeights, forKey: .noWeights)
+            try c.encode(names, forKey: .names)
+            try c.encode(noNames, forKey: .noNames)
             try c.encode(nested, forKey: .nested)
             try c.encode(empty, forKey: .empty)
             try c.encode(decimal, forKey: .decimal)

@@ -45,21 +45,47 @@ final class JSONOutput {
         // Counts by name (an analytics bucket's `by_status`, 365 of them in a year by day):
         // written directly instead of through `Dictionary.encode` and a keyed container.
         case ObjectIdentifier([String: Int].self):
-            append(UInt8(ascii: "{"))
-            var first = true
-            for (key, count) in unsafeBitCast(value, to: [String: Int].self) {
-                if !first { append(UInt8(ascii: ",")) }
-                first = false
-                writeString(key)
-                append(UInt8(ascii: ":"))
-                writeInteger(count)
+            return writeObject(unsafeBitCast(value, to: [String: Int].self)) { count, _ in writeInteger(count) }
+        // A prediction's contributions by feature, and lists of names (roles, methods, features).
+        case ObjectIdentifier([String: Double].self):
+            return try writeObject(unsafeBitCast(value, to: [String: Double].self)) { number, key in
+                try writeDouble(number, codingPath: codingPath + [NameKey(stringValue: key)])
             }
-            return append(UInt8(ascii: "}"))
+        case ObjectIdentifier([String].self):
+            append(UInt8(ascii: "["))
+            for (index, text) in unsafeBitCast(value, to: [String].self).enumerated() {
+                if index > 0 { append(UInt8(ascii: ",")) }
+                writeString(text)
+            }
+            return append(UInt8(ascii: "]"))
         default: break
         }
         let encoder = JSONValueWriter(output: self, codingPath: codingPath)
         try value.encode(to: encoder)
         try encoder.finish()
+    }
+
+    /// A dictionary keyed by strings, as `Dictionary.encode` writes it (an object, in the
+    /// dictionary's order), each value by `writeValue`.
+    private func writeObject<V>(_ object: [String: V], _ writeValue: (V, String) throws -> Void) rethrows {
+        append(UInt8(ascii: "{"))
+        var first = true
+        for (key, value) in object {
+            if !first { append(UInt8(ascii: ",")) }
+            first = false
+            writeString(key)
+            append(UInt8(ascii: ":"))
+            try writeValue(value, key)
+        }
+        append(UInt8(ascii: "}"))
+    }
+
+    /// A dictionary's key in a coding path (errors name the entry).
+    private struct NameKey: CodingKey {
+        let stringValue: String
+        var intValue: Int? { nil }
+        init(stringValue: String) { self.stringValue = stringValue }
+        init?(intValue: Int) { nil }
     }
 
     func append(_ text: String) {

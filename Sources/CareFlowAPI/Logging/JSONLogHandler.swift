@@ -10,20 +10,37 @@ import Logging
 /// lock and an append. A `critical` line is flushed before `log` returns, as the process may be
 /// about to stop.
 public struct JSONLogHandler: LogHandler {
-    public var metadata: Logger.Metadata = [:]
+    private var values = HandlerMetadata()
+    /// What never changes, in one reference: the handler (17 bytes) stays within a logger's
+    /// inline buffer (24), so setting a key does not allocate a copy of it.
+    private let fixed: Fixed
     public var logLevel: Logger.Level
-    private let label: String
-    let sink: LogSink
+    private var label: String { fixed.label }
+    var sink: LogSink { fixed.sink }
+
+    private final class Fixed: Sendable {
+        let label: String
+        let sink: LogSink
+
+        init(label: String, sink: LogSink) {
+            self.label = label
+            self.sink = sink
+        }
+    }
 
     public init(label: String, level: Logger.Level, sink: LogSink = .standardOutput) {
-        self.label = label
         self.logLevel = level
-        self.sink = sink
+        self.fixed = Fixed(label: label, sink: sink)
+    }
+
+    public var metadata: Logger.Metadata {
+        get { values.dictionary }
+        set { values.dictionary = newValue }
     }
 
     public subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-        get { metadata[key] }
-        set { metadata[key] = newValue }
+        get { values[key] }
+        set { values[key] = newValue }
     }
 
     public func log(event: LogEvent) {

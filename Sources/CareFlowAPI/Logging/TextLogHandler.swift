@@ -10,22 +10,40 @@ import Logging
 /// metadata as `key=value` with the same redaction as the JSON lines (`LogRedaction`). Like
 /// `JSONLogHandler` it only hands records to the `LogSink`; the writer thread formats them.
 public struct TextLogHandler: LogHandler {
-    public var metadata: Logger.Metadata = [:]
+    private var values = HandlerMetadata()
+    /// What never changes, in one reference: the handler (17 bytes) stays within a logger's
+    /// inline buffer (24), so setting a key does not allocate a copy of it.
+    private let fixed: Fixed
     public var logLevel: Logger.Level
-    private let label: String
-    private let colored: Bool
-    let sink: LogSink
+    private var label: String { fixed.label }
+    private var colored: Bool { fixed.colored }
+    var sink: LogSink { fixed.sink }
+
+    private final class Fixed: Sendable {
+        let label: String
+        let colored: Bool
+        let sink: LogSink
+
+        init(label: String, colored: Bool, sink: LogSink) {
+            self.label = label
+            self.colored = colored
+            self.sink = sink
+        }
+    }
 
     public init(label: String, level: Logger.Level, colored: Bool, sink: LogSink = .standardOutput) {
-        self.label = label
         self.logLevel = level
-        self.colored = colored
-        self.sink = sink
+        self.fixed = Fixed(label: label, colored: colored, sink: sink)
+    }
+
+    public var metadata: Logger.Metadata {
+        get { values.dictionary }
+        set { values.dictionary = newValue }
     }
 
     public subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-        get { metadata[key] }
-        set { metadata[key] = newValue }
+        get { values[key] }
+        set { values[key] = newValue }
     }
 
     public func log(event: LogEvent) {
