@@ -395,12 +395,15 @@ def run_role(server, role, token, pattern, seeds, args, output):
     return returncode, tally, text.replace(token or "\0", "<token>")
 
 
-def summary_of(text):
-    """The per-check summary and totals schemathesis prints at the end."""
+def summary_of(text, failed=False):
+    """The per-check summary and totals schemathesis prints at the end; for a failed run also
+    what it printed just before them (the failures and errors: which operation, which exception),
+    so that a CI log shows why without the output folder."""
     lines = text.splitlines()
     for index, line in enumerate(lines):
         if "SUMMARY" in line:
-            return "\n".join(lines[index:])
+            before = lines[max(0, index - 80):index] if failed else []
+            return "\n".join(before + lines[index:])
     return "\n".join(lines[-40:])
 
 
@@ -472,7 +475,7 @@ def main():
                 totals["5xx"] += tally["5xx"]
                 print("\n== %s: %d requests, %d 5xx, %.0f s, exit %d ==" % (
                     role, tally["requests"], tally["5xx"], tally["seconds"], status), flush=True)
-                print(summary_of(text), flush=True)
+                print(summary_of(text, failed=status != 0), flush=True)
                 if status != 0:
                     failed.append(role)
             if server.process.poll() is not None:
