@@ -5,9 +5,10 @@ extension TenantScope {
     /// its event commit together or not at all.
     ///
     /// Appending after the change's own commit left a window in which a crash, a restart or a
-    /// failed append kept the change and lost its event. The event is staged in the change's
-    /// transaction (`AuditStagedEvent`: no chain lock taken there) and linked into the chain by
-    /// its writer right after the commit, before this returns. It is a `writeTransaction`: on
+    /// failed append kept the change and lost its event. On PostgreSQL the event is staged in the
+    /// change's transaction (`AuditStagedEvent`: no chain lock taken there) and linked into the
+    /// chain by its writer right after the commit, before this returns; on SQLite, whose one
+    /// writer this transaction is, it is linked in the transaction. It is a `writeTransaction`: on
     /// SQLite queued behind this process's other writes and holding the write lock from the
     /// start; a busy database is waited for before `change` runs, and `change` runs once.
     public func auditedEach<T: Sendable>(by audit: AuditLog, origin: RequestOrigin,

@@ -109,8 +109,9 @@ public enum WriteTransaction {
             }
         }
         // Audit events the body appends on PostgreSQL are staged in its transaction and linked
-        // into their chains once it has ended (`AuditStaging`). Set inside the transaction's closure: on PostgreSQL Fluent runs it in a task of its
-        // own, started from the event loop, which inherits no task-local value.
+        // into their chains once it has ended (`AuditStaging`). Set inside the transaction's
+        // closure: on PostgreSQL Fluent runs it in a task of its own, started from the event
+        // loop, which inherits no task-local value.
         let staging = AuditStaging()
         let result = await Result(catching: {
             try await queued(on: db) { tx in try await AuditStaging.$current.withValue(staging) { try await body(tx) } }
